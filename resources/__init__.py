@@ -1,0 +1,1 @@
+"""Default layouts, styles, fonts and icons, installed as studio._resources."""

@@ -1,0 +1,1 @@
+"""The bundled sample projects, installed as studio._samples."""

@@ -1,0 +1,448 @@
+"""The `missiva` command: validate, render, proof and manage projects from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import shutil
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studio import __version__
+from studio.core.channels import Rendition
+from studio.core.problems import Problem, ProblemError, error
+from studio.core.project import CHANNELS, Project, load_project
+from studio.core.resources import resources_dir, sample_project
+from studio.core.sources import load_json
+
+
+class UsageError(Exception):
+    """A command that cannot run as asked: the message says why, exit code 2."""
+
+
+# Records -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    label: str  # sample name or "<file>:<line>"
+    path: str  # where problems in it are reported
+    index: int  # 1-based position in the input
+    data: Any
+    positions: Any
+    problem: Problem | None = None
+
+
+def records_from(project: Project, sample: str | None, data: str | None) -> list[Record]:
+    if data is not None:
+        return list(_read_data(data))
+    if sample is None:
+        sample = str(project.config.raw.get("default_sample") or "") or None
+        if sample is None:
+            if not project.samples:
+                raise UsageError("the project has no samples in data/samples/: give --data FILE")
+            sample = sorted(project.samples)[0]
+    found = project.samples.get(sample)
+    if found is None:
+        known = ", ".join(sorted(project.samples)) or "none"
+        raise UsageError(f"no sample {sample!r} in data/samples/ (samples: {known})")
+    return [Record(found.name, found.path, 1, found.record, found.positions)]
+
+
+def _read_data(path: str) -> Iterator[Record]:
+    """A JSON record, or NDJSON: one record a line (blank lines skipped)."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    label = "<stdin>" if path == "-" else path
+    try:
+        whole, positions = load_json(text, label)
+        if isinstance(whole, dict):
+            yield Record(Path(label).stem, label, 1, whole, positions)
+            return
+    except ProblemError:
+        pass
+    index = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        index += 1
+        try:
+            data, positions = load_json(line, label)
+        except ProblemError as exc:
+            p = exc.problem
+            yield Record(
+                f"{label}:{number}",
+                label,
+                index,
+                None,
+                None,
+                error(label, number, p.col, p.message),
+            )
+            continue
+        positions = {k: (number, c) for k, (_, c) in positions.items()}
+        if not isinstance(data, dict):
+            yield Record(
+                f"{label}:{number}",
+                label,
+                index,
+                None,
+                None,
+                error(label, number, 1, "a record must be a JSON object"),
+            )
+            continue
+        yield Record(f"{label}:{number}", label, index, data, positions)
+
+
+# Commands ----------------------------------------------------------------------------------
+
+
+def _load(path: str) -> Project:
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageError(f"{path}: no such project folder")
+    if not (root / "studio.yaml").is_file():
+        raise UsageError(f"{path}: not a Missiva project (no studio.yaml)")
+    return load_project(root)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from studio.core.validate import validate
+
+    project = _load(args.project)
+    problems = validate(project)
+    if args.json:
+        print(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(problem)
+        errors = sum(p.is_error for p in problems)
+        summary = (
+            f"{project.name}: {len(project.templates)} templates, {len(project.blocks)} "
+            f"blocks, {len(project.samples)} samples: "
+        )
+        summary += (
+            f"{errors} error(s), {len(problems) - errors} warning(s)" if problems else "no problems"
+        )
+        print(summary, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _render_one(
+    project: Project, template: str, channel: str, record: Record, locale: str | None
+) -> tuple[Rendition | None, Problem | None]:
+    from studio.core.render import render
+    from studio.core.schema import record_problems
+
+    if record.problem is not None:
+        return None, record.problem
+    problems = record_problems(project.schema, record.data, record.path, record.positions)
+    if problems:
+        return None, problems[0]
+    try:
+        return render(project, template, channel, record.data, locale, check_record=False), None
+    except ProblemError as exc:
+        return None, exc.problem
+
+
+def _output_path(
+    out: Path, many: bool, template: str, channel: str, record: Record, extension: str
+) -> Path:
+    if many or out.is_dir():
+        out.mkdir(parents=True, exist_ok=True)
+        suffix = f"-{record.index}" if many else ""
+        return out / f"{template.replace('/', '_')}-{channel}{suffix}.{extension}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    project = _load(args.project)
+    if args.template not in project.templates:
+        known = ", ".join(sorted(project.templates)) or "none"
+        raise UsageError(f"no template {args.template!r} (templates: {known})")
+    if args.locale is not None and args.locale not in project.config.locales:
+        raise UsageError(
+            f"unknown locale {args.locale!r} (locales: {', '.join(project.config.locales)})"
+        )
+    records = records_from(project, args.sample, args.data)
+    many = len(records) > 1
+    if many and not args.json and args.output is None:
+        raise UsageError("several records: give -o DIR for the renditions, or --json")
+    failures = 0
+    for record in records:
+        rendition, problem = _render_one(project, args.template, args.channel, record, args.locale)
+        written = None
+        if rendition is not None and args.output is not None:
+            written = _output_path(
+                Path(args.output), many, args.template, args.channel, record, rendition.extension
+            )
+            _write_atomic(written, rendition.content)
+        if args.json:
+            if rendition is not None:
+                line = rendition.as_json()
+            else:
+                line = {
+                    "template": args.template,
+                    "channel": args.channel,
+                    "locale": args.locale or project.config.default_locale,
+                    "ok": False,
+                    "error": str(problem),
+                }
+            line["record"] = record.label
+            if written is not None:
+                line["output"] = str(written)
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        elif problem is not None:
+            print(problem, file=sys.stderr)
+        elif rendition is not None:
+            for warning in rendition.warnings:
+                print(warning, file=sys.stderr)
+            if written is None:
+                _to_stdout(rendition)
+        failures += rendition is None
+    return 1 if failures else 0
+
+
+def _to_stdout(rendition: Rendition) -> None:
+    if rendition.channel == "print" and sys.stdout.isatty():
+        raise UsageError("a PDF is not for the terminal: give -o FILE.pdf")
+    sys.stdout.buffer.write(rendition.content)
+    if rendition.channel == "sms":
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.flush()
+
+
+def cmd_proof(args: argparse.Namespace) -> int:
+    from studio.core.render import render
+
+    project = _load(args.project)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    failures = 0
+    for name, template in sorted(project.templates.items()):
+        for sample in sorted(project.samples.values(), key=lambda s: s.name):
+            for locale in project.config.locales:
+                for channel in template.channels:
+                    row: dict[str, Any] = {
+                        "template": name,
+                        "sample": sample.name,
+                        "locale": locale,
+                        "channel": channel,
+                    }
+                    try:
+                        rendition = render(
+                            project,
+                            template,
+                            channel,
+                            sample.record,
+                            locale,
+                            record_path=sample.path,
+                        )
+                    except ProblemError as exc:
+                        row.update(ok=False, error=str(exc.problem))
+                        failures += 1
+                    else:
+                        relative = (
+                            f"{name.replace('/', '_')}/{sample.name}.{locale}."
+                            f"{channel}.{rendition.extension}"
+                        )
+                        target = out / relative
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        _write_atomic(target, rendition.content)
+                        row.update(
+                            ok=True,
+                            file=relative,
+                            facts=dict(rendition.facts),
+                            warnings=[str(w) for w in rendition.warnings],
+                        )
+                    rows.append(row)
+                    if not args.quiet:
+                        state = "ok " if row["ok"] else "ERR"
+                        print(f"{state} {name} {sample.name} {locale} {channel}", file=sys.stderr)
+    _write_atomic(out / "index.html", _proof_index(project, rows).encode("utf-8"))
+    _write_atomic(
+        out / "proof.json",
+        json.dumps(rows, ensure_ascii=False, indent=1, default=str).encode("utf-8"),
+    )
+    print(f"{len(rows)} renditions, {failures} failed: {out / 'index.html'}")
+    return 1 if failures else 0
+
+
+def _fact_summary(row: dict[str, Any]) -> str:
+    facts = row.get("facts") or {}
+    channel = row["channel"]
+    if channel == "print":
+        return f"{facts.get('pages')} page(s), {facts.get('bytes', 0) // 1024} KB"
+    if channel == "email":
+        return f"“{facts.get('subject', '')}”, {facts.get('bytes', 0) // 1024} KB"
+    if channel == "sms":
+        return (
+            f"{facts.get('segments')} segment(s), {facts.get('encoding')}, "
+            f"{facts.get('characters')} chars"
+        )
+    return f"{facts.get('bytes', 0) // 1024} KB"
+
+
+def _proof_index(project: Project, rows: list[dict[str, Any]]) -> str:
+    esc = html.escape
+    body = []
+    for row in rows:
+        if row["ok"]:
+            link = f'<a href="{esc(row["file"])}">{esc(row["channel"])}</a>'
+            facts = esc(_fact_summary(row))
+            notes = "<br>".join(esc(w) for w in row["warnings"])
+            status = "ok" if not row["warnings"] else "warn"
+        else:
+            link, facts, notes, status = esc(row["channel"]), "", esc(row["error"]), "error"
+        body.append(
+            f'<tr class="{status}"><td>{esc(row["template"])}</td><td>'
+            f"{esc(row['sample'])}</td><td>{esc(row['locale'])}</td><td>{link}</td>"
+            f"<td>{facts}</td><td>{notes}</td></tr>"
+        )
+    failed = sum(not r["ok"] for r in rows)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Proof — {esc(project.name)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 14px; }}
+th, td {{ text-align: left; padding: 4px 8px; border-bottom: 1px solid #ddd; vertical-align: top; }}
+tr.error td {{ background: #fde8e8; }} tr.warn td {{ background: #fff7e0; }}
+</style></head><body>
+<h1>Proof: {esc(project.name)}</h1>
+<p>{len(rows)} renditions ({failed} failed): every template × sample × locale × channel.</p>
+<table><thead><tr><th>Template</th><th>Sample</th><th>Locale</th><th>Channel</th>
+<th>Facts</th><th>Problems</th></tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table></body></html>
+"""
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import git
+
+    target = Path(args.path)
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target}: exists and is not empty")
+    shutil.copytree(resources_dir() / "starter", target, dirs_exist_ok=True)
+    name = args.name or target.resolve().name
+    config = target / "studio.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("__NAME__", name), encoding="utf-8"
+    )
+    repo = git.Repo.init(target)
+    repo.git.add(A=True)
+    author = git.Actor("Missiva Studio", "studio@missiva.invalid")
+    try:
+        repo.git.commit(m=f"New Missiva project: {name}")
+    except git.GitCommandError:
+        # No identity configured for git on this machine: the studio signs the first commit.
+        repo.index.commit(f"New Missiva project: {name}", author=author, committer=author)
+    print(f"created {target} (git repository, first commit {repo.head.commit.hexsha[:10]})")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    project = Path(args.project) if args.project else sample_project()
+    try:
+        from studio.gui.app import run  # type: ignore[import-not-found]
+    except ImportError:
+        print(
+            f"missiva open: the desktop studio is not built yet; meanwhile try\n"
+            f"  missiva validate {project}\n  missiva proof {project} -o proof",
+            file=sys.stderr,
+        )
+        return 2
+    return int(run(project))
+
+
+# Parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="missiva",
+        description="Missiva Studio: design customer communications once; "
+        "preview and produce them as print, email, mobile and SMS.",
+    )
+    parser.add_argument("--version", action="version", version=f"missiva {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open the desktop studio (the sample project by default)")
+    p.add_argument("project", nargs="?")
+    p.set_defaults(func=cmd_open)
+
+    p = sub.add_parser("validate", help="check a project; exit 1 when it has problems")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="problems as a JSON array")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("render", help="render a template on one channel")
+    p.add_argument("project")
+    p.add_argument("template")
+    p.add_argument("--channel", required=True, choices=CHANNELS)
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--sample", help="a sample record from data/samples/")
+    source.add_argument("--data", help="a JSON record, or NDJSON (one record a line); - for stdin")
+    p.add_argument("--locale")
+    p.add_argument("-o", "--output", help="file (or folder, for several records)")
+    p.add_argument("--json", action="store_true", help="one JSON object per rendition")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("proof", help="every template × channel × sample × locale, with an index")
+    p.add_argument("project")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_proof)
+
+    p = sub.add_parser("new", help="create a project from the starter, as a git repository")
+    p.add_argument("path")
+    p.add_argument("--name")
+    p.set_defaults(func=cmd_new)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"missiva {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except ProblemError as exc:
+        print(exc.problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:  # noqa: BLE001 - a bug: say so plainly, keep the details for a report
+        if os.environ.get("MISSIVA_DEBUG"):
+            traceback.print_exc()
+        else:
+            print(
+                f"missiva {args.command}: internal error (a bug in Missiva). Run again with "
+                "MISSIVA_DEBUG=1 for the details to report.",
+                file=sys.stderr,
+            )
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The headless core: project model, composition, channels and validation. Never imports Qt."""

@@ -1,0 +1,201 @@
+"""Email: the composed content in the email shell, CSS inlined, as a MIME message (.eml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import html as html_lib
+import re
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, parseaddr
+
+import css_inline
+
+from studio.core.channels import Rendition
+from studio.core.compose import Composition
+from studio.core.fetch import AssetResolver, FetchRefused
+from studio.core.layouts import channel_css, render_layout, shell_context
+from studio.core.problems import Problem, warning
+
+GMAIL_CLIP_BYTES = 102 * 1024
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+
+
+@functools.cache
+def _inliner() -> css_inline.CSSInliner:
+    # Remote stylesheets are never loaded; @media rules stay in a <style> for clients that
+    # honour them (dark mode, narrow screens); variables are resolved, mail clients lack them.
+    return css_inline.CSSInliner(
+        load_remote_stylesheets=False,
+        keep_link_tags=False,
+        keep_at_rules=True,
+        resolve_css_variables=True,
+    )
+
+
+def final_html(composition: Composition) -> str:
+    project = composition.project
+    logo = project.config.brand.get("logo")
+    context = shell_context(
+        project,
+        composition,
+        content=composition.html,
+        css=channel_css(project, "email"),
+        logo=str(logo) if logo else None,
+    )
+    return _inliner().inline(render_layout(project, "email", context))
+
+
+def _domain(sender: str) -> str:
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "missiva.invalid"
+
+
+def _message_date(composition: Composition) -> dt.datetime:
+    # The Date a message carries is that of its record when it names one, so that the same
+    # input gives the same message; a preview without one uses a fixed, recognisable epoch.
+    for key in ("sent_at", "date"):
+        value = composition.record.get(key)
+        if isinstance(value, str):
+            try:
+                parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+            except ValueError:
+                continue
+    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def build_message(
+    composition: Composition, html: str, text: str, resolver: AssetResolver
+) -> tuple[EmailMessage, list[Problem]]:
+    settings = {**composition.project.config.email, **composition.template.email}
+    warnings: list[Problem] = []
+    path = composition.template.path
+    sender = str(settings.get("from") or f"{composition.project.name} <noreply@missiva.invalid>")
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = composition.subject
+    message["From"] = sender
+    recipient = _recipient(composition)
+    if recipient:
+        message["To"] = recipient
+    if settings.get("reply_to"):
+        message["Reply-To"] = str(settings["reply_to"])
+    message["Date"] = format_datetime(_message_date(composition))
+    digest = hashlib.sha256((composition.subject + html).encode()).hexdigest()[:32]
+    message["Message-ID"] = f"<{digest}@{_domain(sender)}>"
+    message["Content-Language"] = composition.locale.replace("_", "-")
+
+    images: dict[str, tuple[str, bytes, str]] = {}
+
+    def to_cid(match: re.Match[str]) -> str:
+        src = html_lib.unescape(match.group(2))
+        if src.startswith(("cid:", "data:")):
+            return match.group(0)
+        if src.startswith(("http://", "https://", "//")):
+            warnings.append(
+                warning(
+                    path,
+                    0,
+                    0,
+                    f"email: remote image {src} (blocked by many "
+                    "clients until the reader allows it)",
+                )
+            )
+            return match.group(0)
+        try:
+            data, media_type = resolver.read(src)
+        except FetchRefused as exc:
+            warnings.append(warning(path, 0, 0, f"email: image not attached: {exc}"))
+            return match.group(0)
+        if src not in images:
+            cid = f"{hashlib.sha256(data).hexdigest()[:16]}@{_domain(sender)}"
+            images[src] = (cid, data, media_type)
+        return f"{match.group(1)}cid:{images[src][0]}{match.group(3)}"
+
+    html = _IMG_SRC.sub(to_cid, html)
+    for tag in _IMG_TAG.findall(html):
+        if not re.search(r'\balt="[^"]+"', tag):
+            warnings.append(warning(path, 0, 0, f"email: image without alt text: {tag[:80]}"))
+    message.set_content(text + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if images:
+        html_part = message.get_payload()[1]
+        for src, (cid, data, media_type) in images.items():
+            maintype, _, subtype = media_type.partition("/")
+            html_part.add_related(
+                data,
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{cid}>",
+                filename=src.rsplit("/", 1)[-1],
+                disposition="inline",
+            )
+    if len(html.encode()) > GMAIL_CLIP_BYTES:
+        warnings.append(
+            warning(
+                path,
+                0,
+                0,
+                f"email: HTML is {len(html.encode()) // 1024} KB; Gmail clips messages over 102 KB",
+            )
+        )
+    if len(composition.subject) > 78:
+        warnings.append(
+            warning(
+                path,
+                *composition.template.where("email", "subject"),
+                f"email: subject is {len(composition.subject)} characters; "
+                "many clients cut it after 78",
+            )
+        )
+    return message, warnings
+
+
+def _recipient(composition: Composition) -> str:
+    customer = composition.record.get("customer")
+    if isinstance(customer, dict) and isinstance(customer.get("email"), str):
+        name = str(customer.get("name") or "")
+        try:
+            username, _, domain = customer["email"].partition("@")
+            return str(Address(display_name=name, username=username, domain=domain))
+        except (ValueError, IndexError):
+            return ""
+    return ""
+
+
+def text_part(composition: Composition) -> str:
+    parts = [composition.text]
+    brand = composition.project.config.brand
+    footer = " · ".join(str(brand[k]) for k in ("company", "address", "website") if brand.get(k))
+    if footer:
+        parts.append("--\n" + footer)
+    return "\n\n".join(p for p in parts if p)
+
+
+def render(composition: Composition) -> Rendition:
+    resolver = AssetResolver(composition.project.root)
+    html = final_html(composition)
+    text = text_part(composition)
+    message, warnings = build_message(composition, html, text, resolver)
+    data = message.as_bytes()
+    return Rendition(
+        template=composition.template.name,
+        channel="email",
+        locale=composition.locale,
+        content=data,
+        media_type="message/rfc822",
+        extension="eml",
+        facts={
+            "subject": composition.subject,
+            "preheader": composition.preheader,
+            "bytes": len(data),
+            "html_bytes": len(html.encode()),
+            "to": str(message.get("To", "")),
+        },
+        warnings=tuple(warnings),
+        used_blocks=composition.used_blocks,
+    )

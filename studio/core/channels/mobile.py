@@ -1,0 +1,60 @@
+"""Mobile: the composed content as one self-contained responsive page (images inlined)."""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import re
+
+from studio.core.channels import Rendition
+from studio.core.compose import Composition
+from studio.core.fetch import AssetResolver, FetchRefused
+from studio.core.layouts import channel_css, render_layout, shell_context
+from studio.core.problems import Problem, warning
+
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
+
+
+def final_html(composition: Composition, resolver: AssetResolver, warnings: list[Problem]) -> str:
+    project = composition.project
+    logo = project.config.brand.get("logo")
+    context = shell_context(
+        project,
+        composition,
+        content=composition.html,
+        css=channel_css(project, "mobile"),
+        logo=str(logo) if logo else None,
+    )
+    page = render_layout(project, "mobile", context)
+
+    def inline(match: re.Match[str]) -> str:
+        # A web view or app inbox shows the page without the project beside it.
+        src = html_lib.unescape(match.group(2))
+        if src.startswith(("data:", "https://")):
+            return match.group(0)
+        try:
+            data, media_type = resolver.read(src)
+        except FetchRefused as exc:
+            warnings.append(warning(composition.template.path, 0, 0, f"mobile: {exc}"))
+            return f"{match.group(1)}{match.group(3)}"
+        encoded = base64.b64encode(data).decode("ascii")
+        return f"{match.group(1)}data:{media_type};base64,{encoded}{match.group(3)}"
+
+    return _IMG_SRC.sub(inline, page)
+
+
+def render(composition: Composition) -> Rendition:
+    warnings: list[Problem] = []
+    page = final_html(composition, AssetResolver(composition.project.root), warnings)
+    data = page.encode("utf-8")
+    return Rendition(
+        template=composition.template.name,
+        channel="mobile",
+        locale=composition.locale,
+        content=data,
+        media_type="text/html; charset=utf-8",
+        extension="html",
+        facts={"bytes": len(data), "title": composition.title},
+        warnings=tuple(warnings),
+        used_blocks=composition.used_blocks,
+    )

@@ -1,0 +1,64 @@
+"""SMS: the composed content as plain text, with its encoding and segment count."""
+
+from __future__ import annotations
+
+from studio.core.channels import Rendition
+from studio.core.channels.gsm import analyse, transliterate
+from studio.core.compose import Composition
+from studio.core.problems import Problem, warning
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+
+
+def sms_text(composition: Composition) -> str:
+    """Blocks joined as short paragraphs; optionally transliterated into GSM-7."""
+    text = "\n".join(block.text.strip() for block in composition.blocks if block.text.strip())
+    # Locale formatting puts no-break spaces in amounts ("1.234,50\u00a0€"); on a phone they
+    # look like spaces but would force the whole message into UCS-2.
+    text = text.translate(_SPACES)
+    settings = composition.template.sms
+    if settings.get("transliterate"):
+        text = transliterate(text)
+    return text
+
+
+def render(composition: Composition) -> Rendition:
+    text = sms_text(composition)
+    facts = analyse(text)
+    template = composition.template
+    warnings: list[Problem] = []
+    budget = template.sms.get("max_segments")
+    if isinstance(budget, int) and facts.segments > budget:
+        line, col = template.where("sms", "max_segments")
+        warnings.append(
+            warning(
+                template.path,
+                line,
+                col,
+                f"sms: {facts.segments} segments ({facts.encoding}, {facts.units} units) is over "
+                f"the budget of {budget}",
+            )
+        )
+    if facts.ucs2_forcing:
+        forcing = "".join(sorted({ch for _, ch in facts.ucs2_forcing}))
+        warnings.append(warning(template.path, 0, 0, f"sms: UCS-2 forced by {forcing!r}"))
+    return Rendition(
+        template=template.name,
+        channel="sms",
+        locale=composition.locale,
+        content=text.encode("utf-8"),
+        media_type="text/plain; charset=utf-8",
+        extension="txt",
+        facts={
+            "text": text,
+            "encoding": facts.encoding,
+            "segments": facts.segments,
+            "characters": facts.characters,
+            "units": facts.units,
+            "per_segment": facts.per_segment,
+            "ucs2_characters": [{"index": i, "char": ch} for i, ch in facts.ucs2_forcing],
+            "max_segments": budget if isinstance(budget, int) else None,
+        },
+        warnings=tuple(warnings),
+        used_blocks=composition.used_blocks,
+    )

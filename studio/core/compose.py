@@ -1,0 +1,298 @@
+"""Composition: a template, its blocks and one record become channel-ready content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core import markdown
+from studio.core.engine import (
+    TrustedMarkdown,
+    compile_expression,
+    compile_template,
+    located_error,
+)
+from studio.core.problems import Problem, ProblemError, error
+from studio.core.project import Block, BodyItem, Project, Template
+
+_SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
+MAX_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class ComposedBlock:
+    block: str
+    path: str
+    markdown: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Composition:
+    """What every channel starts from: the blocks that apply, rendered for one record."""
+
+    project: Project = field(repr=False)
+    template: Template
+    channel: str
+    locale: str
+    record: Mapping[str, Any] = field(repr=False)
+    blocks: tuple[ComposedBlock, ...]
+    used_blocks: frozenset[str]  # every block read, included ones too: what a change affects
+    title: str
+    subject: str
+    preheader: str
+    address_html: str
+    address_text: str
+
+    @property
+    def html(self) -> str:
+        return "\n".join(
+            f'<section class="block" data-block="{b.block}">\n{b.html}</section>'
+            for b in self.blocks
+            if b.html.strip()
+        )
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks if b.text.strip())
+
+
+class _Composer:
+    def __init__(
+        self,
+        project: Project,
+        template: Template,
+        channel: str,
+        locale: str,
+        record: Mapping[str, Any],
+    ) -> None:
+        self.project = project
+        self.template = template
+        self.channel = channel
+        self.locale = locale
+        self.record = record
+        self.used: set[str] = set()
+        self.stack: list[str] = []
+        config = project.config
+        self.base_context: dict[str, Any] = {
+            **record,
+            "locale": locale,
+            "channel": channel,
+            "brand": dict(config.brand),
+            "_currency": config.currency,
+            "_timezone": config.timezone,
+        }
+
+    # Blocks ----------------------------------------------------------------------------------
+
+    def render_block(
+        self, block_id: str, params: Mapping[str, Any], path: str, line: int, col: int
+    ) -> str:
+        block = self.project.blocks.get(block_id)
+        if block is None:
+            raise ProblemError(
+                error(path, line, col, f"unknown block {block_id!r} (no file blocks/{block_id}.md)")
+            )
+        if block_id in self.stack or len(self.stack) >= MAX_DEPTH:
+            cycle = " → ".join([*self.stack, block_id])
+            raise ProblemError(error(path, line, col, f"circular block reference: {cycle}"))
+        self.used.add(block_id)
+        source = block.source(self.locale, self.project.config.default_locale)
+        values = self._params(block, params, path, line, col)
+        variant = source.variants.get(self.channel)
+        if variant is None and source is not block.sources.get(self.project.config.default_locale):
+            # A translation without its own variant falls back to the original's variant.
+            variant = block.source(
+                self.project.config.default_locale, self.project.config.default_locale
+            ).variants.get(self.channel)
+        if variant is not None:
+            variants = source.meta.get("variants")
+            variant_line = variants.where(self.channel)[0] if hasattr(variants, "where") else 1
+            template = compile_template(variant, source.path, variant_line)
+        else:
+            template = compile_template(source.body, source.path, source.body_line)
+        context = {**self.base_context, **values, "params": values, "block": self._include}
+        self.stack.append(block_id)
+        try:
+            return str(template.render(context))
+        except ProblemError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any template failure is the author's to fix
+            raise ProblemError(located_error(exc, source.path, source.body_line)) from None
+        finally:
+            self.stack.pop()
+
+    def _params(
+        self, block: Block, given: Mapping[str, Any], path: str, line: int, col: int
+    ) -> dict[str, Any]:
+        values = dict(block.params)
+        for name, value in given.items():
+            if name not in block.params:
+                raise ProblemError(
+                    error(
+                        path,
+                        line,
+                        col,
+                        f"block {block.id!r} takes no parameter "
+                        f"{name!r} (it declares: {', '.join(block.params) or 'none'})",
+                    )
+                )
+            values[name] = value
+        missing = [name for name, value in values.items() if value is None and name not in given]
+        if missing:
+            raise ProblemError(
+                error(
+                    path, line, col, f"block {block.id!r} needs parameter(s) {', '.join(missing)}"
+                )
+            )
+        return values
+
+    def _include(self, block_id: str, **params: Any) -> TrustedMarkdown:
+        current = self.project.blocks[self.stack[-1]]
+        path = current.source(self.locale, self.project.config.default_locale).path
+        return TrustedMarkdown(self.render_block(str(block_id), params, path, 0, 0))
+
+    # Template items --------------------------------------------------------------------------
+
+    def applies(self, item: BodyItem) -> bool:
+        if item.channels is not None and self.channel not in item.channels:
+            return False
+        block = self.project.blocks.get(item.block)
+        if block is not None and block.channels is not None and self.channel not in block.channels:
+            return False
+        if item.when is None:
+            return True
+        expression = compile_expression(item.when, self.template.path, item.line, item.col)
+        try:
+            return bool(expression(**self.base_context))
+        except Exception as exc:  # noqa: BLE001
+            raise ProblemError(
+                located_error(exc, self.template.path, item.line, item.col)
+            ) from None
+
+    def with_values(self, item: BodyItem) -> dict[str, Any]:
+        values = {}
+        for name, value in item.with_.items():
+            values[str(name)] = self.evaluate(value, item.line, item.col)
+        return values
+
+    def evaluate(self, value: Any, line: int, col: int) -> Any:
+        """A setting's value: "{{ expr }}" alone keeps the expression's type, other strings
+        with Jinja are rendered as text, everything else is taken as written."""
+        if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
+            return value
+        try:
+            single = _SINGLE_EXPRESSION.match(value)
+            if single and "}}" not in single.group(1):
+                expression = compile_expression(single.group(1), self.template.path, line, col)
+                return expression(**self.base_context)
+            return self.text(value, line)
+        except ProblemError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise ProblemError(located_error(exc, self.template.path, line, col)) from None
+
+    def text(self, source: str, line: int) -> str:
+        template = compile_template(source, self.template.path, line, kind="text")
+        try:
+            return str(template.render(self.base_context)).strip()
+        except Exception as exc:  # noqa: BLE001
+            raise ProblemError(located_error(exc, self.template.path, line)) from None
+
+    def setting(self, section: Mapping[str, Any], *keys: str) -> str:
+        value = section.get(keys[-1])
+        if value is None:
+            return ""
+        localized = self.template.localized(value, self.locale, self.project.config.default_locale)
+        line, _ = self.template.where(*keys)
+        return self.text(localized, line) if "{" in localized else localized
+
+
+def compose(
+    project: Project,
+    template: Template | str,
+    channel: str,
+    record: Mapping[str, Any],
+    locale: str | None = None,
+) -> Composition:
+    """Compose one rendition's content. Raises ProblemError with the file and line at fault."""
+    if isinstance(template, str):
+        found = project.templates.get(template)
+        if found is None:
+            known = ", ".join(sorted(project.templates)) or "none"
+            raise ProblemError(
+                error(
+                    f"templates/{template}.yaml",
+                    0,
+                    0,
+                    f"unknown template {template!r} (templates: {known})",
+                )
+            )
+        template = found
+    locale = locale or project.config.default_locale
+    if locale not in project.config.locales:
+        raise ProblemError(
+            error(
+                "studio.yaml",
+                0,
+                0,
+                f"unknown locale {locale!r} (locales: {', '.join(project.config.locales)})",
+            )
+        )
+    if channel not in template.channels:
+        line, col = template.where("channels")
+        raise ProblemError(
+            error(
+                template.path,
+                line,
+                col,
+                f"template {template.name!r} has no "
+                f"{channel} channel (it has: {', '.join(template.channels)})",
+            )
+        )
+    composer = _Composer(project, template, channel, locale, record)
+    composed: list[ComposedBlock] = []
+    for item in template.body:
+        if not composer.applies(item):
+            continue
+        source = composer.render_block(
+            item.block, composer.with_values(item), template.path, item.line, item.col
+        )
+        converted = markdown.convert(source)
+        path = project.blocks[item.block].source(locale, project.config.default_locale).path
+        composed.append(ComposedBlock(item.block, path, source, converted.html, converted.text))
+
+    address_html = address_text = ""
+    address_block = template.print.get("address_block") if channel == "print" else None
+    if address_block:
+        line, col = template.where("print", "address_block")
+        source = composer.render_block(str(address_block), {}, template.path, line, col)
+        converted = markdown.convert(source)
+        address_html, address_text = converted.html, converted.text
+
+    title = template.localized(template.title, locale, project.config.default_locale)
+    if "{" in title:
+        title = composer.text(title, template.where("title")[0])
+    return Composition(
+        project=project,
+        template=template,
+        channel=channel,
+        locale=locale,
+        record=record,
+        blocks=tuple(composed),
+        used_blocks=frozenset(composer.used),
+        title=title,
+        subject=composer.setting(template.email, "email", "subject") if channel == "email" else "",
+        preheader=(
+            composer.setting(template.email, "email", "preheader") if channel == "email" else ""
+        ),
+        address_html=address_html,
+        address_text=address_text,
+    )
+
+
+def problem_of(exc: ProblemError) -> Problem:
+    return exc.problem

@@ -1,0 +1,351 @@
+"""The template engine: sandboxed Jinja2 with locale-aware filters, and errors located in files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from types import TracebackType
+from typing import Any
+
+import babel.dates
+import babel.numbers
+from jinja2 import (
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+    nodes,
+    pass_context,
+)
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from studio.core import markdown
+from studio.core.problems import Problem, ProblemError, error
+
+
+class TrustedMarkdown(str):
+    """Markdown produced by the engine itself (an included block): not escaped again."""
+
+    __slots__ = ()
+
+
+def _markdown_finalize(value: Any) -> Any:
+    # Every printed value is data unless the engine made it: escape it for Markdown (which
+    # also neutralises HTML, as raw HTML is off). Jinja never evaluates output again, so a
+    # record holding "{{ 7*7 }}" is already inert.
+    if isinstance(value, TrustedMarkdown):
+        return value
+    if value is None:
+        return ""
+    return markdown.escape(str(value))
+
+
+def _text_finalize(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# Filters -------------------------------------------------------------------------------------
+
+
+def _locale(context: Context) -> str:
+    return str(context.get("locale") or "en")
+
+
+def _to_number(value: Any, name: str) -> Decimal | float | int:
+    if isinstance(value, bool):
+        raise TemplateError(f"{name}: expected a number, got {value!r}")
+    if isinstance(value, int | float | Decimal):
+        return value
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation:
+        raise TemplateError(f"{name}: expected a number, got {value!r}") from None
+
+
+def _to_datetime(value: Any, name: str) -> dt.date | dt.datetime:
+    if isinstance(value, dt.date | dt.datetime):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) <= 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise TemplateError(
+            f"{name}: expected an ISO date like 2026-03-01, got {value!r}"
+        ) from None
+
+
+@pass_context
+def f_currency(context: Context, value: Any, currency: str | None = None) -> str:
+    code = currency or str(context.get("_currency") or "EUR")
+    return babel.numbers.format_currency(
+        _to_number(value, "currency"), code, locale=_locale(context)
+    )
+
+
+@pass_context
+def f_number(context: Context, value: Any, digits: int | None = None) -> str:
+    number = _to_number(value, "number")
+    if digits is not None:
+        pattern = "#,##0." + "0" * int(digits) if digits else "#,##0"
+        return babel.numbers.format_decimal(number, format=pattern, locale=_locale(context))
+    return babel.numbers.format_decimal(number, locale=_locale(context))
+
+
+@pass_context
+def f_decimal(context: Context, value: Any, places: int = 2) -> str:
+    pattern = "#,##0." + "0" * int(places) if places else "#,##0"
+    return babel.numbers.format_decimal(
+        _to_number(value, "decimal"), format=pattern, locale=_locale(context)
+    )
+
+
+@pass_context
+def f_percent(context: Context, value: Any, places: int = 0) -> str:
+    pattern = "#,##0%" if not places else "#,##0." + "0" * int(places) + "%"
+    return babel.numbers.format_percent(
+        _to_number(value, "percent"), format=pattern, locale=_locale(context)
+    )
+
+
+@pass_context
+def f_date(context: Context, value: Any, format: str = "long") -> str:  # noqa: A002
+    when = _to_datetime(value, "date")
+    if isinstance(when, dt.datetime):
+        when = when.date()
+    return babel.dates.format_date(when, format=format, locale=_locale(context))
+
+
+@pass_context
+def f_datetime(context: Context, value: Any, format: str = "medium") -> str:  # noqa: A002
+    when = _to_datetime(value, "datetime")
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime.combine(when, dt.time())
+    tz = str(context.get("_timezone") or "UTC")
+    return babel.dates.format_datetime(when, format=format, tzinfo=tz, locale=_locale(context))
+
+
+def f_mask(value: Any, keep: int = 4, char: str = "•") -> str:
+    text = re.sub(r"\s+", "", str(value))
+    keep = max(0, int(keep))
+    shown = text[-keep:] if keep else ""
+    return char * min(5, max(0, len(text) - keep)) + shown
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "currency": f_currency,
+    "number": f_number,
+    "decimal": f_decimal,
+    "percent": f_percent,
+    "date": f_date,
+    "datetime": f_datetime,
+    "mask": f_mask,
+}
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, a little tighter: no str.format tricks through |format either."""
+
+    def __init__(self, finalize: Callable[[Any], Any]) -> None:
+        super().__init__(
+            undefined=StrictUndefined,
+            finalize=finalize,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            cache_size=0,
+        )
+        self.filters.update(FILTERS)
+        # printf-style |format reads attributes of its arguments; the sandbox already guards
+        # str.format, this removes the last formatting door entirely.
+        self.filters.pop("format", None)
+        self.filters.pop("xmlattr", None)
+        # Globals: nothing that reaches outside (no range beyond the sandbox's limit, no cycler,
+        # no lipsum).
+        for name in ("cycler", "joiner", "lipsum", "dict", "namespace"):
+            self.globals.pop(name, None)
+
+
+MARKDOWN_ENV = _Environment(_markdown_finalize)
+TEXT_ENV = _Environment(_text_finalize)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(env_kind: str, source: str, filename: str) -> Any:
+    env = MARKDOWN_ENV if env_kind == "markdown" else TEXT_ENV
+    code = env.compile(source, name=filename, filename=filename)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def compile_template(source: str, path: str, first_line: int = 1, kind: str = "markdown") -> Any:
+    """Compile a Jinja source found at `first_line` of `path`; errors carry that file and line.
+
+    Padding with newlines makes Jinja count lines as the file does, for free.
+    """
+    padded = "\n" * (first_line - 1) + source
+    try:
+        return _compile(kind, padded, path)
+    except TemplateSyntaxError as exc:
+        raise ProblemError(
+            error(path, exc.lineno or first_line, 0, f"Jinja: {exc.message}")
+        ) from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_expression(source: str) -> Any:
+    return TEXT_ENV.compile_expression(source, undefined_to_none=False)
+
+
+def compile_expression(source: str, path: str, line: int, col: int) -> Any:
+    try:
+        return _compile_expression(source)
+    except TemplateSyntaxError as exc:
+        raise ProblemError(
+            error(path, line, col, f"in expression {source!r}: {exc.message}")
+        ) from None
+
+
+def located_error(exc: BaseException, path: str, line: int, col: int = 0) -> Problem:
+    """Turn an exception raised while rendering into a Problem at the template line where it
+    happened (Jinja rewrites tracebacks so template frames carry the file name and line)."""
+    found_path, found_line = path, line
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".md", ".yaml", ".html")) and not filename.endswith(".py"):
+            found_path, found_line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    return error(
+        found_path,
+        found_line,
+        col if found_path == path and found_line == line else 0,
+        describe(exc),
+    )
+
+
+def describe(exc: BaseException) -> str:
+    if isinstance(exc, UndefinedError):
+        message = str(exc.message or exc)
+        match = re.match(r"'(.+?)' is undefined", message)
+        if match:
+            return f"undefined variable {match.group(1)!r}"
+        match = re.match(r"'(.+?)' has no attribute '(.+?)'", message)
+        if match:
+            return f"undefined field {match.group(2)!r} (on {match.group(1)})"
+        return f"undefined: {message}"
+    if isinstance(exc, SecurityError):
+        return f"refused by the sandbox: {exc}"
+    if isinstance(exc, TemplateError):
+        return f"Jinja: {exc.message or exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+# Static analysis: which variables a source uses -----------------------------------------------
+
+
+def variable_paths(source: str, path: str) -> list[tuple[tuple[str, ...], int]]:
+    """Every record path a Jinja source reads (e.g. ("customer", "name")), with its line.
+
+    Loop variables map back to their iterable with "[]" standing for "any item", so
+    `{% for line in invoice.lines %}{{ line.amount }}` yields ("invoice", "lines", "[]", "amount").
+    """
+    try:
+        tree = TEXT_ENV.parse(source, name=path, filename=path)
+    except TemplateSyntaxError as exc:
+        raise ProblemError(error(path, exc.lineno or 1, 0, f"Jinja: {exc.message}")) from None
+    found: list[tuple[tuple[str, ...], int]] = []
+    _walk(tree, {}, found)
+    return found
+
+
+def expression_paths(source: str) -> list[tuple[str, ...]]:
+    tree = TEXT_ENV.parse("{{ " + source + " }}")
+    found: list[tuple[tuple[str, ...], int]] = []
+    _walk(tree, {}, found)
+    return [p for p, _ in found]
+
+
+def _chain(node: nodes.Node) -> tuple[nodes.Name, list[str]] | None:
+    parts: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem):
+            arg = node.arg
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                parts.append(arg.value)
+            else:
+                parts.clear()
+                parts.append("[]")
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            return node, list(reversed(parts))
+        else:
+            return None
+
+
+def _walk(
+    node: nodes.Node,
+    scope: Mapping[str, tuple[str, ...] | None],
+    found: list[tuple[tuple[str, ...], int]],
+) -> None:
+    if isinstance(node, nodes.For):
+        _walk(node.iter, scope, found)
+        iter_chain = _chain(node.iter)
+        inner = dict(scope)
+        if iter_chain is not None and iter_chain[0].name not in scope:
+            base: tuple[str, ...] | None = (iter_chain[0].name, *iter_chain[1], "[]")
+        elif iter_chain is not None and scope.get(iter_chain[0].name) is not None:
+            base = (*scope[iter_chain[0].name], *iter_chain[1], "[]")  # type: ignore[misc]
+        else:
+            base = None
+        for target in node.target.find_all(nodes.Name):
+            inner[target.name] = base if isinstance(node.target, nodes.Name) else None
+        inner["loop"] = None
+        for child in (*node.body, *node.else_):
+            _walk(child, inner, found)
+        if node.test is not None:
+            _walk(node.test, inner, found)
+        return
+    if isinstance(node, nodes.Assign | nodes.AssignBlock):
+        if isinstance(node, nodes.Assign):
+            _walk(node.node, scope, found)
+        else:
+            for child in node.body:
+                _walk(child, scope, found)
+        if isinstance(scope, dict):
+            for target in node.target.find_all(nodes.Name):
+                scope[target.name] = None
+        return
+    if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
+        return  # guarded lookups are allowed to be absent from the schema
+    if isinstance(node, nodes.Filter) and node.name == "default":
+        return
+    if isinstance(node, nodes.Getattr | nodes.Getitem | nodes.Name):
+        chain = _chain(node)
+        if chain is not None:
+            name, parts = chain
+            if isinstance(node, nodes.Name) and node.ctx != "load":
+                return
+            if name.name in scope:
+                base_path = scope[name.name]
+                if base_path is not None:
+                    found.append(((*base_path, *parts), name.lineno))
+            else:
+                found.append(((name.name, *parts), name.lineno))
+            if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+                _walk(node.arg, scope, found)
+            return
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
+        for child in (*node.args, *node.kwargs):
+            _walk(child, scope, found)
+        return
+    for child in node.iter_child_nodes():
+        _walk(child, scope, found)

@@ -1,0 +1,146 @@
+"""Channel shells: the layout (HTML) and style (CSS) that wrap composed content, per channel."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChainableUndefined, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from studio.core.engine import located_error
+from studio.core.problems import ProblemError, error
+from studio.core.project import Project
+from studio.core.resources import resources_dir
+
+# Words the default shells print themselves, per language; a project layout may use its own.
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "it": {"page": "Pagina", "of": "di", "vat": "P.IVA", "recipient": "Destinatario"},
+    "en": {"page": "Page", "of": "of", "vat": "VAT", "recipient": "Recipient"},
+    "de": {"page": "Seite", "of": "von", "vat": "USt-IdNr.", "recipient": "Empfänger"},
+    "fr": {"page": "Page", "of": "sur", "vat": "TVA", "recipient": "Destinataire"},
+    "es": {"page": "Página", "of": "de", "vat": "NIF", "recipient": "Destinatario"},
+}
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
+_CSS_VALUE = re.compile(r"^[#\w\s,.()%+-]*$")
+
+
+def labels(locale: str) -> Mapping[str, str]:
+    return LABELS.get(locale.split("_")[0].split("-")[0], LABELS["en"])
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if locale.split("_")[0].split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def css_string(value: Any) -> Markup:
+    """A quoted CSS string that cannot end its declaration, its rule or the <style> element."""
+    out = []
+    for ch in str(value):
+        if ch in "\"\\<>&'" or ord(ch) < 0x20 or ch == "\x7f":
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
+
+
+def css_value(value: Any) -> Markup:
+    """A colour or length from studio.yaml, refused when it could smuggle in CSS."""
+    text = str(value)
+    if not _CSS_VALUE.match(text):
+        return Markup("initial")
+    return Markup(text)
+
+
+# Brand tokens are optional, so a layout may name one a project does not set.
+_ENV = ImmutableSandboxedEnvironment(
+    autoescape=True, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True
+)
+_ENV.filters["css_string"] = css_string
+_ENV.filters["css_value"] = css_value
+
+
+def layout_file(project: Project, channel: str) -> tuple[Path, str]:
+    """The layout for a channel: the project's layouts/<channel>.html, else the default."""
+    own = project.root / "layouts" / f"{channel}.html"
+    if own.is_file():
+        return own, f"layouts/{channel}.html"
+    return resources_dir() / "layouts" / f"{channel}.html", f"(default)/layouts/{channel}.html"
+
+
+def style_files(project: Project, channel: str) -> list[tuple[Path, str]]:
+    """The default stylesheet of a channel, then the project's styles/<channel>.css on top."""
+    files = [(resources_dir() / "styles" / f"{channel}.css", f"(default)/styles/{channel}.css")]
+    own = project.root / "styles" / f"{channel}.css"
+    if own.is_file():
+        files.append((own, f"styles/{channel}.css"))
+    return files
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str, label: str) -> Any:
+    code = _ENV.compile(source, name=label, filename=label)
+    return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
+
+
+@functools.lru_cache(maxsize=256)
+def _read(path: Path, mtime_ns: int) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def read_cached(path: Path, label: str) -> str:
+    """Read a shell file, re-reading only when it changed on disk (previews render often)."""
+    try:
+        return _read(path, path.stat().st_mtime_ns)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProblemError(error(label, 0, 0, f"cannot read: {exc}")) from None
+
+
+def channel_css(project: Project, channel: str) -> str:
+    return "\n".join(read_cached(path, label) for path, label in style_files(project, channel))
+
+
+def render_layout(project: Project, channel: str, context: Mapping[str, Any]) -> str:
+    path, label = layout_file(project, channel)
+    source = read_cached(path, label)
+    try:
+        template = _compiled(source, label)
+    except TemplateSyntaxError as exc:
+        raise ProblemError(error(label, exc.lineno or 0, 0, f"Jinja: {exc.message}")) from None
+    try:
+        return str(template.render(context))
+    except Exception as exc:  # noqa: BLE001 - a broken layout is the author's to fix
+        raise ProblemError(located_error(exc, label, 0)) from None
+
+
+def shell_context(
+    project: Project, composition: Any, *, content: str, css: str, logo: str | None
+) -> dict[str, Any]:
+    """What every default layout can use."""
+    brand = dict(project.config.brand)
+    vat = brand.get("vat")
+    footer = str(brand.get("company") or "")
+    if vat:
+        footer += f" · {labels(composition.locale)['vat']} {vat}"
+    return {
+        "lang": composition.locale.replace("_", "-"),
+        "dir": text_direction(composition.locale),
+        "title": composition.title,
+        "subject": composition.subject,
+        "preheader": composition.preheader,
+        "content": Markup(content),
+        "address": Markup(composition.address_html),
+        "css": Markup(css.replace("</", "<\\/")),
+        "brand": brand,
+        "labels": labels(composition.locale),
+        "footer_line": footer,
+        "logo": logo,
+        "template": composition.template.name,
+        "channel": composition.channel,
+        "locale": composition.locale,
+        "record": composition.record,
+    }

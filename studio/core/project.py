@@ -1,0 +1,510 @@
+"""The project model: load a project folder into immutable values, collecting every problem."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studio.core.problems import Problem, ProblemError, error, warning
+from studio.core.sources import LocatedDict, LocatedList, load_json, load_yaml, split_front_matter
+
+CHANNELS: tuple[str, ...] = ("print", "email", "mobile", "sms")
+CONFIG_FILE = "studio.yaml"
+SCHEMA_FILE = "data/schema.json"
+SAMPLES_DIR = "data/samples"
+_LOCALE_LIKE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The project settings from studio.yaml."""
+
+    name: str
+    locales: tuple[str, ...]
+    default_locale: str
+    currency: str = "EUR"
+    timezone: str = "UTC"
+    brand: Mapping[str, Any] = field(default_factory=dict)
+    email: Mapping[str, Any] = field(default_factory=dict)
+    print: Mapping[str, Any] = field(default_factory=dict)
+    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    compliance: Mapping[str, Any] = field(default_factory=dict)
+    targets: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BlockSource:
+    """One locale's file of a block."""
+
+    path: str  # relative to the project, with forward slashes
+    locale: str
+    body: str
+    body_line: int  # the file line where the body starts
+    meta: Mapping[str, Any]
+    variants: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Block:
+    id: str
+    title: str
+    owner: str | None
+    regulatory: bool
+    channels: frozenset[str] | None  # None: every channel
+    params: Mapping[str, Any]
+    sources: Mapping[str, BlockSource]  # locale -> source; the default locale is always present
+
+    def source(self, locale: str, default_locale: str) -> BlockSource:
+        return self.sources.get(locale) or self.sources[default_locale]
+
+    @property
+    def path(self) -> str:
+        return f"blocks/{self.id}.md"
+
+
+@dataclass(frozen=True)
+class BodyItem:
+    """One entry of a template's body: a block, with its condition, parameters and channels."""
+
+    block: str
+    when: str | None
+    with_: Mapping[str, Any]
+    channels: frozenset[str] | None
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    path: str
+    title: str | Mapping[str, str]
+    channels: tuple[str, ...]
+    email: Mapping[str, Any]
+    sms: Mapping[str, Any]
+    print: Mapping[str, Any]
+    body: tuple[BodyItem, ...]
+    raw: Mapping[str, Any]
+
+    def localized(self, value: Any, locale: str, default_locale: str) -> str:
+        """A setting that is a string, or a mapping of locale to string."""
+        if isinstance(value, Mapping):
+            found = value.get(locale, value.get(default_locale, ""))
+            return "" if found is None else str(found)
+        return "" if value is None else str(value)
+
+    def where(self, *keys: str) -> tuple[int, int]:
+        node: Any = self.raw
+        line, col = 1, 1
+        for key in keys:
+            if not isinstance(node, LocatedDict) or key not in node:
+                break
+            line, col = node.where(key)
+            node = node[key]
+        return line, col
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    path: str
+    record: Mapping[str, Any]
+    positions: Mapping[tuple[str | int, ...], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded project. Never edited in place: a change gives a new Project."""
+
+    root: Path
+    config: Config
+    blocks: Mapping[str, Block]
+    templates: Mapping[str, Template]
+    samples: Mapping[str, Sample]
+    schema: Mapping[str, Any] | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def file(self, relative: str) -> Path:
+        return self.root / relative
+
+    def blocks_using(self, block_id: str) -> list[str]:
+        """The templates whose body names the block directly."""
+        return sorted(
+            name
+            for name, template in self.templates.items()
+            if any(item.block == block_id for item in template.body)
+        )
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _read_text(root: Path, path: Path, problems: list[Problem]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(error(_rel(root, path), 1, 0, f"not UTF-8 text: {exc.reason}"))
+    except OSError as exc:
+        problems.append(error(_rel(root, path), 0, 0, f"cannot read: {exc.strerror}"))
+    return None
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return ()
+
+
+def load_config(root: Path, problems: list[Problem]) -> Config:
+    path = root / CONFIG_FILE
+    data: Any = None
+    if not path.is_file():
+        problems.append(error(CONFIG_FILE, 0, 0, "missing: a project needs a studio.yaml"))
+    else:
+        text = _read_text(root, path, problems)
+        if text is not None:
+            try:
+                data = load_yaml(text, CONFIG_FILE)
+            except ProblemError as exc:
+                problems.append(exc.problem)
+    if data is None:
+        data = LocatedDict()
+        data.key_lines = {}
+    if not isinstance(data, Mapping):
+        problems.append(error(CONFIG_FILE, 1, 1, "studio.yaml must be a mapping of settings"))
+        data = LocatedDict()
+        data.key_lines = {}
+
+    def where(key: str) -> tuple[int, int]:
+        return data.where(key) if isinstance(data, LocatedDict) else (1, 1)
+
+    locales = _str_list(data.get("locales")) or ("en",)
+    default_locale = str(data.get("default_locale") or locales[0])
+    if default_locale not in locales:
+        problems.append(
+            error(
+                CONFIG_FILE,
+                *where("default_locale"),
+                f"default_locale {default_locale!r} is not one of locales {list(locales)}",
+            )
+        )
+        locales = (default_locale, *locales)
+    mappings: dict[str, Mapping[str, Any]] = {}
+    for key in ("brand", "email", "print", "roles", "compliance", "targets"):
+        value = data.get(key) or {}
+        if not isinstance(value, Mapping):
+            problems.append(error(CONFIG_FILE, *where(key), f"{key} must be a mapping"))
+            value = {}
+        mappings[key] = value
+    roles = {str(k): _str_list(v) for k, v in mappings["roles"].items()}
+    return Config(
+        name=str(data.get("name") or root.name),
+        locales=locales,
+        default_locale=default_locale,
+        currency=str(data.get("currency") or "EUR"),
+        timezone=str(data.get("timezone") or "UTC"),
+        brand=mappings["brand"],
+        email=mappings["email"],
+        print=mappings["print"],
+        roles=roles,
+        compliance=mappings["compliance"],
+        targets=mappings["targets"],
+        raw=data,
+    )
+
+
+def _variants(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> dict[str, str]:
+    variants = meta.get("variants") or {}
+    if not isinstance(variants, Mapping):
+        line, col = meta.where("variants") if isinstance(meta, LocatedDict) else (1, 1)
+        problems.append(error(path, line, col, "variants must map a channel to its wording"))
+        return {}
+    result = {}
+    for channel, text in variants.items():
+        line, col = variants.where(channel) if isinstance(variants, LocatedDict) else (1, 1)
+        if channel not in CHANNELS:
+            problems.append(
+                error(
+                    path,
+                    line,
+                    col,
+                    f"unknown channel {channel!r} in variants (channels are {', '.join(CHANNELS)})",
+                )
+            )
+            continue
+        result[str(channel)] = "" if text is None else str(text)
+    return result
+
+
+def load_blocks(root: Path, config: Config, problems: list[Problem]) -> dict[str, Block]:
+    base = root / "blocks"
+    if not base.is_dir():
+        return {}
+    files: dict[str, dict[str, tuple[str, Path]]] = {}
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if not filename.endswith(".md") or filename.startswith("."):
+                continue
+            path = Path(dirpath) / filename
+            rel_id = _rel(base, path)[: -len(".md")]
+            block_id, locale = rel_id, config.default_locale
+            head, dot, suffix = rel_id.rpartition(".")
+            if dot and "/" not in suffix:
+                if suffix in config.locales:
+                    block_id, locale = head, suffix
+                elif _LOCALE_LIKE.match(suffix):
+                    problems.append(
+                        warning(
+                            _rel(root, path),
+                            0,
+                            0,
+                            f"{suffix!r} looks like a locale but is not in studio.yaml locales",
+                        )
+                    )
+            files.setdefault(block_id, {})[locale] = (_rel(root, path), path)
+
+    blocks: dict[str, Block] = {}
+    for block_id, by_locale in sorted(files.items()):
+        if config.default_locale not in by_locale:
+            for rel, _ in by_locale.values():
+                problems.append(
+                    error(
+                        rel,
+                        0,
+                        0,
+                        f"translation of block {block_id!r} without its "
+                        f"{config.default_locale} original blocks/{block_id}.md",
+                    )
+                )
+            continue
+        sources: dict[str, BlockSource] = {}
+        for locale, (rel, path) in by_locale.items():
+            text = _read_text(root, path, problems)
+            if text is None:
+                continue
+            try:
+                meta, body, body_line = split_front_matter(text, rel)
+            except ProblemError as exc:
+                problems.append(exc.problem)
+                continue
+            sources[locale] = BlockSource(
+                rel, locale, body, body_line, meta, _variants(meta, rel, problems)
+            )
+        if config.default_locale not in sources:
+            continue
+        main = sources[config.default_locale]
+        meta = main.meta
+        rel = main.path
+        blocks[block_id] = Block(
+            id=block_id,
+            title=str(meta.get("title") or block_id),
+            owner=None if meta.get("owner") is None else str(meta.get("owner")),
+            regulatory=bool(meta.get("regulatory", False)),
+            channels=_channels(meta, "channels", rel, problems),
+            params=_params(meta, rel, problems),
+            sources=sources,
+        )
+    return blocks
+
+
+def _channels(
+    node: Mapping[str, Any], key: str, path: str, problems: list[Problem]
+) -> frozenset[str] | None:
+    if node.get(key) is None:
+        return None
+    line, col = node.where(key) if isinstance(node, LocatedDict) else (1, 1)
+    values = node[key]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        problems.append(error(path, line, col, f"{key} must be a list of channel names"))
+        return None
+    for index, value in enumerate(values):
+        if value not in CHANNELS:
+            vline, vcol = values.where(index) if isinstance(values, LocatedList) else (line, col)
+            problems.append(
+                error(
+                    path,
+                    vline,
+                    vcol,
+                    f"unknown channel {value!r} (channels are {', '.join(CHANNELS)})",
+                )
+            )
+    return frozenset(v for v in values if v in CHANNELS)
+
+
+def _params(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> dict[str, Any]:
+    params = meta.get("params")
+    if params is None:
+        return {}
+    if isinstance(params, list):
+        return {str(name): None for name in params}
+    if isinstance(params, Mapping):
+        return {str(k): v for k, v in params.items()}
+    line, col = meta.where("params") if isinstance(meta, LocatedDict) else (1, 1)
+    problems.append(error(path, line, col, "params must be a mapping of name to default"))
+    return {}
+
+
+def load_template(root: Path, path: Path, problems: list[Problem]) -> Template | None:
+    rel = _rel(root, path)
+    text = _read_text(root, path, problems)
+    if text is None:
+        return None
+    try:
+        data = load_yaml(text, rel)
+    except ProblemError as exc:
+        problems.append(exc.problem)
+        return None
+    if not isinstance(data, LocatedDict):
+        problems.append(error(rel, 1, 1, "a template must be a mapping (title, channels, body)"))
+        return None
+    name = _rel(root / "templates", path)[: -len(".yaml")]
+    channels = _channels(data, "channels", rel, problems)
+    if channels is None and "channels" not in data:
+        problems.append(error(rel, 1, 1, "a template must list its channels"))
+    sections = {}
+    for key in ("email", "sms", "print"):
+        value = data.get(key) or {}
+        if not isinstance(value, Mapping):
+            problems.append(error(rel, *data.where(key), f"{key} must be a mapping of settings"))
+            value = {}
+        sections[key] = value
+    body_items: list[BodyItem] = []
+    body = data.get("body")
+    if body is None:
+        problems.append(error(rel, 1, 1, "a template needs a body: a list of blocks"))
+    elif not isinstance(body, LocatedList):
+        problems.append(error(rel, *data.where("body"), "body must be a list of {block: …}"))
+    else:
+        for index, item in enumerate(body):
+            line, col = body.where(index)
+            if isinstance(item, str):
+                item = {"block": item}
+            if not isinstance(item, Mapping) or not isinstance(item.get("block"), str):
+                problems.append(error(rel, line, col, "a body item needs `block: <id>`"))
+                continue
+            unknown = set(item) - {"block", "when", "with", "channels"}
+            if unknown:
+                problems.append(
+                    warning(
+                        rel, line, col, f"unknown key(s) in body item: {', '.join(sorted(unknown))}"
+                    )
+                )
+            with_ = item.get("with") or {}
+            if not isinstance(with_, Mapping):
+                problems.append(error(rel, line, col, "with must be a mapping of parameters"))
+                with_ = {}
+            when = item.get("when")
+            item_channels = (
+                _channels(item, "channels", rel, problems)
+                if isinstance(item, LocatedDict)
+                else None
+            )
+            body_items.append(
+                BodyItem(
+                    block=item["block"].strip().removesuffix(".md"),
+                    when=None if when is None else str(when),
+                    with_=with_,
+                    channels=item_channels,
+                    line=line,
+                    col=col,
+                )
+            )
+    ordered = tuple(c for c in CHANNELS if channels and c in channels)
+    return Template(
+        name=name,
+        path=rel,
+        title=data.get("title") or name,
+        channels=ordered,
+        email=sections["email"],
+        sms=sections["sms"],
+        print=sections["print"],
+        body=tuple(body_items),
+        raw=data,
+    )
+
+
+def load_templates(root: Path, problems: list[Problem]) -> dict[str, Template]:
+    base = root / "templates"
+    templates: dict[str, Template] = {}
+    if not base.is_dir():
+        return templates
+    for path in sorted(base.rglob("*")):
+        if path.suffix == ".yml":
+            problems.append(warning(_rel(root, path), 0, 0, "templates end in .yaml; ignored"))
+        if path.suffix != ".yaml" or not path.is_file():
+            continue
+        template = load_template(root, path, problems)
+        if template is not None:
+            templates[template.name] = template
+    return templates
+
+
+def load_schema(root: Path, problems: list[Problem]) -> Mapping[str, Any] | None:
+    path = root / SCHEMA_FILE
+    if not path.is_file():
+        return None
+    text = _read_text(root, path, problems)
+    if text is None:
+        return None
+    try:
+        schema, _ = load_json(text, SCHEMA_FILE)
+    except ProblemError as exc:
+        problems.append(exc.problem)
+        return None
+    if not isinstance(schema, dict):
+        problems.append(error(SCHEMA_FILE, 1, 1, "a JSON Schema must be an object"))
+        return None
+    return schema
+
+
+def load_samples(root: Path, problems: list[Problem]) -> dict[str, Sample]:
+    base = root / SAMPLES_DIR
+    samples: dict[str, Sample] = {}
+    if not base.is_dir():
+        return samples
+    for path in sorted(base.glob("*.json")):
+        rel = _rel(root, path)
+        text = _read_text(root, path, problems)
+        if text is None:
+            continue
+        try:
+            record, positions = load_json(text, rel)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+            continue
+        if not isinstance(record, dict):
+            problems.append(error(rel, 1, 1, "a sample record must be a JSON object"))
+            continue
+        samples[path.stem] = Sample(path.stem, rel, record, positions)
+    return samples
+
+
+def load_project(root: str | os.PathLike[str]) -> Project:
+    """Load a project folder. Problems in its files are collected, never raised."""
+    root_path = Path(root).resolve()
+    if not root_path.is_dir():
+        raise ProblemError(error(str(root), 0, 0, "not a project folder"))
+    problems: list[Problem] = []
+    config = load_config(root_path, problems)
+    return Project(
+        root=root_path,
+        config=config,
+        blocks=load_blocks(root_path, config, problems),
+        templates=load_templates(root_path, problems),
+        samples=load_samples(root_path, problems),
+        schema=load_schema(root_path, problems),
+        problems=tuple(problems),
+    )

@@ -1,0 +1,114 @@
+"""The data schema: checking records against it, and knowing which variable paths it defines."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from studio.core.problems import Problem, error
+
+Positions = Mapping[tuple[str | int, ...], tuple[int, int]]
+
+
+@functools.lru_cache(maxsize=16)
+def _validator(schema_json: str) -> Draft202012Validator:
+    schema = json.loads(schema_json)
+    cls = Draft202012Validator
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    return _validator(json.dumps(schema, sort_keys=True))
+
+
+def schema_problems(schema: Mapping[str, Any], path: str) -> list[Problem]:
+    try:
+        validator(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.path) or "(root)"
+        return [error(path, 1, 1, f"not a valid JSON Schema at {where}: {exc.message}")]
+    return []
+
+
+def record_problems(
+    schema: Mapping[str, Any] | None, record: Any, path: str, positions: Positions | None = None
+) -> list[Problem]:
+    """Each way the record breaks the schema, at the line of the offending value."""
+    if schema is None:
+        return []
+    try:
+        check = validator(schema)
+    except SchemaError:
+        return []  # reported once, against the schema file
+    problems = []
+    for failure in sorted(check.iter_errors(record), key=lambda e: list(map(str, e.path))):
+        location = tuple(failure.absolute_path)
+        line, col = 1, 1
+        if positions:
+            probe = location
+            while probe not in positions and probe:
+                probe = probe[:-1]
+            line, col = positions.get(probe, (1, 1))
+        field = ".".join(str(p) for p in location) or "(record)"
+        problems.append(error(path, line, col, f"{field}: {failure.message}"))
+    return problems
+
+
+def schema_has_path(schema: Mapping[str, Any], parts: tuple[str, ...]) -> bool:
+    """Whether a variable path like ("invoice", "lines", "[]", "amount") exists in the schema.
+
+    A level the schema leaves open (an object with no properties listed) accepts anything
+    below it; a path that goes on below a string or number is a method call on the value.
+    """
+    return _has(schema, schema, parts)
+
+
+_COMBINERS = ("allOf", "anyOf", "oneOf")
+_SCALARS = ("string", "number", "integer", "boolean")
+
+
+def _has(root: Mapping[str, Any], node: Any, parts: tuple[str, ...]) -> bool:
+    node = _resolve(root, node)
+    if not parts or not isinstance(node, Mapping):
+        return True
+    combined = [option for key in _COMBINERS for option in node.get(key, ())]
+    if any(_has(root, option, parts) for option in combined):
+        return True
+    part, rest = parts[0], parts[1:]
+    kind = node.get("type")
+    if kind in _SCALARS or (isinstance(kind, list) and not {"object", "array"} & set(kind)):
+        return True
+    if part == "[]":
+        if "items" in node:
+            return _has(root, node["items"], rest)
+        return kind in (None, "array") and not combined
+    properties = node.get("properties")
+    if isinstance(properties, Mapping) and part in properties:
+        return _has(root, properties[part], rest)
+    extra = node.get("additionalProperties")
+    if isinstance(extra, Mapping):
+        return _has(root, extra, rest)
+    if properties is None and not combined:
+        return kind in (None, "object") and extra is not False
+    return False
+
+
+def _resolve(root: Mapping[str, Any], node: Any) -> Any:
+    seen = 0
+    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 32:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            return {}
+        target: Any = root
+        for key in ref[2:].split("/"):
+            key = key.replace("~1", "/").replace("~0", "~")
+            target = target.get(key, {}) if isinstance(target, Mapping) else {}
+        node = target
+        seen += 1
+    return node

@@ -1,0 +1,203 @@
+"""Reading YAML, JSON and front matter safely, keeping the line of every value for problems."""
+
+from __future__ import annotations
+
+import json
+import re
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+import yaml
+
+from studio.core.problems import ProblemError, error
+
+Path_ = tuple[str | int, ...]
+
+
+class LocatedDict(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers where it and each of its keys stand (1-based line, col)."""
+
+    line: int = 0
+    col: int = 0
+    key_lines: dict[Any, tuple[int, int]]
+
+    def where(self, key: Any) -> tuple[int, int]:
+        return self.key_lines.get(key, (self.line, self.col))
+
+
+class LocatedList(list):  # type: ignore[type-arg]
+    line: int = 0
+    col: int = 0
+    item_lines: list[tuple[int, int]]
+
+    def where(self, index: int) -> tuple[int, int]:
+        if 0 <= index < len(self.item_lines):
+            return self.item_lines[index]
+        return (self.line, self.col)
+
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LocatingLoader(_Base):  # type: ignore[valid-type,misc]
+    """SafeLoader (no arbitrary objects) that builds Located containers."""
+
+    line_offset = 0
+
+
+def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:
+    loader.flatten_mapping(node)
+    result = LocatedDict()
+    result.line, result.col = (
+        node.start_mark.line + 1 + loader.line_offset,
+        node.start_mark.column + 1,
+    )
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = (
+            key_node.start_mark.line + 1 + loader.line_offset,
+            key_node.start_mark.column + 1,
+        )
+    return result
+
+
+def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    offset = loader.line_offset
+    result.line, result.col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    result.item_lines = [
+        (c.start_mark.line + 1 + offset, c.start_mark.column + 1) for c in node.value
+    ]
+    return result
+
+
+_LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LocatingLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
+)
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
+    """Parse YAML safely; a syntax error becomes a ProblemError at its file, line and column."""
+    loader = _LocatingLoader(text)
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        col = (mark.column + 1) if mark else 0
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise ProblemError(error(path, line, col, f"YAML: {reason}")) from None
+    except yaml.YAMLError as exc:
+        raise ProblemError(error(path, line_offset + 1, 0, f"YAML: {exc}")) from None
+    finally:
+        loader.dispose()
+
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\n)---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def split_front_matter(text: str, path: str) -> tuple[LocatedDict, str, int]:
+    """Split a block file into its front matter and body.
+
+    Returns the front matter, the body and the 1-based line in the file where the body starts.
+    """
+    if not text.startswith("---"):
+        empty = LocatedDict()
+        empty.key_lines = {}
+        return empty, text, 1
+    match = _FRONT.match(text)
+    if match is None:
+        raise ProblemError(error(path, 1, 1, "front matter starts with '---' but never ends"))
+    data = load_yaml(match.group(1), path, line_offset=1)
+    if data is None:
+        data = LocatedDict()
+        data.key_lines = {}
+    if not isinstance(data, LocatedDict):
+        raise ProblemError(error(path, 2, 1, "front matter must be a mapping of keys to values"))
+    body_line = text.count("\n", 0, match.end()) + 1
+    return data, text[match.end() :], body_line
+
+
+# JSON ---------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def load_json(text: str, path: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
+    """Parse JSON and map every value's path (keys and indexes) to its (line, col).
+
+    The standard parser does the parsing (and its errors carry line and column); a second,
+    cheap pass records positions so a schema error can point at the offending value.
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProblemError(error(path, exc.lineno, exc.colno, f"JSON: {exc.msg}")) from None
+    positions: dict[Path_, tuple[int, int]] = {}
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def where(offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - line_starts[lo] + 1
+
+    def skip(i: int) -> int:
+        return _WS.match(text, i).end()  # type: ignore[union-attr]
+
+    def walk(i: int, at: Path_) -> int:
+        i = skip(i)
+        positions[at] = where(i)
+        ch = text[i]
+        if ch == "{":
+            i = skip(i + 1)
+            if text[i] == "}":
+                return i + 1
+            while True:
+                i = skip(i)
+                key, i = scanstring(text, i + 1)
+                i = walk(skip(i) + 1, (*at, key))  # past ':'
+                i = skip(i)
+                if text[i] == "}":
+                    return i + 1
+                i += 1  # ','
+        if ch == "[":
+            i = skip(i + 1)
+            if text[i] == "]":
+                return i + 1
+            index = 0
+            while True:
+                i = skip(walk(i, (*at, index)))
+                index += 1
+                if text[i] == "]":
+                    return i + 1
+                i += 1
+        if ch == '"':
+            return scanstring(text, i + 1)[1]
+        for literal in ("true", "false", "null"):
+            if text.startswith(literal, i):
+                return i + len(literal)
+        match = _NUMBER.match(text, i)
+        return match.end() if match else i + 1
+
+    walk(0, ())
+    return value, positions

@@ -1,0 +1,345 @@
+"""Validation: every problem a render would hit, and more, found without producing output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+
+from studio.core import channels
+from studio.core.compose import compose
+from studio.core.engine import (
+    TEXT_ENV,
+    compile_expression,
+    compile_template,
+    expression_paths,
+    variable_paths,
+)
+from studio.core.layouts import layout_file
+from studio.core.problems import Problem, ProblemError, Severity, error, warning
+from studio.core.project import CHANNELS, SCHEMA_FILE, Block, Project, Template
+from studio.core.schema import record_problems, schema_has_path, schema_problems
+
+# Names every block may use without the schema defining them.
+BUILTIN_NAMES = frozenset(
+    {
+        "locale",
+        "channel",
+        "brand",
+        "params",
+        "block",
+        "loop",
+        "range",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+        "_currency",
+        "_timezone",
+    }
+)
+
+
+def validate(project: Project, *, trial_render: bool = True) -> list[Problem]:
+    """All problems of a project, sorted by file and line, each reported once."""
+    problems: list[Problem] = list(project.problems)
+    problems += _config_problems(project)
+    if project.schema is not None:
+        problems += schema_problems(project.schema, SCHEMA_FILE)
+    for block in project.blocks.values():
+        problems += _block_problems(project, block)
+    problems += _reference_cycles(project)
+    for template in project.templates.values():
+        problems += _template_problems(project, template)
+    for sample in project.samples.values():
+        problems += record_problems(project.schema, sample.record, sample.path, sample.positions)
+    problems += _layout_problems(project)
+    if trial_render and not any(p.is_error for p in problems):
+        problems += _trial_problems(project)
+    return _unique(problems)
+
+
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[tuple[str, int, str]] = set()
+    result = []
+    for problem in problems:
+        key = (problem.path, problem.line, problem.message.split(" [")[0])
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(problem)
+    severity_order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return sorted(result, key=lambda p: (p.path, p.line, p.col, severity_order[p.severity]))
+
+
+def _config_problems(project: Project) -> Iterator[Problem]:
+    config = project.config
+    raw = config.raw
+    logo = config.brand.get("logo")
+    if logo and not (project.root / str(logo)).is_file():
+        brand = raw.get("brand")
+        line, col = brand.where("logo") if hasattr(brand, "where") else (1, 1)
+        yield error("studio.yaml", line, col, f"brand logo {logo} does not exist")
+    approvers = config.compliance.get("approvers") or []
+    for role in approvers if isinstance(approvers, list) else []:
+        if role not in config.roles:
+            yield error(
+                "studio.yaml",
+                *_where(raw, "compliance"),
+                f"approver role {role!r} is not declared in roles",
+            )
+    if not project.templates:
+        yield warning("templates", 0, 0, "the project has no templates")
+
+
+def _where(node: Any, key: str) -> tuple[int, int]:
+    return node.where(key) if hasattr(node, "where") else (1, 1)
+
+
+# Blocks ------------------------------------------------------------------------------------
+
+
+def _block_problems(project: Project, block: Block) -> Iterator[Problem]:
+    config = project.config
+    if block.owner is not None and block.owner not in config.roles:
+        yield error(
+            block.path,
+            *_where(block.sources[config.default_locale].meta, "owner"),
+            f"owner {block.owner!r} is not a role in studio.yaml",
+        )
+    if block.regulatory and block.owner is None:
+        yield warning(
+            block.path,
+            *_where(block.sources[config.default_locale].meta, "regulatory"),
+            "a regulatory block should name its owner role",
+        )
+    for source in block.sources.values():
+        texts = [(source.body, source.body_line)]
+        variants = source.meta.get("variants")
+        for channel, text in source.variants.items():
+            texts.append((text, _where(variants, channel)[0]))
+        for text, line in texts:
+            try:
+                compile_template(text, source.path, line)
+                paths = variable_paths("\n" * (line - 1) + text, source.path)
+            except ProblemError as exc:
+                yield exc.problem
+                continue
+            yield from _unknown_variables(project, paths, source.path, set(block.params))
+            yield from _unknown_includes(project, "\n" * (line - 1) + text, source.path)
+
+
+def _unknown_variables(
+    project: Project, paths: Iterable[tuple[tuple[str, ...], int]], path: str, extra_names: set[str]
+) -> Iterator[Problem]:
+    if project.schema is None:
+        return
+    for parts, line in paths:
+        if parts[0] in BUILTIN_NAMES or parts[0] in extra_names or parts[0] in TEXT_ENV.globals:
+            continue
+        if not schema_has_path(project.schema, parts):
+            shown = ".".join(p for p in parts if p != "[]")
+            yield error(
+                path, line, 0, f"variable {shown!r} is not in the data schema ({SCHEMA_FILE})"
+            )
+
+
+def includes(source: str) -> list[tuple[str, int]]:
+    """The blocks a source includes with block("id") (constant ids only), with their lines."""
+    try:
+        tree = TEXT_ENV.parse(source)
+    except TemplateSyntaxError:
+        return []
+    found = []
+    for call in tree.find_all(nodes.Call):
+        if (
+            isinstance(call.node, nodes.Name)
+            and call.node.name == "block"
+            and call.args
+            and isinstance(call.args[0], nodes.Const)
+            and isinstance(call.args[0].value, str)
+        ):
+            found.append((call.args[0].value, call.lineno))
+    return found
+
+
+def _unknown_includes(project: Project, source: str, path: str) -> Iterator[Problem]:
+    for block_id, line in includes(source):
+        if block_id not in project.blocks:
+            yield error(
+                path, line, 0, f"includes unknown block {block_id!r} (no file blocks/{block_id}.md)"
+            )
+
+
+def _reference_cycles(project: Project) -> Iterator[Problem]:
+    graph: dict[str, list[tuple[str, str, int]]] = {}
+    for block in project.blocks.values():
+        edges = []
+        for source in block.sources.values():
+            texts = [("\n" * (source.body_line - 1) + source.body)]
+            texts += list(source.variants.values())
+            for text in texts:
+                edges += [(target, source.path, line) for target, line in includes(text)]
+        graph[block.id] = edges
+    reported: set[frozenset[str]] = set()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> Iterator[Problem]:
+        state[node] = 1
+        stack.append(node)
+        for target, path, line in graph.get(node, []):
+            if target not in graph:
+                continue
+            if state.get(target) == 1:
+                cycle = stack[stack.index(target) :] + [target]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield error(path, line, 0, "circular block reference: " + " → ".join(cycle))
+            elif state.get(target) is None:
+                yield from visit(target)
+        stack.pop()
+        state[node] = 2
+
+    for block_id in sorted(graph):
+        if state.get(block_id) is None:
+            yield from visit(block_id)
+
+
+# Templates ---------------------------------------------------------------------------------
+
+
+def _template_problems(project: Project, template: Template) -> Iterator[Problem]:
+    path = template.path
+    if not template.channels and "channels" in template.raw:
+        yield error(path, *template.where("channels"), "a template needs at least one channel")
+    if "email" in template.channels and not template.email.get("subject"):
+        yield error(
+            path,
+            *template.where("email") if "email" in template.raw else (1, 1),
+            "the email channel needs email.subject",
+        )
+    if "sms" in template.channels and not isinstance(template.sms.get("max_segments"), int):
+        yield warning(
+            path,
+            *template.where("sms") if "sms" in template.raw else (1, 1),
+            "the sms channel should set sms.max_segments (its segment budget)",
+        )
+    address_block = template.print.get("address_block")
+    if address_block and str(address_block) not in project.blocks:
+        yield error(
+            path,
+            *template.where("print", "address_block"),
+            f"unknown address block {address_block!r}",
+        )
+    for key in ("subject", "preheader"):
+        value = template.email.get(key)
+        values = value.values() if isinstance(value, dict) else [value]
+        for text in values:
+            if isinstance(text, str):
+                line = template.where("email", key)[0]
+                try:
+                    compile_template(text, path, line, kind="text")
+                    paths = variable_paths(text, path)
+                except ProblemError as exc:
+                    yield exc.problem
+                    continue
+                yield from _unknown_variables(project, [(p, line) for p, _ in paths], path, set())
+    for item in template.body:
+        block = project.blocks.get(item.block)
+        if block is None:
+            yield error(
+                path,
+                item.line,
+                item.col,
+                f"unknown block {item.block!r} (no file blocks/{item.block}.md)",
+            )
+            continue
+        if item.when is not None:
+            try:
+                compile_expression(item.when, path, item.line, item.col)
+                paths = expression_paths(item.when)
+            except (ProblemError, TemplateSyntaxError) as exc:
+                if isinstance(exc, ProblemError):
+                    yield exc.problem
+                continue
+            yield from _unknown_variables(project, [(p, item.line) for p in paths], path, set())
+        for name in item.with_:
+            if name not in block.params:
+                yield error(
+                    path,
+                    item.line,
+                    item.col,
+                    f"block {item.block!r} takes no parameter "
+                    f"{name!r} (it declares: {', '.join(block.params) or 'none'})",
+                )
+        for name, default in block.params.items():
+            if default is None and name not in item.with_:
+                yield error(
+                    path, item.line, item.col, f"block {item.block!r} needs parameter {name!r}"
+                )
+        reachable = [
+            c
+            for c in template.channels
+            if (item.channels is None or c in item.channels)
+            and (block.channels is None or c in block.channels)
+        ]
+        if not reachable:
+            yield warning(
+                path,
+                item.line,
+                item.col,
+                f"block {item.block!r} appears on none of "
+                f"the template's channels ({', '.join(template.channels)})",
+            )
+
+
+def _layout_problems(project: Project) -> Iterator[Problem]:
+    folder = project.root / "layouts"
+    if not folder.is_dir():
+        return
+    for file in sorted(folder.glob("*.html")):
+        rel = f"layouts/{file.name}"
+        if file.stem not in CHANNELS or file.stem == "sms":
+            yield warning(
+                rel, 0, 0, "not a channel layout (print.html, email.html, mobile.html); ignored"
+            )
+            continue
+        path, _ = layout_file(project, file.stem)
+        try:
+            TEXT_ENV.parse(path.read_text(encoding="utf-8"))
+        except TemplateSyntaxError as exc:
+            yield error(rel, exc.lineno or 0, 0, f"Jinja: {exc.message}")
+        except (OSError, UnicodeDecodeError) as exc:
+            yield error(rel, 0, 0, f"cannot read: {exc}")
+
+
+# Trial composition: what only running the templates on the samples reveals ---------------------
+
+
+def _trial_problems(project: Project) -> Iterator[Problem]:
+    for template in project.templates.values():
+        for sample in project.samples.values():
+            for locale in project.config.locales:
+                for channel in template.channels:
+                    context = f" [sample {sample.name}, locale {locale}, {channel}]"
+                    try:
+                        composition = compose(project, template, channel, sample.record, locale)
+                        if channel in ("sms", "email"):
+                            # Cheap channels: their warnings (segment budget, subject length,
+                            # missing alt text) belong in validation.
+                            rendition = channels.renderer(channel)(composition)
+                            for problem in rendition.warnings:
+                                yield _with_context(problem, context)
+                    except ProblemError as exc:
+                        yield _with_context(exc.problem, context)
+
+
+def _with_context(problem: Problem, context: str) -> Problem:
+    return Problem(
+        problem.path, problem.line, problem.col, problem.severity, problem.message + context
+    )

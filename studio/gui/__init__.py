@@ -1,0 +1,1 @@
+"""The desktop studio (PySide6): a thin layer over studio.core."""
