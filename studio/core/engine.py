@@ -291,6 +291,13 @@ def _chain(node: nodes.Node) -> tuple[nodes.Name, list[str]] | None:
             return None
 
 
+def _names(target: nodes.Node) -> list[nodes.Name]:
+    """The names a for or set statement binds (find_all skips the node itself)."""
+    if isinstance(target, nodes.Name):
+        return [target]
+    return list(target.find_all(nodes.Name))
+
+
 def _walk(
     node: nodes.Node,
     scope: Mapping[str, tuple[str, ...] | None],
@@ -306,7 +313,7 @@ def _walk(
             base = (*scope[iter_chain[0].name], *iter_chain[1], "[]")  # type: ignore[misc]
         else:
             base = None
-        for target in node.target.find_all(nodes.Name):
+        for target in _names(node.target):
             inner[target.name] = base if isinstance(node.target, nodes.Name) else None
         inner["loop"] = None
         for child in (*node.body, *node.else_):
@@ -321,7 +328,7 @@ def _walk(
             for child in node.body:
                 _walk(child, scope, found)
         if isinstance(scope, dict):
-            for target in node.target.find_all(nodes.Name):
+            for target in _names(node.target):
                 scope[target.name] = None
         return
     if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):

@@ -13,8 +13,9 @@ from markdown_it.token import Token
 _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
-# Links may only go where a reader can follow them safely.
-_SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#)", re.I)
+# Links and images may only point where a reader can follow them safely, or at a project
+# file (relative: no scheme before the first "/"), which the channel's fetcher then guards.
+_SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]*(?:[/?#]|$))", re.I)
 _MD.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
 
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Set up a development environment and run the studio or the tests: the README's two commands.
+
+    python3 dev.py studio   # set up, then open the studio on the bundled sample project
+    python3 dev.py test     # set up, then run the linter and every test
+
+Everything goes into .venv beside this file; nothing is installed into the system Python.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# WeasyPrint draws text with Pango; fonts-dejavu gives every machine the same default font.
+DEBIAN_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0",
+                   "fonts-dejavu-core", "poppler-utils"]
+
+
+def say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def system_libraries() -> None:
+    if ctypes.util.find_library("pango-1.0") and ctypes.util.find_library("harfbuzz-subset"):
+        return
+    if sys.platform.startswith("linux") and shutil.which("apt-get") and os.geteuid() == 0:
+        say("installing the system libraries WeasyPrint needs: " + " ".join(DEBIAN_PACKAGES))
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *DEBIAN_PACKAGES], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    elif not ctypes.util.find_library("pango-1.0"):
+        say("WeasyPrint needs Pango: see https://doc.courtbouillon.org/weasyprint/stable/"
+            "first_steps.html#installation (Debian/Ubuntu: apt install " +
+            " ".join(DEBIAN_PACKAGES) + ")")
+
+
+def environment(extras: str) -> None:
+    if not PYTHON.exists():
+        say(f"creating {VENV.relative_to(ROOT)}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / f".installed-{extras}"
+    pyproject = ROOT / "pyproject.toml"
+    if stamp.exists() and stamp.stat().st_mtime >= pyproject.stat().st_mtime:
+        return
+    say(f"installing Missiva Studio with [{extras}] into .venv")
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+                   check=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"],
+                   cwd=ROOT, check=True)
+    stamp.touch()
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "help"
+    if command == "studio":
+        system_libraries()
+        environment("gui,test")
+        return subprocess.call([str(BIN / "missiva"), "open", *argv[1:]], cwd=ROOT)
+    if command == "test":
+        system_libraries()
+        environment("test")
+        say("ruff check")
+        lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "studio", "tests", "bench",
+                                "dev.py"], cwd=ROOT)
+        say("pytest")
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        tests = subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+        return tests or lint
+    print(__doc__)
+    return 0 if command in ("help", "-h", "--help") else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

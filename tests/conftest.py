@@ -1,0 +1,125 @@
+"""Shared fixtures: small real projects written into tmp_path."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sample_projects" / "lumen-energia"
+
+BASE_FILES: dict[str, str] = {
+    "studio.yaml": """
+        name: Test Project
+        locales: [it, en]
+        default_locale: it
+        currency: EUR
+        brand: {company: Test S.p.A., primary: "#123456"}
+        email: {from: "Test <noreply@test.example>"}
+        roles: {legal: [legal@test.example]}
+        compliance: {approvers: [legal]}
+    """,
+    "blocks/greeting.md": """
+        ---
+        title: Greeting
+        variants:
+          sms: "Ciao {{ customer.name }}!"
+        ---
+        Gentile {{ customer.name }},
+    """,
+    "blocks/greeting.en.md": """
+        ---
+        title: Greeting
+        variants:
+          sms: "Hi {{ customer.name }}!"
+        ---
+        Dear {{ customer.name }},
+    """,
+    "blocks/amount.md": """
+        ---
+        title: Amount
+        ---
+        Importo: {{ invoice.total | currency }}, scadenza {{ invoice.due | date }}.
+    """,
+    "blocks/legal/privacy.md": """
+        ---
+        title: Privacy
+        owner: legal
+        regulatory: true
+        channels: [print, email, mobile]
+        ---
+        Trattiamo i tuoi dati secondo il GDPR.
+    """,
+    "templates/letter.yaml": """
+        title: Lettera
+        channels: [print, email, mobile, sms]
+        email:
+          subject: "Per {{ customer.name }}"
+          preheader: "Totale {{ invoice.total | currency }}"
+        sms:
+          max_segments: 2
+        body:
+          - block: greeting
+          - block: amount
+          - block: legal/privacy
+    """,
+}
+
+BASE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["customer", "invoice"],
+    "properties": {
+        "customer": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": {"type": "string"}, "email": {"type": "string"},
+                           "segment": {"type": "string"}},
+        },
+        "invoice": {
+            "type": "object",
+            "properties": {
+                "total": {"type": "number"},
+                "due": {"type": "string"},
+                "lines": {"type": "array", "items": {
+                    "type": "object",
+                    "properties": {"text": {"type": "string"}, "amount": {"type": "number"}}}},
+            },
+        },
+    },
+}
+
+BASE_RECORD: dict[str, Any] = {
+    "customer": {"name": "Mario Rossi", "email": "mario@test.example"},
+    "invoice": {"total": 1234.5, "due": "2026-03-01", "lines": []},
+}
+
+
+def write_project(root: Path, files: Mapping[str, str | None] | None = None, *,
+                  schema: Any = None, samples: Mapping[str, Any] | None = None) -> Path:
+    """Write the base project with `files` added or replaced (None deletes a base file)."""
+    merged: dict[str, str | None] = {**BASE_FILES, **(files or {})}
+    for relative, text in merged.items():
+        if text is None:
+            continue
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    (root / "data" / "samples").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "schema.json").write_text(json.dumps(schema or BASE_SCHEMA, indent=2))
+    for name, record in (samples if samples is not None else {"typical": BASE_RECORD}).items():
+        (root / "data" / "samples" / f"{name}.json").write_text(
+            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Callable[..., Path]:
+    """Make a project in tmp_path: project_dir({"blocks/x.md": "..."}, samples={...})."""
+    def make(files: Mapping[str, str | None] | None = None, **kwargs: Any) -> Path:
+        return write_project(tmp_path / "project", files, **kwargs)
+    return make

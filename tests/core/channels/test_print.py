@@ -1,0 +1,93 @@
+"""Print: real PDFs from WeasyPrint, read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from studio.core.project import load_project
+from studio.core.render import render
+from tests.conftest import BASE_RECORD
+
+TABLE_BLOCK = """
+---
+title: Lines
+---
+| Voce | Importo |
+|---|---:|
+{% for line in invoice.lines %}
+| {{ line.text }} | {{ line.amount | currency }} |
+{% endfor %}
+"""
+
+
+def _pdf(rendition) -> PdfReader:
+    return PdfReader(io.BytesIO(rendition.content))
+
+
+def test_letter_is_a_pdf_with_page_numbers_and_content(project_dir):
+    project = load_project(project_dir())
+    rendition = render(project, "letter", "print", BASE_RECORD, "it")
+    assert rendition.content.startswith(b"%PDF-")
+    assert rendition.media_type == "application/pdf"
+    reader = _pdf(rendition)
+    assert rendition.facts["pages"] == len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Gentile Mario Rossi" in text
+    assert "1.234,50 €" in text.replace("\xa0", " ")
+    assert "Pagina 1 di 1" in text
+    assert reader.metadata.title == "Lettera"
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+def test_long_table_spans_pages_with_repeated_header(project_dir):
+    files = {
+        "blocks/lines.md": TABLE_BLOCK,
+        "templates/letter.yaml": "title: Bolletta\nchannels: [print]\nbody:\n"
+                                 "  - block: greeting\n  - block: lines\n",
+    }
+    lines = [{"text": f"Voce numero {i}", "amount": i * 1.25} for i in range(1, 81)]
+    record = {**BASE_RECORD, "invoice": {**BASE_RECORD["invoice"], "lines": lines}}
+    rendition = render(load_project(project_dir(files)), "letter", "print", record, "en")
+    reader = _pdf(rendition)
+    pages = len(reader.pages)
+    assert pages >= 3 and rendition.facts["pages"] == pages
+    texts = [page.extract_text() for page in reader.pages]
+    assert all("Voce" in t and "Importo" in t for t in texts)  # header row on every page
+    assert "Voce numero 80" in texts[-1]
+    assert f"Page {pages} of {pages}" in texts[-1]
+    assert "Bolletta" in texts[1]  # running header from the second page
+
+
+def test_same_input_gives_the_same_bytes(project_dir):
+    project = load_project(project_dir())
+    first = render(project, "letter", "print", BASE_RECORD, "it").content
+    second = render(load_project(project.root), "letter", "print", BASE_RECORD, "it").content
+    assert first == second
+
+
+def test_address_block_is_placed_in_the_window(project_dir):
+    files = {
+        "blocks/address.md": "{{ customer.name }}  \nVia Verdi 3  \n20100 Milano MI\n",
+        "templates/letter.yaml": "title: L\nchannels: [print]\nprint: {address_block: address}\n"
+                                 "body:\n  - block: amount\n",
+    }
+    rendition = render(load_project(project_dir(files)), "letter", "print", BASE_RECORD, "it")
+    text = _pdf(rendition).pages[0].extract_text()
+    assert "Via Verdi 3" in text and "20100 Milano MI" in text
+
+
+def test_project_assets_are_embedded(project_dir):
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+           '<rect width="40" height="20" fill="#123456"/></svg>')
+    root = project_dir({"assets/logo.svg": svg})
+    (root / "studio.yaml").write_text(
+        (root / "studio.yaml").read_text().replace("primary:", "logo: assets/logo.svg, primary:"))
+    with_logo = render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    (root / "assets" / "logo.svg").unlink()
+    without = render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    assert with_logo.content != without.content
+    assert any("assets/logo.svg" in w.message for w in without.warnings)
+    assert not any("logo" in w.message for w in with_logo.warnings)

@@ -1,0 +1,159 @@
+"""Composition: conditions, parameters, includes, locales, filters and located errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.core.compose import compose
+from studio.core.problems import ProblemError
+from studio.core.project import load_project
+from tests.conftest import BASE_RECORD
+
+
+def _project(project_dir, files=None, **kwargs):
+    return load_project(project_dir(files, **kwargs))
+
+
+def test_blocks_compose_in_order_with_locale_formatting(project_dir):
+    project = _project(project_dir)
+    it = compose(project, "letter", "email", BASE_RECORD, "it")
+    assert [b.block for b in it.blocks] == ["greeting", "amount", "legal/privacy"]
+    assert "Gentile Mario Rossi," in it.text
+    assert "1.234,50\xa0€" in it.text and "1 marzo 2026" in it.text
+    en = compose(project, "letter", "email", BASE_RECORD, "en")
+    assert "Dear Mario Rossi," in en.text
+    assert "€1,234.50" in en.text and "March 1, 2026" in en.text
+    assert en.subject == "Per Mario Rossi" and en.preheader == "Totale €1,234.50"
+
+
+def test_channel_restrictions_and_variants(project_dir):
+    sms = compose(_project(project_dir), "letter", "sms", BASE_RECORD, "it")
+    assert [b.block for b in sms.blocks] == ["greeting", "amount"]  # privacy is not for SMS
+    assert sms.blocks[0].text == "Ciao Mario Rossi!"
+
+
+def test_when_conditions(project_dir):
+    files = {
+        "blocks/gold.md": "Offerta Gold\n",
+        "templates/letter.yaml": """
+            title: L
+            channels: [email]
+            email: {subject: S}
+            body:
+              - block: greeting
+              - block: gold
+                when: customer.segment is defined and customer.segment == "gold"
+        """,
+    }
+    project = _project(project_dir, files)
+    plain = compose(project, "letter", "email", BASE_RECORD)
+    assert "Offerta Gold" not in plain.text
+    gold = {**BASE_RECORD, "customer": {**BASE_RECORD["customer"], "segment": "gold"}}
+    assert "Offerta Gold" in compose(project, "letter", "email", gold).text
+
+
+def test_with_parameters_keep_their_type_and_defaults(project_dir):
+    files = {
+        "blocks/cta.md": """
+            ---
+            title: Call to action
+            params: {label: null, times: 1}
+            ---
+            {{ label }} x{{ times + 1 }}
+        """,
+        "templates/letter.yaml": """
+            title: L
+            channels: [email]
+            email: {subject: S}
+            body:
+              - block: cta
+                with: {label: "Paga {{ customer.name }}", times: "{{ invoice.total }}"}
+        """,
+    }
+    composition = compose(_project(project_dir, files), "letter", "email", BASE_RECORD)
+    assert composition.text == "Paga Mario Rossi x1235.5"
+
+
+def test_missing_required_parameter_is_located(project_dir):
+    files = {
+        "blocks/cta.md": "---\ntitle: C\nparams: {label: null}\n---\n{{ label }}\n",
+        "templates/letter.yaml": "title: L\nchannels: [email]\nemail: {subject: S}\nbody:\n"
+                                 "  - block: greeting\n  - block: cta\n",
+    }
+    with pytest.raises(ProblemError) as caught:
+        compose(_project(project_dir, files), "letter", "email", BASE_RECORD)
+    problem = caught.value.problem
+    assert (problem.path, problem.line) == ("templates/letter.yaml", 6)
+    assert "needs parameter(s) label" in problem.message
+
+
+def test_include_another_block(project_dir):
+    files = {
+        "blocks/contacts.md": "Chiama il **800 000 000**.\n",
+        "blocks/amount.md": "Importo {{ invoice.total | number }}.\n\n{{ block('contacts') }}\n",
+    }
+    composition = compose(_project(project_dir, files), "letter", "print", BASE_RECORD)
+    assert "<strong>800 000 000</strong>" in composition.html
+    assert {"amount", "contacts"} <= composition.used_blocks
+
+
+def test_circular_include_is_refused(project_dir):
+    files = {
+        "blocks/a.md": "A {{ block('b') }}\n",
+        "blocks/b.md": "B {{ block('a') }}\n",
+        "templates/letter.yaml": "title: L\nchannels: [sms]\nbody:\n  - block: a\n",
+    }
+    with pytest.raises(ProblemError) as caught:
+        compose(_project(project_dir, files), "letter", "sms", BASE_RECORD)
+    assert "circular block reference: a → b → a" in caught.value.problem.message
+
+
+def test_undefined_variable_names_block_file_and_line(project_dir):
+    files = {"blocks/amount.md": "---\ntitle: A\n---\nRiga uno\n\nTotale {{ invoice.totale }}\n"}
+    with pytest.raises(ProblemError) as caught:
+        compose(_project(project_dir, files), "letter", "email", BASE_RECORD)
+    problem = caught.value.problem
+    assert (problem.path, problem.line) == ("blocks/amount.md", 6)
+    assert "totale" in problem.message
+
+
+def test_undefined_variable_in_translation_names_the_translation(project_dir):
+    files = {"blocks/greeting.en.md": "---\ntitle: G\n---\nDear {{ customer.nome }}\n"}
+    with pytest.raises(ProblemError) as caught:
+        compose(_project(project_dir, files), "letter", "email", BASE_RECORD, "en")
+    assert (caught.value.problem.path, caught.value.problem.line) == ("blocks/greeting.en.md", 4)
+
+
+def test_record_values_are_data_on_every_path(project_dir):
+    nasty = "{{ 7*7 }} *Star* <b>Ltd</b> | # 1."
+    record = {**BASE_RECORD, "customer": {"name": nasty}}
+    project = _project(project_dir)
+    email = compose(project, "letter", "email", record)
+    assert nasty in email.text
+    assert email.subject == f"Per {nasty}"
+    assert "&lt;b&gt;Ltd&lt;/b&gt;" in email.html and "<b>" not in email.html
+    assert "<em>" not in email.html and "49" not in email.text
+
+
+def test_number_filters_in_both_locales(project_dir):
+    files = {"blocks/amount.md": "{{ 0.255 | percent }} {{ 3.14159 | decimal(3) }} "
+                                 "{{ 'IT60X0542811101000000123456' | mask }}\n"}
+    project = _project(project_dir, files)
+    assert "26% 3,142 •••••3456" in compose(project, "letter", "sms", BASE_RECORD, "it").text
+    assert "26% 3.142 •••••3456" in compose(project, "letter", "sms", BASE_RECORD, "en").text
+
+
+def test_bad_filter_input_is_located(project_dir):
+    files = {"blocks/amount.md": "Importo:\n{{ invoice.due | currency }}\n"}
+    with pytest.raises(ProblemError) as caught:
+        compose(_project(project_dir, files), "letter", "email", BASE_RECORD)
+    problem = caught.value.problem
+    assert (problem.path, problem.line) == ("blocks/amount.md", 2)
+    assert "expected a number" in problem.message
+
+
+def test_unknown_channel_for_template(project_dir):
+    files = {"templates/letter.yaml": "title: L\nchannels: [sms]\nbody:\n  - block: greeting\n"}
+    with pytest.raises(ProblemError) as caught:
+        compose(_project(project_dir, files), "letter", "print", BASE_RECORD)
+    assert "has no print channel" in caught.value.problem.message
