@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class ComposedBlock:
     markdown: str
     html: str
     text: str
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class Composition:
     @property
     def html(self) -> str:
         return "\n".join(
-            f'<section class="block" data-block="{b.block}">\n{b.html}</section>'
+            f'<section class="{" ".join(("block", *b.classes))}" '
+            f'data-block="{html.escape(b.block)}">\n{b.html}</section>'
             for b in self.blocks
             if b.html.strip()
         )
@@ -263,7 +266,16 @@ def compose(
         )
         converted = markdown.convert(source)
         path = project.blocks[item.block].source(locale, project.config.default_locale).path
-        composed.append(ComposedBlock(item.block, path, source, converted.html, converted.text))
+        block = project.blocks[item.block]
+        classes = []
+        if block.page_break in ("before", "both"):
+            classes.append("break-before")
+        if block.page_break in ("after", "both"):
+            classes.append("break-after")
+        if block.keep_together:
+            classes.append("keep-together")
+        composed.append(ComposedBlock(item.block, path, source, converted.html, converted.text,
+                                      tuple(classes)))
 
     address_html = address_text = ""
     address_block = template.print.get("address_block") if channel == "print" else None

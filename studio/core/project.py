@@ -58,6 +58,8 @@ class Block:
     channels: frozenset[str] | None  # None: every channel
     params: Mapping[str, Any]
     sources: Mapping[str, BlockSource]  # locale -> source; the default locale is always present
+    page_break: str | None = None  # print: "before", "after" or "both"
+    keep_together: bool = False  # print: never split the block across pages
 
     def source(self, locale: str, default_locale: str) -> BlockSource:
         return self.sources.get(locale) or self.sources[default_locale]
@@ -316,6 +318,8 @@ def load_blocks(root: Path, config: Config, problems: list[Problem]) -> dict[str
             channels=_channels(meta, "channels", rel, problems),
             params=_params(meta, rel, problems),
             sources=sources,
+            page_break=_page_break(meta, rel, problems),
+            keep_together=bool(meta.get("keep_together", False)),
         )
     return blocks
 
@@ -342,6 +346,17 @@ def _channels(
                 )
             )
     return frozenset(v for v in values if v in CHANNELS)
+
+
+def _page_break(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> str | None:
+    value = meta.get("page_break")
+    if value is None or value is False:
+        return None
+    if value not in ("before", "after", "both"):
+        line, col = meta.where("page_break") if isinstance(meta, LocatedDict) else (1, 1)
+        problems.append(error(path, line, col, "page_break must be before, after or both"))
+        return None
+    return str(value)
 
 
 def _params(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> dict[str, Any]:

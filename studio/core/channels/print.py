@@ -7,15 +7,19 @@ import hashlib
 import logging
 from typing import Any
 
-from weasyprint import HTML
+from markupsafe import Markup
+from weasyprint import HTML, Document
+from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from studio.core.channels import Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
+from studio.core.fonts import font_faces
 from studio.core.layouts import channel_css, render_layout, shell_context
-from studio.core.problems import Problem, warning
+from studio.core.paper import GeometryError, PageGeometry, page_geometry
+from studio.core.problems import Problem, ProblemError, error, warning
 
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2")
 
@@ -42,7 +46,26 @@ class ProjectFetcher(URLFetcher):
         return URLFetcherResponse(url, data, {"Content-Type": media_type})
 
 
-def final_html(composition: Composition) -> str:
+def print_settings(composition: Composition) -> dict[str, Any]:
+    """studio.yaml's print settings, with the template's own on top."""
+    return {**composition.project.config.print, **composition.template.print}
+
+
+def geometry(composition: Composition) -> PageGeometry:
+    try:
+        return page_geometry(print_settings(composition))
+    except GeometryError as exc:
+        template = composition.template
+        if "print" in template.raw:
+            path, (line, col) = template.path, template.where("print")
+        else:
+            raw = composition.project.config.raw
+            path, (line, col) = "studio.yaml", (raw.where("print") if hasattr(raw, "where")
+                                                else (1, 1))
+        raise ProblemError(error(path, line, col, f"print: {exc}")) from None
+
+
+def final_html(composition: Composition, *, compact_address: bool = False) -> str:
     """The print shell filled in: what WeasyPrint lays out (also used by the benchmarks)."""
     project = composition.project
     logo = project.config.brand.get("logo")
@@ -53,16 +76,36 @@ def final_html(composition: Composition) -> str:
         css=channel_css(project, "print"),
         logo=str(logo) if logo else None,
     )
+    context["page_css"] = Markup(geometry(composition).css())
+    context["fonts_css"] = Markup(font_faces(project.root))
+    context["address_class"] = "compact" if compact_address else ""
     return render_layout(project, "print", context)
 
 
-def write_pdf(html: str, resolver: AssetResolver, options: dict[str, Any]) -> tuple[bytes, int]:
+def layout(html: str, resolver: AssetResolver, options: dict[str, Any]) -> Document:
     base_url = resolver.root.as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher(resolver)).render(
+    return HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher(resolver)).render(
         font_config=font_config(), **options
     )
-    pdf = document.write_pdf(**options)
-    return pdf, len(document.pages)
+
+
+def write_pdf(html: str, resolver: AssetResolver, options: dict[str, Any]) -> tuple[bytes, int]:
+    document = layout(html, resolver, options)
+    return document.write_pdf(**options), len(document.pages)
+
+
+def hidden_address_lines(document: Document) -> list[str]:
+    """The lines of the address that fall outside the envelope window (and are not printed)."""
+    if not document.pages:
+        return []
+    for box in document.pages[0]._page_box.descendants():
+        element = getattr(box, "element", None)
+        if element is None or "address-window" not in (element.get("class") or "").split():
+            continue
+        bottom = box.content_box_y() + box.height + 0.5
+        return [line.text for line in box.descendants()
+                if isinstance(line, TextBox) and line.position_y + line.height > bottom]
+    return []
 
 
 class _Collect(logging.Handler):
@@ -77,7 +120,7 @@ class _Collect(logging.Handler):
 
 
 def pdf_options(composition: Composition) -> dict[str, Any]:
-    settings = {**composition.project.config.print, **composition.template.print}
+    settings = print_settings(composition)
     options: dict[str, Any] = {"uncompressed_pdf": False}
     variant = settings.get("pdf_variant")
     if variant in PDF_VARIANTS:
@@ -100,8 +143,16 @@ def render(composition: Composition) -> Rendition:
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    options = pdf_options(composition)
     try:
-        pdf, pages = write_pdf(html, resolver, pdf_options(composition))
+        document = layout(html, resolver, options)
+        hidden = hidden_address_lines(document)
+        if hidden:
+            # A long name or address: set it smaller (still legible for sorting machines)
+            # before giving up on the window.
+            document = layout(final_html(composition, compact_address=True), resolver, options)
+            hidden = hidden_address_lines(document)
+        pdf, pages = document.write_pdf(**options), len(document.pages)
     finally:
         logger.removeHandler(collector)
     warnings: list[Problem] = [
@@ -113,6 +164,12 @@ def render(composition: Composition) -> Rendition:
         warning(composition.template.path, 0, 0, f"print: not loaded: {refused}")
         for refused in resolver.refused
     ]
+    if hidden:
+        line, col = composition.template.where("print", "address_block")
+        warnings.append(warning(
+            composition.template.path, line, col,
+            f"print: the address does not fit the envelope window; {len(hidden)} line(s) not "
+            f"printed: {' / '.join(hidden)}"))
     return Rendition(
         template=composition.template.name,
         channel="print",

@@ -40,8 +40,15 @@ def render(composition: Composition) -> Rendition:
             )
         )
     if facts.ucs2_forcing:
-        forcing = "".join(sorted({ch for _, ch in facts.ucs2_forcing}))
-        warnings.append(warning(template.path, 0, 0, f"sms: UCS-2 forced by {forcing!r}"))
+        # Point at the block whose text carries the character (it may come from the record).
+        by_block: dict[str, set[str]] = {}
+        for _, ch in facts.ucs2_forcing:
+            source = next((b.path for b in composition.blocks if ch in b.text), template.path)
+            by_block.setdefault(source, set()).add(ch)
+        for source, chars in by_block.items():
+            forcing = "".join(sorted(chars))
+            warnings.append(warning(source, 0, 0, f"sms: UCS-2 (70 characters a segment, not "
+                                    f"160) forced by {forcing!r}; consider sms.transliterate"))
     return Rendition(
         template=template.name,
         channel="sms",
