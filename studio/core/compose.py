@@ -14,8 +14,10 @@ from studio.core.engine import (
     compile_expression,
     compile_template,
     located_error,
+    render_budget,
+    reset_budget,
 )
-from studio.core.problems import Problem, ProblemError, error
+from studio.core.problems import ProblemError, error
 from studio.core.project import Block, BodyItem, Project, Template
 
 _SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
@@ -256,6 +258,16 @@ def compose(
                 f"{channel} channel (it has: {', '.join(template.channels)})",
             )
         )
+    budget = render_budget()
+    try:
+        return _compose(project, template, channel, record, locale)
+    finally:
+        reset_budget(budget)
+
+
+def _compose(
+    project: Project, template: Template, channel: str, record: Mapping[str, Any], locale: str
+) -> Composition:
     composer = _Composer(project, template, channel, locale, record)
     composed: list[ComposedBlock] = []
     for item in template.body:
@@ -274,8 +286,9 @@ def compose(
             classes.append("break-after")
         if block.keep_together:
             classes.append("keep-together")
-        composed.append(ComposedBlock(item.block, path, source, converted.html, converted.text,
-                                      tuple(classes)))
+        composed.append(
+            ComposedBlock(item.block, path, source, converted.html, converted.text, tuple(classes))
+        )
 
     address_html = address_text = ""
     address_block = template.print.get("address_block") if channel == "print" else None
@@ -297,14 +310,19 @@ def compose(
         blocks=tuple(composed),
         used_blocks=frozenset(composer.used),
         title=title,
-        subject=composer.setting(template.email, "email", "subject") if channel == "email" else "",
+        subject=_one_line(composer.setting(template.email, "email", "subject"))
+        if channel == "email"
+        else "",
         preheader=(
-            composer.setting(template.email, "email", "preheader") if channel == "email" else ""
+            _one_line(composer.setting(template.email, "email", "preheader"))
+            if channel == "email"
+            else ""
         ),
         address_html=address_html,
         address_text=address_text,
     )
 
 
-def problem_of(exc: ProblemError) -> Problem:
-    return exc.problem
+def _one_line(text: str) -> str:
+    """Subjects and preheaders are one line: a newline from a record must not reach a header."""
+    return " ".join(text.split())

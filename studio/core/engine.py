@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import re
@@ -19,7 +20,9 @@ from jinja2 import (
     UndefinedError,
     nodes,
     pass_context,
+    pass_eval_context,
 )
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -148,8 +151,87 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+# Resource limits. Templates run on the production server: a template may not make a render
+# allocate gigabytes or loop for hours. Python cannot bound a render's memory from inside, so
+# every way the template language can multiply work is capped at its source.
+MAX_STRING = 1_000_000  # characters one operation may produce
+MAX_POWER_BITS = 4_096  # size of a ** result
+RANGE_BUDGET = 100_000  # elements all range() calls of one composition may produce
+MAX_SIZE_ARGUMENT = 10_000  # widths and counts given to the layout filters
+_SIZED_FILTERS = ("batch", "slice", "center", "indent", "wordwrap", "truncate")
+# Statements that make templates call templates: recursion and loading are closed doors; a
+# block includes another with block("id").
+_FORBIDDEN_NODES = {
+    nodes.Macro: "macros",
+    nodes.CallBlock: "call blocks",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "import",
+    nodes.Extends: "extends",
+}
+
+
+class LimitExceeded(SecurityError):
+    """A template asked for more work or memory than a rendition may use."""
+
+
+_range_budget: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "range_budget", default=None
+)
+
+
+def render_budget() -> contextvars.Token[list[int] | None]:
+    """Start a fresh range budget for one composition (reset with the returned token)."""
+    return _range_budget.set([RANGE_BUDGET])
+
+
+def reset_budget(token: contextvars.Token[list[int] | None]) -> None:
+    _range_budget.reset(token)
+
+
+def _limited_range(*args: int) -> range:
+    values = range(*args)
+    budget = _range_budget.get()
+    remaining = budget if budget is not None else [RANGE_BUDGET]
+    remaining[0] -= len(values)
+    if remaining[0] < 0:
+        raise LimitExceeded(f"range: more than {RANGE_BUDGET} loop steps in one rendition")
+    return values
+
+
+def _sized(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args[1:], *kwargs.values()):
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and abs(value) > MAX_SIZE_ARGUMENT
+            ):
+                raise LimitExceeded(f"|{name}: {value} is over the limit of {MAX_SIZE_ARGUMENT}")
+        return function(*args, **kwargs)
+
+    return guarded
+
+
+def _limited_replace(eval_ctx: Any, value: Any, old: Any, new: Any, count: Any = None) -> Any:
+    text, old, new = str(value), str(old), str(new)
+    occurrences = text.count(old) if old else len(text) + 1
+    if count is not None:
+        occurrences = min(occurrences, int(count))
+    if len(text) + occurrences * max(0, len(new) - len(old)) > MAX_STRING:
+        raise LimitExceeded(f"|replace: the result would be over {MAX_STRING} characters")
+    return _BUILTIN_REPLACE(eval_ctx, value, old, new, count)
+
+
+_BUILTIN_REPLACE = DEFAULT_FILTERS["replace"]
+_limited_replace = pass_eval_context(_limited_replace)  # type: ignore[assignment]
+
+
 class _Environment(ImmutableSandboxedEnvironment):
-    """The sandbox, a little tighter: no str.format tricks through |format either."""
+    """The sandbox, tighter: no formatting doors, no template loading, bounded work."""
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self, finalize: Callable[[Any], Any]) -> None:
         super().__init__(
@@ -160,16 +242,60 @@ class _Environment(ImmutableSandboxedEnvironment):
             trim_blocks=True,
             lstrip_blocks=True,
             cache_size=0,
+            # No constant folding at compile time: it would compute 9**9**9 outside the
+            # guarded operators.
+            optimized=False,
         )
         self.filters.update(FILTERS)
         # printf-style |format reads attributes of its arguments; the sandbox already guards
         # str.format, this removes the last formatting door entirely.
         self.filters.pop("format", None)
         self.filters.pop("xmlattr", None)
-        # Globals: nothing that reaches outside (no range beyond the sandbox's limit, no cycler,
-        # no lipsum).
+        for name in _SIZED_FILTERS:
+            self.filters[name] = _sized(name, self.filters[name])
+        self.filters["replace"] = _limited_replace
+        # Globals: nothing stateful or decorative (cycler, joiner, lipsum, namespace), and a
+        # range that counts against the rendition's budget.
         for name in ("cycler", "joiner", "lipsum", "dict", "namespace"):
             self.globals.pop(name, None)
+        self.globals["range"] = _limited_range
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and abs(left) > 1
+                and right * max(1, abs(left).bit_length()) > MAX_POWER_BITS
+            ):
+                raise LimitExceeded(f"{left} ** {right} is too large a number")
+        elif operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if (
+                    isinstance(sequence, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(sequence) * times > MAX_STRING
+                ):
+                    raise LimitExceeded(f"repeating a value {times} times is over the limit")
+        return super().call_binop(context, operator, left, right)
+
+
+def forbidden_statements(source: str, path: str, first_line: int = 1) -> Problem | None:
+    """Macros, includes, imports and extends are not part of the block language."""
+    try:
+        tree = TEXT_ENV.parse(source)
+    except TemplateSyntaxError:
+        return None
+    for node_type, name in _FORBIDDEN_NODES.items():
+        for node in tree.find_all(node_type):
+            return error(
+                path,
+                node.lineno + first_line - 1,
+                0,
+                f"{name} are not available in blocks; include another block with "
+                f'{{{{ block("id") }}}}',
+            )
+    return None
 
 
 MARKDOWN_ENV = _Environment(_markdown_finalize)
@@ -190,11 +316,22 @@ def compile_template(source: str, path: str, first_line: int = 1, kind: str = "m
     """
     padded = "\n" * (first_line - 1) + source
     try:
-        return _compile(kind, padded, path)
+        template = _compile(kind, padded, path)
     except TemplateSyntaxError as exc:
         raise ProblemError(
             error(path, exc.lineno or first_line, 0, f"Jinja: {exc.message}")
         ) from None
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        raise ProblemError(error(path, first_line, 0, f"cannot compile: {exc}")) from None
+    forbidden = _forbidden_cached(padded, path)
+    if forbidden is not None:
+        raise ProblemError(forbidden)
+    return template
+
+
+@functools.lru_cache(maxsize=4096)
+def _forbidden_cached(source: str, path: str) -> Problem | None:
+    return forbidden_statements(source, path)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -23,15 +23,19 @@ _SHIPPED = (
 
 def _face(family: str, url: str, weight: int, style: str) -> str:
     family = family.replace("\\", "").replace('"', "")
-    return (f'@font-face {{ font-family: "{family}"; src: url("{url}"); '
-            f"font-weight: {weight}; font-style: {style}; }}")
+    return (
+        f'@font-face {{ font-family: "{family}"; src: url("{url}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+    )
 
 
 @functools.cache
 def shipped_font_faces() -> str:
     folder = resources_dir() / "fonts"
-    return "\n".join(_face(family, (folder / name).as_uri(), weight, style)
-                     for family, name, weight, style in _SHIPPED)
+    return "\n".join(
+        _face(family, (folder / name).as_uri(), weight, style)
+        for family, name, weight, style in _SHIPPED
+    )
 
 
 @functools.lru_cache(maxsize=512)
@@ -70,6 +74,8 @@ def project_fonts(root: Path) -> list[tuple[str, str, int, str]]:
 
 
 def font_faces(root: Path) -> str:
-    own = [_face(family, relative, weight, style)
-           for relative, family, weight, style in project_fonts(root)]
+    own = [
+        _face(family, relative, weight, style)
+        for relative, family, weight, style in project_fonts(root)
+    ]
     return "\n".join([shipped_font_faces(), *own])

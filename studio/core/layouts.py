@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from studio.core.engine import located_error
 from studio.core.problems import ProblemError, error
-from studio.core.project import Project
+from studio.core.project import Project, inside
 from studio.core.resources import resources_dir
 
 # Words the default shells print themselves, per language; a project layout may use its own.
@@ -68,6 +68,7 @@ def layout_file(project: Project, channel: str) -> tuple[Path, str]:
     """The layout for a channel: the project's layouts/<channel>.html, else the default."""
     own = project.root / "layouts" / f"{channel}.html"
     if own.is_file():
+        _check_inside(project, own, f"layouts/{channel}.html")
         return own, f"layouts/{channel}.html"
     return resources_dir() / "layouts" / f"{channel}.html", f"(default)/layouts/{channel}.html"
 
@@ -77,8 +78,14 @@ def style_files(project: Project, channel: str) -> list[tuple[Path, str]]:
     files = [(resources_dir() / "styles" / f"{channel}.css", f"(default)/styles/{channel}.css")]
     own = project.root / "styles" / f"{channel}.css"
     if own.is_file():
+        _check_inside(project, own, f"styles/{channel}.css")
         files.append((own, f"styles/{channel}.css"))
     return files
+
+
+def _check_inside(project: Project, path: Path, label: str) -> None:
+    if not inside(project.root, path):
+        raise ProblemError(error(label, 0, 0, "links outside the project; not read"))
 
 
 @functools.lru_cache(maxsize=256)

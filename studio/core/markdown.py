@@ -7,16 +7,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 # CommonMark with tables and strikethrough; raw HTML off, so markup in a body shows as text.
 _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
-# Links and images may only point where a reader can follow them safely, or at a project
-# file (relative: no scheme before the first "/"), which the channel's fetcher then guards.
-_SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]*(?:[/?#]|$))", re.I)
-_MD.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
+# Links may only point where a customer can follow them safely. Images may also name a project
+# file (a relative path), which each channel's fetcher then guards; a relative *link* would
+# point at the rendering server's disk, so it is dropped and its text kept.
+_SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#)", re.I)
+_RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?!//)(?!\\)", re.I)
+_MD.validateLink = lambda url: bool(  # type: ignore[method-assign]
+    _SAFE_LINK.match(url.strip()) or _RELATIVE.match(url.strip())
+)
+
+
+def _drop_relative_links(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept: list[Token] = []
+        dropping = False
+        for child in token.children:
+            if child.type == "link_open":
+                dropping = not _SAFE_LINK.match(str(child.attrGet("href") or ""))
+                if dropping:
+                    continue
+            elif child.type == "link_close" and dropping:
+                dropping = False
+                continue
+            kept.append(child)
+        token.children = kept
+
+
+_MD.core.ruler.push("drop_relative_links", _drop_relative_links)
 
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
@@ -26,7 +52,8 @@ def escape(text: str) -> str:
     and a newline kept as a hard line break rather than a paragraph or a table break."""
     escaped = _PUNCT.sub(r"\\\1", text)
     if "\n" in escaped or "\r" in escaped:
-        lines = [line.strip() for line in escaped.replace("\r\n", "\n").split("\n")]
+        unified = escaped.replace("\r\n", "\n").replace("\r", "\n")
+        lines = [line.strip() for line in unified.split("\n")]
         escaped = "\\\n".join(line for line in lines if line)
     return escaped
 

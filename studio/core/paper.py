@@ -55,13 +55,17 @@ class PageGeometry:
 
     def css(self) -> str:
         top, right, bottom, left = self.margins
-        rules = [f"@page {{ size: {self.width:g}mm {self.height:g}mm; "
-                 f"margin: {top:.2f}mm {right:.2f}mm {bottom:.2f}mm {left:.2f}mm; }}"]
+        rules = [
+            f"@page {{ size: {self.width:g}mm {self.height:g}mm; "
+            f"margin: {top:.2f}mm {right:.2f}mm {bottom:.2f}mm {left:.2f}mm; }}"
+        ]
         if self.window:
             # Absolute boxes are placed in the first page's content area: subtract the margins.
             x, y, w, h = self.window
-            rules.append(f".address-window {{ left: {x - left:.2f}mm; top: {y - top:.2f}mm; "
-                         f"width: {w:g}mm; height: {h:g}mm; }}")
+            rules.append(
+                f".address-window {{ left: {x - left:.2f}mm; top: {y - top:.2f}mm; "
+                f"width: {w:g}mm; height: {h:g}mm; }}"
+            )
             # The letterhead is absolutely placed too, so the flow starts below the window.
             rules.append(f".address-spacer {{ height: {max(0.0, y + h - top) + 6:.2f}mm; }}")
         return "\n".join(rules)
@@ -87,21 +91,31 @@ def page_geometry(settings: Mapping[str, Any]) -> PageGeometry:
         window = None
     elif isinstance(window_setting, str):
         if window_setting not in WINDOWS_MM:
-            raise GeometryError(f"address_window: unknown window {window_setting!r} "
-                                f"(windows: {', '.join(WINDOWS_MM)}, or left/top/width/height)")
+            raise GeometryError(
+                f"address_window: unknown window {window_setting!r} "
+                f"(windows: {', '.join(WINDOWS_MM)}, or left/top/width/height)"
+            )
         window = WINDOWS_MM[window_setting]
     elif isinstance(window_setting, Mapping):
-        base = WINDOWS_MM[str(window_setting.get("preset", "DL-right"))] \
-            if window_setting.get("preset") in WINDOWS_MM else WINDOWS_MM["DL-right"]
+        base = (
+            WINDOWS_MM[str(window_setting.get("preset", "DL-right"))]
+            if window_setting.get("preset") in WINDOWS_MM
+            else WINDOWS_MM["DL-right"]
+        )
         window = tuple(  # type: ignore[assignment]
-            length_mm(window_setting[key], f"address_window.{key}") if key in window_setting
-            else base[i] for i, key in enumerate(("left", "top", "width", "height")))
+            length_mm(window_setting[key], f"address_window.{key}")
+            if key in window_setting
+            else base[i]
+            for i, key in enumerate(("left", "top", "width", "height"))
+        )
     else:
         raise GeometryError("address_window: a preset name or {left, top, width, height}")
     if window is not None:
         x, y, w, h = window
         if x < margins[3] or y < margins[0] or x + w > width - margins[1]:
-            raise GeometryError(f"address_window: {w}×{h} mm at ({x}, {y}) mm does not fit "
-                                f"inside the page margins")
-    return PageGeometry(paper.upper(), width, height, (margins[0], margins[1], margins[2],
-                                                        margins[3]), window)
+            raise GeometryError(
+                f"address_window: {w}×{h} mm at ({x}, {y}) mm does not fit inside the page margins"
+            )
+    return PageGeometry(
+        paper.upper(), width, height, (margins[0], margins[1], margins[2], margins[3]), window
+    )

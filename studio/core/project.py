@@ -151,7 +151,19 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def inside(root: Path, path: Path) -> bool:
+    """Whether a project file really is in the project (a symlink may point anywhere, and
+    templates run on the rendering server: they must not read its files)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 def _read_text(root: Path, path: Path, problems: list[Problem]) -> str | None:
+    if not inside(root, path):
+        problems.append(error(_rel(root, path), 0, 0, "links outside the project; not read"))
+        return None
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -147,3 +147,11 @@ def test_broken_sample_json(project_dir, payload):
     [problem] = _only(validate(load_project(root)), "data/samples/broken.json")
     assert problem.line == 1
     json.dumps(problem.as_json())
+
+
+def test_macros_and_includes_are_not_part_of_the_language(project_dir):
+    problems = _only(_problems(project_dir, {
+        "blocks/amount.md": "---\ntitle: A\n---\nx\n{% macro m() %}{{ m() }}{% endmacro %}\n",
+        "blocks/greeting.md": "{% include 'x.md' %}\n"}), "blocks/amount.md")
+    assert [(p.line, p.message.split(";")[0]) for p in problems] == [
+        (5, "macros are not available in blocks")]

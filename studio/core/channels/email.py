@@ -82,6 +82,13 @@ def build_message(
     recipient = _recipient(composition)
     if recipient:
         message["To"] = recipient
+    elif (
+        isinstance(composition.record.get("customer"), dict)
+        and composition.record["customer"].get("email") is not None
+    ):
+        warnings.append(
+            warning(path, 0, 0, "email: customer.email is not one plain address; no recipient set")
+        )
     if settings.get("reply_to"):
         message["Reply-To"] = str(settings["reply_to"])
     message["Date"] = format_datetime(_message_date(composition))
@@ -155,16 +162,24 @@ def build_message(
     return message, warnings
 
 
+_ADDRESS = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+
+
 def _recipient(composition: Composition) -> str:
+    """The customer's address as a To header, only when it is exactly one plain address:
+    record data must never add a recipient."""
     customer = composition.record.get("customer")
-    if isinstance(customer, dict) and isinstance(customer.get("email"), str):
-        name = str(customer.get("name") or "")
-        try:
-            username, _, domain = customer["email"].partition("@")
-            return str(Address(display_name=name, username=username, domain=domain))
-        except (ValueError, IndexError):
-            return ""
-    return ""
+    if not isinstance(customer, dict) or not isinstance(customer.get("email"), str):
+        return ""
+    address = customer["email"].strip()
+    if not _ADDRESS.match(address):
+        return ""
+    username, _, domain = address.partition("@")
+    name = " ".join(str(customer.get("name") or "").split())
+    return str(Address(display_name=name, username=username, domain=domain))
 
 
 def text_part(composition: Composition) -> str:

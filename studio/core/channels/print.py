@@ -60,8 +60,10 @@ def geometry(composition: Composition) -> PageGeometry:
             path, (line, col) = template.path, template.where("print")
         else:
             raw = composition.project.config.raw
-            path, (line, col) = "studio.yaml", (raw.where("print") if hasattr(raw, "where")
-                                                else (1, 1))
+            path, (line, col) = (
+                "studio.yaml",
+                (raw.where("print") if hasattr(raw, "where") else (1, 1)),
+            )
         raise ProblemError(error(path, line, col, f"print: {exc}")) from None
 
 
@@ -103,8 +105,11 @@ def hidden_address_lines(document: Document) -> list[str]:
         if element is None or "address-window" not in (element.get("class") or "").split():
             continue
         bottom = box.content_box_y() + box.height + 0.5
-        return [line.text for line in box.descendants()
-                if isinstance(line, TextBox) and line.position_y + line.height > bottom]
+        return [
+            line.text
+            for line in box.descendants()
+            if isinstance(line, TextBox) and line.position_y + line.height > bottom
+        ]
     return []
 
 
@@ -166,10 +171,15 @@ def render(composition: Composition) -> Rendition:
     ]
     if hidden:
         line, col = composition.template.where("print", "address_block")
-        warnings.append(warning(
-            composition.template.path, line, col,
-            f"print: the address does not fit the envelope window; {len(hidden)} line(s) not "
-            f"printed: {' / '.join(hidden)}"))
+        warnings.append(
+            warning(
+                composition.template.path,
+                line,
+                col,
+                f"print: the address does not fit the envelope window; {len(hidden)} line(s) not "
+                f"printed: {' / '.join(hidden)}",
+            )
+        )
     return Rendition(
         template=composition.template.name,
         channel="print",

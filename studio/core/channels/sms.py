@@ -47,8 +47,15 @@ def render(composition: Composition) -> Rendition:
             by_block.setdefault(source, set()).add(ch)
         for source, chars in by_block.items():
             forcing = "".join(sorted(chars))
-            warnings.append(warning(source, 0, 0, f"sms: UCS-2 (70 characters a segment, not "
-                                    f"160) forced by {forcing!r}; consider sms.transliterate"))
+            warnings.append(
+                warning(
+                    source,
+                    0,
+                    0,
+                    f"sms: UCS-2 (70 characters a segment, not "
+                    f"160) forced by {forcing!r}; consider sms.transliterate",
+                )
+            )
     return Rendition(
         template=template.name,
         channel="sms",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
+from studio.core.problems import ProblemError
 from studio.core.project import load_project
 from studio.core.render import render
 from tests.conftest import BASE_RECORD
@@ -91,3 +94,73 @@ def test_project_assets_are_embedded(project_dir):
     assert with_logo.content != without.content
     assert any("assets/logo.svg" in w.message for w in without.warnings)
     assert not any("logo" in w.message for w in with_logo.warnings)
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for ref in fonts.values():
+            names.add(str(ref.get_object()["/BaseFont"]))
+    return names
+
+
+def test_letter_paper_and_margins(project_dir):
+    root = project_dir({"templates/letter.yaml": "title: L\nchannels: [print]\n"
+                        "print: {paper: Letter, margins: 0.75in, address_window: US-10}\n"
+                        "body:\n  - block: amount\n"})
+    page = _pdf(render(load_project(root), "letter", "print", BASE_RECORD, "en")).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+
+
+def test_bad_paper_setting_is_located(project_dir):
+    root = project_dir({"templates/letter.yaml": "title: L\nchannels: [print]\n"
+                        "print: {paper: B7}\nbody:\n  - block: amount\n"})
+    with pytest.raises(ProblemError) as caught:
+        render(load_project(root), "letter", "print", BASE_RECORD, "en")
+    problem = caught.value.problem
+    assert (problem.path, problem.line) == ("templates/letter.yaml", 3)
+    assert "unknown size 'B7'" in problem.message
+
+
+def test_block_can_request_a_page_break(project_dir):
+    root = project_dir({"blocks/legal/privacy.md": "---\ntitle: P\nowner: legal\n"
+                        "regulatory: true\npage_break: before\n---\nTrattiamo i dati.\n"})
+    reader = _pdf(render(load_project(root), "letter", "print", BASE_RECORD, "it"))
+    assert len(reader.pages) == 2
+    assert "Trattiamo i dati" in reader.pages[1].extract_text()
+    assert "Trattiamo i dati" not in reader.pages[0].extract_text()
+
+
+def test_shipped_font_is_embedded(project_dir):
+    reader = _pdf(render(load_project(project_dir()), "letter", "print", BASE_RECORD, "it"))
+    assert {n.split("+")[1] for n in _fonts(reader)} == {"Missiva-Sans", "Missiva-Sans-Bold"}
+
+
+def test_project_font_from_assets_is_embedded(project_dir):
+    root = project_dir({"styles/print.css": "main { font-family: 'DejaVu Serif'; }\n"})
+    fonts = root / "assets" / "fonts"
+    fonts.mkdir(parents=True)
+    (fonts / "corporate.ttf").write_bytes(
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").read_bytes()
+        if Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").exists()
+        else pytest.skip("no DejaVu Serif on this machine to stand in for a project font"))
+    reader = _pdf(render(load_project(root), "letter", "print", BASE_RECORD, "it"))
+    assert any(n.endswith("+DejaVu-Serif") for n in _fonts(reader))
+
+
+def test_long_address_is_compacted_then_reported(project_dir):
+    files = {
+        "blocks/address.md": "{% for line in customer.name.split('|') %}{{ line }}  \n{% endfor %}",
+        "templates/letter.yaml": "title: L\nchannels: [print]\nprint: {address_block: address}\n"
+                                 "body:\n  - block: amount\n",
+    }
+    project = load_project(project_dir(files))
+    eleven = {**BASE_RECORD, "customer": {"name": "|".join(f"Riga {i}" for i in range(11))}}
+    fitted = render(project, "letter", "print", eleven, "it")
+    assert fitted.warnings == ()
+    assert "Riga 10" in _pdf(fitted).pages[0].extract_text()
+    thirty = {**BASE_RECORD, "customer": {"name": "|".join(f"Riga {i}" for i in range(30))}}
+    [warning] = render(project, "letter", "print", thirty, "it").warnings
+    assert "does not fit the envelope window" in warning.message and "Riga 29" in warning.message
+    assert (warning.path, warning.line) == ("templates/letter.yaml", 3)
