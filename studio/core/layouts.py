@@ -64,13 +64,31 @@ _ENV.filters["css_string"] = css_string
 _ENV.filters["css_value"] = css_value
 
 
+# The layout kinds a channel accepts, preferred first: email is written in MJML, or in HTML
+# by a project that wants full control.
+LAYOUT_SUFFIXES: Mapping[str, tuple[str, ...]] = {
+    "print": (".html",), "mobile": (".html",), "email": (".mjml", ".html"),
+}
+
+
 def layout_file(project: Project, channel: str) -> tuple[Path, str]:
-    """The layout for a channel: the project's layouts/<channel>.html, else the default."""
-    own = project.root / "layouts" / f"{channel}.html"
-    if own.is_file():
-        _check_inside(project, own, f"layouts/{channel}.html")
-        return own, f"layouts/{channel}.html"
-    return resources_dir() / "layouts" / f"{channel}.html", f"(default)/layouts/{channel}.html"
+    """The layout for a channel: the project's layouts/<channel>.<suffix>, else the default."""
+    suffixes = LAYOUT_SUFFIXES.get(channel, (".html",))
+    for suffix in suffixes:
+        own = project.root / "layouts" / f"{channel}{suffix}"
+        if own.is_file():
+            _check_inside(project, own, f"layouts/{channel}{suffix}")
+            return own, f"layouts/{channel}{suffix}"
+    name = f"{channel}{suffixes[0]}"
+    return resources_dir() / "layouts" / name, f"(default)/layouts/{name}"
+
+
+def brand_variables(brand: Mapping[str, Any]) -> str:
+    """The brand colours as CSS custom properties, for stylesheets that use var(--brand-…)."""
+    defaults = {"primary": "#1f4e79", "accent": "#e07b00", "text": "#1d1d1f"}
+    return ":root { " + " ".join(
+        f"--brand-{key}: {css_value(brand.get(key) or value)};" for key, value in defaults.items()
+    ) + " }"
 
 
 def style_files(project: Project, channel: str) -> list[tuple[Path, str]]:
@@ -112,6 +130,13 @@ def channel_css(project: Project, channel: str) -> str:
 
 
 def render_layout(project: Project, channel: str, context: Mapping[str, Any]) -> str:
+    return render_layout_file(project, channel, context)[0]
+
+
+def render_layout_file(
+    project: Project, channel: str, context: Mapping[str, Any]
+) -> tuple[str, str]:
+    """The filled-in layout and its label (the file it came from, for problems)."""
     path, label = layout_file(project, channel)
     source = read_cached(path, label)
     try:
@@ -119,7 +144,7 @@ def render_layout(project: Project, channel: str, context: Mapping[str, Any]) ->
     except TemplateSyntaxError as exc:
         raise ProblemError(error(label, exc.lineno or 0, 0, f"Jinja: {exc.message}")) from None
     try:
-        return str(template.render(context))
+        return str(template.render(context)), label
     except Exception as exc:  # noqa: BLE001 - a broken layout is the author's to fix
         raise ProblemError(located_error(exc, label, 0)) from None
 

@@ -13,16 +13,25 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
 import css_inline
+from markupsafe import Markup
+from mjml import mjml2html
 
 from studio.core.channels import Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
-from studio.core.layouts import channel_css, render_layout, shell_context
-from studio.core.problems import Problem, warning
+from studio.core.layouts import (
+    brand_variables,
+    channel_css,
+    render_layout_file,
+    shell_context,
+)
+from studio.core.problems import Problem, ProblemError, error, warning
 
 GMAIL_CLIP_BYTES = 102 * 1024
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_HTTP_LINK = re.compile(r'<a\b[^>]*?\bhref="(http://[^"]+)"', re.I)
 
 
 @functools.cache
@@ -38,16 +47,30 @@ def _inliner() -> css_inline.CSSInliner:
 
 
 def final_html(composition: Composition) -> str:
+    """The email shell filled in, compiled from MJML when it is MJML, with CSS inlined."""
     project = composition.project
-    logo = project.config.brand.get("logo")
-    context = shell_context(
-        project,
-        composition,
-        content=composition.html,
-        css=channel_css(project, "email"),
-        logo=str(logo) if logo else None,
-    )
-    return _inliner().inline(render_layout(project, "email", context))
+    brand = project.config.brand
+    logo = brand.get("email_logo") or brand.get("logo")
+    # Comments go (they may mention tags, which MJML's parser would take for elements).
+    css = brand_variables(brand) + "\n" + _CSS_COMMENT.sub("", channel_css(project, "email"))
+    css = css.replace("<", "\\3c ")
+    context = shell_context(project, composition, content=composition.html, css=css,
+                            logo=str(logo) if logo else None)
+    context["blocks"] = [
+        {"id": b.block, "html": Markup(b.html),
+         "css_class": " ".join((*b.classes, *(["legal"] if b.block.startswith("legal/") else [])))}
+        for b in composition.blocks if b.html.strip()
+    ]
+    source, label = render_layout_file(project, "email", context)
+    if label.endswith(".mjml"):
+        try:
+            source = mjml2html(source)
+        except ValueError as exc:
+            raise ProblemError(error(label, 0, 0, f"MJML: {exc}")) from None
+        # MRML writes dir="auto" on <html>; the locale knows better.
+        source = source.replace(' dir="auto"', f' dir="{context["dir"]}"', 1)
+        # MJML keeps <mj-style> as a <style> element; inline it like the rest.
+    return _inliner().inline(source)
 
 
 def _domain(sender: str) -> str:
@@ -141,6 +164,12 @@ def build_message(
                 filename=src.rsplit("/", 1)[-1],
                 disposition="inline",
             )
+    for url in sorted(set(_HTTP_LINK.findall(html))):
+        warnings.append(warning(path, 0, 0, f"email: link {url} is not https"))
+    for src in images:
+        if src.lower().endswith(".svg"):
+            warnings.append(warning(path, 0, 0, f"email: {src} is SVG, which Gmail and Outlook "
+                                    "do not show; set brand.email_logo to a PNG"))
     if len(html.encode()) > GMAIL_CLIP_BYTES:
         warnings.append(
             warning(

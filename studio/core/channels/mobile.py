@@ -12,6 +12,13 @@ from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.layouts import channel_css, render_layout, shell_context
 from studio.core.problems import Problem, warning
 
+# Phone screens the preview shows the page in (CSS pixels), the common ones of today.
+VIEWPORTS: tuple[dict[str, object], ...] = (
+    {"name": "Small Android", "width": 360, "height": 800},
+    {"name": "iPhone 15", "width": 393, "height": 852},
+    {"name": "iPhone 15 Pro Max", "width": 430, "height": 932},
+    {"name": "Compact (iPhone SE)", "width": 320, "height": 568},
+)
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
 
 
@@ -54,7 +61,7 @@ def render(composition: Composition) -> Rendition:
         content=data,
         media_type="text/html; charset=utf-8",
         extension="html",
-        facts={"bytes": len(data), "title": composition.title},
+        facts={"bytes": len(data), "title": composition.title, "viewports": list(VIEWPORTS)},
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,
     )

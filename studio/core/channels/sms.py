@@ -16,6 +16,8 @@ def sms_text(composition: Composition) -> str:
     # Locale formatting puts no-break spaces in amounts ("1.234,50\u00a0€"); on a phone they
     # look like spaces but would force the whole message into UCS-2.
     text = text.translate(_SPACES)
+    # Each line trimmed, runs of spaces collapsed, no blank lines: every character is paid for.
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     settings = composition.template.sms
     if settings.get("transliterate"):
         text = transliterate(text)

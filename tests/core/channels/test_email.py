@@ -5,13 +5,17 @@ from __future__ import annotations
 import email
 import email.policy
 
+import pytest
+
+from studio.core.problems import ProblemError
 from studio.core.project import load_project
 from studio.core.render import render
 from tests.conftest import BASE_RECORD
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cf000000030101001c6a3a2f0000000049454e44ae426082")
+    "1f15c4890000000d49444154789c6360f8cf000000030101001c6a3a2f0000000049454e44ae426082"
+)
 
 
 def _message(rendition):
@@ -59,14 +63,69 @@ def test_assets_images_become_inline_parts(project_dir):
 
 
 def test_warnings_for_missing_alt_and_long_subject(project_dir):
-    root = project_dir({
-        "blocks/amount.md": "![](assets/logo.png)\n",
-        "templates/letter.yaml": "title: L\nchannels: [email]\nemail:\n  subject: " + "x" * 90
-                                 + "\nbody:\n  - block: amount\n",
-    })
+    root = project_dir(
+        {
+            "blocks/amount.md": "![](assets/logo.png)\n",
+            "templates/letter.yaml": "title: L\nchannels: [email]\nemail:\n  subject: "
+            + "x" * 90
+            + "\nbody:\n  - block: amount\n",
+        }
+    )
     (root / "assets").mkdir(exist_ok=True)
     (root / "assets" / "logo.png").write_bytes(PNG)
     rendition = render(load_project(root), "letter", "email", BASE_RECORD, "it")
     messages = [w.message for w in rendition.warnings]
     assert any("without alt text" in m for m in messages)
     assert any("subject is 90 characters" in m for m in messages)
+
+
+def test_mjml_layout_gives_mail_client_structure(project_dir):
+    rendition = render(load_project(project_dir()), "letter", "email", BASE_RECORD, "it")
+    html = _message(rendition).get_body(("html",)).get_content()
+    assert "<!--[if mso | IE]>" in html  # Outlook's table scaffolding from MJML
+    assert '<meta name="color-scheme" content="light dark"' in html
+    assert "prefers-color-scheme: dark" in html
+    assert '<html lang="it" dir="ltr"' in html
+    assert 'role="presentation"' in html
+
+
+def test_project_can_write_its_email_shell_in_mjml_or_html(project_dir):
+    mjml_shell = (
+        "<mjml><mj-body><mj-section><mj-column><mj-text>CUSTOM {{ content }}</mj-text>"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    root = project_dir({"layouts/email.mjml": mjml_shell})
+    html = (
+        _message(render(load_project(root), "letter", "email", BASE_RECORD, "it"))
+        .get_body(("html",))
+        .get_content()
+    )
+    assert "CUSTOM" in html and "Gentile Mario Rossi" in html
+    broken = project_dir({"layouts/email.mjml": "<mjml><mj-body><mj-text>x</mj-body></mjml>"})
+    with pytest.raises(ProblemError) as caught:
+        render(load_project(broken), "letter", "email", BASE_RECORD, "it")
+    assert caught.value.problem.path == "layouts/email.mjml"
+    assert "MJML" in caught.value.problem.message
+
+
+def test_pitfall_warnings_http_links_and_svg(project_dir):
+    root = project_dir(
+        {"blocks/amount.md": "[old site](http://old.example/) ![Logo](assets/logo.svg)\n"}
+    )
+    (root / "assets").mkdir(exist_ok=True)
+    (root / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    messages = [
+        w.message for w in render(load_project(root), "letter", "email", BASE_RECORD, "it").warnings
+    ]
+    assert any("http://old.example/ is not https" in m for m in messages)
+    assert any("assets/logo.svg is SVG" in m for m in messages)
+
+
+def test_text_part_has_links_as_text_and_url(project_dir):
+    root = project_dir({"blocks/amount.md": "Paga su [area clienti](https://pay.example/x).\n"})
+    plain = (
+        _message(render(load_project(root), "letter", "email", BASE_RECORD, "it"))
+        .get_body(("plain",))
+        .get_content()
+    )
+    assert "Paga su area clienti (https://pay.example/x)." in plain

@@ -36,3 +36,34 @@ def test_sms_ucs2_and_budget(project_dir):
     assert facts["segments"] == 3
     assert {c["char"] for c in facts["ucs2_characters"]} >= {"ë", "α"}
     assert any("over the budget of 2" in w.message for w in rendition.warnings)
+
+
+def test_mobile_reports_phone_viewports(project_dir):
+    rendition = render(load_project(project_dir()), "letter", "mobile", BASE_RECORD, "en")
+    widths = {v["width"] for v in rendition.facts["viewports"]}
+    assert {360, 393, 430} <= widths and all(320 <= w <= 430 for w in widths)
+
+
+def test_sms_whitespace_is_normalised_and_links_kept_whole(project_dir):
+    root = project_dir(
+        {
+            "blocks/greeting.md": "---\ntitle: G\nvariants:\n  sms: |\n"
+            "    Ciao   {{ customer.name }} ,\n\n\n    paga su https://pay.example/a_b-c?x=1\n"
+            "---\nx\n"
+        }
+    )
+    text = render(load_project(root), "letter", "sms", BASE_RECORD, "it").facts["text"]
+    assert text.splitlines()[:2] == ["Ciao Mario Rossi ,", "paga su https://pay.example/a_b-c?x=1"]
+
+
+def test_sms_transliteration_keeps_gsm(project_dir):
+    root = project_dir(
+        {
+            "blocks/greeting.md": '---\ntitle: G\nvariants:\n  sms: "L’offerta “Gold” – {{ customer.name }}…"\n---\nx\n',
+            "templates/letter.yaml": "title: L\nchannels: [sms]\nsms: {max_segments: 1, transliterate: true}\n"
+            "body:\n  - block: greeting\n",
+        }
+    )
+    facts = render(load_project(root), "letter", "sms", BASE_RECORD, "it").facts
+    assert facts["text"] == 'L\'offerta "Gold" - Mario Rossi...'
+    assert facts["encoding"] == "GSM-7" and facts["ucs2_characters"] == []

@@ -49,7 +49,7 @@ def test_long_table_spans_pages_with_repeated_header(project_dir):
     files = {
         "blocks/lines.md": TABLE_BLOCK,
         "templates/letter.yaml": "title: Bolletta\nchannels: [print]\nbody:\n"
-                                 "  - block: greeting\n  - block: lines\n",
+        "  - block: greeting\n  - block: lines\n",
     }
     lines = [{"text": f"Voce numero {i}", "amount": i * 1.25} for i in range(1, 81)]
     record = {**BASE_RECORD, "invoice": {**BASE_RECORD["invoice"], "lines": lines}}
@@ -75,7 +75,7 @@ def test_address_block_is_placed_in_the_window(project_dir):
     files = {
         "blocks/address.md": "{{ customer.name }}  \nVia Verdi 3  \n20100 Milano MI\n",
         "templates/letter.yaml": "title: L\nchannels: [print]\nprint: {address_block: address}\n"
-                                 "body:\n  - block: amount\n",
+        "body:\n  - block: amount\n",
     }
     rendition = render(load_project(project_dir(files)), "letter", "print", BASE_RECORD, "it")
     text = _pdf(rendition).pages[0].extract_text()
@@ -83,11 +83,14 @@ def test_address_block_is_placed_in_the_window(project_dir):
 
 
 def test_project_assets_are_embedded(project_dir):
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
-           '<rect width="40" height="20" fill="#123456"/></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<rect width="40" height="20" fill="#123456"/></svg>'
+    )
     root = project_dir({"assets/logo.svg": svg})
     (root / "studio.yaml").write_text(
-        (root / "studio.yaml").read_text().replace("primary:", "logo: assets/logo.svg, primary:"))
+        (root / "studio.yaml").read_text().replace("primary:", "logo: assets/logo.svg, primary:")
+    )
     with_logo = render(load_project(root), "letter", "print", BASE_RECORD, "it")
     (root / "assets" / "logo.svg").unlink()
     without = render(load_project(root), "letter", "print", BASE_RECORD, "it")
@@ -106,16 +109,24 @@ def _fonts(reader: PdfReader) -> set[str]:
 
 
 def test_letter_paper_and_margins(project_dir):
-    root = project_dir({"templates/letter.yaml": "title: L\nchannels: [print]\n"
-                        "print: {paper: Letter, margins: 0.75in, address_window: US-10}\n"
-                        "body:\n  - block: amount\n"})
+    root = project_dir(
+        {
+            "templates/letter.yaml": "title: L\nchannels: [print]\n"
+            "print: {paper: Letter, margins: 0.75in, address_window: US-10}\n"
+            "body:\n  - block: amount\n"
+        }
+    )
     page = _pdf(render(load_project(root), "letter", "print", BASE_RECORD, "en")).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
 
 
 def test_bad_paper_setting_is_located(project_dir):
-    root = project_dir({"templates/letter.yaml": "title: L\nchannels: [print]\n"
-                        "print: {paper: B7}\nbody:\n  - block: amount\n"})
+    root = project_dir(
+        {
+            "templates/letter.yaml": "title: L\nchannels: [print]\n"
+            "print: {paper: B7}\nbody:\n  - block: amount\n"
+        }
+    )
     with pytest.raises(ProblemError) as caught:
         render(load_project(root), "letter", "print", BASE_RECORD, "en")
     problem = caught.value.problem
@@ -124,8 +135,12 @@ def test_bad_paper_setting_is_located(project_dir):
 
 
 def test_block_can_request_a_page_break(project_dir):
-    root = project_dir({"blocks/legal/privacy.md": "---\ntitle: P\nowner: legal\n"
-                        "regulatory: true\npage_break: before\n---\nTrattiamo i dati.\n"})
+    root = project_dir(
+        {
+            "blocks/legal/privacy.md": "---\ntitle: P\nowner: legal\n"
+            "regulatory: true\npage_break: before\n---\nTrattiamo i dati.\n"
+        }
+    )
     reader = _pdf(render(load_project(root), "letter", "print", BASE_RECORD, "it"))
     assert len(reader.pages) == 2
     assert "Trattiamo i dati" in reader.pages[1].extract_text()
@@ -144,7 +159,8 @@ def test_project_font_from_assets_is_embedded(project_dir):
     (fonts / "corporate.ttf").write_bytes(
         Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").read_bytes()
         if Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").exists()
-        else pytest.skip("no DejaVu Serif on this machine to stand in for a project font"))
+        else pytest.skip("no DejaVu Serif on this machine to stand in for a project font")
+    )
     reader = _pdf(render(load_project(root), "letter", "print", BASE_RECORD, "it"))
     assert any(n.endswith("+DejaVu-Serif") for n in _fonts(reader))
 
@@ -153,7 +169,7 @@ def test_long_address_is_compacted_then_reported(project_dir):
     files = {
         "blocks/address.md": "{% for line in customer.name.split('|') %}{{ line }}  \n{% endfor %}",
         "templates/letter.yaml": "title: L\nchannels: [print]\nprint: {address_block: address}\n"
-                                 "body:\n  - block: amount\n",
+        "body:\n  - block: amount\n",
     }
     project = load_project(project_dir(files))
     eleven = {**BASE_RECORD, "customer": {"name": "|".join(f"Riga {i}" for i in range(11))}}
