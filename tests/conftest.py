@@ -77,17 +77,24 @@ BASE_SCHEMA: dict[str, Any] = {
         "customer": {
             "type": "object",
             "required": ["name"],
-            "properties": {"name": {"type": "string"}, "email": {"type": "string"},
-                           "segment": {"type": "string"}},
+            "properties": {
+                "name": {"type": "string"},
+                "email": {"type": "string"},
+                "segment": {"type": "string"},
+            },
         },
         "invoice": {
             "type": "object",
             "properties": {
                 "total": {"type": "number"},
                 "due": {"type": "string"},
-                "lines": {"type": "array", "items": {
-                    "type": "object",
-                    "properties": {"text": {"type": "string"}, "amount": {"type": "number"}}}},
+                "lines": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"text": {"type": "string"}, "amount": {"type": "number"}},
+                    },
+                },
             },
         },
     },
@@ -99,8 +106,13 @@ BASE_RECORD: dict[str, Any] = {
 }
 
 
-def write_project(root: Path, files: Mapping[str, str | None] | None = None, *,
-                  schema: Any = None, samples: Mapping[str, Any] | None = None) -> Path:
+def write_project(
+    root: Path,
+    files: Mapping[str, str | None] | None = None,
+    *,
+    schema: Any = None,
+    samples: Mapping[str, Any] | None = None,
+) -> Path:
     """Write the base project with `files` added or replaced (None deletes a base file)."""
     merged: dict[str, str | None] = {**BASE_FILES, **(files or {})}
     for relative, text in merged.items():
@@ -113,13 +125,16 @@ def write_project(root: Path, files: Mapping[str, str | None] | None = None, *,
     (root / "data" / "schema.json").write_text(json.dumps(schema or BASE_SCHEMA, indent=2))
     for name, record in (samples if samples is not None else {"typical": BASE_RECORD}).items():
         (root / "data" / "samples" / f"{name}.json").write_text(
-            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     return root
 
 
 @pytest.fixture
 def project_dir(tmp_path: Path) -> Callable[..., Path]:
     """Make a project in tmp_path: project_dir({"blocks/x.md": "..."}, samples={...})."""
+
     def make(files: Mapping[str, str | None] | None = None, **kwargs: Any) -> Path:
         return write_project(tmp_path / "project", files, **kwargs)
+
     return make

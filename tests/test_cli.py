@@ -15,8 +15,13 @@ from tests.conftest import BASE_RECORD
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "studio.cli", *args], capture_output=True,
-                          text=True, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "studio.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def test_validate_clean_exits_0(project_dir):
@@ -32,7 +37,8 @@ def test_validate_reports_path_line_col_and_exits_1(project_dir):
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "blocks/amount.md:2:0: error: variable 'invoice.totale' is not in the data schema "
-        "(data/schema.json)"]
+        "(data/schema.json)"
+    ]
     assert "Traceback" not in result.stderr
 
 
@@ -50,16 +56,31 @@ def test_validate_not_a_project(tmp_path):
     assert "not a Missiva project (no studio.yaml)" in result.stderr
 
 
-@pytest.mark.parametrize(("channel", "keys"), [
-    ("print", {"pages", "bytes"}),
-    ("email", {"subject", "bytes"}),
-    ("mobile", {"bytes"}),
-    ("sms", {"text", "encoding", "segments", "characters"}),
-])
+@pytest.mark.parametrize(
+    ("channel", "keys"),
+    [
+        ("print", {"pages", "bytes"}),
+        ("email", {"subject", "bytes"}),
+        ("mobile", {"bytes"}),
+        ("sms", {"text", "encoding", "segments", "characters"}),
+    ],
+)
 def test_render_json_facts(project_dir, tmp_path, capsys, channel, keys):
     out = tmp_path / f"out-{channel}"
-    code = main(["render", str(project_dir()), "letter", "--channel", channel,
-                 "--sample", "typical", "-o", str(out), "--json"])
+    code = main(
+        [
+            "render",
+            str(project_dir()),
+            "letter",
+            "--channel",
+            channel,
+            "--sample",
+            "typical",
+            "-o",
+            str(out),
+            "--json",
+        ]
+    )
     assert code == 0
     [line] = capsys.readouterr().out.splitlines()
     data = json.loads(line)
@@ -76,8 +97,9 @@ def test_render_ndjson_one_rendition_per_line_with_bad_record(project_dir, tmp_p
     good = json.dumps(BASE_RECORD)
     bad = json.dumps({"customer": {"name": 7}, "invoice": {}})
     data.write_text(f"{good}\n\n{bad}\nnot json\n{good}\n")
-    code = main(["render", str(project_dir()), "letter", "--channel", "sms", "--data", str(data),
-                 "--json"])
+    code = main(
+        ["render", str(project_dir()), "letter", "--channel", "sms", "--data", str(data), "--json"]
+    )
     assert code == 1
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["ok"] for x in lines] == [True, False, False, True]
@@ -95,8 +117,16 @@ def test_render_sms_to_stdout_and_locale(project_dir):
 
 def test_render_data_from_stdin(project_dir):
     record = {**BASE_RECORD, "customer": {"name": "Luisa"}}
-    result = run("render", str(project_dir()), "letter", "--channel", "sms", "--data", "-",
-                 stdin=json.dumps(record))
+    result = run(
+        "render",
+        str(project_dir()),
+        "letter",
+        "--channel",
+        "sms",
+        "--data",
+        "-",
+        stdin=json.dumps(record),
+    )
     assert result.returncode == 0 and result.stdout.startswith("Ciao Luisa!")
 
 

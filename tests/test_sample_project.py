@@ -35,16 +35,23 @@ def test_sample_validates_clean():
 def test_every_rendition_renders_without_warnings(proof):
     _, rows = proof
     project = load_project(SAMPLE)
-    expected = sum(len(t.channels) for t in project.templates.values()) \
-        * len(project.samples) * len(project.config.locales)
+    expected = (
+        sum(len(t.channels) for t in project.templates.values())
+        * len(project.samples)
+        * len(project.config.locales)
+    )
     assert len(rows) == expected
     assert [r for r in rows if not r["ok"] or r["warnings"]] == []
 
 
 def test_long_bill_spans_pages(proof):
     out, rows = proof
-    [row] = [r for r in rows if (r["template"], r["sample"], r["locale"], r["channel"])
-             == ("bill", "many-lines", "it", "print")]
+    [row] = [
+        r
+        for r in rows
+        if (r["template"], r["sample"], r["locale"], r["channel"])
+        == ("bill", "many-lines", "it", "print")
+    ]
     reader = PdfReader(io.BytesIO((out / row["file"]).read_bytes()))
     assert len(reader.pages) >= 3
     last = reader.pages[-1].extract_text()

@@ -67,7 +67,9 @@ _ENV.filters["css_value"] = css_value
 # The layout kinds a channel accepts, preferred first: email is written in MJML, or in HTML
 # by a project that wants full control.
 LAYOUT_SUFFIXES: Mapping[str, tuple[str, ...]] = {
-    "print": (".html",), "mobile": (".html",), "email": (".mjml", ".html"),
+    "print": (".html",),
+    "mobile": (".html",),
+    "email": (".mjml", ".html"),
 }
 
 
@@ -86,9 +88,14 @@ def layout_file(project: Project, channel: str) -> tuple[Path, str]:
 def brand_variables(brand: Mapping[str, Any]) -> str:
     """The brand colours as CSS custom properties, for stylesheets that use var(--brand-…)."""
     defaults = {"primary": "#1f4e79", "accent": "#e07b00", "text": "#1d1d1f"}
-    return ":root { " + " ".join(
-        f"--brand-{key}: {css_value(brand.get(key) or value)};" for key, value in defaults.items()
-    ) + " }"
+    return (
+        ":root { "
+        + " ".join(
+            f"--brand-{key}: {css_value(brand.get(key) or value)};"
+            for key, value in defaults.items()
+        )
+        + " }"
+    )
 
 
 def style_files(project: Project, channel: str) -> list[tuple[Path, str]]:

@@ -69,6 +69,10 @@ def convert(source: str) -> Converted:
     return Converted(_MD.renderer.render(tokens, _MD.options, {}), to_text(tokens))
 
 
+def parse(source: str) -> list[Token]:
+    return _MD.parse(source)
+
+
 def to_html(source: str) -> str:
     return _MD.render(source)
 

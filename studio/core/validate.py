@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from studio.core import channels
+from studio.core import channels, markdown
 from studio.core.compose import compose
 from studio.core.engine import (
     TEXT_ENV,
@@ -130,6 +130,21 @@ def _block_problems(project: Project, block: Block) -> Iterator[Problem]:
                 continue
             yield from _unknown_variables(project, paths, source.path, set(block.params))
             yield from _unknown_includes(project, "\n" * (line - 1) + text, source.path)
+        yield from _images_without_alt(source.body, source.path, source.body_line)
+
+
+def _images_without_alt(body: str, path: str, first_line: int) -> Iterator[Problem]:
+    """Images need alt text: screen readers, PDF/UA and mail clients that block images."""
+    for token in markdown.parse(body):
+        for child in token.children or []:
+            if child.type == "image" and not child.content.strip():
+                line = first_line + (token.map[0] if token.map else 0)
+                yield warning(
+                    path,
+                    line,
+                    0,
+                    f"image {child.attrGet('src')} has no alt text (write ![what it shows](…))",
+                )
 
 
 def _unknown_variables(

@@ -78,7 +78,7 @@ def test_missing_required_parameter_is_located(project_dir):
     files = {
         "blocks/cta.md": "---\ntitle: C\nparams: {label: null}\n---\n{{ label }}\n",
         "templates/letter.yaml": "title: L\nchannels: [email]\nemail: {subject: S}\nbody:\n"
-                                 "  - block: greeting\n  - block: cta\n",
+        "  - block: greeting\n  - block: cta\n",
     }
     with pytest.raises(ProblemError) as caught:
         compose(_project(project_dir, files), "letter", "email", BASE_RECORD)
@@ -136,8 +136,10 @@ def test_record_values_are_data_on_every_path(project_dir):
 
 
 def test_number_filters_in_both_locales(project_dir):
-    files = {"blocks/amount.md": "{{ 0.255 | percent }} {{ 3.14159 | decimal(3) }} "
-                                 "{{ 'IT60X0542811101000000123456' | mask }}\n"}
+    files = {
+        "blocks/amount.md": "{{ 0.255 | percent }} {{ 3.14159 | decimal(3) }} "
+        "{{ 'IT60X0542811101000000123456' | mask }}\n"
+    }
     project = _project(project_dir, files)
     assert "26% 3,142 •••••3456" in compose(project, "letter", "sms", BASE_RECORD, "it").text
     assert "26% 3.142 •••••3456" in compose(project, "letter", "sms", BASE_RECORD, "en").text

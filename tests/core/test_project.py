@@ -30,7 +30,10 @@ def test_template_items_remember_their_lines(project_dir):
     letter = project.templates["letter"]
     assert letter.channels == ("print", "email", "mobile", "sms")
     assert [(i.block, i.line) for i in letter.body] == [
-        ("greeting", 9), ("amount", 10), ("legal/privacy", 11)]
+        ("greeting", 9),
+        ("amount", 10),
+        ("legal/privacy", 11),
+    ]
 
 
 def test_yaml_error_in_template_is_located(project_dir):
@@ -60,8 +63,9 @@ def test_translation_without_original(project_dir):
 
 
 def test_unknown_channel_in_template_is_located(project_dir):
-    root = project_dir({"templates/fax.yaml": "title: Fax\nchannels: [print, fax]\nbody:\n"
-                        "  - block: greeting\n"})
+    root = project_dir(
+        {"templates/fax.yaml": "title: Fax\nchannels: [print, fax]\nbody:\n  - block: greeting\n"}
+    )
     [problem] = load_project(root).problems
     assert (problem.path, problem.line, problem.col) == ("templates/fax.yaml", 2, 19)
     assert "unknown channel 'fax'" in problem.message
@@ -74,8 +78,9 @@ def test_duplicate_yaml_keys_are_refused(project_dir):
 
 
 def test_unsafe_yaml_tags_are_refused(project_dir):
-    root = project_dir({"templates/evil.yaml":
-                        "title: !!python/object/apply:os.system ['touch pwned']\n"})
+    root = project_dir(
+        {"templates/evil.yaml": "title: !!python/object/apply:os.system ['touch pwned']\n"}
+    )
     [problem] = load_project(root).problems
     assert problem.path == "templates/evil.yaml" and problem.line == 1
     assert not (root / "pwned").exists()

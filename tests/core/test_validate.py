@@ -26,72 +26,108 @@ def test_clean_project_has_no_problems(project_dir):
 
 
 def test_jinja_syntax_error_is_located(project_dir):
-    [problem] = _only(_problems(project_dir, {
-        "blocks/amount.md": "---\ntitle: A\n---\nRiga\n{% if invoice.total %}\nsenza fine\n"}),
-        "blocks/amount.md")
+    [problem] = _only(
+        _problems(
+            project_dir,
+            {"blocks/amount.md": "---\ntitle: A\n---\nRiga\n{% if invoice.total %}\nsenza fine\n"},
+        ),
+        "blocks/amount.md",
+    )
     assert problem.line == 6 and "Jinja" in problem.message
 
 
 def test_jinja_syntax_error_in_variant(project_dir):
-    [problem] = _only(_problems(project_dir, {
-        "blocks/amount.md": "---\ntitle: A\nvariants:\n  sms: \"{{ invoice.total \"\n---\nx\n"}),
-        "blocks/amount.md")
+    [problem] = _only(
+        _problems(
+            project_dir,
+            {"blocks/amount.md": '---\ntitle: A\nvariants:\n  sms: "{{ invoice.total "\n---\nx\n'},
+        ),
+        "blocks/amount.md",
+    )
     assert problem.line == 4
 
 
 def test_unknown_block_in_template(project_dir):
-    [problem] = _only(_problems(project_dir, {
-        "templates/letter.yaml": "title: L\nchannels: [sms]\nsms: {max_segments: 1}\nbody:\n"
-                                 "  - block: greeting\n  - block: legal/nonexistent\n"}),
-        "templates/letter.yaml")
+    [problem] = _only(
+        _problems(
+            project_dir,
+            {
+                "templates/letter.yaml": "title: L\nchannels: [sms]\nsms: {max_segments: 1}\nbody:\n"
+                "  - block: greeting\n  - block: legal/nonexistent\n"
+            },
+        ),
+        "templates/letter.yaml",
+    )
     assert (problem.line, problem.col) == (6, 5)
     assert "unknown block 'legal/nonexistent'" in problem.message
 
 
 def test_missing_include(project_dir):
-    [problem] = _only(_problems(project_dir, {
-        "blocks/amount.md": "Riga\n\n{{ block('contacts') }}\n"}), "blocks/amount.md")
+    [problem] = _only(
+        _problems(project_dir, {"blocks/amount.md": "Riga\n\n{{ block('contacts') }}\n"}),
+        "blocks/amount.md",
+    )
     assert problem.line == 3 and "unknown block 'contacts'" in problem.message
 
 
 def test_circular_reference(project_dir):
-    problems = _problems(project_dir, {
-        "blocks/a.md": "A\n{{ block('b') }}\n",
-        "blocks/b.md": "B\n\n{{ block('a') }}\n",
-    })
+    problems = _problems(
+        project_dir,
+        {
+            "blocks/a.md": "A\n{{ block('b') }}\n",
+            "blocks/b.md": "B\n\n{{ block('a') }}\n",
+        },
+    )
     [problem] = [p for p in problems if "circular" in p.message]
     assert problem.path in ("blocks/a.md", "blocks/b.md") and problem.line in (2, 3)
 
 
 def test_unknown_channel(project_dir):
-    [problem] = _only(_problems(project_dir, {
-        "blocks/amount.md": "---\ntitle: A\nchannels: [print, pigeon]\n---\nx\n"}),
-        "blocks/amount.md")
+    [problem] = _only(
+        _problems(
+            project_dir, {"blocks/amount.md": "---\ntitle: A\nchannels: [print, pigeon]\n---\nx\n"}
+        ),
+        "blocks/amount.md",
+    )
     assert problem.line == 3 and "unknown channel 'pigeon'" in problem.message
 
 
 def test_variable_absent_from_schema(project_dir):
-    problems = _only(_problems(project_dir, {
-        "blocks/amount.md": "Totale\n{{ invoice.totale }}\n"
-                            "{% for l in invoice.lines %}{{ l.amount }} {{ l.price }}{% endfor %}\n"
-                            "{% if customer.vip is defined %}vip{% endif %}\n"}),
-        "blocks/amount.md")
+    problems = _only(
+        _problems(
+            project_dir,
+            {
+                "blocks/amount.md": "Totale\n{{ invoice.totale }}\n"
+                "{% for l in invoice.lines %}{{ l.amount }} {{ l.price }}{% endfor %}\n"
+                "{% if customer.vip is defined %}vip{% endif %}\n"
+            },
+        ),
+        "blocks/amount.md",
+    )
     messages = {(p.line, p.message.split(" is not")[0]) for p in problems}
     assert messages == {(2, "variable 'invoice.totale'"), (3, "variable 'invoice.lines.price'")}
 
 
 def test_variable_in_condition_absent_from_schema(project_dir):
-    [problem] = _only(_problems(project_dir, {
-        "templates/letter.yaml": "title: L\nchannels: [sms]\nsms: {max_segments: 1}\nbody:\n"
-                                 "  - block: greeting\n    when: customer.segmento == 'gold'\n"}),
-        "templates/letter.yaml")
+    [problem] = _only(
+        _problems(
+            project_dir,
+            {
+                "templates/letter.yaml": "title: L\nchannels: [sms]\nsms: {max_segments: 1}\nbody:\n"
+                "  - block: greeting\n    when: customer.segmento == 'gold'\n"
+            },
+        ),
+        "templates/letter.yaml",
+    )
     assert problem.line == 5 and "customer.segmento" in problem.message
 
 
 def test_sample_not_matching_schema(project_dir):
     bad = {"customer": {"name": 42}, "invoice": {"total": "tanti"}}
-    problems = _only(_problems(project_dir, samples={"typical": BASE_RECORD, "bad": bad}),
-                     "data/samples/bad.json")
+    problems = _only(
+        _problems(project_dir, samples={"typical": BASE_RECORD, "bad": bad}),
+        "data/samples/bad.json",
+    )
     assert {(p.line, p.message) for p in problems} == {
         (3, "customer.name: 42 is not of type 'string'"),
         (6, "invoice.total: 'tanti' is not of type 'number'"),
@@ -104,8 +140,9 @@ def test_invalid_schema(project_dir):
 
 
 def test_yaml_syntax(project_dir):
-    [problem] = _only(_problems(project_dir, {"studio.yaml": "name: X\nlocales: [it\n"}),
-                      "studio.yaml")
+    [problem] = _only(
+        _problems(project_dir, {"studio.yaml": "name: X\nlocales: [it\n"}), "studio.yaml"
+    )
     assert problem.line in (2, 3)  # where the parser noticed: the unclosed list runs to the end
 
 
@@ -130,13 +167,20 @@ def test_sms_over_budget_is_a_warning(project_dir):
     problems = _problems(project_dir, samples={"long": record})
     over = [p for p in problems if "budget" in p.message]
     assert over and {(p.severity, p.path, p.line) for p in over} == {
-        ("warning", "templates/letter.yaml", 7)}
+        ("warning", "templates/letter.yaml", 7)
+    }
 
 
 def test_unknown_owner_role(project_dir):
-    [problem] = _only(_problems(project_dir, {
-        "blocks/legal/privacy.md": "---\ntitle: P\nowner: lawyers\nregulatory: true\n---\nx\n"}),
-        "blocks/legal/privacy.md")
+    [problem] = _only(
+        _problems(
+            project_dir,
+            {
+                "blocks/legal/privacy.md": "---\ntitle: P\nowner: lawyers\nregulatory: true\n---\nx\n"
+            },
+        ),
+        "blocks/legal/privacy.md",
+    )
     assert problem.line == 3 and "lawyers" in problem.message
 
 
@@ -150,8 +194,26 @@ def test_broken_sample_json(project_dir, payload):
 
 
 def test_macros_and_includes_are_not_part_of_the_language(project_dir):
-    problems = _only(_problems(project_dir, {
-        "blocks/amount.md": "---\ntitle: A\n---\nx\n{% macro m() %}{{ m() }}{% endmacro %}\n",
-        "blocks/greeting.md": "{% include 'x.md' %}\n"}), "blocks/amount.md")
+    problems = _only(
+        _problems(
+            project_dir,
+            {
+                "blocks/amount.md": "---\ntitle: A\n---\nx\n{% macro m() %}{{ m() }}{% endmacro %}\n",
+                "blocks/greeting.md": "{% include 'x.md' %}\n",
+            },
+        ),
+        "blocks/amount.md",
+    )
     assert [(p.line, p.message.split(";")[0]) for p in problems] == [
-        (5, "macros are not available in blocks")]
+        (5, "macros are not available in blocks")
+    ]
+
+
+def test_image_without_alt_text(project_dir):
+    [problem] = _only(
+        _problems(
+            project_dir, {"blocks/amount.md": "---\ntitle: A\n---\nTesto\n\n![](assets/x.png)\n"}
+        ),
+        "blocks/amount.md",
+    )
+    assert (problem.line, problem.severity) == (6, "warning") and "no alt text" in problem.message

@@ -54,12 +54,19 @@ def final_html(composition: Composition) -> str:
     # Comments go (they may mention tags, which MJML's parser would take for elements).
     css = brand_variables(brand) + "\n" + _CSS_COMMENT.sub("", channel_css(project, "email"))
     css = css.replace("<", "\\3c ")
-    context = shell_context(project, composition, content=composition.html, css=css,
-                            logo=str(logo) if logo else None)
+    context = shell_context(
+        project, composition, content=composition.html, css=css, logo=str(logo) if logo else None
+    )
     context["blocks"] = [
-        {"id": b.block, "html": Markup(b.html),
-         "css_class": " ".join((*b.classes, *(["legal"] if b.block.startswith("legal/") else [])))}
-        for b in composition.blocks if b.html.strip()
+        {
+            "id": b.block,
+            "html": Markup(b.html),
+            "css_class": " ".join(
+                (*b.classes, *(["legal"] if b.block.startswith("legal/") else []))
+            ),
+        }
+        for b in composition.blocks
+        if b.html.strip()
     ]
     source, label = render_layout_file(project, "email", context)
     if label.endswith(".mjml"):
@@ -168,8 +175,15 @@ def build_message(
         warnings.append(warning(path, 0, 0, f"email: link {url} is not https"))
     for src in images:
         if src.lower().endswith(".svg"):
-            warnings.append(warning(path, 0, 0, f"email: {src} is SVG, which Gmail and Outlook "
-                                    "do not show; set brand.email_logo to a PNG"))
+            warnings.append(
+                warning(
+                    path,
+                    0,
+                    0,
+                    f"email: {src} is SVG, which Gmail and Outlook "
+                    "do not show; set brand.email_logo to a PNG",
+                )
+            )
     if len(html.encode()) > GMAIL_CLIP_BYTES:
         warnings.append(
             warning(

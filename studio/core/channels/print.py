@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from typing import Any
 
 from markupsafe import Markup
@@ -21,6 +22,8 @@ from studio.core.layouts import channel_css, render_layout, shell_context
 from studio.core.paper import GeometryError, PageGeometry, page_geometry
 from studio.core.problems import Problem, ProblemError, error, warning
 
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2")
 
 
@@ -128,7 +131,18 @@ def pdf_options(composition: Composition) -> dict[str, Any]:
     settings = print_settings(composition)
     options: dict[str, Any] = {"uncompressed_pdf": False}
     variant = settings.get("pdf_variant")
-    if variant in PDF_VARIANTS:
+    if variant is not None:
+        if variant not in PDF_VARIANTS:
+            template = composition.template
+            line, col = template.where("print", "pdf_variant")
+            raise ProblemError(
+                error(
+                    template.path if "print" in template.raw else "studio.yaml",
+                    line,
+                    col,
+                    f"print: unknown pdf_variant {variant!r} (variants: {', '.join(PDF_VARIANTS)})",
+                )
+            )
         options["pdf_variant"] = variant
     if settings.get("tagged") or (isinstance(variant, str) and variant.startswith("pdf/ua")):
         options["pdf_tags"] = True
@@ -169,6 +183,16 @@ def render(composition: Composition) -> Rendition:
         warning(composition.template.path, 0, 0, f"print: not loaded: {refused}")
         for refused in resolver.refused
     ]
+    for tag in _IMG_TAG.findall(html):
+        if not _ALT.search(tag):
+            warnings.append(
+                warning(
+                    composition.template.path,
+                    0,
+                    0,
+                    f"print: image without alt text (PDF/UA needs one): {tag[:80]}",
+                )
+            )
     if hidden:
         line, col = composition.template.where("print", "address_block")
         warnings.append(

@@ -58,12 +58,14 @@ def test_sms_whitespace_is_normalised_and_links_kept_whole(project_dir):
 
 def test_sms_transliteration_keeps_gsm(project_dir):
     variant = "L’offerta “Gold” – {{ customer.name }}…"
-    root = project_dir({
-        "blocks/greeting.md": f'---\ntitle: G\nvariants:\n  sms: "{variant}"\n---\nx\n',
-        "templates/letter.yaml": "title: L\nchannels: [sms]\n"
-                                 "sms: {max_segments: 1, transliterate: true}\n"
-                                 "body:\n  - block: greeting\n",
-    })
+    root = project_dir(
+        {
+            "blocks/greeting.md": f'---\ntitle: G\nvariants:\n  sms: "{variant}"\n---\nx\n',
+            "templates/letter.yaml": "title: L\nchannels: [sms]\n"
+            "sms: {max_segments: 1, transliterate: true}\n"
+            "body:\n  - block: greeting\n",
+        }
+    )
     facts = render(load_project(root), "letter", "sms", BASE_RECORD, "it").facts
     assert facts["text"] == 'L\'offerta "Gold" - Mario Rossi...'
     assert facts["encoding"] == "GSM-7" and facts["ucs2_characters"] == []

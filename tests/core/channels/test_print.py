@@ -180,3 +180,36 @@ def test_long_address_is_compacted_then_reported(project_dir):
     [warning] = render(project, "letter", "print", thirty, "it").warnings
     assert "does not fit the envelope window" in warning.message and "Riga 29" in warning.message
     assert (warning.path, warning.line) == ("templates/letter.yaml", 3)
+
+
+@pytest.mark.parametrize(
+    ("variant", "marker"), [("pdf/a-3b", 'pdfaid:part="3"'), ("pdf/ua-1", 'pdfuaid:part="1"')]
+)
+def test_archival_and_accessible_variants(project_dir, variant, marker):
+    root = project_dir(
+        {
+            "templates/letter.yaml": "title: Lettera\nchannels: [print]\n"
+            f"print: {{pdf_variant: {variant}}}\nbody:\n  - block: amount\n"
+        }
+    )
+    reader = _pdf(render(load_project(root), "letter", "print", BASE_RECORD, "it"))
+    catalog = reader.trailer["/Root"]
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert marker in xmp
+    assert catalog["/Lang"] == "it" and reader.metadata.title == "Lettera"
+    if variant.startswith("pdf/ua"):
+        assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    else:
+        assert "/OutputIntents" in catalog
+
+
+def test_unknown_pdf_variant_is_located(project_dir):
+    root = project_dir(
+        {
+            "templates/letter.yaml": "title: L\nchannels: [print]\n"
+            "print:\n  pdf_variant: pdf/x-1a\nbody:\n  - block: amount\n"
+        }
+    )
+    with pytest.raises(ProblemError) as caught:
+        render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    assert (caught.value.problem.path, caught.value.problem.line) == ("templates/letter.yaml", 4)
