@@ -333,6 +333,25 @@ tr.error td {{ background: #fde8e8; }} tr.warn td {{ background: #fff7e0; }}
 """
 
 
+def cmd_send_test(args: argparse.Namespace) -> int:
+    from studio.core.sending import as_test, send, smtp_settings
+
+    project = _load(args.project)
+    if args.template not in project.templates:
+        raise UsageError(f"no template {args.template!r}")
+    [record] = records_from(project, args.sample, None)
+    rendition, problem = _render_one(project, args.template, "email", record, args.locale)
+    if rendition is None:
+        print(problem, file=sys.stderr)
+        return 1
+    smtp = project.config.raw.get("smtp") or {}
+    settings = smtp_settings(smtp if isinstance(smtp, dict) else {})
+    message = as_test(rendition.content, args.to)
+    send(message, settings)
+    print(f"sent “{message['Subject']}” to {args.to} through {settings.host}:{settings.port}")
+    return 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     import git
 
@@ -409,6 +428,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_proof)
+
+    p = sub.add_parser("send-test", help="send a template's email to a test address via SMTP")
+    p.add_argument("project")
+    p.add_argument("template")
+    p.add_argument("--sample")
+    p.add_argument("--locale")
+    p.add_argument("--to", required=True, help="the test recipient")
+    p.set_defaults(func=cmd_send_test)
 
     p = sub.add_parser("new", help="create a project from the starter, as a git repository")
     p.add_argument("path")
