@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -116,6 +117,26 @@ def hidden_address_lines(document: Document) -> list[str]:
     return []
 
 
+# An address of at most this many lines, none longer than this, fits the window at the normal
+# size; anything larger is tried out on a page holding only the letterhead and the address.
+_SURELY_FITS = (6, 38)
+
+
+def _address_needs_compacting(composition: Composition, resolver: AssetResolver,
+                              options: dict[str, Any]) -> bool:
+    """Whether the address overflows the envelope window at the normal size.
+
+    Laying out the whole letter twice would double the render time; a page with no content
+    costs a tenth of it, and most addresses need not even that.
+    """
+    lines = [line for line in composition.address_text.splitlines() if line.strip()]
+    if not lines or (len(lines) <= _SURELY_FITS[0]
+                     and max(map(len, lines)) <= _SURELY_FITS[1]):
+        return False
+    probe = final_html(dataclasses.replace(composition, blocks=()))
+    return bool(hidden_address_lines(layout(probe, resolver, options)))
+
+
 class _Collect(logging.Handler):
     """WeasyPrint reports what it skipped (a refused image, bad CSS) through logging."""
 
@@ -164,13 +185,11 @@ def render(composition: Composition) -> Rendition:
     logger.addHandler(collector)
     options = pdf_options(composition)
     try:
+        compact = _address_needs_compacting(composition, resolver, options)
+        if compact:
+            html = final_html(composition, compact_address=True)
         document = layout(html, resolver, options)
         hidden = hidden_address_lines(document)
-        if hidden:
-            # A long name or address: set it smaller (still legible for sorting machines)
-            # before giving up on the window.
-            document = layout(final_html(composition, compact_address=True), resolver, options)
-            hidden = hidden_address_lines(document)
         pdf, pages = document.write_pdf(**options), len(document.pages)
     finally:
         logger.removeHandler(collector)
