@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,7 +160,16 @@ def inside(root: Path, path: Path) -> bool:
         return False
 
 
-def _read_text(root: Path, path: Path, problems: list[Problem]) -> str | None:
+Overlay = Mapping[str, str]  # relative path -> text of an unsaved editor buffer
+
+
+def _read_text(
+    root: Path, path: Path, problems: list[Problem], overlay: Overlay | None = None
+) -> str | None:
+    if overlay:
+        buffered = overlay.get(_rel(root, path))
+        if buffered is not None:
+            return buffered
     if not inside(root, path):
         problems.append(error(_rel(root, path), 0, 0, "links outside the project; not read"))
         return None
@@ -181,13 +190,13 @@ def _str_list(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def load_config(root: Path, problems: list[Problem]) -> Config:
+def load_config(root: Path, problems: list[Problem], overlay: Overlay | None = None) -> Config:
     path = root / CONFIG_FILE
     data: Any = None
     if not path.is_file():
         problems.append(error(CONFIG_FILE, 0, 0, "missing: a project needs a studio.yaml"))
     else:
-        text = _read_text(root, path, problems)
+        text = _read_text(root, path, problems, overlay)
         if text is not None:
             try:
                 data = load_yaml(text, CONFIG_FILE)
@@ -262,78 +271,114 @@ def _variants(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> di
     return result
 
 
-def load_blocks(root: Path, config: Config, problems: list[Problem]) -> dict[str, Block]:
+def _block_file(
+    root: Path, config: Config, path: Path, problems: list[Problem]
+) -> tuple[str, str] | None:
+    """The block id and locale a file under blocks/ stands for."""
+    if not path.name.endswith(".md") or path.name.startswith("."):
+        return None
+    rel_id = _rel(root / "blocks", path)[: -len(".md")]
+    block_id, locale = rel_id, config.default_locale
+    head, dot, suffix = rel_id.rpartition(".")
+    if dot and "/" not in suffix:
+        if suffix in config.locales:
+            block_id, locale = head, suffix
+        elif _LOCALE_LIKE.match(suffix):
+            problems.append(
+                warning(
+                    _rel(root, path),
+                    0,
+                    0,
+                    f"{suffix!r} looks like a locale but is not in studio.yaml locales",
+                )
+            )
+    return block_id, locale
+
+
+def load_blocks(
+    root: Path, config: Config, problems: list[Problem], overlay: Overlay | None = None
+) -> dict[str, Block]:
     base = root / "blocks"
     if not base.is_dir():
         return {}
-    files: dict[str, dict[str, tuple[str, Path]]] = {}
+    files: dict[str, dict[str, Path]] = {}
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in sorted(filenames):
-            if not filename.endswith(".md") or filename.startswith("."):
-                continue
             path = Path(dirpath) / filename
-            rel_id = _rel(base, path)[: -len(".md")]
-            block_id, locale = rel_id, config.default_locale
-            head, dot, suffix = rel_id.rpartition(".")
-            if dot and "/" not in suffix:
-                if suffix in config.locales:
-                    block_id, locale = head, suffix
-                elif _LOCALE_LIKE.match(suffix):
-                    problems.append(
-                        warning(
-                            _rel(root, path),
-                            0,
-                            0,
-                            f"{suffix!r} looks like a locale but is not in studio.yaml locales",
-                        )
-                    )
-            files.setdefault(block_id, {})[locale] = (_rel(root, path), path)
-
+            found = _block_file(root, config, path, problems)
+            if found is not None:
+                files.setdefault(found[0], {})[found[1]] = path
     blocks: dict[str, Block] = {}
     for block_id, by_locale in sorted(files.items()):
-        if config.default_locale not in by_locale:
-            for rel, _ in by_locale.values():
-                problems.append(
-                    error(
-                        rel,
-                        0,
-                        0,
-                        f"translation of block {block_id!r} without its "
-                        f"{config.default_locale} original blocks/{block_id}.md",
-                    )
-                )
-            continue
-        sources: dict[str, BlockSource] = {}
-        for locale, (rel, path) in by_locale.items():
-            text = _read_text(root, path, problems)
-            if text is None:
-                continue
-            try:
-                meta, body, body_line = split_front_matter(text, rel)
-            except ProblemError as exc:
-                problems.append(exc.problem)
-                continue
-            sources[locale] = BlockSource(
-                rel, locale, body, body_line, meta, _variants(meta, rel, problems)
-            )
-        if config.default_locale not in sources:
-            continue
-        main = sources[config.default_locale]
-        meta = main.meta
-        rel = main.path
-        blocks[block_id] = Block(
-            id=block_id,
-            title=str(meta.get("title") or block_id),
-            owner=None if meta.get("owner") is None else str(meta.get("owner")),
-            regulatory=bool(meta.get("regulatory", False)),
-            channels=_channels(meta, "channels", rel, problems),
-            params=_params(meta, rel, problems),
-            sources=sources,
-            page_break=_page_break(meta, rel, problems),
-            keep_together=bool(meta.get("keep_together", False)),
-        )
+        block = load_block(root, config, block_id, by_locale, problems, overlay)
+        if block is not None:
+            blocks[block_id] = block
     return blocks
+
+
+def block_files(root: Path, config: Config, block_id: str) -> dict[str, Path]:
+    """The files of one block that exist: its original and its translations."""
+    found = {}
+    for locale in config.locales:
+        suffix = ".md" if locale == config.default_locale else f".{locale}.md"
+        path = root / "blocks" / f"{block_id}{suffix}"
+        if path.is_file():
+            found[locale] = path
+    return found
+
+
+def load_block(
+    root: Path,
+    config: Config,
+    block_id: str,
+    by_locale: Mapping[str, Path],
+    problems: list[Problem],
+    overlay: Overlay | None = None,
+) -> Block | None:
+    if config.default_locale not in by_locale:
+        for path in by_locale.values():
+            problems.append(
+                error(
+                    _rel(root, path),
+                    0,
+                    0,
+                    f"translation of block {block_id!r} "
+                    f"without its {config.default_locale} original "
+                    f"blocks/{block_id}.md",
+                )
+            )
+        return None
+    sources: dict[str, BlockSource] = {}
+    for locale, path in by_locale.items():
+        rel = _rel(root, path)
+        text = _read_text(root, path, problems, overlay)
+        if text is None:
+            continue
+        try:
+            meta, body, body_line = split_front_matter(text, rel)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+            continue
+        sources[locale] = BlockSource(
+            rel, locale, body, body_line, meta, _variants(meta, rel, problems)
+        )
+    if config.default_locale not in sources:
+        return None
+    main = sources[config.default_locale]
+    meta = main.meta
+    rel = main.path
+    return Block(
+        id=block_id,
+        title=str(meta.get("title") or block_id),
+        owner=None if meta.get("owner") is None else str(meta.get("owner")),
+        regulatory=bool(meta.get("regulatory", False)),
+        channels=_channels(meta, "channels", rel, problems),
+        params=_params(meta, rel, problems),
+        sources=sources,
+        page_break=_page_break(meta, rel, problems),
+        keep_together=bool(meta.get("keep_together", False)),
+    )
 
 
 def _channels(
@@ -384,9 +429,11 @@ def _params(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> dict
     return {}
 
 
-def load_template(root: Path, path: Path, problems: list[Problem]) -> Template | None:
+def load_template(
+    root: Path, path: Path, problems: list[Problem], overlay: Overlay | None = None
+) -> Template | None:
     rel = _rel(root, path)
-    text = _read_text(root, path, problems)
+    text = _read_text(root, path, problems, overlay)
     if text is None:
         return None
     try:
@@ -463,7 +510,9 @@ def load_template(root: Path, path: Path, problems: list[Problem]) -> Template |
     )
 
 
-def load_templates(root: Path, problems: list[Problem]) -> dict[str, Template]:
+def load_templates(
+    root: Path, problems: list[Problem], overlay: Overlay | None = None
+) -> dict[str, Template]:
     base = root / "templates"
     templates: dict[str, Template] = {}
     if not base.is_dir():
@@ -473,17 +522,19 @@ def load_templates(root: Path, problems: list[Problem]) -> dict[str, Template]:
             problems.append(warning(_rel(root, path), 0, 0, "templates end in .yaml; ignored"))
         if path.suffix != ".yaml" or not path.is_file():
             continue
-        template = load_template(root, path, problems)
+        template = load_template(root, path, problems, overlay)
         if template is not None:
             templates[template.name] = template
     return templates
 
 
-def load_schema(root: Path, problems: list[Problem]) -> Mapping[str, Any] | None:
+def load_schema(
+    root: Path, problems: list[Problem], overlay: Overlay | None = None
+) -> Mapping[str, Any] | None:
     path = root / SCHEMA_FILE
     if not path.is_file():
         return None
-    text = _read_text(root, path, problems)
+    text = _read_text(root, path, problems, overlay)
     if text is None:
         return None
     try:
@@ -497,41 +548,112 @@ def load_schema(root: Path, problems: list[Problem]) -> Mapping[str, Any] | None
     return schema
 
 
-def load_samples(root: Path, problems: list[Problem]) -> dict[str, Sample]:
+def load_samples(
+    root: Path, problems: list[Problem], overlay: Overlay | None = None
+) -> dict[str, Sample]:
     base = root / SAMPLES_DIR
     samples: dict[str, Sample] = {}
     if not base.is_dir():
         return samples
     for path in sorted(base.glob("*.json")):
-        rel = _rel(root, path)
-        text = _read_text(root, path, problems)
-        if text is None:
-            continue
-        try:
-            record, positions = load_json(text, rel)
-        except ProblemError as exc:
-            problems.append(exc.problem)
-            continue
-        if not isinstance(record, dict):
-            problems.append(error(rel, 1, 1, "a sample record must be a JSON object"))
-            continue
-        samples[path.stem] = Sample(path.stem, rel, record, positions)
+        sample = load_sample(root, path, problems, overlay)
+        if sample is not None:
+            samples[sample.name] = sample
     return samples
 
 
-def load_project(root: str | os.PathLike[str]) -> Project:
-    """Load a project folder. Problems in its files are collected, never raised."""
+def load_sample(
+    root: Path, path: Path, problems: list[Problem], overlay: Overlay | None = None
+) -> Sample | None:
+    rel = _rel(root, path)
+    text = _read_text(root, path, problems, overlay)
+    if text is None:
+        return None
+    try:
+        record, positions = load_json(text, rel)
+    except ProblemError as exc:
+        problems.append(exc.problem)
+        return None
+    if not isinstance(record, dict):
+        problems.append(error(rel, 1, 1, "a sample record must be a JSON object"))
+        return None
+    return Sample(path.stem, rel, record, positions)
+
+
+def load_project(root: str | os.PathLike[str], overlay: Overlay | None = None) -> Project:
+    """Load a project folder. Problems in its files are collected, never raised.
+
+    `overlay` maps relative paths to the text of unsaved editor buffers, read instead of the
+    file on disk.
+    """
     root_path = Path(root).resolve()
     if not root_path.is_dir():
         raise ProblemError(error(str(root), 0, 0, "not a project folder"))
     problems: list[Problem] = []
-    config = load_config(root_path, problems)
+    config = load_config(root_path, problems, overlay)
     return Project(
         root=root_path,
         config=config,
-        blocks=load_blocks(root_path, config, problems),
-        templates=load_templates(root_path, problems),
-        samples=load_samples(root_path, problems),
-        schema=load_schema(root_path, problems),
+        blocks=load_blocks(root_path, config, problems, overlay),
+        templates=load_templates(root_path, problems, overlay),
+        samples=load_samples(root_path, problems, overlay),
+        schema=load_schema(root_path, problems, overlay),
         problems=tuple(problems),
+    )
+
+
+def reload(project: Project, paths: Iterable[str], overlay: Overlay | None = None) -> Project:
+    """The project with only the given files (relative paths) read again.
+
+    A keystroke in a block re-reads that block, not the project: on a 1,000-block project
+    the difference is between a fraction of a millisecond and a fifth of a second.
+    """
+    changed = {p.replace("\\", "/") for p in paths}
+    root, config = project.root, project.config
+    if any(p == CONFIG_FILE for p in changed):
+        return load_project(root, overlay)
+    problems = [p for p in project.problems if p.path not in changed]
+    blocks = dict(project.blocks)
+    templates = dict(project.templates)
+    samples = dict(project.samples)
+    schema = project.schema
+    block_ids: set[str] = set()
+    for rel in changed:
+        path = root / rel
+        if rel.startswith("blocks/"):
+            found = _block_file(root, config, path, [])
+            if found is not None:
+                block_ids.add(found[0])
+        elif rel.startswith("templates/") and rel.endswith(".yaml"):
+            name = rel[len("templates/") : -len(".yaml")]
+            templates.pop(name, None)
+            if path.is_file():
+                template = load_template(root, path, problems, overlay)
+                if template is not None:
+                    templates[template.name] = template
+        elif rel.startswith(SAMPLES_DIR + "/") and rel.endswith(".json"):
+            samples.pop(Path(rel).stem, None)
+            if path.is_file():
+                sample = load_sample(root, path, problems, overlay)
+                if sample is not None:
+                    samples[sample.name] = sample
+        elif rel == SCHEMA_FILE:
+            schema = load_schema(root, problems, overlay)
+    for block_id in block_ids:
+        stale = {s.path for s in blocks[block_id].sources.values()} if block_id in blocks else set()
+        problems = [p for p in problems if p.path not in stale]
+        blocks.pop(block_id, None)
+        block = load_block(
+            root, config, block_id, block_files(root, config, block_id), problems, overlay
+        )
+        if block is not None:
+            blocks[block_id] = block
+    return Project(
+        root,
+        config,
+        dict(sorted(blocks.items())),
+        dict(sorted(templates.items())),
+        dict(sorted(samples.items())),
+        schema,
+        tuple(problems),
     )

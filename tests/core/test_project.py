@@ -104,3 +104,46 @@ def test_blocks_using(project_dir):
     project = load_project(project_dir())
     assert project.blocks_using("legal/privacy") == ["letter"]
     assert project.blocks_using("nowhere") == []
+
+
+def _same(a, b):
+    assert a.blocks == b.blocks and a.templates == b.templates and a.samples == b.samples
+    assert a.schema == b.schema and sorted(a.problems) == sorted(b.problems)
+
+
+def test_overlay_is_read_instead_of_the_disk(project_dir):
+    root = project_dir()
+    overlay = {"blocks/greeting.md": "---\ntitle: Unsaved\n---\nCiao\n"}
+    project = load_project(root, overlay)
+    assert project.blocks["greeting"].title == "Unsaved"
+    assert "Gentile" in (root / "blocks" / "greeting.md").read_text()  # the disk is untouched
+
+
+def test_reload_of_changed_files_equals_a_full_load(project_dir):
+    from studio.core.project import reload
+
+    root = project_dir()
+    project = load_project(root)
+    edits = {
+        "blocks/greeting.en.md": "---\ntitle: [broken\n---\nHi\n",
+        "templates/letter.yaml": "title: L\nchannels: [sms]\nbody:\n  - block: amount\n",
+        "data/samples/typical.json": '{"customer": {"name": "Anna"}, "invoice": {}}',
+    }
+    for rel, text in edits.items():
+        _same(reload(project, [rel], {rel: text}), load_project(root, {rel: text}))
+    all_edits = reload(project, list(edits), edits)
+    _same(all_edits, load_project(root, edits))
+    # and back: the broken translation's problem goes away when the buffer is dropped
+    _same(reload(all_edits, list(edits)), project)
+
+
+def test_reload_sees_new_and_deleted_files(project_dir):
+    from studio.core.project import reload
+
+    root = project_dir()
+    project = load_project(root)
+    (root / "blocks" / "extra.md").write_text("Nuovo\n")
+    (root / "blocks" / "amount.md").unlink()
+    updated = reload(project, ["blocks/extra.md", "blocks/amount.md"])
+    _same(updated, load_project(root))
+    assert "extra" in updated.blocks and "amount" not in updated.blocks
