@@ -441,6 +441,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--name")
     p.set_defaults(func=cmd_new)
+
+    from studio.cli_versioning import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -1,0 +1,752 @@
+"""A project's git history: commit, the history of one file, old versions, restore, releases."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import git
+from git.db import GitCmdObjectDB
+
+from studio.core.problems import ProblemError, error
+from studio.core.project import Project, load_project
+from studio.core.settings import settings_author
+
+_SNAPSHOTS_KEPT = 8
+_FIELD = "\x1f"
+_RECORD = "\x1e"
+# %H commit, %an/%ae author, %aI strict ISO date, %P parents, %D refs, %B raw message
+_LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%P%x1f%D%x1f%B%x1f"
+_CHANGE_KINDS = {
+    "A": "added",
+    "M": "modified",
+    "D": "deleted",
+    "R": "renamed",
+    "C": "copied",
+    "T": "modified",
+}
+_LOCALE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<locale>[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)$")
+
+
+# Values -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit, as a reviewer reads it; in a file's history, with the file's path then."""
+
+    commit: str  # full hash
+    author: str
+    email: str
+    date: str  # ISO 8601, with the author's offset
+    message: str
+    parents: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    path: str = ""  # in a history: the file's path in this commit (it follows renames)
+    change: str = ""  # in a history: added, modified, renamed, deleted, copied
+    old_path: str = ""  # for a rename: the path before
+
+    @property
+    def short(self) -> str:
+        return self.commit[:10]
+
+    @property
+    def subject(self) -> str:
+        return self.message.strip().splitlines()[0] if self.message.strip() else ""
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "commit": self.commit,
+            "author": self.author,
+            "email": self.email,
+            "date": self.date,
+            "message": self.message,
+            "tags": list(self.tags),
+            "parents": list(self.parents),
+        }
+        if self.path:
+            data.update(path=self.path, change=self.change)
+            if self.old_path:
+                data["old_path"] = self.old_path
+        return data
+
+
+@dataclass(frozen=True)
+class Change:
+    """One uncommitted change in the working tree."""
+
+    path: str
+    kind: str  # modified, added, deleted, renamed, untracked, conflict
+    name: str  # as a reviewer would say it: "block legal/privacy"
+    old_path: str = ""
+    staged: bool = False
+
+    def __str__(self) -> str:
+        if self.kind == "renamed" and self.old_path:
+            return f"renamed: {describe_path(self.old_path)} → {self.name}"
+        return f"{self.kind}: {self.name}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "name": self.name,
+            "old_path": self.old_path,
+            "staged": self.staged,
+        }
+
+
+@dataclass(frozen=True)
+class Release:
+    name: str
+    commit: str
+    message: str
+    tagger: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+    source: str  # "environment", "settings" or "git config"
+
+
+# Naming -----------------------------------------------------------------------------------
+
+
+def describe_path(path: str, locales: Iterable[str] | None = None) -> str:
+    """A project file named as a reviewer would: "block legal/privacy", "template bill"."""
+    path = path.replace(os.sep, "/").strip("/")
+    head, _, rest = path.partition("/")
+    stem, dot, ext = rest.rpartition(".")
+    if path == "studio.yaml":
+        return "project settings"
+    if path == "data/schema.json":
+        return "schema"
+    if path == "compliance/signoffs.jsonl":
+        return "sign-off ledger"
+    if head == "blocks" and ext == "md" and dot:
+        match = _LOCALE_SUFFIX.match(stem)
+        if match and (locales is None or match["locale"] in set(locales)):
+            return f"block {match['id']} ({match['locale']})"
+        return f"block {stem}"
+    if head == "templates" and ext == "yaml" and dot:
+        return f"template {stem}"
+    if path.startswith("data/samples/") and path.endswith(".json"):
+        return f"sample {path[len('data/samples/') : -len('.json')]}"
+    if head == "layouts" and dot:
+        return f"layout {stem}"
+    if head == "styles" and ext == "css" and dot:
+        return f"style {stem}"
+    if head == "assets" and rest:
+        return f"asset {rest}"
+    return f"file {path}"
+
+
+def path_of(item: str) -> str:
+    """The file behind a reviewer's name ("block legal/privacy" → blocks/legal/privacy.md);
+    anything else is returned as given (a path)."""
+    kind, _, rest = item.strip().partition(" ")
+    rest = rest.strip()
+    if not rest:
+        return {"schema": "data/schema.json"}.get(kind, item)
+    if kind == "block":
+        return f"blocks/{rest}.md"
+    if kind == "template":
+        return f"templates/{rest}.yaml"
+    if kind == "sample":
+        return f"data/samples/{rest}.json"
+    if kind == "style":
+        return f"styles/{rest}.css"
+    if kind == "asset":
+        return f"assets/{rest}"
+    if item.strip() == "project settings":
+        return "studio.yaml"
+    return item
+
+
+# The repository ---------------------------------------------------------------------------
+
+
+class Repository:
+    """A project's git repository. Holds the persistent `git cat-file --batch` reader, so keep
+    one per project (`open_repository` does) rather than one per call."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).resolve()
+        try:
+            self.repo = git.Repo(self.root, odbt=GitCmdObjectDB, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise ProblemError(
+                error(
+                    str(root),
+                    0,
+                    0,
+                    "not a git repository: versioning needs the project "
+                    "folder to be one (git init)",
+                )
+            ) from None
+        if self.repo.working_tree_dir is None:
+            raise ProblemError(error(str(root), 0, 0, "a bare repository has no project files"))
+        top = Path(self.repo.working_tree_dir).resolve()
+        prefix = self.root.relative_to(top).as_posix()
+        self.prefix = "" if prefix == "." else prefix + "/"
+        self._lock = threading.RLock()  # one process pipe: one caller at a time
+        self._snapshots: OrderedDict[str, tuple[tempfile.TemporaryDirectory[str], Project]] = (
+            OrderedDict()
+        )
+
+    # Paths and revisions ------------------------------------------------------------------
+
+    def relative(self, path: str | os.PathLike[str]) -> str:
+        """A path given by a user (relative to the project, absolute, or a reviewer's name)
+        as a project-relative path with forward slashes."""
+        text = os.fspath(path)
+        candidate = Path(text)
+        if candidate.is_absolute():
+            try:
+                return candidate.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                raise ProblemError(error(text, 0, 0, "is not inside the project")) from None
+        text = text.replace(os.sep, "/").removeprefix("./")
+        if not (self.root / text).exists() and " " in text:
+            text = path_of(text)
+        return text
+
+    def resolve(self, rev: str) -> str:
+        """The full hash of a commit named by a hash, branch, tag or HEAD~n."""
+        problem = error(rev, 0, 0, f"no such revision {rev!r} in the project's history")
+        if not rev.strip() or "\n" in rev or rev == WORKTREE:
+            raise ProblemError(problem)
+        with self._lock:
+            try:
+                sha, _, _ = self.repo.git.get_object_header(f"{rev}^{{commit}}")
+            except ValueError:
+                raise ProblemError(problem) from None
+        return sha.decode() if isinstance(sha, bytes) else str(sha)
+
+    def path_at(self, path: str, rev: str) -> str | None:
+        """The name PATH had at REV: itself, or an older name it was renamed from (None: it
+        did not exist then)."""
+        if self.blob(path, rev) is not None:
+            return path
+        for old in dict.fromkeys(r.path for r in self.history(path)):
+            if old != path and self.blob(old, rev) is not None:
+                return old
+        return None
+
+    def has_commits(self) -> bool:
+        try:
+            self.repo.head.commit  # noqa: B018 - raises on an unborn branch
+        except ValueError:
+            return False
+        return True
+
+    def _git_path(self, path: str) -> str:
+        return self.prefix + path
+
+    def _project_path(self, git_path: str) -> str:
+        return git_path[len(self.prefix) :] if git_path.startswith(self.prefix) else git_path
+
+    # Reading -----------------------------------------------------------------------------
+
+    def blob(self, path: str, rev: str) -> bytes | None:
+        """The content of PATH at REV (None: the file did not exist then). REV "WORKTREE"
+        means the file on disk. Read through the persistent cat-file process."""
+        if rev == WORKTREE:
+            try:
+                return (self.root / path).read_bytes()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                return None
+        with self._lock:
+            try:
+                _, kind, _, data = self.repo.git.get_object_data(f"{rev}:{self._git_path(path)}")
+            except ValueError:
+                return None
+        return data if kind in (b"blob", "blob") else None
+
+    def history(self, path: str, *, limit: int | None = None) -> list[Revision]:
+        """The commits that changed PATH, newest first, following renames: one `git log`."""
+        path = self.relative(path)
+        if not self.has_commits():
+            return []
+        args = [
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--follow",
+            "--name-status",
+            "--find-renames",
+            f"--format={_LOG_FORMAT}",
+        ]
+        if limit:
+            args.append(f"--max-count={limit}")
+        args += ["--", self._git_path(path)]
+        with self._lock:
+            try:
+                out = self.repo.git.execute(["git", *args], strip_newline_in_stdout=False)
+            except git.GitCommandError as exc:
+                raise ProblemError(error(path, 0, 0, f"git log failed: {_stderr(exc)}")) from None
+        revisions = []
+        for record in str(out).split(_RECORD)[1:]:
+            parts = record.split(_FIELD)
+            if len(parts) < 8:
+                continue
+            commit, author, email, date, parents, refs, message, status = parts[:8]
+            change, file_path, old_path = "modified", path, ""
+            for line in status.strip("\n").splitlines():
+                columns = line.split("\t")
+                if len(columns) >= 2 and columns[0]:
+                    change = _CHANGE_KINDS.get(columns[0][0], "modified")
+                    file_path = self._project_path(_unquote(columns[-1]))
+                    if len(columns) >= 3:
+                        old_path = self._project_path(_unquote(columns[1]))
+                    break
+            revisions.append(
+                Revision(
+                    commit=commit,
+                    author=author,
+                    email=email,
+                    date=date,
+                    message=message.rstrip("\n"),
+                    parents=tuple(parents.split()),
+                    tags=_tags(refs),
+                    path=file_path,
+                    change=change,
+                    old_path=old_path,
+                )
+            )
+        return revisions
+
+    def revision(self, rev: str) -> Revision:
+        """One commit's facts (tags included)."""
+        commit = self.resolve(rev)
+        with self._lock:
+            out = self.repo.git.execute(
+                ["git", "show", "-s", f"--format={_LOG_FORMAT}", commit],
+                strip_newline_in_stdout=False,
+            )
+        parts = str(out).split(_RECORD)[1].split(_FIELD)
+        return Revision(
+            commit=parts[0],
+            author=parts[1],
+            email=parts[2],
+            date=parts[3],
+            message=parts[6].rstrip("\n"),
+            parents=tuple(parts[4].split()),
+            tags=_tags(parts[5]),
+        )
+
+    def status(self) -> list[Change]:
+        """The uncommitted changes (staged or not, and untracked files): one `git status`."""
+        with self._lock:
+            out = self.repo.git.execute(
+                [
+                    "git",
+                    "-c",
+                    "core.quotePath=false",
+                    "status",
+                    "--porcelain=v1",
+                    "-z",
+                    "--untracked-files=all",
+                    "--",
+                    self.prefix or ".",
+                ],
+                strip_newline_in_stdout=False,
+            )
+        entries = str(out).split("\0")
+        changes: list[Change] = []
+        index = 0
+        while index < len(entries):
+            entry = entries[index]
+            index += 1
+            if len(entry) < 4:
+                continue
+            x, y, git_path = entry[0], entry[1], entry[3:]
+            path = self._project_path(git_path)
+            old_path = ""
+            if x in "RC":
+                old_path = self._project_path(entries[index])
+                index += 1
+            if x == "?":
+                kind = "untracked"
+            elif "U" in (x, y) or (x, y) in (("A", "A"), ("D", "D")):
+                kind = "conflict"
+            elif x == "R":
+                kind = "renamed"
+            elif "D" in (x, y):
+                kind = "deleted"
+            elif x in "AC":
+                kind = "added"
+            else:
+                kind = "modified"
+            changes.append(Change(path, kind, describe_path(path), old_path, staged=x not in " ?"))
+        return sorted(changes, key=lambda c: c.path)
+
+    def is_dirty(self) -> bool:
+        return bool(self.status())
+
+    # Writing -----------------------------------------------------------------------------
+
+    def identity(self) -> Identity:
+        """Who signs a commit: MISSIVA_AUTHOR_NAME/EMAIL, the user settings, or git config."""
+        name = os.environ.get("MISSIVA_AUTHOR_NAME", "").strip()
+        email = os.environ.get("MISSIVA_AUTHOR_EMAIL", "").strip()
+        if name and email:
+            return Identity(name, email, "environment")
+        from_settings = settings_author()
+        if from_settings is not None:
+            return Identity(*from_settings, "settings")
+        with self._lock:
+            configured = [self._config(key) for key in ("user.name", "user.email")]
+        if all(configured):
+            return Identity(configured[0], configured[1], "git config")
+        raise ProblemError(
+            error(
+                str(self.root),
+                0,
+                0,
+                "who is committing? Set your name and email in the studio settings "
+                "(author: {name, email} in ~/.config/missiva/user.yaml), in "
+                "MISSIVA_AUTHOR_NAME and MISSIVA_AUTHOR_EMAIL, or with "
+                "git config user.name / user.email",
+            )
+        )
+
+    def _config(self, key: str) -> str:
+        try:
+            return str(self.repo.git.config("--get", key)).strip()
+        except git.GitCommandError:
+            return ""
+
+    def _identity_env(self) -> dict[str, str]:
+        who = self.identity()
+        return {
+            "GIT_AUTHOR_NAME": who.name,
+            "GIT_AUTHOR_EMAIL": who.email,
+            "GIT_COMMITTER_NAME": who.name,
+            "GIT_COMMITTER_EMAIL": who.email,
+        }
+
+    def commit(self, message: str, paths: Sequence[str] | None = None) -> Revision:
+        """Commit every change of the project (new, changed and deleted files), or only PATHS.
+
+        Raises ProblemError when there is nothing to commit or no author is known."""
+        if not message.strip():
+            raise ProblemError(error(str(self.root), 0, 0, "a commit needs a message"))
+        env = self._identity_env()
+        with self._lock:
+            if paths:
+                relative = [self._git_path(self.relative(p)) for p in paths]
+                missing = [
+                    p
+                    for p in relative
+                    if not (Path(self.repo.working_tree_dir or "") / p).exists()
+                    and not self._tracked(p)
+                ]
+                if missing:
+                    raise ProblemError(
+                        error(
+                            self._project_path(missing[0]),
+                            0,
+                            0,
+                            "no such file in the project or its history",
+                        )
+                    )
+                self.repo.git.execute(["git", "add", "--all", "--", *relative])
+                staged = self._staged(relative)
+                if not staged:
+                    raise ProblemError(
+                        error(
+                            self._project_path(relative[0]),
+                            0,
+                            0,
+                            "nothing to commit: no changes in the given path(s)",
+                        )
+                    )
+                command = ["git", "commit", "--no-verify", "-q", "-m", message, "--", *relative]
+            else:
+                self.repo.git.execute(["git", "add", "--all", "--", self.prefix or "."])
+                if not self._staged(None):
+                    raise ProblemError(
+                        error(str(self.root), 0, 0, "nothing to commit: the project is unchanged")
+                    )
+                command = ["git", "commit", "--no-verify", "-q", "-m", message]
+            try:
+                self.repo.git.execute(command, env=env)
+            except git.GitCommandError as exc:
+                raise ProblemError(
+                    error(str(self.root), 0, 0, f"git commit failed: {_stderr(exc)}")
+                ) from None
+        return self.revision("HEAD")
+
+    def _tracked(self, git_path: str) -> bool:
+        try:
+            out = self.repo.git.execute(
+                ["git", "ls-files", "--error-unmatch", "--", git_path],
+            )
+        except git.GitCommandError:
+            return False
+        return bool(str(out).strip())
+
+    def _staged(self, git_paths: list[str] | None) -> list[str]:
+        command = ["git", "diff", "--cached", "--name-only", "-z"]
+        if self.has_commits():
+            command.append("HEAD")
+        else:
+            command = ["git", "ls-files", "-z", "--cached"]
+        command += ["--", *(git_paths or [self.prefix or "."])]
+        out = self.repo.git.execute(command)
+        return [p for p in str(out).split("\0") if p]
+
+    def restore(self, path: str, rev: str, message: str | None = None) -> Revision:
+        """Bring back PATH as it was at REV, as a new commit on top of the history.
+
+        Nothing is reset or rewritten: the old commits stay, and a new one records the
+        restored content. A path renamed since is looked up under its name at REV."""
+        path = self.relative(path)
+        commit = self.resolve(rev)
+        source_path = self.path_at(path, commit)
+        content = None if source_path is None else self.blob(source_path, commit)
+        if content is None:
+            raise ProblemError(
+                error(path, 0, 0, f"{describe_path(path)} did not exist at {rev} ({commit[:10]})")
+            )
+        if any(c.path == path and c.kind != "untracked" for c in self.status()):
+            raise ProblemError(
+                error(
+                    path,
+                    0,
+                    0,
+                    f"{describe_path(path)} has uncommitted changes: commit them (or discard "
+                    "them) before restoring an older version",
+                )
+            )
+        current = self.blob(path, WORKTREE)
+        if current == content and self.blob(path, "HEAD") == content:
+            raise ProblemError(
+                error(path, 0, 0, f"{describe_path(path)} is already as it was at {commit[:10]}")
+            )
+        old = self.revision(commit)
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, content)
+        default = f"Restore {describe_path(path)} as of {commit[:10]} ({old.date[:10]})"
+        if source_path != path:
+            default += f" (then {source_path})"
+        default += f"\n\nRestored from: {old.subject}"
+        return self.commit(message or default, [path])
+
+    def release(self, name: str, message: str | None = None) -> Release:
+        """An annotated tag NAME on HEAD; refuses uncommitted changes and an existing NAME."""
+        if not self.has_commits():
+            raise ProblemError(error(str(self.root), 0, 0, "nothing to release: no commits yet"))
+        with self._lock:
+            try:
+                self.repo.git.check_ref_format(f"refs/tags/{name}")
+            except git.GitCommandError:
+                raise ProblemError(
+                    error(name, 0, 0, f"{name!r} is not a valid release name (git tag name)")
+                ) from None
+            if name in {t.name for t in self.repo.tags}:
+                existing = self.repo.tags[name].commit.hexsha
+                raise ProblemError(
+                    error(name, 0, 0, f"release {name!r} already exists (on {existing[:10]})")
+                )
+        dirty = self.status()
+        if dirty:
+            shown = ", ".join(str(c) for c in dirty[:5]) + (" …" if len(dirty) > 5 else "")
+            raise ProblemError(
+                error(
+                    str(self.root),
+                    0,
+                    0,
+                    f"cannot release with uncommitted changes ({shown}): commit them first",
+                )
+            )
+        env = self._identity_env()
+        text = message or f"Release {name}"
+        with self._lock:
+            try:
+                self.repo.git.execute(["git", "tag", "-a", name, "-m", text, "HEAD"], env=env)
+            except git.GitCommandError as exc:
+                raise ProblemError(error(name, 0, 0, f"git tag failed: {_stderr(exc)}")) from None
+            tag = self.repo.tags[name]
+        return Release(
+            name=name,
+            commit=tag.commit.hexsha,
+            message=text,
+            tagger=env["GIT_COMMITTER_NAME"],
+            email=env["GIT_COMMITTER_EMAIL"],
+        )
+
+    # Projects at a revision ---------------------------------------------------------------
+
+    def project_at(self, rev: str) -> Project:
+        """The project as it was at REV, loaded without touching the working tree.
+
+        The tree is exported (`git archive`) to a temporary folder that lives as long as the
+        snapshot is cached (renders read layouts and assets from it); the cache keeps the
+        last few commits, keyed by commit hash."""
+        if rev == WORKTREE:
+            return load_project(self.root)
+        commit = self.resolve(rev)
+        with self._lock:
+            cached = self._snapshots.get(commit)
+            if cached is not None:
+                self._snapshots.move_to_end(commit)
+                return cached[1]
+            folder = tempfile.TemporaryDirectory(prefix=f"missiva-{commit[:10]}-")
+            stream = io.BytesIO()
+            treeish = f"{commit}:{self.prefix.rstrip('/')}" if self.prefix else commit
+            self.repo.git.archive(treeish, format="tar", output_stream=stream)
+        stream.seek(0)
+        with tarfile.open(fileobj=stream, mode="r:") as archive:
+            if hasattr(tarfile, "data_filter"):
+                archive.extractall(folder.name, filter="data")
+            else:  # pragma: no cover - Python < 3.11.4
+                archive.extractall(folder.name)  # noqa: S202 - our own repository's tree
+        project = load_project(folder.name)
+        with self._lock:
+            self._snapshots[commit] = (folder, project)
+            while len(self._snapshots) > _SNAPSHOTS_KEPT:
+                _, (old_folder, _) = self._snapshots.popitem(last=False)
+                old_folder.cleanup()
+        return project
+
+    def clear_snapshots(self) -> None:
+        """Forget the projects loaded at past revisions and remove their folders."""
+        with self._lock:
+            while self._snapshots:
+                _, (folder, _) = self._snapshots.popitem()
+                folder.cleanup()
+
+    def close(self) -> None:
+        """Remove the snapshots and stop the git processes."""
+        self.clear_snapshots()
+        with self._lock:
+            self.repo.close()
+
+
+WORKTREE = "WORKTREE"  # the revision name for the files on disk
+
+
+@dataclass
+class _Open:
+    repositories: OrderedDict[Path, Repository] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_OPEN = _Open()
+
+
+def open_repository(root: str | os.PathLike[str] | Repository) -> Repository:
+    """The project's Repository, reused between calls (it holds the git object reader)."""
+    if isinstance(root, Repository):
+        return root
+    key = Path(root).resolve()
+    with _OPEN.lock:
+        found = _OPEN.repositories.get(key)
+        if found is not None:
+            _OPEN.repositories.move_to_end(key)
+            return found
+    repository = Repository(key)
+    with _OPEN.lock:
+        _OPEN.repositories[key] = repository
+        while len(_OPEN.repositories) > 8:
+            _, old = _OPEN.repositories.popitem(last=False)
+            old.close()
+    return repository
+
+
+# Module-level shortcuts (what the CLI and the studio call) --------------------------------
+
+Root = str | os.PathLike[str] | Repository
+
+
+def commit(root: Root, message: str, paths: Sequence[str] | None = None) -> Revision:
+    return open_repository(root).commit(message, paths)
+
+
+def history(root: Root, path: str) -> list[Revision]:
+    return open_repository(root).history(path)
+
+
+def blob_at(root: Root, path: str, rev: str) -> bytes | None:
+    return open_repository(root).blob(path, rev)
+
+
+def restore(root: Root, path: str, rev: str, message: str | None = None) -> Revision:
+    return open_repository(root).restore(path, rev, message)
+
+
+def release(root: Root, name: str, message: str | None = None) -> Release:
+    return open_repository(root).release(name, message)
+
+
+def status(root: Root) -> list[Change]:
+    return open_repository(root).status()
+
+
+def project_at(repo_path: Root, rev: str) -> Project:
+    return open_repository(repo_path).project_at(rev)
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _tags(refs: str) -> tuple[str, ...]:
+    return tuple(
+        ref.strip()[len("tag: ") :] for ref in refs.split(",") if ref.strip().startswith("tag: ")
+    )
+
+
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "r": "\r"}
+
+
+def _unquote(path: str) -> str:
+    """Undo git's C-style quoting of unusual paths ("a\\tb", octal UTF-8 bytes)."""
+    if not (len(path) >= 2 and path[0] == '"' and path[-1] == '"'):
+        return path
+    raw = path[1:-1]
+    out = bytearray()
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\" and index + 1 < len(raw):
+            following = raw[index + 1]
+            if following in "01234567" and index + 3 < len(raw) + 1:
+                out.append(int(raw[index + 1 : index + 4], 8))
+                index += 4
+                continue
+            out += _ESCAPES.get(following, following).encode()
+            index += 2
+            continue
+        out += char.encode()
+        index += 1
+    return out.decode("utf-8", errors="replace")
+
+
+def _stderr(exc: git.GitCommandError) -> str:
+    text = str(exc.stderr or exc).strip()
+    return text.removeprefix("stderr:").strip().strip("'").strip()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.missiva-tmp")
+    temporary.write_bytes(data)
+    with contextlib.suppress(OSError):
+        shutil.copymode(path, temporary)
+    os.replace(temporary, path)

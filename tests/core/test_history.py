@@ -1,0 +1,315 @@
+"""Git history of a project: commit, history across renames, blobs, restore, release, status."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import git
+import pytest
+
+from studio.core import history
+from studio.core.history import (
+    Repository,
+    describe_path,
+    open_repository,
+    path_of,
+    project_at,
+)
+from studio.core.problems import ProblemError
+from studio.core.settings import save_user_settings, settings_path, user_settings
+from tests.conftest import write_project
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated git: no system or global config, the author from MISSIVA_AUTHOR_*."""
+    home = tmp_path / "home"
+    home.mkdir()
+    empty = home / "gitconfig"
+    empty.write_text("")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    monkeypatch.setenv("MISSIVA_AUTHOR_NAME", "Giulia Bianchi")
+    monkeypatch.setenv("MISSIVA_AUTHOR_EMAIL", "giulia.bianchi@lumen.example")
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+def git_cmd(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def repo_dir(tmp_path: Path, git_env: Path) -> Path:
+    root = write_project(tmp_path / "project")
+    git_cmd(root, "init", "-q", "-b", "main")
+    history.commit(root, "First version")
+    return root
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (relative, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_commit_all_changes_then_only_the_given_paths(repo_dir: Path) -> None:
+    repo = git.Repo(repo_dir)
+    assert repo.head.commit.message.strip() == "First version"
+    assert repo.head.commit.author.name == "Giulia Bianchi"
+    assert repo.head.commit.author.email == "giulia.bianchi@lumen.example"
+    assert history.status(repo_dir) == []
+
+    edit(repo_dir, "blocks/greeting.md", "Gentile", "Caro")
+    edit(repo_dir, "blocks/amount.md", "Importo", "Totale")
+    (repo_dir / "blocks" / "new.md").write_text("---\ntitle: New\n---\nNuovo.\n")
+    revision = history.commit(repo_dir, "Warmer greeting", ["blocks/greeting.md", "blocks/new.md"])
+
+    assert revision.commit == repo.head.commit.hexsha
+    changed = set(repo.head.commit.stats.files)
+    assert changed == {"blocks/greeting.md", "blocks/new.md"}
+    left = {(c.path, c.kind) for c in history.status(repo_dir)}
+    assert left == {("blocks/amount.md", "modified")}
+
+    (repo_dir / "blocks" / "new.md").unlink()
+    history.commit(repo_dir, "Everything else")
+    assert history.status(repo_dir) == []
+    assert set(repo.head.commit.stats.files) == {"blocks/amount.md", "blocks/new.md"}
+    assert "blocks/new.md" not in git_cmd(repo_dir, "ls-files")
+
+
+def test_commit_refuses_nothing_to_commit_and_an_empty_message(repo_dir: Path) -> None:
+    with pytest.raises(ProblemError, match="nothing to commit"):
+        history.commit(repo_dir, "Nothing")
+    edit(repo_dir, "blocks/greeting.md", "Gentile", "Caro")
+    with pytest.raises(ProblemError, match="needs a message"):
+        history.commit(repo_dir, "  ")
+    with pytest.raises(ProblemError, match="nothing to commit"):
+        history.commit(repo_dir, "Other file", ["blocks/amount.md"])
+
+
+def test_author_from_environment_then_settings_then_git_config(
+    repo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = open_repository(repo_dir)
+    assert repository.identity().source == "environment"
+    monkeypatch.delenv("MISSIVA_AUTHOR_NAME")
+    monkeypatch.delenv("MISSIVA_AUTHOR_EMAIL")
+    with pytest.raises(ProblemError, match="who is committing"):
+        repository.identity()
+
+    git_cmd(repo_dir, "config", "user.name", "Git Person")
+    git_cmd(repo_dir, "config", "user.email", "git@example.org")
+    assert repository.identity().name == "Git Person"
+
+    save_user_settings({"author": {"name": "Studio User", "email": "studio@example.org"}})
+    assert settings_path().is_file()
+    assert user_settings()["author"]["name"] == "Studio User"
+    edit(repo_dir, "blocks/greeting.md", "Gentile", "Caro")
+    history.commit(repo_dir, "By the settings' author")
+    head = git.Repo(repo_dir).head.commit
+    assert (head.author.name, head.author.email) == ("Studio User", "studio@example.org")
+
+
+def test_user_settings_survive_a_broken_file(git_env: Path) -> None:
+    path = settings_path()
+    assert path == git_env / ".config" / "missiva" / "user.yaml"
+    assert user_settings() == {}
+    path.parent.mkdir(parents=True)
+    path.write_text("author: [unclosed")
+    assert user_settings() == {}
+    save_user_settings({"author": {"name": "Anna", "email": "anna@example.org"}, "theme": "dark"})
+    assert user_settings() == {
+        "author": {"name": "Anna", "email": "anna@example.org"},
+        "theme": "dark",
+    }
+
+
+def make_renamed_history(root: Path) -> list[str]:
+    """add (in the fixture), edit, git mv, edit, an unrelated commit: returns the subjects."""
+    edit(root, "blocks/legal/privacy.md", "GDPR.", "GDPR (Regolamento UE 2016/679).")
+    history.commit(root, "Cite the regulation")
+    git_cmd(root, "mv", "blocks/legal/privacy.md", "blocks/legal/privacy-notice.md")
+    edit(root, "templates/letter.yaml", "legal/privacy", "legal/privacy-notice")
+    history.commit(root, "Rename the privacy block")
+    edit(root, "blocks/legal/privacy-notice.md", "Trattiamo", "Il titolare tratta")
+    history.commit(root, "Reword the privacy notice")
+    edit(root, "blocks/amount.md", "Importo", "Totale")
+    history.commit(root, "Unrelated change")
+    return ["Reword the privacy notice", "Rename the privacy block", "Cite the regulation"]
+
+
+def test_history_follows_renames_like_git_log_follow(repo_dir: Path) -> None:
+    subjects = make_renamed_history(repo_dir)
+    path = "blocks/legal/privacy-notice.md"
+    revisions = history.history(repo_dir, path)
+
+    expected = git_cmd(repo_dir, "log", "--follow", "--format=%H", "--", path).split()
+    assert [r.commit for r in revisions] == expected
+    assert len(revisions) == 4
+    assert [r.subject for r in revisions] == [*subjects, "First version"]
+    assert [r.change for r in revisions] == ["modified", "renamed", "modified", "added"]
+    assert [r.path for r in revisions] == [
+        path,
+        path,
+        "blocks/legal/privacy.md",
+        "blocks/legal/privacy.md",
+    ]
+    assert revisions[1].old_path == "blocks/legal/privacy.md"
+    assert {r.author for r in revisions} == {"Giulia Bianchi"}
+    assert revisions[0].date[:4].isdigit() and "T" in revisions[0].date
+    # a reviewer's name works as well as the path
+    assert [r.commit for r in history.history(repo_dir, "block legal/privacy-notice")] == expected
+
+
+def test_history_shows_release_tags(repo_dir: Path) -> None:
+    make_renamed_history(repo_dir)
+    history.release(repo_dir, "v1.0", "First release")
+    [top, *_] = history.history(repo_dir, "blocks/amount.md")
+    assert top.tags == ("v1.0",)
+
+
+def test_blob_at_a_revision(repo_dir: Path) -> None:
+    make_renamed_history(repo_dir)
+    first = git_cmd(repo_dir, "rev-list", "--max-parents=0", "HEAD").strip()
+    old = history.blob_at(repo_dir, "blocks/legal/privacy.md", first)
+    assert old is not None and b"Trattiamo i tuoi dati secondo il GDPR." in old
+    assert history.blob_at(repo_dir, "blocks/legal/privacy.md", "HEAD") is None
+    now = history.blob_at(repo_dir, "blocks/legal/privacy-notice.md", "HEAD")
+    assert now == (repo_dir / "blocks/legal/privacy-notice.md").read_bytes()
+    assert open_repository(repo_dir).path_at("blocks/legal/privacy-notice.md", first) == (
+        "blocks/legal/privacy.md"
+    )
+
+
+def test_restore_adds_a_commit_and_keeps_the_old_ones(repo_dir: Path) -> None:
+    make_renamed_history(repo_dir)
+    repo = git.Repo(repo_dir)
+    before = [c.hexsha for c in repo.iter_commits("HEAD")]
+    first = before[-1]
+    path = "blocks/legal/privacy-notice.md"
+
+    revision = history.restore(repo_dir, path, first)
+
+    after = [c.hexsha for c in repo.iter_commits("HEAD")]
+    assert after[1:] == before  # the old commits, untouched, under one new commit
+    assert after[0] == revision.commit
+    assert repo.head.commit.parents[0].hexsha == before[0]
+    old_content = repo.commit(first).tree["blocks/legal/privacy.md"].data_stream.read()
+    assert repo.head.commit.tree[path].data_stream.read() == old_content
+    assert (repo_dir / path).read_bytes() == old_content
+    assert set(repo.head.commit.stats.files) == {path}
+    assert "Restore block legal/privacy-notice" in revision.message
+    assert history.status(repo_dir) == []
+    # and the restore is itself history: four commits before, five now
+    assert len(history.history(repo_dir, path)) == 5
+
+
+def test_restore_refuses_uncommitted_changes_and_unknown_files(repo_dir: Path) -> None:
+    make_renamed_history(repo_dir)
+    edit(repo_dir, "blocks/amount.md", "Totale", "Somma")
+    with pytest.raises(ProblemError, match="uncommitted changes"):
+        history.restore(repo_dir, "blocks/amount.md", "HEAD~1")
+    assert "Somma" in (repo_dir / "blocks/amount.md").read_text()  # the edit is kept
+    with pytest.raises(ProblemError, match="did not exist"):
+        history.restore(repo_dir, "blocks/nothing.md", "HEAD~1")
+    with pytest.raises(ProblemError, match="no such revision"):
+        history.restore(repo_dir, "blocks/greeting.md", "no-such-rev")
+
+
+def test_release_is_an_annotated_tag_and_refuses_a_dirty_tree(repo_dir: Path) -> None:
+    repo = git.Repo(repo_dir)
+    release = history.release(repo_dir, "2026.03", "March release")
+    tag = repo.tags["2026.03"]
+    assert tag.tag is not None  # annotated, not lightweight
+    assert tag.tag.message.strip() == "March release"
+    assert tag.tag.tagger.name == "Giulia Bianchi"
+    assert tag.commit.hexsha == repo.head.commit.hexsha == release.commit
+
+    with pytest.raises(ProblemError, match="already exists"):
+        history.release(repo_dir, "2026.03")
+    with pytest.raises(ProblemError, match="not a valid release name"):
+        history.release(repo_dir, "bad..name")
+
+    edit(repo_dir, "blocks/greeting.md", "Gentile", "Caro")
+    with pytest.raises(ProblemError, match="uncommitted changes.*block greeting"):
+        history.release(repo_dir, "2026.04")
+    assert "2026.04" not in [t.name for t in repo.tags]
+
+
+def test_status_names_changes_as_a_reviewer_would(repo_dir: Path) -> None:
+    edit(repo_dir, "blocks/legal/privacy.md", "GDPR", "RGPD")
+    (repo_dir / "templates" / "bill.yaml").write_text("title: Bill\nchannels: [sms]\nbody: []\n")
+    (repo_dir / "data" / "samples" / "typical.json").unlink()
+    (repo_dir / "layouts").mkdir()
+    (repo_dir / "layouts" / "print.html").write_text("<html></html>")
+    (repo_dir / "styles").mkdir()
+    (repo_dir / "styles" / "email.css").write_text("p {}")
+    edit(repo_dir, "studio.yaml", "Test Project", "Test Project 2")
+    (repo_dir / "data" / "schema.json").write_text("{}")
+    git_cmd(repo_dir, "mv", "blocks/greeting.en.md", "blocks/hello.en.md")
+
+    found = {(c.name, c.kind) for c in history.status(repo_dir)}
+    assert found == {
+        ("block legal/privacy", "modified"),
+        ("template bill", "untracked"),
+        ("sample typical", "deleted"),
+        ("layout print", "untracked"),
+        ("style email", "untracked"),
+        ("project settings", "modified"),
+        ("schema", "modified"),
+        ("block hello (en)", "renamed"),
+    }
+
+
+def test_describe_path_and_back() -> None:
+    assert describe_path("blocks/legal/privacy.md") == "block legal/privacy"
+    assert describe_path("blocks/legal/privacy.en.md") == "block legal/privacy (en)"
+    assert describe_path("templates/bill.yaml") == "template bill"
+    assert describe_path("data/samples/typical.json") == "sample typical"
+    assert describe_path("layouts/email.mjml") == "layout email"
+    assert describe_path("styles/print.css") == "style print"
+    assert describe_path("assets/logo.svg") == "asset logo.svg"
+    assert describe_path("README.md") == "file README.md"
+    for name in ("block legal/privacy", "template bill", "sample typical", "schema"):
+        assert describe_path(path_of(name)) == name
+    assert path_of("project settings") == "studio.yaml"
+
+
+def test_project_at_a_revision_leaves_the_working_tree_alone(repo_dir: Path) -> None:
+    edit(repo_dir, "blocks/amount.md", "title: Amount", "title: Total amount")
+    history.commit(repo_dir, "Retitle")
+    edit(repo_dir, "blocks/amount.md", "Importo", "Da pagare")  # uncommitted
+    working = (repo_dir / "blocks/amount.md").read_text()
+
+    old = project_at(repo_dir, "HEAD~1")
+    new = project_at(repo_dir, "HEAD")
+    assert old.blocks["amount"].title == "Amount"
+    assert new.blocks["amount"].title == "Total amount"
+    assert "Importo" in new.blocks["amount"].sources["it"].body
+    assert old.root != repo_dir and not old.problems
+    assert set(old.templates) == {"letter"} and set(old.samples) == {"typical"}
+    # the working tree is untouched
+    assert (repo_dir / "blocks/amount.md").read_text() == working
+    assert {c.path for c in history.status(repo_dir)} == {"blocks/amount.md"}
+    # cached by commit, whatever the revision is called
+    first = git_cmd(repo_dir, "rev-parse", "HEAD~1").strip()
+    assert project_at(repo_dir, first) is old
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "plain")
+    with pytest.raises(ProblemError, match="not a git repository"):
+        Repository(root)
