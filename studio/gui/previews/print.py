@@ -1,0 +1,165 @@
+"""The print preview: the rendition's PDF in a scrolling page view with zoom and paging."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPointF
+from PySide6.QtGui import QPalette
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import QLabel, QWidget
+
+from studio.core.channels import Rendition
+from studio.gui.previews.base import PreviewPane
+
+_ZOOM_STEP = 1.25
+_ZOOM_MIN = 0.25
+_ZOOM_MAX = 6.0
+
+
+class PrintPreview(PreviewPane):
+    """A PDF rendition, page after page; a new rendition keeps the page and zoom in view."""
+
+    channel = "print"
+    title = "Print"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = QPdfDocument(self)
+        # QPdfDocument reads from the device lazily, so the buffer (which holds its own copy of
+        # the bytes) must outlive the load call: it is a member, replaced only on the next load.
+        self._buffer: QBuffer | None = None
+
+        self._view = QPdfView(self)
+        self._view.setObjectName("pdfView")
+        self._view.setDocument(self._document)
+        self._view.setPageMode(QPdfView.PageMode.MultiPage)
+        self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # The pages stand out on a neutral, palette-following backdrop.
+        self._view.setBackgroundRole(QPalette.ColorRole.Mid)
+        self._view.setPageSpacing(12)
+        self._view.setDocumentMargins(QMargins(12, 12, 12, 12))
+        self._navigator = self._view.pageNavigator()
+
+        self._zoom_out_button = self._tool_button("−", self.tr("Zoom out"), "zoomOut")
+        self._zoom_in_button = self._tool_button("+", self.tr("Zoom in"), "zoomIn")
+        self._fit_button = self._tool_button(self.tr("Fit"), self.tr("Fit width"), "fitWidth")
+        self._fit_button.setCheckable(True)
+        self._fit_button.setChecked(True)
+        self._previous_button = self._tool_button("‹", self.tr("Previous page"), "previousPage")
+        self._page_label = QLabel(self)
+        self._page_label.setObjectName("pageIndicator")
+        self._add_tool(self._page_label)
+        self._next_button = self._tool_button("›", self.tr("Next page"), "nextPage")
+
+        self._zoom_out_button.clicked.connect(self.zoom_out)
+        self._zoom_in_button.clicked.connect(self.zoom_in)
+        self._fit_button.clicked.connect(self.fit_width)
+        self._previous_button.clicked.connect(self.previous_page)
+        self._next_button.clicked.connect(self.next_page)
+        self._navigator.currentPageChanged.connect(self._update_page_indicator)
+        self._document.pageCountChanged.connect(self._update_page_indicator)
+
+        self._set_content(self._view)
+        self._update_page_indicator()
+
+    # -- public API ----------------------------------------------------------------------
+
+    def page_count(self) -> int:
+        return self._document.pageCount()
+
+    def current_page(self) -> int:
+        """The page in view, from 0."""
+        return self._navigator.currentPage()
+
+    def page_indicator(self) -> str:
+        """The header's "Page 2 of 5"."""
+        return self._page_label.text()
+
+    def document(self) -> QPdfDocument:
+        return self._document
+
+    def go_to_page(self, page: int) -> None:
+        if 0 <= page < self.page_count():
+            # Zoom 0 in a jump means "keep the current zoom".
+            self._navigator.jump(page, QPointF(), 0)
+
+    def next_page(self) -> None:
+        self.go_to_page(self.current_page() + 1)
+
+    def previous_page(self) -> None:
+        self.go_to_page(self.current_page() - 1)
+
+    def zoom_factor(self) -> float:
+        """The zoom in effect, also when fitting the width (which QPdfView doesn't report)."""
+        if self._view.zoomMode() == QPdfView.ZoomMode.Custom or self.page_count() == 0:
+            return self._view.zoomFactor()
+        page_points = self._document.pagePointSize(max(0, self.current_page())).width()
+        margins = self._view.documentMargins()
+        available = self._view.viewport().width() - margins.left() - margins.right()
+        page_pixels = page_points * self._view.logicalDpiX() / 72.0
+        return available / page_pixels if page_pixels > 0 else 1.0
+
+    def zoom_in(self) -> None:
+        self._set_zoom(self.zoom_factor() * _ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self._set_zoom(self.zoom_factor() / _ZOOM_STEP)
+
+    def fit_width(self) -> None:
+        self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._fit_button.setChecked(True)
+
+    # -- PreviewPane ---------------------------------------------------------------------
+
+    def _display(self, rendition: Rendition) -> None:
+        page = self.current_page() if self.page_count() else 0
+        scroll = (
+            self._view.horizontalScrollBar().value(),
+            self._view.verticalScrollBar().value(),
+        )
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(rendition.content))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        # Load before letting the old buffer go: the document still reads from it until then.
+        self._document.load(buffer)
+        old = self._buffer
+        self._buffer = buffer
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        if self._document.status() == QPdfDocument.Status.Error:
+            raise ValueError(f"the print rendition is not a readable PDF: {self._document.error()}")
+        if page < self.page_count():
+            # Same page still there: restore the exact scroll position, not just the page top,
+            # so an edit doesn't make the reader lose their place.
+            self._navigator.jump(page, QPointF(), 0)
+            self._view.horizontalScrollBar().setValue(scroll[0])
+            self._view.verticalScrollBar().setValue(scroll[1])
+        else:
+            # The document got shorter: its new last page is the nearest to where we were.
+            self._navigator.jump(max(0, self.page_count() - 1), QPointF(), 0)
+        self._update_page_indicator()
+
+    def _clear_content(self) -> None:
+        self._document.close()
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer.deleteLater()
+        self._buffer = None
+        self._update_page_indicator()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _set_zoom(self, factor: float) -> None:
+        self._view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self._view.setZoomFactor(min(_ZOOM_MAX, max(_ZOOM_MIN, factor)))
+        self._fit_button.setChecked(False)
+
+    def _update_page_indicator(self) -> None:
+        count = self.page_count()
+        page = min(max(0, self.current_page()), max(0, count - 1))
+        self._page_label.setText(
+            self.tr("Page {0} of {1}").format(page + 1, count) if count else self.tr("No pages")
+        )
+        self._previous_button.setEnabled(count > 0 and page > 0)
+        self._next_button.setEnabled(page < count - 1)

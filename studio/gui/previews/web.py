@@ -1,0 +1,530 @@
+"""The email and mobile previews: untrusted HTML in a locked-down QWebEngineView."""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.policy
+import re
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.channels import Rendition
+from studio.gui.previews.base import PreviewPane
+
+BASE_URL = QUrl("about:blank")
+
+# Schemes a preview may load: the document itself and what is inlined in it. Everything else
+# (http, file, cid, ...) is refused, so a template cannot phone home or read local files.
+_LOCAL_SCHEMES = frozenset({"data", "about", "blob"})
+
+_DARK = re.compile(r"prefers-color-scheme\s*:\s*dark", re.IGNORECASE)
+_LIGHT = re.compile(r"prefers-color-scheme\s*:\s*light", re.IGNORECASE)
+_META_SCHEME = re.compile(
+    r"""(<meta\s+name=["'](?:color-scheme|supported-color-schemes)["']\s+content=["'])[^"']*""",
+    re.IGNORECASE,
+)
+_CID = re.compile(r"""cid:([^"'\s)>]+)""", re.IGNORECASE)
+
+
+# -- content transforms (pure functions, tested without a view) ----------------------------
+
+
+def color_scheme_html(html: str, dark: bool) -> str:
+    """The HTML pinned to one colour scheme, whatever the desktop's preference.
+
+    The media queries are rewritten into ones that are always true (`min-width: 0px`) or never
+    true (`max-width: 0px`): deterministic, and no browser flag or JavaScript needed.
+    """
+    always, never = "min-width: 0px", "max-width: 0px"
+    html = _DARK.sub(always if dark else never, html)
+    html = _LIGHT.sub(never if dark else always, html)
+    # "light dark" would let the engine's own defaults (canvas, scrollbars) follow the desktop.
+    return _META_SCHEME.sub(lambda m: m.group(1) + ("dark" if dark else "light"), html)
+
+
+def inline_cid_references(html: str, related: Mapping[str, str]) -> str:
+    """`cid:` URLs replaced by the `data:` URIs of the related parts (the view can't fetch cid).
+
+    An unknown Content-ID becomes an empty data URI, so no `cid:` is left for the engine.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        # RFC 2392: a cid URL is the Content-ID, URL-encoded.
+        content_id = urllib.parse.unquote(match.group(1))
+        return related.get(content_id, "data:,")
+
+    return _CID.sub(replace, html)
+
+
+@dataclass(frozen=True)
+class MailView:
+    """What a mail client shows of a message: its headers and its HTML and text bodies."""
+
+    sender: str
+    to: str
+    subject: str
+    date: str
+    html: str
+    text: str
+    related: Mapping[str, str] = field(default_factory=dict)
+
+
+def mail_view(content: bytes) -> MailView:
+    """Parse an .eml; the HTML body comes with its related images inlined as data: URIs."""
+    message = email.message_from_bytes(content, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    related: dict[str, str] = {}
+    for part in message.walk():
+        content_id = part.get("Content-ID")
+        if not content_id or part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        encoded = base64.b64encode(payload).decode("ascii")
+        related[str(content_id).strip().strip("<>")] = (
+            f"data:{part.get_content_type()};base64,{encoded}"
+        )
+    html_part = message.get_body(preferencelist=("html",))
+    text_part = message.get_body(preferencelist=("plain",))
+    html = html_part.get_content() if html_part is not None else ""
+    return MailView(
+        sender=str(message.get("From", "")),
+        to=str(message.get("To", "")),
+        subject=str(message.get("Subject", "")),
+        date=str(message.get("Date", "")),
+        html=inline_cid_references(html, related),
+        text=text_part.get_content() if text_part is not None else "",
+        related=related,
+    )
+
+
+# -- the locked-down web view --------------------------------------------------------------
+
+
+class _LocalOnlyInterceptor(QWebEngineUrlRequestInterceptor):
+    """Blocks every request that would leave the document (network, files, cid:)."""
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
+        if info.requestUrl().scheme().lower() not in _LOCAL_SCHEMES:
+            info.block(True)
+
+
+class _PreviewPage(QWebEnginePage):
+    """A page that shows what it is given and goes nowhere else (clicked links included)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        settings = self.settings()
+        Attribute = QWebEngineSettings.WebAttribute
+        for attribute, on in (
+            (Attribute.JavascriptEnabled, False),
+            (Attribute.JavascriptCanOpenWindows, False),
+            (Attribute.LocalContentCanAccessRemoteUrls, False),
+            (Attribute.LocalContentCanAccessFileUrls, False),
+            (Attribute.PluginsEnabled, False),
+            (Attribute.DnsPrefetchEnabled, False),
+            (Attribute.HyperlinkAuditingEnabled, False),
+            (Attribute.NavigateOnDropEnabled, False),
+            (Attribute.WebGLEnabled, False),
+            (Attribute.AllowRunningInsecureContent, False),
+            (Attribute.ForceDarkMode, False),  # our Light/Dark rewrite is the only dark mode
+            (Attribute.AutoLoadImages, True),  # data: images only, the interceptor sees to it
+        ):
+            settings.setAttribute(attribute, on)
+        # The page owns the interceptor, so it lives exactly as long as the page needs it.
+        self._interceptor = _LocalOnlyInterceptor(self)
+        self.setUrlRequestInterceptor(self._interceptor)
+
+    def acceptNavigationRequest(  # noqa: N802 (Qt's name)
+        self, url: QUrl | str, navigation_type: QWebEnginePage.NavigationType, is_main_frame: bool
+    ) -> bool:
+        return QUrl(url).scheme().lower() in _LOCAL_SCHEMES
+
+
+def preview_web_view(parent: QWidget | None = None) -> QWebEngineView:
+    """A QWebEngineView for untrusted HTML: no JavaScript, no network, no navigation."""
+    view = QWebEngineView(parent)
+    view.setPage(_PreviewPage(view))
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    return view
+
+
+class _WebPreview(PreviewPane):
+    """What the email and mobile previews share: the web view, its HTML and a Dark toggle."""
+
+    #: Emitted when the view has finished loading the HTML last given to it.
+    htmlLoaded = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source_html = ""
+        self._html = ""
+        self._dark = False
+        self._view = preview_web_view()
+        self._view.setObjectName("webView")
+        self._view.loadFinished.connect(self._on_load_finished)
+        self._dark_button = self._tool_button(
+            self.tr("Dark"), self.tr("Preview as a reader in dark mode sees it"), "darkMode"
+        )
+        self._dark_button.setCheckable(True)
+        self._dark_button.toggled.connect(self.set_dark)
+
+    def html(self) -> str:
+        """The HTML last given to the web view (after cid and colour-scheme rewriting)."""
+        return self._html
+
+    def view(self) -> QWebEngineView:
+        return self._view
+
+    def is_dark(self) -> bool:
+        return self._dark
+
+    def set_dark(self, dark: bool) -> None:
+        """Show the page as a reader whose device is in dark (or light) mode sees it."""
+        if self._dark_button.isChecked() != dark:
+            self._dark_button.setChecked(dark)  # comes back here through `toggled`
+            return
+        if dark == self._dark:
+            return
+        self._dark = dark
+        if self._source_html:
+            self._load_html(self._source_html)
+
+    def _load_html(self, html: str) -> None:
+        self._source_html = html
+        self._html = color_scheme_html(html, self._dark)
+        # setHtml goes through a data: URL, which Chromium caps at 2 MB; renditions are far
+        # smaller because images are the only large things and they are logos.
+        self._view.setHtml(self._html, BASE_URL)
+
+    def _clear_content(self) -> None:
+        self._source_html = self._html = ""
+        self._view.setHtml("", BASE_URL)
+
+    def _on_load_finished(self, ok: bool) -> None:
+        self.htmlLoaded.emit(ok)
+
+
+# -- email ---------------------------------------------------------------------------------
+
+
+class EmailPreview(_WebPreview):
+    """The email as a mail client shows it: headers, preheader, then the HTML (or text) part."""
+
+    channel = "email"
+    title = "Email"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._mail: MailView | None = None
+
+        self._text_button = self._tool_button(
+            self.tr("Text"), self.tr("Show the plain-text part"), "textPart"
+        )
+        self._text_button.setCheckable(True)
+        self._text_button.toggled.connect(self.set_show_text)
+
+        header = QFrame()
+        header.setObjectName("mailHeader")
+        header.setAutoFillBackground(True)
+        header.setBackgroundRole(QPalette.ColorRole.Base)
+        grid = QGridLayout(header)
+        grid.setContentsMargins(14, 10, 14, 10)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
+        self._subject = self._header_value(header, "mailSubject")
+        subject_font = QFont(self._subject.font())
+        subject_font.setBold(True)
+        subject_font.setPointSizeF(subject_font.pointSizeF() * 1.2)
+        self._subject.setFont(subject_font)
+        grid.addWidget(self._subject, 0, 0, 1, 2)
+        self._fields: dict[str, QLabel] = {}
+        for row, (key, label) in enumerate(
+            (("from", self.tr("From")), ("to", self.tr("To")), ("date", self.tr("Date"))), 1
+        ):
+            name = QLabel(label, header)
+            name.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            self._fields[key] = self._header_value(header, f"mail{key.title()}")
+            grid.addWidget(self._fields[key], row, 1)
+        self._preheader = self._header_value(header, "mailPreheader")
+        self._preheader.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        grid.addWidget(self._preheader, 4, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Plain)
+        line.setForegroundRole(QPalette.ColorRole.Mid)
+
+        self._text = QPlainTextEdit()
+        self._text.setObjectName("mailText")
+        self._text.setReadOnly(True)
+        self._text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._text.setFrameShape(QFrame.Shape.NoFrame)
+
+        self._body = QStackedWidget()
+        self._body.addWidget(self._view)
+        self._body.addWidget(self._text)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(line)
+        layout.addWidget(self._body, 1)
+        self._set_content(content)
+
+    @staticmethod
+    def _header_value(parent: QWidget, name: str) -> QLabel:
+        label = QLabel(parent)
+        label.setObjectName(name)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # headers are data, never markup
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    # -- public API ----------------------------------------------------------------------
+
+    def mail(self) -> MailView | None:
+        """The parsed message last shown."""
+        return self._mail
+
+    def headers(self) -> dict[str, str]:
+        """The header as shown: subject, from, to, date, preheader."""
+        shown = {key: label.text() for key, label in self._fields.items()}
+        return {**shown, "subject": self._subject.text(), "preheader": self._preheader.text()}
+
+    def is_showing_text(self) -> bool:
+        return self._body.currentWidget() is self._text
+
+    def plain_text(self) -> str:
+        """The text/plain part as shown in Text mode."""
+        return self._text.toPlainText()
+
+    def set_show_text(self, text: bool) -> None:
+        """Show the text/plain part instead of the HTML."""
+        if self._text_button.isChecked() != text:
+            self._text_button.setChecked(text)  # comes back here through `toggled`
+            return
+        self._body.setCurrentWidget(self._text if text else self._view)
+
+    # -- PreviewPane ---------------------------------------------------------------------
+
+    def _display(self, rendition: Rendition) -> None:
+        mail = mail_view(rendition.content)
+        facts = rendition.facts
+        self._mail = mail
+        self._subject.setText(str(facts.get("subject") or mail.subject))
+        self._fields["from"].setText(mail.sender)
+        self._fields["to"].setText(str(facts.get("to") or mail.to))
+        self._fields["date"].setText(mail.date)
+        preheader = str(facts.get("preheader") or "")
+        self._preheader.setText(preheader)
+        self._preheader.setVisible(bool(preheader))
+        self._text.setPlainText(mail.text)
+        self._load_html(mail.html)
+
+    def _clear_content(self) -> None:
+        super()._clear_content()
+        self._mail = None
+        self._text.clear()
+
+
+# -- mobile --------------------------------------------------------------------------------
+
+
+class _PhoneFrame(QWidget):
+    """A phone: a rounded dark bezel around the web view, scaled down to fit when needed."""
+
+    _SIDE = 12
+    _TOP = 30
+    _BOTTOM = 30
+    _MARGIN = 16
+
+    def __init__(self, view: QWebEngineView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._view = view
+        view.setParent(self)
+        self._viewport = QSize(360, 800)
+        self._scale = 1.0
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Window)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        view.loadFinished.connect(self._apply_zoom)
+
+    def viewport_size(self) -> QSize:
+        return QSize(self._viewport)
+
+    def scale(self) -> float:
+        return self._scale
+
+    def set_viewport(self, size: QSize) -> None:
+        self._viewport = QSize(size)
+        self._place()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(
+            self._viewport.width() + 2 * (self._SIDE + self._MARGIN),
+            self._viewport.height() + self._TOP + self._BOTTOM + 2 * self._MARGIN,
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(160, 240)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._place()
+
+    def _phone_rect(self) -> QRectF:
+        s = self._scale
+        width = (self._viewport.width() + 2 * self._SIDE) * s
+        height = (self._viewport.height() + self._TOP + self._BOTTOM) * s
+        return QRectF((self.width() - width) / 2, (self.height() - height) / 2, width, height)
+
+    def _place(self) -> None:
+        room_w = max(1, self.width() - 2 * self._MARGIN)
+        room_h = max(1, self.height() - 2 * self._MARGIN)
+        phone_w = self._viewport.width() + 2 * self._SIDE
+        phone_h = self._viewport.height() + self._TOP + self._BOTTOM
+        # Never enlarge (a 393 px phone shown at 393 px is the truth); 0.25 is the engine's
+        # smallest zoom factor.
+        self._scale = max(0.25, min(1.0, room_w / phone_w, room_h / phone_h))
+        phone = self._phone_rect()
+        self._view.setGeometry(
+            round(phone.x() + self._SIDE * self._scale),
+            round(phone.y() + self._TOP * self._scale),
+            round(self._viewport.width() * self._scale),
+            round(self._viewport.height() * self._scale),
+        )
+        self._apply_zoom()
+        self.update()
+
+    def _apply_zoom(self, *_: Any) -> None:
+        # The zoom makes the view's CSS width the viewport's width whatever its pixel size;
+        # re-applied after each load because a new document may start at the default zoom.
+        self._view.setZoomFactor(self._scale)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        phone = self._phone_rect()
+        s = self._scale
+        # A hairline lighter than the bezel keeps the phone's outline visible on dark themes.
+        painter.setPen(QPen(QColor("#4b4b50"), 1.0))
+        painter.setBrush(QColor("#1c1c1e"))
+        painter.drawRoundedRect(phone.adjusted(0.5, 0.5, -0.5, -0.5), 40 * s, 40 * s)
+        # The earpiece, so the phone reads as upright at a glance.
+        speaker = QRectF(0, 0, 56 * s, 6 * s)
+        speaker.moveCenter(phone.center())
+        speaker.moveTop(phone.top() + (self._TOP * s - speaker.height()) / 2)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#3a3a3c"))
+        painter.drawRoundedRect(speaker, 3 * s, 3 * s)
+        painter.end()
+
+
+class MobilePreview(_WebPreview):
+    """The mobile page in a phone of a chosen viewport, in light or dark mode."""
+
+    channel = "mobile"
+    title = "Mobile"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._viewports: list[tuple[str, int, int]] = []
+        self._combo = QComboBox(self)
+        self._combo.setObjectName("viewportPreset")
+        self._combo.setToolTip(self.tr("Viewport"))
+        self._combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._combo.currentIndexChanged.connect(self._on_viewport_chosen)
+        # The preset combo goes before the Dark toggle added by _WebPreview.
+        self._tools_layout.insertWidget(0, self._combo)
+        # Phones overlay their scrollbars; a desktop scrollbar would steal CSS width.
+        self._view.settings().setAttribute(QWebEngineSettings.WebAttribute.ShowScrollBars, False)
+        self._phone = _PhoneFrame(self._view)
+        self._phone.setObjectName("phoneFrame")
+        self._set_content(self._phone)
+
+    # -- public API ----------------------------------------------------------------------
+
+    def viewport(self) -> tuple[int, int]:
+        """The CSS width and height the page is laid out in."""
+        size = self._phone.viewport_size()
+        return size.width(), size.height()
+
+    def viewport_names(self) -> list[str]:
+        return [name for name, _, _ in self._viewports]
+
+    def set_viewport(self, name: str) -> None:
+        """Choose a preset by name (as in the rendition's facts)."""
+        names = self.viewport_names()
+        if name not in names:
+            raise KeyError(name)
+        self._combo.setCurrentIndex(names.index(name))
+
+    def zoom(self) -> float:
+        """How much the phone is scaled down to fit the pane (1.0: actual size)."""
+        return self._phone.scale()
+
+    # -- PreviewPane ---------------------------------------------------------------------
+
+    def _display(self, rendition: Rendition) -> None:
+        viewports = [
+            (str(v.get("name", "")), int(v["width"]), int(v["height"]))
+            for v in rendition.facts.get("viewports", ())
+        ] or [("Default", 360, 800)]
+        if viewports != self._viewports:
+            current = self._combo.currentText().split(" — ")[0]
+            self._viewports = viewports
+            blocked = self._combo.blockSignals(True)
+            self._combo.clear()
+            for name, width, height in viewports:
+                self._combo.addItem(f"{name} — {width}×{height}")
+            names = self.viewport_names()
+            # Keep the reader's chosen phone across edits when the project still has it.
+            self._combo.setCurrentIndex(names.index(current) if current in names else 0)
+            self._combo.blockSignals(blocked)
+            self._on_viewport_chosen(self._combo.currentIndex())
+        self._load_html(rendition.content.decode("utf-8", "replace"))
+
+    def _on_viewport_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._viewports):
+            _, width, height = self._viewports[index]
+            self._phone.set_viewport(QSize(width, height))

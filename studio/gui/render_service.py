@@ -1,0 +1,142 @@
+"""Background rendering for the studio: worker processes, newest request wins, stale dropped.
+
+Print renders in its own process (WeasyPrint holds the GIL for a whole layout), the light
+channels in another, validation in a third, so the window never waits on any of them. Each
+channel has at most one job running and one waiting: a newer request replaces the waiting one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from studio.core.jobs import ProjectState, RenderJob, RenderOutcome, run_render, run_validation
+from studio.core.jobs import warm_up as _warm_up
+
+
+@dataclass
+class _Lane:
+    """One channel's queue: the job running and the newest job waiting."""
+
+    running: Future[RenderOutcome] | None = None
+    waiting: RenderJob | None = None
+    latest: int = field(default=-1)
+
+
+class RenderService(QObject):
+    finished = Signal(object)  # RenderOutcome, only the newest for its channel
+    validated = Signal(int, list)  # generation, problems
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        context = multiprocessing.get_context("spawn")  # no fork of a Qt process
+        self._print = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._light = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._checker = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._lanes: dict[str, _Lane] = {}
+        self._validation_waiting: tuple[ProjectState, int] | None = None
+        self._validation_running = False
+        self._latest_validation = -1
+        self._closed = False
+        # Results come back on the executors' threads: they are queued here and a bare
+        # signal wakes the GUI thread to take them (Python objects are not sent through
+        # cross-thread signals, which PySide does not always count references of correctly).
+        self._inbox: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._wake.connect(self._drain, Qt.ConnectionType.QueuedConnection)
+
+    _wake = Signal()
+
+    def _post(self, kind: str, payload: Any) -> None:
+        self._inbox.put((kind, payload))
+        self._wake.emit()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                kind, payload = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "render":
+                self._on_done(payload)
+            else:
+                self._on_validated(*payload)
+
+    def warm_up(self) -> None:
+        """Start the workers and import WeasyPrint now, not on the first keystroke."""
+        self._print.submit(_warm_up)
+        self._light.submit(_warm_up)
+
+    def submit(self, job: RenderJob) -> None:
+        lane = self._lanes.setdefault(job.channel, _Lane())
+        lane.latest = job.generation
+        if lane.running is None:
+            self._start(lane, job)
+        else:
+            lane.waiting = job  # replaces any older waiting job: the newest edit wins
+
+    def _start(self, lane: _Lane, job: RenderJob) -> None:
+        pool = self._print if job.channel == "print" else self._light
+        future = pool.submit(run_render, job)
+        lane.running = future
+        future.add_done_callback(lambda f: self._post("render", f))
+
+    def _on_done(self, future: Future[RenderOutcome]) -> None:
+        if self._closed:
+            return
+        try:
+            outcome = future.result()
+        except Exception:  # noqa: BLE001 - a dead worker: the next job starts a new one
+            outcome = None
+        channel = outcome.channel if outcome else next(
+            (c for c, lane in self._lanes.items() if lane.running is future), None)
+        if channel is None:
+            return
+        lane = self._lanes[channel]
+        lane.running = None
+        if lane.waiting is not None:
+            job, lane.waiting = lane.waiting, None
+            self._start(lane, job)
+        if outcome is not None and outcome.generation == lane.latest:
+            self.finished.emit(outcome)
+
+    def validate(self, state: ProjectState, generation: int) -> None:
+        self._latest_validation = generation
+        if self._validation_running:
+            self._validation_waiting = (state, generation)
+            return
+        self._validation_running = True
+        future = self._checker.submit(run_validation, state)
+        future.add_done_callback(
+            lambda f: self._post("validation", (generation, _problems_of(f))))
+
+    def _on_validated(self, generation: int, problems: list) -> None:
+        if self._closed:
+            return
+        self._validation_running = False
+        if self._validation_waiting is not None:
+            state, waiting_generation = self._validation_waiting
+            self._validation_waiting = None
+            self.validate(state, waiting_generation)
+        if generation == self._latest_validation:
+            self.validated.emit(generation, problems)
+
+    def busy(self) -> bool:
+        return self._validation_running or any(
+            lane.running is not None or lane.waiting is not None for lane in self._lanes.values())
+
+    def shutdown(self) -> None:
+        self._closed = True
+        for pool in (self._print, self._light, self._checker):
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _problems_of(future: Future[list]) -> list:
+    try:
+        return list(future.result())
+    except Exception:  # noqa: BLE001
+        return []

@@ -1,0 +1,309 @@
+"""The studio's working state: the open project, unsaved buffers, the selection, and previews.
+
+A Session is the GUI's model of "what the author is looking at". It owns no widgets: windows
+observe its signals. Edits and file events update the core Project incrementally and schedule
+only the renditions they affect; rendering itself happens in the RenderService's workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from studio.core.jobs import ProjectState, RenderJob, RenderOutcome
+from studio.core.problems import Problem
+from studio.core.project import (
+    CHANNELS,
+    CONFIG_FILE,
+    SAMPLES_DIR,
+    SCHEMA_FILE,
+    Project,
+    load_project,
+    reload,
+)
+from studio.gui.render_service import RenderService
+
+EDIT_PAUSE_MS = 120  # typing pause before the previews follow
+VALIDATE_PAUSE_MS = 600  # longer: validation is the whole project
+
+
+def block_id_of(project: Project, rel: str) -> str | None:
+    """The block a file under blocks/ belongs to (translations included)."""
+    if not rel.startswith("blocks/") or not rel.endswith(".md"):
+        return None
+    stem = rel[len("blocks/"):-len(".md")]
+    head, dot, suffix = stem.rpartition(".")
+    if dot and "/" not in suffix and suffix in project.config.locales:
+        return head
+    return stem
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that a crash leaves the old or the new content, never half of one."""
+    temporary = path.with_name(f".{path.name}.missiva-tmp")
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def digest(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+class Session(QObject):
+    projectChanged = Signal(object)  # Project (with unsaved buffers applied)
+    selectionChanged = Signal()
+    renditionReady = Signal(str, object, float)  # channel, Rendition, render ms
+    renditionFailed = Signal(str, object)  # channel, Problem
+    renderStarted = Signal(str)  # channel
+    problemsChanged = Signal(list)  # every current Problem
+    buffersChanged = Signal()  # the set of unsaved files changed
+    fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them
+
+    def __init__(self, service: RenderService | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service or RenderService(self)
+        self.service.finished.connect(self._on_outcome)
+        self.service.validated.connect(self._on_validated)
+        self.project: Project | None = None
+        self.buffers: dict[str, str] = {}
+        self.disk_digests: dict[str, str] = {}  # what we last read or wrote, per file
+        self.template: str | None = None
+        self.sample: str | None = None
+        self.locale: str | None = None
+        self.disk_version = 0
+        self._generation = 0
+        self._validation_generation = 0
+        self._pending: set[str] = set()  # channels waiting for the edit pause
+        self._last_used: dict[str, frozenset[str]] = {}  # channel -> blocks its rendition read
+        self._render_problems: dict[str, Problem] = {}
+        self._validation_problems: list[Problem] = []
+        self._render_timer = QTimer(self, singleShot=True, interval=EDIT_PAUSE_MS)
+        self._render_timer.timeout.connect(self._render_pending)
+        self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_PAUSE_MS)
+        self._validate_timer.timeout.connect(self._validate_now)
+
+    # Opening and selecting -------------------------------------------------------------------
+
+    def open(self, root: str | os.PathLike[str]) -> Project:
+        self.buffers.clear()
+        self.disk_digests.clear()
+        self.project = load_project(root)
+        config = self.project.config
+        self.template = next(iter(self.project.templates), None)
+        preferred = str(config.raw.get("default_sample") or "")
+        self.sample = preferred if preferred in self.project.samples else next(
+            iter(sorted(self.project.samples)), None)
+        self.locale = config.default_locale
+        self._last_used.clear()
+        self._render_problems.clear()
+        self.projectChanged.emit(self.project)
+        self.selectionChanged.emit()
+        self.buffersChanged.emit()
+        self.render_all()
+        self._validate_now()
+        return self.project
+
+    @property
+    def root(self) -> Path | None:
+        return self.project.root if self.project else None
+
+    def state(self) -> ProjectState:
+        assert self.project is not None
+        return ProjectState(str(self.project.root), tuple(sorted(self.buffers.items())),
+                            self.disk_version)
+
+    def channels(self) -> tuple[str, ...]:
+        if self.project is None or self.template not in self.project.templates:
+            return ()
+        return self.project.templates[self.template].channels
+
+    def select(self, *, template: str | None = None, sample: str | None = None,
+               locale: str | None = None) -> None:
+        if template is not None:
+            self.template = template
+        if sample is not None:
+            self.sample = sample
+        if locale is not None:
+            self.locale = locale
+        self.selectionChanged.emit()
+        self.render_all()
+
+    # Rendering -------------------------------------------------------------------------------
+
+    def render_all(self) -> None:
+        self._pending.update(CHANNELS)
+        self._render_pending()
+
+    def _render_pending(self) -> None:
+        if self.project is None or self.template is None or self.locale is None:
+            self._pending.clear()
+            return
+        self._generation += 1
+        available = self.channels()
+        state = self.state()
+        for channel in sorted(self._pending):
+            if channel not in available:
+                self._render_problems.pop(channel, None)
+                continue
+            self.renderStarted.emit(channel)
+            self.service.submit(RenderJob(state, self.template, channel, self.locale,
+                                          sample=self.sample, generation=self._generation))
+        self._pending.clear()
+
+    def _on_outcome(self, outcome: RenderOutcome) -> None:
+        if outcome.rendition is not None:
+            self._last_used[outcome.channel] = outcome.rendition.used_blocks
+            self._render_problems.pop(outcome.channel, None)
+            self.renditionReady.emit(outcome.channel, outcome.rendition, outcome.elapsed_ms)
+        elif outcome.problem is not None:
+            self._render_problems[outcome.channel] = outcome.problem
+            self.renditionFailed.emit(outcome.channel, outcome.problem)
+        self._emit_problems()
+
+    def affected_channels(self, changed: Iterable[str]) -> set[str]:
+        """The channels whose current rendition may read one of the changed files."""
+        assert self.project is not None
+        template = self.project.templates.get(self.template or "")
+        sample = self.project.samples.get(self.sample or "")
+        result: set[str] = set()
+        for rel in changed:
+            if rel in (CONFIG_FILE, SCHEMA_FILE) or (template and rel == template.path) \
+                    or rel.startswith("templates/"):
+                return set(CHANNELS)
+            if rel.startswith(SAMPLES_DIR + "/"):
+                if sample is None or rel == sample.path:
+                    return set(CHANNELS)
+            elif rel.startswith(("layouts/", "styles/")):
+                channel = Path(rel).stem
+                result.update([channel] if channel in CHANNELS else CHANNELS)
+            elif rel.startswith("assets/"):
+                result.update(("print", "email", "mobile"))
+            elif rel.startswith("blocks/"):
+                block = block_id_of(self.project, rel)
+                for channel in CHANNELS:
+                    used = self._last_used.get(channel)
+                    # No rendition yet (it failed): any block may be what fixes it.
+                    if used is None or block in used:
+                        result.add(channel)
+        return result
+
+    # Buffers and files -----------------------------------------------------------------------
+
+    def set_buffer(self, rel: str, text: str) -> None:
+        """An editor's unsaved text: previews follow it after a short pause."""
+        if self.project is None:
+            return
+        was_dirty = rel in self.buffers
+        self.buffers[rel] = text
+        self.project = reload(self.project, [rel], self.buffers)
+        self.projectChanged.emit(self.project)
+        if not was_dirty:
+            self.buffersChanged.emit()
+        self._pending.update(self.affected_channels([rel]))
+        self._render_timer.start()
+        self._validate_timer.start()
+
+    def drop_buffer(self, rel: str) -> None:
+        """Forget unsaved text (saved, or reverted to the disk)."""
+        if self.project is None or rel not in self.buffers:
+            return
+        del self.buffers[rel]
+        self.project = reload(self.project, [rel], self.buffers)
+        self.projectChanged.emit(self.project)
+        self.buffersChanged.emit()
+        self._pending.update(self.affected_channels([rel]))
+        self._render_timer.start()
+        self._validate_timer.start()
+
+    def read(self, rel: str) -> str:
+        """The text an editor shows: the unsaved buffer, else the file."""
+        if rel in self.buffers:
+            return self.buffers[rel]
+        assert self.root is not None
+        text = (self.root / rel).read_text(encoding="utf-8")
+        self.disk_digests[rel] = digest(text)
+        return text
+
+    def save(self, rel: str) -> None:
+        """Write a buffer atomically. The caller has checked for changes on disk."""
+        assert self.root is not None
+        text = self.buffers.get(rel)
+        if text is None:
+            return
+        write_atomic(self.root / rel, text)
+        self.disk_digests[rel] = digest(text)
+        self.disk_version += 1
+        self.drop_buffer(rel)
+
+    def changed_on_disk(self, rel: str) -> bool:
+        """Whether the file is no longer what we last read or wrote (another editor, git)."""
+        assert self.root is not None
+        path = self.root / rel
+        try:
+            current = digest(path.read_bytes())
+        except OSError:
+            return True
+        known = self.disk_digests.get(rel)
+        return known is not None and known != current
+
+    def files_changed(self, rels: Iterable[str]) -> None:
+        """Files changed on disk (watchdog), already coalesced."""
+        if self.project is None:
+            return
+        changed = []
+        for rel in rels:
+            path = self.project.root / rel
+            try:
+                now = digest(path.read_bytes()) if path.is_file() else None
+            except OSError:
+                now = None
+            if now is not None and self.disk_digests.get(rel) == now:
+                continue  # our own save coming back
+            changed.append(rel)
+            if rel in self.buffers:
+                self.fileChangedOnDisk.emit(rel)
+            elif now is not None:
+                self.disk_digests[rel] = now
+        if not changed:
+            return
+        self.disk_version += 1
+        self.project = reload(self.project, changed, self.buffers)
+        self.projectChanged.emit(self.project)
+        self._pending.update(self.affected_channels(changed))
+        self._render_pending()
+        self._validate_timer.start()
+
+    # Problems --------------------------------------------------------------------------------
+
+    def _validate_now(self) -> None:
+        if self.project is None:
+            return
+        self._validation_generation += 1
+        self.service.validate(self.state(), self._validation_generation)
+
+    def _on_validated(self, generation: int, problems: list) -> None:
+        self._validation_problems = problems
+        self._emit_problems()
+
+    def problems(self) -> list[Problem]:
+        found = {(p.path, p.line, p.message): p for p in self._validation_problems}
+        for problem in self._render_problems.values():
+            found.setdefault((problem.path, problem.line, problem.message), problem)
+        return sorted(found.values(), key=lambda p: (p.severity != "error", p.path, p.line))
+
+    def _emit_problems(self) -> None:
+        self.problemsChanged.emit(self.problems())
+
+    def close(self) -> None:
+        self._render_timer.stop()
+        self._validate_timer.stop()
+        self.service.shutdown()

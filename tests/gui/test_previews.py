@@ -1,0 +1,476 @@
+"""The channel preview panes, fed real renditions of the sample project."""
+
+from __future__ import annotations
+
+import copy
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+pytest.importorskip("PySide6.QtPdfWidgets")
+
+from PySide6.QtCore import QRect, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QPalette, QTextDocumentFragment  # noqa: E402
+from PySide6.QtWebEngineCore import QWebEnginePage  # noqa: E402
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QToolButton, QWidget  # noqa: E402
+
+from studio.core.channels import Rendition  # noqa: E402
+from studio.core.project import Project, load_project  # noqa: E402
+from studio.core.render import render  # noqa: E402
+from studio.core.resources import sample_project  # noqa: E402
+from studio.gui.previews import (  # noqa: E402
+    EmailPreview,
+    MobilePreview,
+    PreviewPane,
+    PrintPreview,
+    SmsPreview,
+)
+from studio.gui.previews.web import color_scheme_html, inline_cid_references  # noqa: E402
+
+GRABS = Path("/tmp")
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return load_project(sample_project())
+
+
+@pytest.fixture
+def rendition(project: Project) -> Callable[..., Rendition]:
+    def make(template: str, channel: str, sample: str = "typical", **changes: Any) -> Rendition:
+        record = copy.deepcopy(dict(project.samples[sample].record))
+        for dotted, value in changes.items():
+            *parents, leaf = dotted.split("__")
+            target = record
+            for key in parents:
+                target = target[key]
+            target[leaf] = value
+        return render(project, template, channel, record)
+
+    return make
+
+
+@pytest.fixture
+def shown(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """Show a pane; afterwards delete it and wait until it is gone.
+
+    Waiting matters: a web page still alive when the application quits outlives its profile.
+    """
+    panes: list[PreviewPane] = []
+
+    def show(pane: PreviewPane, width: int = 720, height: int = 900) -> Any:
+        panes.append(pane)
+        pane.resize(width, height)
+        pane.show()
+        qtbot.waitExposed(pane)
+        return pane
+
+    yield show
+    gone: list[bool] = []
+    for pane in panes:
+        pane.destroyed.connect(lambda *_: gone.append(True))
+        pane.deleteLater()
+    qtbot.waitUntil(lambda: len(gone) == len(panes))
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#1e1f22"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Base, "#16171a"),
+        (QPalette.ColorRole.AlternateBase, "#2b2d31"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.Button, "#2b2d31"),
+        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+        (QPalette.ColorRole.Mid, "#3c3f44"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9ca3"),
+        (QPalette.ColorRole.Highlight, "#3d6fb6"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def mean_lightness(image: QImage, region: QRect | None = None) -> float:
+    """The average lightness of an image (or a region of it), sampled on a grid."""
+    region = region or image.rect()
+    step = 6
+    values = [
+        image.pixelColor(x, y).lightness()
+        for x in range(region.left(), region.right(), step)
+        for y in range(region.top(), region.bottom(), step)
+    ]
+    return sum(values) / len(values)
+
+
+def has_non_white(image: QImage) -> bool:
+    return any(
+        image.pixelColor(x, y).lightness() < 240
+        for x in range(0, image.width(), 5)
+        for y in range(0, min(image.height(), 200), 5)
+    )
+
+
+def has_ink(widget: QWidget) -> bool:
+    """Whether a widget's picture has dark marks (text) in it: its content has been painted."""
+    image = widget.grab().toImage()
+    return any(
+        image.pixelColor(x, y).lightness() < 100
+        for x in range(20, image.width() - 20, 3)
+        for y in range(20, image.height() - 20, 3)
+    )
+
+
+def top_band_height(image: QImage) -> int:
+    """How many rows from the top keep the top-left pixel's colour (the page's app bar)."""
+    first = image.pixelColor(4, 0)
+    height = 0
+    while height < image.height() and image.pixelColor(4, height) == first:
+        height += 1
+    return height
+
+
+def label_text(label: QLabel) -> str:
+    """A rich-text label's text as the reader sees it (line breaks as newlines)."""
+    plain = QTextDocumentFragment.fromHtml(label.text()).toPlainText()
+    return plain.replace("\u2028", "\n").replace("\u2029", "\n").replace("\u00a0", " ")
+
+
+# -- the common frame ------------------------------------------------------------------------
+
+
+def test_stale_badge_keeps_the_last_good_preview(qtbot, shown, rendition):
+    pane = shown(SmsPreview())
+    badge = pane.findChild(QLabel, "staleBadge")
+    assert not badge.isVisible()
+
+    good = rendition("otp", "sms")
+    pane.show_rendition(good, elapsed_ms=42.4)
+    assert pane.rendition is good and not pane.is_stale
+    assert pane.findChild(QLabel, "renderTime").text() == "42 ms"
+
+    pane.set_stale(True, "blocks/otp/code.md:3: unexpected '}'")
+    assert pane.is_stale and badge.isVisible()
+    assert "unexpected" in badge.toolTip()
+    assert pane.rendition is good  # the last good preview stays
+    pane.grab().save(str(GRABS / "preview-stale.png"))
+
+    pane.show_rendition(good)
+    assert not pane.is_stale and not badge.isVisible()
+
+
+def test_clear_shows_a_message(qtbot, shown, rendition):
+    pane = shown(SmsPreview())
+    pane.show_rendition(rendition("otp", "sms"))
+    pane.clear("This template has no SMS channel")
+    assert pane.rendition is None
+    assert pane.message() == "This template has no SMS channel"
+    assert pane.highlighted_indexes() == []
+
+
+def test_maximise_toggle_emits(qtbot, shown):
+    pane = shown(PrintPreview())
+    button = pane.findChild(QToolButton, "maximizeButton")
+    with qtbot.waitSignal(pane.maximizeRequested) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [True]
+    with qtbot.waitSignal(pane.maximizeRequested) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [False]
+
+
+def test_a_pane_refuses_another_channel(qtbot, shown, rendition):
+    pane = shown(SmsPreview())
+    with pytest.raises(ValueError):
+        pane.show_rendition(rendition("bill", "print"))
+
+
+# -- SMS -------------------------------------------------------------------------------------
+
+
+def test_sms_bubble_marks_exactly_the_ucs2_characters(qtbot, shown, rendition):
+    # The non-gsm sample's SMS texts keep to GSM-7 (è, à are in it); ë is not.
+    sms = rendition("meter-appointment", "sms", "non-gsm", appointment__technician="Zoë Zanetti")
+    text = sms.facts["text"]
+    expected = [i for i, ch in enumerate(text) if ch == "ë"]
+    assert expected and [c["index"] for c in sms.facts["ucs2_characters"]] == expected
+
+    pane = shown(SmsPreview(), 480, 420)
+    pane.show_rendition(sms, elapsed_ms=12)
+    assert pane.highlighted_indexes() == expected
+
+    bubble = pane.findChild(QLabel, "smsBubble")
+    assert label_text(bubble) == text
+    assert bubble.text().count("#e53935") == len(expected)
+    assert bubble.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+
+    facts = pane.facts_text()
+    assert f"{sms.facts['segments']} segments" in facts and "UCS-2" in facts
+    assert f"{sms.facts['characters']} characters ({sms.facts['units']} units)" in facts
+    assert sms.facts["segments"] > 2 and "budget 2" in facts
+    assert "#e53935" in pane.findChild(QLabel, "smsFacts").text()  # over budget: red
+    pane.grab().save(str(GRABS / "preview-sms.png"))
+
+    pane.setPalette(dark_palette())
+    pane.grab().save(str(GRABS / "preview-sms-dark-palette.png"))
+
+
+def test_sms_within_budget_is_not_red(qtbot, shown, rendition):
+    pane = shown(SmsPreview(), 480, 300)
+    sms = rendition("otp", "sms", "non-gsm")
+    pane.show_rendition(sms)
+    assert pane.highlighted_indexes() == []
+    assert "1 segment · GSM-7" in pane.facts_text() and "budget 1" in pane.facts_text()
+    assert "#e53935" not in pane.findChild(QLabel, "smsFacts").text()
+
+
+# -- print -----------------------------------------------------------------------------------
+
+
+def test_print_preview_pages_and_navigation(qtbot, shown, rendition):
+    pane = shown(PrintPreview(), 640, 800)
+    bill = rendition("bill", "print", "many-lines")
+    pane.show_rendition(bill, elapsed_ms=850)
+    assert pane.page_count() == 5 == pane.document().pageCount()
+    indicator = pane.findChild(QLabel, "pageIndicator")
+    assert indicator.text() == "Page 1 of 5"
+    # QPdfView renders pages in the background: wait until the first one is drawn.
+    qtbot.waitUntil(lambda: has_ink(pane.findChild(QWidget, "pdfView").viewport()))
+    pane.grab().save(str(GRABS / "preview-print.png"))
+
+    next_button = pane.findChild(QToolButton, "nextPage")
+    previous_button = pane.findChild(QToolButton, "previousPage")
+    assert not previous_button.isEnabled()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: indicator.text() == "Page 2 of 5")
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: indicator.text() == "Page 3 of 5")
+    qtbot.mouseClick(previous_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: indicator.text() == "Page 2 of 5")
+    assert pane.current_page() == 1
+
+    pane.setPalette(dark_palette())
+    qtbot.waitUntil(lambda: has_ink(pane.findChild(QWidget, "pdfView").viewport()))
+    pane.grab().save(str(GRABS / "preview-print-dark-palette.png"))
+
+
+def test_print_preview_keeps_page_and_zoom_across_renditions(qtbot, shown, rendition):
+    pane = shown(PrintPreview(), 640, 800)
+    pane.show_rendition(rendition("bill", "print", "many-lines"))
+    pane.zoom_in()
+    zoom = pane.zoom_factor()
+    pane.go_to_page(3)
+    qtbot.waitUntil(lambda: pane.page_indicator() == "Page 4 of 5")
+
+    # An edit re-renders: same page, same zoom.
+    pane.show_rendition(rendition("bill", "print", "many-lines"))
+    assert pane.page_indicator() == "Page 4 of 5"
+    assert pane.zoom_factor() == pytest.approx(zoom)
+
+    # A shorter document: the nearest page that still exists.
+    pane.show_rendition(rendition("payment-reminder", "print"))
+    assert pane.page_count() == 2
+    qtbot.waitUntil(lambda: pane.page_indicator() == "Page 2 of 2")
+
+    pane.fit_width()
+    pane.zoom_out()
+    assert pane.zoom_factor() < zoom
+
+
+# -- email -----------------------------------------------------------------------------------
+
+
+def test_email_preview_headers_html_and_text(qtbot, shown, rendition):
+    mail = rendition("bill", "email")
+    pane = shown(EmailPreview(), 760, 900)
+    with qtbot.waitSignal(pane.view().loadFinished, timeout=20000) as blocker:
+        pane.show_rendition(mail, elapsed_ms=230)
+    assert blocker.args == [True]
+
+    headers = pane.headers()
+    assert headers["subject"] == mail.facts["subject"]
+    assert pane.findChild(QLabel, "mailSubject").text() == mail.facts["subject"]
+    assert headers["to"] == mail.facts["to"] and "Lumen Energia" in headers["from"]
+    assert headers["preheader"] == mail.facts["preheader"]
+
+    html = pane.html()
+    assert "Mario Rossi" in html
+    assert "cid:" not in html.lower()
+    assert "data:image/png;base64," in html
+    qtbot.waitUntil(lambda: has_non_white(pane.view().grab().toImage()), timeout=10000)
+    pane.grab().save(str(GRABS / "preview-email.png"))
+
+    text_button = pane.findChild(QToolButton, "textPart")
+    qtbot.mouseClick(text_button, Qt.MouseButton.LeftButton)
+    assert pane.is_showing_text()
+    plain = pane.findChild(QPlainTextEdit, "mailText")
+    assert plain.isVisible() and not pane.view().isVisible()
+    assert "Mario Rossi" in plain.toPlainText()
+    assert "<" not in plain.toPlainText().split("\n")[0]  # the plain part, not the HTML
+    pane.grab().save(str(GRABS / "preview-email-text.png"))
+
+    qtbot.mouseClick(text_button, Qt.MouseButton.LeftButton)
+    assert not pane.is_showing_text() and pane.view().isVisible()
+
+
+def test_cid_references_become_data_uris():
+    html = '<img src="cid:logo%40x.example"><img src=cid:missing>'
+    out = inline_cid_references(html, {"logo@x.example": "data:image/png;base64,AAAA"})
+    assert out == '<img src="data:image/png;base64,AAAA"><img src=data:,>'
+
+
+# -- mobile ----------------------------------------------------------------------------------
+
+
+def test_color_scheme_rewrite():
+    html = (
+        '<meta name="color-scheme" content="light dark">'
+        "<style>@media (prefers-color-scheme: dark) {a{}} @media (prefers-color-scheme:light) {b{}}"
+    )
+    dark = color_scheme_html(html, dark=True)
+    light = color_scheme_html(html, dark=False)
+    assert "prefers-color-scheme" not in dark + light
+    assert "(min-width: 0px) {a{}}" in dark and "(max-width: 0px) {b{}}" in dark
+    assert "(max-width: 0px) {a{}}" in light and "(min-width: 0px) {b{}}" in light
+    assert 'content="dark"' in dark and 'content="light"' in light
+
+
+def test_mobile_preview_viewports_and_dark_mode(qtbot, shown, rendition):
+    page = rendition("bill", "mobile")
+    pane = shown(MobilePreview(), 620, 1000)
+    view = pane.view()
+    with qtbot.waitSignal(view.loadFinished, timeout=20000):
+        pane.show_rendition(page, elapsed_ms=120)
+
+    light_html = pane.html()
+    assert "Bolletta" in light_html
+
+    def region_of_view() -> QRect:
+        return QRect(view.mapTo(pane, view.rect().topLeft()), view.size())
+
+    qtbot.waitUntil(lambda: has_non_white(view.grab().toImage()), timeout=10000)
+    light_grab = pane.grab().toImage()
+    light = mean_lightness(light_grab, region_of_view())
+    light_grab.save(str(GRABS / "preview-mobile-light.png"))
+    app_bar = top_band_height(view.grab().toImage())  # at zoom 1: its CSS height
+
+    with qtbot.waitSignal(view.loadFinished, timeout=20000):
+        qtbot.mouseClick(pane.findChild(QToolButton, "darkMode"), Qt.MouseButton.LeftButton)
+    assert pane.is_dark()
+    dark_html = pane.html()
+    assert dark_html != light_html
+    assert "prefers-color-scheme" not in dark_html
+
+    # The new frame shows once the engine has painted it, and the frame in between can be
+    # blank white: wait for one with the page painted on it.
+    def repainted() -> bool:
+        now = mean_lightness(pane.grab().toImage(), region_of_view())
+        return abs(now - light) > 20 and now < 250
+
+    qtbot.waitUntil(repainted, timeout=10000)
+    dark_grab = pane.grab().toImage()
+    dark = mean_lightness(dark_grab, region_of_view())
+    dark_grab.save(str(GRABS / "preview-mobile-dark.png"))
+    assert dark < light - 60
+
+    pane.setPalette(dark_palette())
+    pane.grab().save(str(GRABS / "preview-mobile-dark-palette.png"))
+
+    # Other presets; the frame is laid out for them without a reload.
+    presets = page.facts["viewports"]
+    assert pane.viewport_names() == [v["name"] for v in presets]
+    assert pane.viewport() == (presets[0]["width"], presets[0]["height"])
+    pane.set_viewport(presets[1]["name"])
+    assert pane.viewport() == (presets[1]["width"], presets[1]["height"])
+    # The view's CSS width is the viewport's, however much the phone is scaled to fit.
+    assert view.width() / view.zoomFactor() == pytest.approx(presets[1]["width"], abs=2)
+
+    # A small pane scales the phone down rather than cropping it.
+    pane.resize(420, 600)
+    assert pane.zoom() < 1.0 and view.zoomFactor() == pytest.approx(pane.zoom())
+    assert view.width() / view.zoomFactor() == pytest.approx(presets[1]["width"], abs=2)
+    assert view.height() <= pane.height()
+    # The engine repaints at the new zoom a moment later: the app bar shrinks with it.
+    qtbot.waitUntil(
+        lambda: abs(top_band_height(view.grab().toImage()) - app_bar * pane.zoom()) <= 3,
+        timeout=10000,
+    )
+    pane.grab().save(str(GRABS / "preview-mobile-small.png"))
+
+
+# -- untrusted content -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def http_hits() -> Iterator[tuple[str, list[str]]]:
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_web_previews_load_nothing_remote(qtbot, shown, rendition, http_hits):
+    base, hits = http_hits
+    page = rendition("bill", "mobile")
+    hostile = page.content.replace(
+        b"</body>",
+        f'<img src="{base}/pixel.png"><link rel="stylesheet" href="{base}/x.css">'
+        f'<iframe src="{base}/frame"></iframe><script>document.title="ran"</script></body>'.encode(),
+    )
+    pane = shown(MobilePreview(), 620, 1000)
+    view = pane.view()
+    with qtbot.waitSignal(view.loadFinished, timeout=20000):
+        pane.show_rendition(
+            Rendition(
+                page.template,
+                "mobile",
+                page.locale,
+                hostile,
+                page.media_type,
+                page.extension,
+                page.facts,
+            )
+        )
+    qtbot.waitUntil(lambda: has_non_white(view.grab().toImage()), timeout=10000)
+    assert hits == []
+    assert view.title() != "ran"  # JavaScript is off
+
+    web_page = view.page()
+    assert not web_page.acceptNavigationRequest(
+        QUrl(f"{base}/elsewhere"), QWebEnginePage.NavigationType.NavigationTypeLinkClicked, True
+    )
+    assert not web_page.acceptNavigationRequest(
+        QUrl("file:///etc/passwd"), QWebEnginePage.NavigationType.NavigationTypeLinkClicked, True
+    )
+
+
+def test_every_pane_looks_right_in_a_dark_palette(qtbot, shown, rendition):
+    pane = shown(EmailPreview(), 760, 700)
+    pane.setPalette(dark_palette())
+    with qtbot.waitSignal(pane.view().loadFinished, timeout=20000):
+        pane.show_rendition(rendition("payment-reminder", "email"))
+    qtbot.waitUntil(lambda: has_non_white(pane.view().grab().toImage()), timeout=10000)
+    header = pane.findChild(QWidget, "mailHeader")
+    assert header.palette().color(QPalette.ColorRole.Base).lightness() < 60
+    pane.grab().save(str(GRABS / "preview-email-dark-palette.png"))
