@@ -86,10 +86,19 @@ def _domain(sender: str) -> str:
 
 
 def _message_date(composition: Composition) -> dt.datetime:
-    # The Date a message carries is that of its record when it names one, so that the same
-    # input gives the same message; a preview without one uses a fixed, recognisable epoch.
-    for key in ("sent_at", "date"):
-        value = composition.record.get(key)
+    # The Date a message carries comes from its record (email.date names the field, e.g.
+    # "invoice.issue_date"; else a top-level sent_at or date), so the same input gives the
+    # same message; a record without one gets a fixed, recognisable epoch.
+    settings = {**composition.project.config.email, **composition.template.email}
+    candidates: list[object] = []
+    field = settings.get("date")
+    if isinstance(field, str):
+        value: object = composition.record
+        for part in field.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        candidates.append(value)
+    candidates += [composition.record.get(key) for key in ("sent_at", "date")]
+    for value in candidates:
         if isinstance(value, str):
             try:
                 parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))

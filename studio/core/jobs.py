@@ -1,0 +1,119 @@
+"""Render and validation jobs as plain values, so they can run in a worker process.
+
+The studio renders print in a separate process (WeasyPrint holds the GIL for the whole layout)
+and validates there too; a job carries everything the worker needs, and the worker keeps the
+project it loaded last, so a keystroke costs a reload of the changed files only.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.channels import Rendition
+from studio.core.problems import Problem, ProblemError, error
+from studio.core.project import Project, load_project, reload
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    """A project as the editor sees it: the folder, the unsaved buffers, and a counter that
+    changes whenever something changed on disk."""
+
+    root: str
+    overlay: tuple[tuple[str, str], ...] = ()
+    disk_version: int = 0
+
+    @property
+    def overlay_map(self) -> dict[str, str]:
+        return dict(self.overlay)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    state: ProjectState
+    template: str
+    channel: str
+    locale: str
+    sample: str | None = None
+    record: Mapping[str, Any] | None = field(default=None, hash=False)
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    channel: str
+    generation: int
+    rendition: Rendition | None
+    problem: Problem | None
+    elapsed_ms: float
+
+
+class _LastProject:
+    """The worker's last loaded project, updated by reloading only what changed."""
+
+    def __init__(self) -> None:
+        self.state: ProjectState | None = None
+        self.project: Project | None = None
+
+    def get(self, state: ProjectState) -> Project:
+        previous, project = self.state, self.project
+        if (previous is None or project is None or previous.root != state.root
+                or previous.disk_version != state.disk_version):
+            project = load_project(state.root, state.overlay_map)
+        elif previous.overlay != state.overlay:
+            old, new = previous.overlay_map, state.overlay_map
+            changed = {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+            project = reload(project, changed, new)
+        self.state, self.project = state, project
+        return project
+
+
+@functools.cache
+def _last_project() -> _LastProject:
+    return _LastProject()
+
+
+def run_render(job: RenderJob) -> RenderOutcome:
+    """Render one job; every failure comes back as a Problem, never as an exception."""
+    from studio.core.render import render
+
+    started = time.perf_counter()
+    try:
+        project = _last_project().get(job.state)
+        record = job.record
+        record_path = "(record)"
+        if record is None:
+            sample = project.samples.get(job.sample or "")
+            if sample is None:
+                raise ProblemError(error("data/samples", 0, 0, f"no sample {job.sample!r}"))
+            record, record_path = sample.record, sample.path
+        rendition = render(project, job.template, job.channel, record, job.locale,
+                           record_path=record_path)
+        problem = None
+    except ProblemError as exc:
+        rendition, problem = None, exc.problem
+    except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker
+        rendition, problem = None, error("(studio)", 0, 0, f"internal error: {exc!r}")
+    return RenderOutcome(job.channel, job.generation, rendition, problem,
+                         (time.perf_counter() - started) * 1000)
+
+
+def run_validation(state: ProjectState) -> list[Problem]:
+    from studio.core.validate import validate
+
+    try:
+        return validate(_last_project().get(state))
+    except Exception as exc:  # noqa: BLE001
+        return [error("(studio)", 0, 0, f"validation failed: {exc!r}")]
+
+
+def warm_up() -> bool:
+    """Import the print stack and build the font configuration before the first preview."""
+    from studio.core.channels.print import font_config
+
+    font_config()
+    return True

@@ -1,0 +1,693 @@
+"""The studio's main window: explorer, editors, the four live previews and the problems list.
+
+The window is a thin arrangement of widgets around a Session. It holds no project logic: edits
+go to the session as buffers, and the session's signals update previews and problems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import __version__
+from studio.core.engine import FILTERS
+from studio.core.problems import Problem
+from studio.core.project import CHANNELS, Project
+from studio.core.resources import resources_dir
+from studio.core.settings import settings_author, update_user_settings
+from studio.gui.autosave import AutosaveStore
+from studio.gui.editor import CodeEditor
+from studio.gui.models import KindRole, PathRole, ProblemsModel, ProjectTreeModel
+from studio.gui.previews import PREVIEW_PANES, PreviewPane
+from studio.gui.session import Session
+from studio.gui.watcher import ProjectWatcher
+
+AUTOSAVE_MS = 5_000
+MAX_RECENT = 8
+
+
+def language_of(rel: str) -> str:
+    suffix = Path(rel).suffix
+    return {".md": "block", ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".css": "css",
+            ".html": "html", ".mjml": "html"}.get(suffix, "text")
+
+
+def schema_paths(schema: Any, prefix: str = "") -> list[str]:
+    """Variable names a block can use, from the data schema (for completion)."""
+    found: list[str] = []
+    if not isinstance(schema, dict):
+        return found
+    for name, sub in (schema.get("properties") or {}).items():
+        path = f"{prefix}{name}"
+        found.append(path)
+        if isinstance(sub, dict):
+            found += schema_paths(sub, path + ".")
+            items = sub.get("items")
+            if isinstance(items, dict):
+                found += schema_paths(items, "")
+    return found
+
+
+class EditorTab(QWidget):
+    """One open file: a banner (locked regulatory block, changed on disk) and the editor."""
+
+    def __init__(self, rel: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rel = rel
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #fff4e5; color: #663c00; padding: 6px; "
+                                  "border-bottom: 1px solid #f0c36d; }")
+        self.banner.hide()
+        self.editor = CodeEditor(self)
+        self.editor.set_language(language_of(rel))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.editor)
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+
+class SettingsDialog(QDialog):
+    """Who the author is: used for commits and sign-offs, shared with the command line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        author = settings_author() or ("", "")
+        self.name = QLineEdit(author[0], self)
+        self.email = QLineEdit(author[1], self)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Author name"), self.name)
+        form.addRow(self.tr("Author email"), self.email)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        update_user_settings(author={"name": self.name.text().strip(),
+                                     "email": self.email.text().strip()})
+        super().accept()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.session = session or Session(parent=self)
+        self.settings = settings or QSettings("Missiva", "Missiva Studio")
+        self.autosave: AutosaveStore | None = None
+        self.setWindowTitle("Missiva Studio")
+        self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "missiva.svg")))
+        self.resize(1600, 960)
+        self._build_toolbar()
+        self._build_central()
+        self._build_explorer()
+        self._build_problems()
+        self._build_status()
+        self._build_menus()
+        self.watcher = ProjectWatcher(self)
+        self.watcher.changed.connect(self._on_disk_changed)
+        self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+        self._autosave_timer.start()
+        self._connect_session()
+        state = self.settings.value("window/state")
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    # Construction ----------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Preview"), self)
+        bar.setObjectName("previewToolbar")
+        self.addToolBar(bar)
+        self.template_box = QComboBox(self)
+        self.sample_box = QComboBox(self)
+        self.locale_box = QComboBox(self)
+        for label, box in ((self.tr("Template"), self.template_box),
+                           (self.tr("Sample"), self.sample_box),
+                           (self.tr("Locale"), self.locale_box)):
+            box.setMinimumContentsLength(12)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            bar.addWidget(QLabel(f"  {label} "))
+            bar.addWidget(box)
+        self.template_box.activated.connect(
+            lambda _: self.session.select(template=self.template_box.currentData()))
+        self.sample_box.activated.connect(
+            lambda _: self.session.select(sample=self.sample_box.currentData()))
+        self.locale_box.activated.connect(
+            lambda _: self.session.select(locale=self.locale_box.currentData()))
+
+    def _build_central(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.previews: dict[str, PreviewPane] = {}
+        self.preview_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for channel in CHANNELS:
+            pane = PREVIEW_PANES[channel](self)
+            pane.setObjectName(f"preview-{channel}")
+            pane.maximizeRequested.connect(
+                lambda on, c=channel: self.maximize_channel(c if on else None))
+            self.previews[channel] = pane
+            self.preview_splitter.addWidget(pane)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.preview_splitter)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([560, 1100])
+        self._maximized: str | None = None
+        self._shown_once = False
+        self.setCentralWidget(self.splitter)
+
+    def _build_explorer(self) -> None:
+        self.tree_model = ProjectTreeModel(self)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.activated.connect(self._on_tree_activated)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        where_used = QAction(self.tr("Where used"), self.tree)
+        where_used.triggered.connect(self.show_where_used)
+        self.tree.addAction(where_used)
+        dock = QDockWidget(self.tr("Project"), self)
+        dock.setObjectName("explorerDock")
+        dock.setWidget(self.tree)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
+        self.explorer_dock = dock
+
+    def _build_problems(self) -> None:
+        self.problems_model = ProblemsModel(self)
+        self.problems_view = QTableView(self)
+        self.problems_view.setModel(self.problems_model)
+        self.problems_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.problems_view.verticalHeader().hide()
+        header = self.problems_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.problems_view.activated.connect(self._on_problem_activated)
+        dock = QDockWidget(self.tr("Problems"), self)
+        dock.setObjectName("problemsDock")
+        dock.setWidget(self.problems_view)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.resizeDocks([dock], [160], Qt.Orientation.Vertical)
+        self.problems_dock = dock
+
+    def _build_status(self) -> None:
+        self.render_labels: dict[str, QLabel] = {}
+        for channel in CHANNELS:
+            label = QLabel(f"{channel}: –", self)
+            label.setObjectName(f"time-{channel}")
+            self.statusBar().addPermanentWidget(label)
+            self.render_labels[channel] = label
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        self._action(menu, self.tr("&Open Project…"), self.choose_project, QKeySequence.Open)
+        self.recent_menu = menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(menu, self.tr("&New Project…"), self.new_project, QKeySequence.New)
+        menu.addSeparator()
+        self._action(menu, self.tr("&Save"), self.save_current, QKeySequence.Save)
+        self._action(menu, self.tr("Save &All"), self.save_all, "Ctrl+Shift+S")
+        self._action(menu, self.tr("&Revert"), self.revert_current)
+        self._action(menu, self.tr("&Close Tab"), lambda: self.close_tab(self.tabs.currentIndex()),
+                     QKeySequence.Close)
+        menu.addSeparator()
+        self._action(menu, self.tr("&Settings…"), self.edit_settings, QKeySequence.Preferences)
+        self._action(menu, self.tr("&Quit"), self.close, QKeySequence.Quit)
+        view = self.menuBar().addMenu(self.tr("&View"))
+        view.addAction(self.explorer_dock.toggleViewAction())
+        view.addAction(self.problems_dock.toggleViewAction())
+        view.addSeparator()
+        for channel in CHANNELS:
+            self._action(view, self.tr("Maximise %s") % channel,
+                         lambda _=False, c=channel: self.maximize_channel(c))
+        self._action(view, self.tr("Show all channels"), lambda: self.maximize_channel(None))
+        tools = self.menuBar().addMenu(self.tr("&Tools"))
+        self._action(tools, self.tr("&Render all"), self.session.render_all, "F5")
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&About Missiva Studio"), self.about)
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _connect_session(self) -> None:
+        session = self.session
+        session.projectChanged.connect(self._on_project_changed)
+        session.selectionChanged.connect(self._sync_selection)
+        session.renditionReady.connect(self._on_rendition)
+        session.renditionFailed.connect(self._on_render_failed)
+        session.renderStarted.connect(
+            lambda c: self.render_labels[c].setText(f"{c}: …"))
+        session.problemsChanged.connect(self._on_problems)
+        session.buffersChanged.connect(self._refresh_tab_titles)
+        session.fileChangedOnDisk.connect(self._on_conflict)
+
+    # Project ---------------------------------------------------------------------------------
+
+    def open_project(self, root: str | Path) -> None:
+        root = Path(root).resolve()
+        if not self.confirm_discard():
+            return
+        for index in reversed(range(self.tabs.count())):
+            self.tabs.removeTab(index)
+        project = self.session.open(root)
+        self.setWindowTitle(f"Missiva Studio — {project.name}")
+        self.watcher.watch(root)
+        self.autosave = AutosaveStore(root)
+        self._remember_recent(root)
+        self.tree.expandToDepth(0)
+        self.offer_recovery()
+
+    def choose_project(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a Missiva project"))
+        if folder:
+            self.open_project(folder)
+
+    def new_project(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the new project"))
+        if not folder:
+            return
+        from studio.cli import main as cli_main
+
+        if cli_main(["new", folder]) == 0:
+            self.open_project(folder)
+        else:
+            QMessageBox.warning(self, self.tr("New project"),
+                                self.tr("The folder must be empty."))
+
+    def _remember_recent(self, root: Path) -> None:
+        recent = [str(root)] + [p for p in self.recent_projects() if p != str(root)]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recent") or []
+        return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_projects():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+
+    def _on_project_changed(self, project: Project) -> None:
+        expanded = self._expanded_paths()
+        self.tree_model.set_project(project)
+        self._restore_expanded(expanded)
+        completions = schema_paths(project.schema) + list(project.blocks) + list(FILTERS)
+        for tab in self.editor_tabs():
+            tab.editor.set_completions(completions)
+        self._sync_selection()
+
+    def _expanded_paths(self) -> set[str]:
+        found: set[str] = set()
+
+        def walk(parent: QModelIndex, prefix: str) -> None:
+            for row in range(self.tree_model.rowCount(parent)):
+                index = self.tree_model.index(row, 0, parent)
+                key = prefix + "/" + str(index.data())
+                if self.tree.isExpanded(index):
+                    found.add(key)
+                    walk(index, key)
+
+        walk(QModelIndex(), "")
+        return found
+
+    def _restore_expanded(self, keys: set[str]) -> None:
+        def walk(parent: QModelIndex, prefix: str) -> None:
+            for row in range(self.tree_model.rowCount(parent)):
+                index = self.tree_model.index(row, 0, parent)
+                key = prefix + "/" + str(index.data())
+                if key in keys:
+                    self.tree.setExpanded(index, True)
+                    walk(index, key)
+
+        walk(QModelIndex(), "")
+
+    def _sync_selection(self) -> None:
+        project = self.session.project
+        if project is None:
+            return
+        fill = ((self.template_box, list(project.templates), self.session.template),
+                (self.sample_box, sorted(project.samples), self.session.sample),
+                (self.locale_box, list(project.config.locales), self.session.locale))
+        for box, values, current in fill:
+            box.blockSignals(True)
+            if [box.itemData(i) for i in range(box.count())] != values:
+                box.clear()
+                for value in values:
+                    box.addItem(value, value)
+            box.setCurrentIndex(max(0, box.findData(current)))
+            box.blockSignals(False)
+        available = self.session.channels()
+        for channel, pane in self.previews.items():
+            # Only the template's channels take room; the others are not part of it.
+            pane.setVisible(channel in available and (self._maximized in (None, channel)))
+            if channel not in available:
+                pane.clear(self.tr("The template has no %s channel") % channel)
+                self.render_labels[channel].setText(f"{channel}: –")
+
+    # Previews --------------------------------------------------------------------------------
+
+    def _on_rendition(self, channel: str, rendition: Any, elapsed_ms: float) -> None:
+        self.previews[channel].show_rendition(rendition, elapsed_ms)
+        self.render_labels[channel].setText(f"{channel}: {elapsed_ms:.0f} ms")
+
+    def _on_render_failed(self, channel: str, problem: Problem) -> None:
+        # The last good preview stays, marked stale; the problem goes to the list.
+        self.previews[channel].set_stale(True, str(problem))
+        self.render_labels[channel].setText(f"{channel}: ✗")
+
+    def maximize_channel(self, channel: str | None) -> None:
+        self._maximized = channel
+        available = self.session.channels()
+        for name, pane in self.previews.items():
+            pane.setVisible(name in available and (channel is None or name == channel))
+            pane.set_maximized(name == channel)
+
+    # Editors ---------------------------------------------------------------------------------
+
+    def editor_tabs(self) -> list[EditorTab]:
+        return [w for i in range(self.tabs.count())
+                if isinstance(w := self.tabs.widget(i), EditorTab)]
+
+    def tab_for(self, rel: str) -> EditorTab | None:
+        return next((tab for tab in self.editor_tabs() if tab.rel == rel), None)
+
+    def open_file(self, rel: str, line: int = 0, col: int = 0) -> EditorTab | None:
+        project = self.session.project
+        if project is None:
+            return None
+        tab = self.tab_for(rel)
+        if tab is None:
+            try:
+                text = self.session.read(rel)
+            except (OSError, UnicodeDecodeError) as exc:
+                QMessageBox.warning(self, self.tr("Open"), f"{rel}: {exc}")
+                return None
+            tab = EditorTab(rel, self)
+            tab.editor.set_text(text)
+            tab.editor.set_completions(schema_paths(project.schema) + list(project.blocks)
+                                       + list(FILTERS))
+            tab.editor.set_problems([p for p in self.session.problems() if p.path == rel])
+            tab.editor.edited.connect(lambda t=tab: self._on_edited(t))
+            self._apply_lock(tab)
+            self.tabs.addTab(tab, Path(rel).name)
+            self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)
+            self._refresh_tab_titles()
+        self.tabs.setCurrentWidget(tab)
+        if line:
+            tab.editor.go_to(line, col)
+        return tab
+
+    def _apply_lock(self, tab: EditorTab) -> None:
+        """A regulatory block is editable only by its owners; others see it locked."""
+        project = self.session.project
+        if project is None:
+            return
+        from studio.gui.session import block_id_of
+
+        block = project.blocks.get(block_id_of(project, tab.rel) or "")
+        if block is None or not block.regulatory:
+            tab.show_banner("")
+            return
+        author = settings_author()
+        members = project.config.roles.get(block.owner or "", ())
+        if author and author[1] in members:
+            tab.show_banner(self.tr("🔒 Regulatory block owned by %s: you are an owner; "
+                                    "changes need sign-off.") % block.owner)
+            tab.editor.setReadOnly(False)
+        else:
+            tab.show_banner(self.tr("🔒 Regulatory block owned by %s: locked. Only its "
+                                    "owners may change it.") % (block.owner or "?"))
+            tab.editor.setReadOnly(True)
+
+    def _on_edited(self, tab: EditorTab) -> None:
+        self.session.set_buffer(tab.rel, tab.editor.text())
+
+    def _refresh_tab_titles(self) -> None:
+        for tab in self.editor_tabs():
+            dirty = tab.rel in self.session.buffers
+            self.tabs.setTabText(self.tabs.indexOf(tab), ("● " if dirty else "")
+                                 + Path(tab.rel).name)
+
+    def current_tab(self) -> EditorTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, EditorTab) else None
+
+    def save_current(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            self.save(tab.rel)
+
+    def save_all(self) -> None:
+        for rel in list(self.session.buffers):
+            self.save(rel)
+
+    def save(self, rel: str) -> bool:
+        """Save a buffer, never over a file someone else changed meanwhile without asking."""
+        if rel not in self.session.buffers:
+            return True
+        if self.session.changed_on_disk(rel) and not self.ask_overwrite(rel):
+            return False
+        self.session.save(rel)
+        if self.autosave:
+            self.autosave.discard(rel)
+        self._refresh_tab_titles()
+        return True
+
+    def revert_current(self) -> None:
+        tab = self.current_tab()
+        if tab is None or tab.rel not in self.session.buffers:
+            return
+        self.session.drop_buffer(tab.rel)
+        tab.editor.set_text(self.session.read(tab.rel))
+        if self.autosave:
+            self.autosave.discard(tab.rel)
+
+    def close_tab(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if not isinstance(tab, EditorTab):
+            return
+        if tab.rel in self.session.buffers:
+            answer = self.ask_unsaved([tab.rel])
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save and not self.save(tab.rel):
+                return
+            if answer == QMessageBox.StandardButton.Discard:
+                self.session.drop_buffer(tab.rel)
+                if self.autosave:
+                    self.autosave.discard(tab.rel)
+        self.tabs.removeTab(index)
+        tab.deleteLater()
+
+    # Disk changes, conflicts, autosave -------------------------------------------------------
+
+    def _on_disk_changed(self, rels: list[str]) -> None:
+        # Editors without unsaved edits follow the disk; the session decides about the rest.
+        for rel in rels:
+            tab = self.tab_for(rel)
+            if tab is not None and rel not in self.session.buffers:
+                path = self.session.root / rel if self.session.root else None
+                if path is not None and path.is_file():
+                    text = path.read_text(encoding="utf-8")
+                    if text != tab.editor.text():
+                        tab.editor.set_text(text)
+        self.session.files_changed(rels)
+
+    def _on_conflict(self, rel: str) -> None:
+        tab = self.tab_for(rel)
+        if tab is None:
+            return
+        if self.ask_conflict(rel):
+            self.session.drop_buffer(rel)
+            tab.editor.set_text(self.session.read(rel))
+            tab.show_banner("")
+        else:
+            tab.show_banner(self.tr("⚠ %s changed on disk. Your unsaved edits are kept; saving "
+                                    "will ask before replacing the other version.") % rel)
+
+    def ask_conflict(self, rel: str) -> bool:
+        """True to load the disk version, False to keep the unsaved edits (the default)."""
+        answer = QMessageBox.question(
+            self, self.tr("File changed on disk"),
+            self.tr("%s was changed outside the studio while you have unsaved edits.\n\n"
+                    "Load the version on disk (your edits are discarded), or keep your edits?")
+            % rel,
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def ask_overwrite(self, rel: str) -> bool:
+        answer = QMessageBox.warning(
+            self, self.tr("Overwrite?"),
+            self.tr("%s changed on disk since you opened it. Replace it with your version?")
+            % rel, QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save
+
+    def ask_unsaved(self, rels: list[str]) -> QMessageBox.StandardButton:
+        return QMessageBox.question(
+            self, self.tr("Unsaved changes"),
+            self.tr("Save changes to %s?") % ", ".join(rels),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+
+    def ask_recover(self, rels: list[str]) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("Recover unsaved edits"),
+            self.tr("Missiva Studio closed with unsaved edits in:\n%s\n\nRecover them?")
+            % "\n".join(rels),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def autosave_now(self) -> None:
+        if self.autosave is None:
+            return
+        for rel, text in self.session.buffers.items():
+            self.autosave.save(rel, text)
+
+    def offer_recovery(self) -> None:
+        if self.autosave is None:
+            return
+        found = self.autosave.recoverable()
+        if not found:
+            return
+        if self.ask_recover(sorted(found)):
+            for rel, text in found.items():
+                self.session.set_buffer(rel, text)
+                tab = self.open_file(rel)
+                if tab is not None:
+                    tab.editor.set_text(text)
+        else:
+            for rel in found:
+                self.autosave.discard(rel)
+
+    def confirm_discard(self) -> bool:
+        dirty = sorted(self.session.buffers)
+        if not dirty:
+            return True
+        answer = self.ask_unsaved(dirty)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return all(self.save(rel) for rel in dirty)
+        for rel in dirty:
+            self.session.drop_buffer(rel)
+            if self.autosave:
+                self.autosave.discard(rel)
+        return True
+
+    # Explorer and problems -------------------------------------------------------------------
+
+    def _on_tree_activated(self, index: QModelIndex) -> None:
+        kind = index.data(KindRole)
+        rel = index.data(PathRole)
+        if kind == "template":
+            self.session.select(template=index.data(Qt.ItemDataRole.DisplayRole))
+        elif kind == "sample":
+            self.session.select(sample=index.data(Qt.ItemDataRole.DisplayRole))
+        if rel and kind not in ("asset",):
+            self.open_file(rel)
+
+    def show_where_used(self) -> None:
+        index = self.tree.currentIndex()
+        project = self.session.project
+        if project is None or index.data(KindRole) != "block":
+            return
+        from studio.gui.models import IdRole
+
+        block_id = index.data(IdRole)
+        users = project.blocks_using(block_id)
+        QMessageBox.information(
+            self, self.tr("Where used"),
+            self.tr("Block %s is used by: %s") % (block_id, ", ".join(users) or self.tr("none")))
+
+    def _on_problems(self, problems: list[Problem]) -> None:
+        self.problems_model.set_problems(problems)
+        errors = sum(p.is_error for p in problems)
+        self.problems_dock.setWindowTitle(
+            self.tr("Problems (%d errors, %d warnings)") % (errors, len(problems) - errors))
+        for tab in self.editor_tabs():
+            tab.editor.set_problems([p for p in problems if p.path == tab.rel])
+
+    def _on_problem_activated(self, index: QModelIndex) -> None:
+        problem = self.problems_model.problem(index.row())
+        if self.session.root and (self.session.root / problem.path).is_file():
+            self.open_file(problem.path, problem.line or 1, problem.col)
+
+    # Misc ------------------------------------------------------------------------------------
+
+    def edit_settings(self) -> None:
+        if SettingsDialog(self).exec():
+            for tab in self.editor_tabs():
+                self._apply_lock(tab)
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About Missiva Studio"),
+                          self.tr("Missiva Studio %s — design customer communications once; "
+                                  "preview print, email, mobile and SMS.") % __version__)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if self.settings.value("window/state") is None:
+                # First start: a modest problems list and explorer (docks remember later).
+                self.resizeDocks([self.problems_dock], [150], Qt.Orientation.Vertical)
+                self.resizeDocks([self.explorer_dock], [230], Qt.Orientation.Horizontal)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.watcher.stop()
+        self.session.close()
+        event.accept()

@@ -1,0 +1,201 @@
+"""The studio window driven as an author would, on a copy of the sample project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from studio.gui.main_window import MainWindow
+from studio.gui.models import RegulatoryRole
+from tests.conftest import SAMPLE
+
+WAIT = 30_000  # ms: the first print render starts a worker process
+
+
+@pytest.fixture(scope="module")
+def studio(qapp, tmp_path_factory):
+    """One window for the module (its worker processes start once); each test reopens a fresh
+    copy of the sample project in it."""
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tmp_path_factory.mktemp("settings")
+    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
+    window.session.service.warm_up()
+    window.show()
+    yield window
+    window.session.buffers.clear()
+    window.close()
+
+
+@pytest.fixture
+def project(studio, tmp_path, qtbot, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    root = tmp_path / "lumen"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("__init__.py"))
+    studio.session.buffers.clear()
+    studio.open_project(root)
+    studio.session.select(template="payment-reminder", sample="typical", locale="it")
+    wait_for_previews(studio, qtbot, ("print", "email", "sms"))
+    return root
+
+
+def wait_for_previews(window, qtbot, channels, after=None):
+    after = after or {}
+
+    def ready():
+        return all(window.previews[c].rendition is not None
+                   and window.previews[c].rendition is not after.get(c) for c in channels)
+
+    qtbot.waitUntil(ready, timeout=WAIT)
+
+
+def snapshot(window):
+    return {c: p.rendition for c, p in window.previews.items()}
+
+
+def test_window_shows_the_project_and_its_previews(studio, project):
+    assert studio.windowTitle() == "Missiva Studio — Lumen Energia"
+    assert studio.previews["sms"].text().startswith("Lumen Energia: la bolletta n.")
+    assert "Mario Rossi" in studio.previews["email"].html()
+    assert studio.previews["print"].page_count() == 2
+    assert not studio.previews["mobile"].isVisible()  # the reminder has no mobile channel
+    assert studio.template_box.currentText() == "payment-reminder"
+
+
+def test_typing_in_a_block_updates_sms_and_email(studio, project, qtbot):
+    tab = studio.open_file("blocks/reminder/notice.md")
+    before = snapshot(studio)
+    text = tab.editor.text()
+    tab.editor.set_text(text)
+    cursor = tab.editor.textCursor()
+    position = text.index("Lumen Energia: la bolletta")
+    cursor.setPosition(position + len("Lumen Energia:"))
+    tab.editor.setTextCursor(cursor)
+    qtbot.keyClicks(tab.editor, " URGENTE")
+    qtbot.waitUntil(lambda: "Lumen Energia: URGENTE la bolletta" in studio.previews["sms"].text(),
+                    timeout=WAIT)
+    assert "blocks/reminder/notice.md" in studio.session.buffers
+    assert studio.tabs.tabText(studio.tabs.indexOf(tab)).startswith("●")
+    # the email's body comes from the same block's body, not its sms variant: edit that too
+    body_at = tab.editor.text().index("Da un controllo")
+    cursor.setPosition(body_at)
+    tab.editor.setTextCursor(cursor)
+    qtbot.keyClicks(tab.editor, "ATTENZIONE. ")
+    qtbot.waitUntil(lambda: "ATTENZIONE. Da un controllo" in studio.previews["email"].html(),
+                    timeout=WAIT)
+    assert studio.previews["email"].rendition is not before["email"]
+    # nothing was written to disk
+    assert "URGENTE" not in (project / "blocks/reminder/notice.md").read_text()
+
+
+def test_syntax_error_is_listed_and_the_last_preview_stays(studio, project, qtbot):
+    tab = studio.open_file("blocks/reminder/notice.md")
+    good_sms = studio.previews["sms"].text()
+    lines = tab.editor.text().splitlines()
+    broken_line = len(lines) + 1
+    cursor = tab.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    tab.editor.setTextCursor(cursor)
+    qtbot.keyClick(tab.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(tab.editor, "{% if reminder.days_overdue > 10 %}senza chiusura")
+
+    def listed():
+        return [p for p in studio.problems_model.problems()
+                if p.path == "blocks/reminder/notice.md" and p.is_error]
+
+    qtbot.waitUntil(lambda: bool(listed()), timeout=WAIT)
+    assert {p.line for p in listed()} <= {broken_line, broken_line + 1}
+    assert "Jinja" in listed()[0].message
+    qtbot.waitUntil(lambda: studio.previews["email"].is_stale, timeout=WAIT)
+    assert studio.previews["sms"].text() == good_sms  # sms reads the variant: still good
+    assert studio.previews["email"].rendition is not None  # the last good email stays
+    assert [p.line for p in tab.editor.problems()] == [p.line for p in listed()]
+
+
+def test_external_edit_updates_the_preview(studio, project, qtbot):
+    path = project / "blocks/reminder/notice.md"
+    path.write_text(path.read_text().replace("ignori questo SMS", "grazie comunque"))
+    qtbot.waitUntil(lambda: "grazie comunque" in studio.previews["sms"].text(), timeout=WAIT)
+
+
+def test_switching_sample_and_locale_updates_every_channel(studio, project, qtbot):
+    before = snapshot(studio)
+    studio.sample_box.setCurrentIndex(studio.sample_box.findData("english"))
+    studio.sample_box.activated.emit(studio.sample_box.currentIndex())
+    wait_for_previews(studio, qtbot, ("print", "email", "sms"), before)
+    assert "Oliver Bennett" in studio.previews["email"].html()
+    before = snapshot(studio)
+    studio.locale_box.setCurrentIndex(studio.locale_box.findData("en"))
+    studio.locale_box.activated.emit(studio.locale_box.currentIndex())
+    wait_for_previews(studio, qtbot, ("print", "email", "sms"), before)
+    assert all(studio.previews[c].rendition.locale == "en" for c in ("print", "email", "sms"))
+    assert "Lumen Energia: bill no." in studio.previews["sms"].text()
+
+
+def test_regulatory_block_is_marked_and_locked(studio, project):
+    index = studio.tree_model.find("block", "legal/privacy")
+    assert index.isValid() and index.data(RegulatoryRole) is True
+    assert index.data(0) == "privacy"
+    assert studio.tree_model.find("block", "common/greeting").data(RegulatoryRole) is False
+    tab = studio.open_file("blocks/legal/privacy.md")
+    assert tab.editor.isReadOnly()
+    assert "locked" in tab.banner.text() and tab.banner.isVisibleTo(tab)
+
+
+def test_save_is_atomic_and_autosave_recovers(studio, project, qtbot, monkeypatch):
+    tab = studio.open_file("blocks/common/closing.md")
+    qtbot.keyClicks(tab.editor, "Nota. ")
+    qtbot.waitUntil(lambda: "blocks/common/closing.md" in studio.session.buffers, timeout=WAIT)
+    studio.autosave_now()
+    recovered = studio.autosave.recoverable()
+    assert recovered["blocks/common/closing.md"].startswith("Nota. ")
+    studio.tabs.setCurrentWidget(tab)
+    studio.save_current()
+    assert (project / "blocks/common/closing.md").read_text().startswith("Nota. ")
+    assert "blocks/common/closing.md" not in studio.session.buffers
+    assert studio.autosave.recoverable() == {}
+    assert not list((project / "blocks/common").glob(".*missiva-tmp"))
+
+
+def test_unsaved_edits_are_never_silently_overwritten(studio, project, qtbot, monkeypatch):
+    asked = []
+    monkeypatch.setattr(studio, "ask_conflict", lambda rel: asked.append(rel) or False)
+    monkeypatch.setattr(studio, "ask_overwrite", lambda rel: False)
+    tab = studio.open_file("blocks/reminder/how-to-pay.md")
+    qtbot.keyClicks(tab.editor, "MIA MODIFICA ")
+    path = project / "blocks/reminder/how-to-pay.md"
+    path.write_text("Versione di un altro editor\n")
+    qtbot.waitUntil(lambda: asked == ["blocks/reminder/how-to-pay.md"], timeout=WAIT)
+    assert tab.editor.text().startswith("MIA MODIFICA ")  # kept
+    assert "changed on disk" in tab.banner.text()
+    studio.save("blocks/reminder/how-to-pay.md")  # asks, and the answer is no
+    assert path.read_text() == "Versione di un altro editor\n"
+
+
+def test_problem_activation_opens_the_file_at_the_line(studio, project, qtbot):
+    path = project / "blocks/common/contacts.md"
+    path.write_text(path.read_text() + "\n{{ customer.nonexistent_field }}\n")
+    qtbot.waitUntil(lambda: any(p.path == "blocks/common/contacts.md"
+                                for p in studio.problems_model.problems()), timeout=WAIT)
+    row = next(i for i, p in enumerate(studio.problems_model.problems())
+               if p.path == "blocks/common/contacts.md")
+    studio.problems_view.activated.emit(studio.problems_model.index(row, 0))
+    tab = studio.current_tab()
+    assert tab.rel == "blocks/common/contacts.md"
+    problem = studio.problems_model.problem(row)
+    assert tab.editor.textCursor().blockNumber() + 1 == problem.line
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch):
+    # A test never waits on a person: any unexpected question is answered "cancel".
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+
+
+Path  # noqa: B018 - keep the import for readers of the fixtures' types
