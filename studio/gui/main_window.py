@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -175,6 +176,18 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.placeholder = QLabel(self.tr(
+            "<h3>Nothing open yet</h3><p>Open a block, a template or a sample from the "
+            "<b>Project</b> panel: the previews follow what you type.</p><p>Choose the "
+            "template, the sample customer and the language in the toolbar.</p>"), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setMargin(24)
+        self.editor_stack = QStackedWidget(self)
+        self.editor_stack.addWidget(self.placeholder)
+        self.editor_stack.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(
+            lambda _: self.editor_stack.setCurrentIndex(1 if self.tabs.count() else 0))
         self.previews: dict[str, PreviewPane] = {}
         self.preview_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for channel in CHANNELS:
@@ -185,7 +198,7 @@ class MainWindow(QMainWindow):
             self.previews[channel] = pane
             self.preview_splitter.addWidget(pane)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.editor_stack)
         self.splitter.addWidget(self.preview_splitter)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
@@ -457,11 +470,11 @@ class MainWindow(QMainWindow):
         author = settings_author()
         members = project.config.roles.get(block.owner or "", ())
         if author and author[1] in members:
-            tab.show_banner(self.tr("🔒 Regulatory block owned by %s: you are an owner; "
+            tab.show_banner(self.tr("Regulatory block owned by %s: you are an owner; "
                                     "changes need sign-off.") % block.owner)
             tab.editor.setReadOnly(False)
         else:
-            tab.show_banner(self.tr("🔒 Regulatory block owned by %s: locked. Only its "
+            tab.show_banner(self.tr("Regulatory block owned by %s: locked. Only its "
                                     "owners may change it.") % (block.owner or "?"))
             tab.editor.setReadOnly(True)
 
@@ -548,7 +561,7 @@ class MainWindow(QMainWindow):
             tab.editor.set_text(self.session.read(rel))
             tab.show_banner("")
         else:
-            tab.show_banner(self.tr("⚠ %s changed on disk. Your unsaved edits are kept; saving "
+            tab.show_banner(self.tr("%s changed on disk. Your unsaved edits are kept; saving "
                                     "will ask before replacing the other version.") % rel)
 
     def ask_conflict(self, rel: str) -> bool:
