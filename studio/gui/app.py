@@ -13,15 +13,19 @@ from studio.core.resources import resources_dir
 from studio.gui.main_window import MainWindow
 
 
-def _install_translations(app: QApplication) -> None:
+def install_translations(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
     """The studio's own strings and Qt's standard dialogs, in the system language."""
-    locale = QLocale.system()
+    locale = locale or QLocale.system()
+    installed = []
     ours = QTranslator(app)
     if ours.load(locale, "missiva", "_", str(resources_dir() / "translations")):
         app.installTranslator(ours)
+        installed.append(ours)
     qt = QTranslator(app)
     if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
+        installed.append(qt)
+    return installed
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -35,7 +39,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Missiva Studio")
     app.setOrganizationName("Missiva")
     app.setApplicationVersion(__import__("studio").__version__)
-    _install_translations(app)
+    install_translations(app)
     return app
 
 

@@ -27,7 +27,7 @@ from studio.core.project import (
 )
 from studio.gui.render_service import RenderService
 
-EDIT_PAUSE_MS = 120  # typing pause before the previews follow
+EDIT_PAUSE_MS = 60  # typing pause before the previews follow (newest edit wins anyway)
 VALIDATE_PAUSE_MS = 600  # longer: validation is the whole project
 
 
