@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([560, 1100])
         self._maximized: str | None = None
         self._shown_once = False
+        self._project_shape: tuple[Any, ...] | None = None
         self.setCentralWidget(self.splitter)
 
     def _build_explorer(self) -> None:
@@ -347,12 +348,21 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
 
     def _on_project_changed(self, project: Project) -> None:
-        expanded = self._expanded_paths()
-        self.tree_model.set_project(project)
-        self._restore_expanded(expanded)
-        completions = schema_paths(project.schema) + list(project.blocks) + list(FILTERS)
-        for tab in self.editor_tabs():
-            tab.editor.set_completions(completions)
+        # Most changes are keystrokes inside one file: the explorer and the completion lists
+        # change only when files, titles or the schema do.
+        shape = (tuple((n, t.title if isinstance(t.title, str) else tuple(t.title.items()),
+                        t.channels) for n, t in project.templates.items()),
+                 tuple((i, b.title, b.regulatory, b.owner, tuple(b.sources))
+                       for i, b in project.blocks.items()),
+                 tuple(project.samples), repr(project.schema))
+        if shape != self._project_shape:
+            self._project_shape = shape
+            expanded = self._expanded_paths()
+            self.tree_model.set_project(project)
+            self._restore_expanded(expanded)
+            completions = schema_paths(project.schema) + list(project.blocks) + list(FILTERS)
+            for tab in self.editor_tabs():
+                tab.editor.set_completions(completions)
         self._sync_selection()
 
     def _expanded_paths(self) -> set[str]:

@@ -36,7 +36,8 @@ class RenderService(QObject):
         super().__init__(parent)
         context = multiprocessing.get_context("spawn")  # no fork of a Qt process
         self._print = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        self._light = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        # Two workers for the light channels, so an SMS does not wait behind an email.
+        self._light = ProcessPoolExecutor(max_workers=2, mp_context=context)
         self._checker = ProcessPoolExecutor(max_workers=1, mp_context=context)
         self._lanes: dict[str, _Lane] = {}
         self._validation_waiting: tuple[ProjectState, int] | None = None
@@ -69,7 +70,9 @@ class RenderService(QObject):
     def warm_up(self) -> None:
         """Start the workers and import WeasyPrint now, not on the first keystroke."""
         self._print.submit(_warm_up)
-        self._light.submit(_warm_up)
+        for _ in range(2):
+            self._light.submit(_warm_up)
+        self._checker.submit(_warm_up)
 
     def submit(self, job: RenderJob) -> None:
         lane = self._lanes.setdefault(job.channel, _Lane())
