@@ -148,7 +148,7 @@ def label_text(label: QLabel) -> str:
 def test_stale_badge_keeps_the_last_good_preview(qtbot, shown, rendition):
     pane = shown(SmsPreview())
     badge = pane.findChild(QLabel, "staleBadge")
-    assert not badge.isVisible()
+    assert not badge.isVisibleTo(pane)
 
     good = rendition("otp", "sms")
     pane.show_rendition(good, elapsed_ms=42.4)
@@ -156,13 +156,13 @@ def test_stale_badge_keeps_the_last_good_preview(qtbot, shown, rendition):
     assert pane.findChild(QLabel, "renderTime").text() == "42 ms"
 
     pane.set_stale(True, "blocks/otp/code.md:3: unexpected '}'")
-    assert pane.is_stale and badge.isVisible()
+    assert pane.is_stale and badge.isVisibleTo(pane)
     assert "unexpected" in badge.toolTip()
     assert pane.rendition is good  # the last good preview stays
     pane.grab().save(str(GRABS / "preview-stale.png"))
 
     pane.show_rendition(good)
-    assert not pane.is_stale and not badge.isVisible()
+    assert not pane.is_stale and not badge.isVisibleTo(pane)
 
 
 def test_clear_shows_a_message(qtbot, shown, rendition):
