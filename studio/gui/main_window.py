@@ -41,7 +41,13 @@ from studio.core.resources import resources_dir
 from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
 from studio.gui.editor import CodeEditor
-from studio.gui.models import KindRole, PathRole, ProblemsModel, ProjectTreeModel
+from studio.gui.models import (
+    KindRole,
+    PathRole,
+    ProblemsModel,
+    ProjectTreeModel,
+    TemplateBodyModel,
+)
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.session import Session
 from studio.gui.watcher import ProjectWatcher
@@ -89,7 +95,22 @@ class EditorTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addWidget(self.editor)
+        self.outline: QTableView | None = None
+        if rel.startswith("templates/") and rel.endswith(".yaml"):
+            # A template reads as the ordered blocks it composes; the YAML stays editable.
+            self.outline_model = TemplateBodyModel(self)
+            self.outline = QTableView(self)
+            self.outline.setModel(self.outline_model)
+            self.outline.verticalHeader().hide()
+            self.outline.horizontalHeader().setStretchLastSection(True)
+            self.outline.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+            split = QSplitter(Qt.Orientation.Vertical, self)
+            split.addWidget(self.outline)
+            split.addWidget(self.editor)
+            split.setSizes([180, 500])
+            layout.addWidget(split)
+        else:
+            layout.addWidget(self.editor)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -363,7 +384,16 @@ class MainWindow(QMainWindow):
             completions = schema_paths(project.schema) + list(project.blocks) + list(FILTERS)
             for tab in self.editor_tabs():
                 tab.editor.set_completions(completions)
+        for tab in self.editor_tabs():
+            self._update_outline(tab)
         self._sync_selection()
+
+    def _update_outline(self, tab: EditorTab) -> None:
+        project = self.session.project
+        if tab.outline is None or project is None:
+            return
+        name = tab.rel[len("templates/"):-len(".yaml")]
+        tab.outline_model.set_template(project.templates.get(name))
 
     def _expanded_paths(self) -> set[str]:
         found: set[str] = set()
@@ -458,6 +488,11 @@ class MainWindow(QMainWindow):
             tab.editor.set_problems([p for p in self.session.problems() if p.path == rel])
             tab.editor.edited.connect(lambda t=tab: self._on_edited(t))
             self._apply_lock(tab)
+            if tab.outline is not None:
+                tab.outline.activated.connect(
+                    lambda index, t=tab: self.open_file(
+                        f"blocks/{t.outline_model.block_at(index.row())}.md"))
+            self._update_outline(tab)
             self.tabs.addTab(tab, Path(rel).name)
             self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)
             self._refresh_tab_titles()

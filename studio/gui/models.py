@@ -199,3 +199,42 @@ class ProblemsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return str(problem)
         return None
+
+
+class TemplateBodyModel(QAbstractTableModel):
+    """A template's body as the ordered list of blocks it composes, with their conditions."""
+
+    HEADERS = ("#", "Block", "When", "Channels", "With")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[tuple[str, str, str, str]] = []
+
+    def set_template(self, template: Any) -> None:
+        self.beginResetModel()
+        self._items = [] if template is None else [
+            (item.block, item.when or "", ", ".join(sorted(item.channels or ())) or "all",
+             ", ".join(f"{k}={v}" for k, v in item.with_.items()))
+            for item in template.body]
+        self.endResetModel()
+
+    def block_at(self, row: int) -> str:
+        return self._items[row][0]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            row = index.row()
+            return str(row + 1) if index.column() == 0 else self._items[row][index.column() - 1]
+        return None

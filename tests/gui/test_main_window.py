@@ -199,3 +199,18 @@ def _no_modal_dialogs(monkeypatch):
 
 
 Path  # noqa: B018 - keep the import for readers of the fixtures' types
+
+
+def test_template_shows_its_blocks_in_order(studio, project, qtbot):
+    tab = studio.open_file("templates/payment-reminder.yaml")
+    model = tab.outline_model
+    blocks = [model.block_at(r) for r in range(model.rowCount())]
+    assert blocks == [i.block for i in studio.session.project.templates["payment-reminder"].body]
+    text = tab.editor.text()
+    first = blocks[0]
+    tab.editor.set_text(text)
+    cursor = tab.editor.textCursor()
+    cursor.setPosition(text.index(f"block: {first}") + len("block: "))
+    tab.editor.setTextCursor(cursor)
+    qtbot.keyClicks(tab.editor, "x")  # the YAML names a block that does not exist (yet)
+    qtbot.waitUntil(lambda: model.rowCount() and model.block_at(0) == "x" + first, timeout=WAIT)
