@@ -75,6 +75,8 @@ class RenderService(QObject):
         self._checker.submit(_warm_up)
 
     def submit(self, job: RenderJob) -> None:
+        if self._closed:
+            return
         lane = self._lanes.setdefault(job.channel, _Lane())
         lane.latest = job.generation
         if lane.running is None:
@@ -103,11 +105,14 @@ class RenderService(QObject):
         lane.running = None
         if lane.waiting is not None:
             job, lane.waiting = lane.waiting, None
-            self._start(lane, job)
+            if not self._closed:
+                self._start(lane, job)
         if outcome is not None and outcome.generation == lane.latest:
             self.finished.emit(outcome)
 
     def validate(self, state: ProjectState, generation: int) -> None:
+        if self._closed:
+            return
         self._latest_validation = generation
         if self._validation_running:
             self._validation_waiting = (state, generation)

@@ -86,6 +86,7 @@ class Session(QObject):
         self._last_used: dict[str, frozenset[str]] = {}  # channel -> blocks its rendition read
         self._render_problems: dict[str, Problem] = {}
         self._validation_problems: list[Problem] = []
+        self._closed = False
         self._render_timer = QTimer(self, singleShot=True, interval=EDIT_PAUSE_MS)
         self._render_timer.timeout.connect(self._render_pending)
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_PAUSE_MS)
@@ -257,7 +258,7 @@ class Session(QObject):
 
     def files_changed(self, rels: Iterable[str]) -> None:
         """Files changed on disk (watchdog), already coalesced."""
-        if self.project is None:
+        if self.project is None or self._closed:
             return
         changed = []
         for rel in rels:
@@ -304,6 +305,7 @@ class Session(QObject):
         self.problemsChanged.emit(self.problems())
 
     def close(self) -> None:
+        self._closed = True
         self._render_timer.stop()
         self._validate_timer.stop()
         self.service.shutdown()

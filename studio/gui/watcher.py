@@ -85,6 +85,9 @@ class ProjectWatcher(QObject):
         self.changed.emit(paths)
 
     def stop(self) -> None:
+        self._quiet.stop()
+        self._collected.clear()
+        self._root = None  # events still in flight are dropped
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=2)
