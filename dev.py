@@ -24,19 +24,28 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 # WeasyPrint draws text with Pango; fonts-dejavu gives every machine the same default font.
 DEBIAN_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0",
                    "fonts-dejavu-core", "poppler-utils"]
+# Qt's xcb platform plugin (a real window on X11) needs these beyond what PySide6 ships.
+GUI_DEBIAN_PACKAGES = ["libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-image0",
+                       "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0",
+                       "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1", "libegl1", "libnss3"]
 
 
 def say(message: str) -> None:
     print(f"[dev] {message}", flush=True)
 
 
-def system_libraries() -> None:
-    if ctypes.util.find_library("pango-1.0") and ctypes.util.find_library("harfbuzz-subset"):
+def system_libraries(gui: bool = False) -> None:
+    needed = list(DEBIAN_PACKAGES)
+    present = ctypes.util.find_library("pango-1.0") and ctypes.util.find_library("harfbuzz-subset")
+    if gui:
+        needed += GUI_DEBIAN_PACKAGES
+        present = present and ctypes.util.find_library("xcb-cursor")
+    if present:
         return
     if sys.platform.startswith("linux") and shutil.which("apt-get") and os.geteuid() == 0:
-        say("installing the system libraries WeasyPrint needs: " + " ".join(DEBIAN_PACKAGES))
+        say("installing the system libraries WeasyPrint and Qt need: " + " ".join(needed))
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *DEBIAN_PACKAGES], check=True,
+        subprocess.run(["apt-get", "install", "-y", "-qq", *needed], check=True,
                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     elif not ctypes.util.find_library("pango-1.0"):
         say("WeasyPrint needs Pango: see https://doc.courtbouillon.org/weasyprint/stable/"
@@ -63,7 +72,7 @@ def environment(extras: str) -> None:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "studio":
-        system_libraries()
+        system_libraries(gui=True)
         environment("gui,test")
         return subprocess.call([str(BIN / "missiva"), "open", *argv[1:]], cwd=ROOT)
     if command == "test":
