@@ -157,10 +157,18 @@ def render_layout_file(
 
 
 def shell_context(
-    project: Project, composition: Any, *, content: str, css: str, logo: str | None
+    project: Project, composition: Any, *, content: str | None = None, css: str | None = None,
+    logo: str | None = None,
 ) -> dict[str, Any]:
-    """What every default layout can use."""
+    """What every default layout can use. By default the composed blocks, the channel's
+    stylesheets and the brand logo."""
     brand = dict(project.config.brand)
+    if content is None:
+        content = composition.html
+    if css is None:
+        css = channel_css(project, composition.channel)
+    if logo is None and brand.get("logo"):
+        logo = str(brand["logo"])
     vat = brand.get("vat")
     footer = str(brand.get("company") or "")
     if vat:

@@ -9,7 +9,7 @@ import re
 from studio.core.channels import Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
-from studio.core.layouts import channel_css, render_layout, shell_context
+from studio.core.layouts import render_layout, shell_context
 from studio.core.problems import Problem, warning
 
 # Phone screens the preview shows the page in (CSS pixels), the common ones of today.
@@ -24,14 +24,7 @@ _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
 
 def final_html(composition: Composition, resolver: AssetResolver, warnings: list[Problem]) -> str:
     project = composition.project
-    logo = project.config.brand.get("logo")
-    context = shell_context(
-        project,
-        composition,
-        content=composition.html,
-        css=channel_css(project, "mobile"),
-        logo=str(logo) if logo else None,
-    )
+    context = shell_context(project, composition)
     page = render_layout(project, "mobile", context)
 
     def inline(match: re.Match[str]) -> str:

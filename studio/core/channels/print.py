@@ -19,7 +19,7 @@ from studio.core.channels import Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
-from studio.core.layouts import channel_css, render_layout, shell_context
+from studio.core.layouts import render_layout, shell_context
 from studio.core.paper import GeometryError, PageGeometry, page_geometry
 from studio.core.problems import Problem, ProblemError, error, warning
 
@@ -74,14 +74,7 @@ def geometry(composition: Composition) -> PageGeometry:
 def final_html(composition: Composition, *, compact_address: bool = False) -> str:
     """The print shell filled in: what WeasyPrint lays out (also used by the benchmarks)."""
     project = composition.project
-    logo = project.config.brand.get("logo")
-    context = shell_context(
-        project,
-        composition,
-        content=composition.html,
-        css=channel_css(project, "print"),
-        logo=str(logo) if logo else None,
-    )
+    context = shell_context(project, composition)
     context["page_css"] = Markup(geometry(composition).css())
     context["fonts_css"] = Markup(font_faces(project.root))
     context["address_class"] = "compact" if compact_address else ""
