@@ -283,7 +283,7 @@ class _Environment(ImmutableSandboxedEnvironment):
 def forbidden_statements(source: str, path: str, first_line: int = 1) -> Problem | None:
     """Macros, includes, imports and extends are not part of the block language."""
     try:
-        tree = TEXT_ENV.parse(source)
+        tree = parse(source)
     except TemplateSyntaxError:
         return None
     for node_type, name in _FORBIDDEN_NODES.items():
@@ -386,6 +386,13 @@ def describe(exc: BaseException) -> str:
 # Static analysis: which variables a source uses -----------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
+def parse(source: str) -> nodes.Template:
+    """A Jinja source's syntax tree, parsed once however many checks read it (validation
+    looks at every block for syntax, variables, includes and forbidden statements)."""
+    return TEXT_ENV.parse(source)
+
+
 def variable_paths(source: str, path: str) -> list[tuple[tuple[str, ...], int]]:
     """Every record path a Jinja source reads (e.g. ("customer", "name")), with its line.
 
@@ -393,7 +400,7 @@ def variable_paths(source: str, path: str) -> list[tuple[tuple[str, ...], int]]:
     `{% for line in invoice.lines %}{{ line.amount }}` yields ("invoice", "lines", "[]", "amount").
     """
     try:
-        tree = TEXT_ENV.parse(source, name=path, filename=path)
+        tree = parse(source)
     except TemplateSyntaxError as exc:
         raise ProblemError(error(path, exc.lineno or 1, 0, f"Jinja: {exc.message}")) from None
     found: list[tuple[tuple[str, ...], int]] = []

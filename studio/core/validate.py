@@ -14,6 +14,7 @@ from studio.core.engine import (
     compile_expression,
     compile_template,
     expression_paths,
+    parse,
     variable_paths,
 )
 from studio.core.layouts import layout_file
@@ -165,7 +166,7 @@ def _unknown_variables(
 def includes(source: str) -> list[tuple[str, int]]:
     """The blocks a source includes with block("id") (constant ids only), with their lines."""
     try:
-        tree = TEXT_ENV.parse(source)
+        tree = parse(source)
     except TemplateSyntaxError:
         return []
     found = []

@@ -41,6 +41,7 @@ from studio.core.resources import resources_dir
 from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
 from studio.gui.editor import CodeEditor
+from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
     KindRole,
     PathRole,
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_explorer()
         self._build_problems()
+        self._build_history()
         self._build_status()
         self._build_menus()
         self.watcher = ProjectWatcher(self)
@@ -265,6 +267,39 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [160], Qt.Orientation.Vertical)
         self.problems_dock = dock
 
+    def _build_history(self) -> None:
+        self.history = HistoryPanel(self)
+        self.history.restored.connect(self._on_restored)
+        dock = QDockWidget(self.tr("History"), self)
+        dock.setObjectName("historyDock")
+        dock.setWidget(self.history)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.problems_dock, dock)
+        self.problems_dock.raise_()
+        self.history_dock = dock
+        self.tabs.currentChanged.connect(lambda _: self._update_history())
+
+    def _update_history(self) -> None:
+        """The history panel follows the file in front, in the preview's context."""
+        tab = self.current_tab()
+        root = self.session.root
+        if tab is None or root is None:
+            return
+        project = self.session.project
+        if project is not None and self.session.template in project.templates:
+            self.history.set_preview_context(self.session.template or "", self.session.sample or "",
+                                             self.session.locale or "", self.session.channels())
+        try:
+            self.history.set_item(root, tab.rel, Path(tab.rel).name)
+        except Exception as exc:  # noqa: BLE001 - not a git repository, git missing: say so
+            self.history.heading.setText(self.tr("No history: %s") % exc)
+
+    def _on_restored(self, rel: str) -> None:
+        tab = self.tab_for(rel)
+        if tab is not None and rel not in self.session.buffers and self.session.root:
+            tab.editor.set_text((self.session.root / rel).read_text(encoding="utf-8"))
+        self.session.files_changed([rel])
+
     def _build_status(self) -> None:
         self.render_labels: dict[str, QLabel] = {}
         for channel in CHANNELS:
@@ -291,6 +326,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu(self.tr("&View"))
         view.addAction(self.explorer_dock.toggleViewAction())
         view.addAction(self.problems_dock.toggleViewAction())
+        view.addAction(self.history_dock.toggleViewAction())
         view.addSeparator()
         for channel in CHANNELS:
             self._action(view, self.tr("Maximise %s") % channel,
@@ -313,6 +349,7 @@ class MainWindow(QMainWindow):
         session = self.session
         session.projectChanged.connect(self._on_project_changed)
         session.selectionChanged.connect(self._sync_selection)
+        session.selectionChanged.connect(self._update_history)
         session.renditionReady.connect(self._on_rendition)
         session.renditionFailed.connect(self._on_render_failed)
         session.renderStarted.connect(

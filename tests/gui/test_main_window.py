@@ -214,3 +214,25 @@ def test_template_shows_its_blocks_in_order(studio, project, qtbot):
     tab.editor.setTextCursor(cursor)
     qtbot.keyClicks(tab.editor, "x")  # the YAML names a block that does not exist (yet)
     qtbot.waitUntil(lambda: model.rowCount() and model.block_at(0) == "x" + first, timeout=WAIT)
+
+
+def test_history_dock_follows_the_file_in_front(studio, project, qtbot, monkeypatch):
+    import git
+
+    from studio.core.history import open_repository
+
+    for name, value in (("NAME", "Giulia Bianchi"), ("EMAIL", "giulia.bianchi@lumen-energia.example")):
+        monkeypatch.setenv(f"MISSIVA_AUTHOR_{name}", value)
+        monkeypatch.setenv(f"GIT_AUTHOR_{name}", value)
+        monkeypatch.setenv(f"GIT_COMMITTER_{name}", value)
+    git.Repo.init(project)
+    repository = open_repository(project)
+    repository.commit("First version")
+    path = project / "blocks/reminder/notice.md"
+    path.write_text(path.read_text().replace("Lumen Energia:", "Lumen:"))
+    repository.commit("Shorter sender name", ["blocks/reminder/notice.md"])
+    studio.open_file("blocks/reminder/notice.md")
+    studio.open_file("blocks/common/closing.md")
+    studio.open_file("blocks/reminder/notice.md")
+    assert studio.history.row_count() == 2
+    assert studio.history.model().index(0, 2).data() == "Shorter sender name"
