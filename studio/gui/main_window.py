@@ -40,6 +40,7 @@ from studio.core.project import CHANNELS, Project
 from studio.core.resources import resources_dir
 from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
+from studio.gui.changes_view import ChangesPanel
 from studio.gui.editor import CodeEditor
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
@@ -278,6 +279,16 @@ class MainWindow(QMainWindow):
         self.problems_dock.raise_()
         self.history_dock = dock
         self.tabs.currentChanged.connect(lambda _: self._update_history())
+        self.changes = ChangesPanel(self)
+        self.changes.fileActivated.connect(lambda rel: self.open_file(rel))
+        self.changes.committed.connect(lambda _: self._update_history())
+        changes_dock = QDockWidget(self.tr("Changes"), self)
+        changes_dock.setObjectName("changesDock")
+        changes_dock.setWidget(self.changes)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, changes_dock)
+        self.tabifyDockWidget(dock, changes_dock)
+        self.problems_dock.raise_()
+        self.changes_dock = changes_dock
 
     def _update_history(self) -> None:
         """The history panel follows the file in front, in the preview's context."""
@@ -327,6 +338,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.explorer_dock.toggleViewAction())
         view.addAction(self.problems_dock.toggleViewAction())
         view.addAction(self.history_dock.toggleViewAction())
+        view.addAction(self.changes_dock.toggleViewAction())
         view.addSeparator()
         for channel in CHANNELS:
             self._action(view, self.tr("Maximise %s") % channel,
@@ -370,6 +382,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Missiva Studio — {project.name}")
         self.watcher.watch(root)
         self.autosave = AutosaveStore(root)
+        self.changes.set_root(root)
         self._remember_recent(root)
         self.tree.expandToDepth(0)
         self.offer_recovery()
@@ -592,6 +605,7 @@ class MainWindow(QMainWindow):
         if self.autosave:
             self.autosave.discard(rel)
         self._refresh_tab_titles()
+        self.changes.refresh()
         return True
 
     def revert_current(self) -> None:
@@ -633,6 +647,8 @@ class MainWindow(QMainWindow):
                     if text != tab.editor.text():
                         tab.editor.set_text(text)
         self.session.files_changed(rels)
+        if self.changes_dock.isVisible():
+            self.changes.refresh()
 
     def _on_conflict(self, rel: str) -> None:
         tab = self.tab_for(rel)

@@ -236,3 +236,27 @@ def test_history_dock_follows_the_file_in_front(studio, project, qtbot, monkeypa
     studio.open_file("blocks/reminder/notice.md")
     assert studio.history.row_count() == 2
     assert studio.history.model().index(0, 2).data() == "Shorter sender name"
+
+
+def test_changes_dock_names_changes_and_commits(studio, project, qtbot, monkeypatch):
+    import git
+
+    for name, value in (("NAME", "Luca Moretti"), ("EMAIL", "luca.moretti@lumen-energia.example")):
+        monkeypatch.setenv(f"MISSIVA_AUTHOR_{name}", value)
+        monkeypatch.setenv(f"GIT_AUTHOR_{name}", value)
+        monkeypatch.setenv(f"GIT_COMMITTER_{name}", value)
+    repo = git.Repo.init(project)
+    repo.git.add(A=True)
+    repo.index.commit("Initial")
+    tab = studio.open_file("blocks/common/closing.md")
+    qtbot.keyClicks(tab.editor, "Grazie. ")
+    studio.tabs.setCurrentWidget(tab)
+    studio.save_current()
+    studio.changes.set_root(project)
+    assert [str(c) for c in studio.changes.changes()] == ["modified: block common/closing"]
+    studio.changes.message.setText("A warmer closing")
+    studio.changes.commit()
+    assert studio.changes.changes() == []
+    assert repo.head.commit.message.strip() == "A warmer closing"
+    assert repo.head.commit.author.email == "luca.moretti@lumen-energia.example"
+    assert "Grazie. " in repo.head.commit.tree["blocks/common/closing.md"].data_stream.read().decode()

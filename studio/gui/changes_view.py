@@ -1,0 +1,94 @@
+"""The changes view: what differs from the last commit, named as a reviewer would, and commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.history import Change, open_repository
+from studio.core.problems import ProblemError
+
+
+class ChangesPanel(QWidget):
+    """Uncommitted changes ("modified: block legal/privacy") and a commit message box."""
+
+    committed = Signal(str)  # the new commit's hash
+    fileActivated = Signal(str)  # a changed file to open
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.root: Path | None = None
+        self._changes: list[Change] = []
+        self.heading = QLabel(self)
+        self.list = QListWidget(self)
+        self.list.itemActivated.connect(
+            lambda item: self.fileActivated.emit(str(item.data(256))))
+        self.message = QLineEdit(self)
+        self.message.setPlaceholderText(self.tr("What changed, and why"))
+        self.commit_button = QPushButton(self.tr("Commit"), self)
+        self.commit_button.clicked.connect(self.commit)
+        self.message.returnPressed.connect(self.commit)
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.refresh_button.clicked.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(self.message, 1)
+        row.addWidget(self.commit_button)
+        row.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+
+    def set_root(self, root: Path) -> None:
+        self.root = root
+        self.refresh()
+
+    def changes(self) -> list[Change]:
+        return list(self._changes)
+
+    def refresh(self) -> None:
+        self.list.clear()
+        self._changes = []
+        if self.root is None:
+            return
+        try:
+            self._changes = open_repository(self.root).status()
+        except Exception as exc:  # noqa: BLE001 - not a repository, git missing: say so
+            self.heading.setText(self.tr("No version control here: %s") % exc)
+            self.commit_button.setEnabled(False)
+            return
+        for change in self._changes:
+            item = QListWidgetItem(str(change), self.list)
+            item.setData(256, change.path)
+            item.setToolTip(change.path)
+        self.heading.setText(self.tr("%d change(s) since the last commit") % len(self._changes)
+                             if self._changes else self.tr("No changes since the last commit"))
+        self.commit_button.setEnabled(bool(self._changes))
+
+    def commit(self) -> None:
+        text = self.message.text().strip()
+        if not text or self.root is None:
+            self.heading.setText(self.tr("Write a commit message first."))
+            return
+        try:
+            revision = open_repository(self.root).commit(text)
+        except ProblemError as exc:
+            self.heading.setText(exc.problem.message)
+            return
+        self.message.clear()
+        self.refresh()
+        self.committed.emit(revision.commit)
+
+
+QObject  # noqa: B018 - imported for type checkers reading the signals' owner
