@@ -138,3 +138,26 @@ def project_dir(tmp_path: Path) -> Callable[..., Path]:
         return write_project(tmp_path / "project", files, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated git: no system or global config, the author from MISSIVA_AUTHOR_*."""
+    home = tmp_path / "home"
+    home.mkdir()
+    empty = home / "gitconfig"
+    empty.write_text("")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    monkeypatch.setenv("MISSIVA_AUTHOR_NAME", "Giulia Bianchi")
+    monkeypatch.setenv("MISSIVA_AUTHOR_EMAIL", "giulia.bianchi@lumen.example")
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return home

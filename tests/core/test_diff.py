@@ -28,18 +28,6 @@ from studio.core.problems import ProblemError
 from tests.conftest import SAMPLE, write_project
 
 
-@pytest.fixture
-def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    empty = tmp_path / "gitconfig"
-    empty.write_text("")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
-    monkeypatch.setenv("MISSIVA_AUTHOR_NAME", "Marco Verdi")
-    monkeypatch.setenv("MISSIVA_AUTHOR_EMAIL", "marco.verdi@lumen.example")
-
-
 def init(root: Path) -> Path:
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     history.commit(root, "First version")

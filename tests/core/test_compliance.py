@@ -1,0 +1,263 @@
+"""Compliance: sign-off ledger, block states, verify (chain, append-only, owners), export gate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio.cli_compliance import add_commands
+from studio.core import compliance
+from studio.core.compliance import LEDGER, block_states, export_gate, signoff, verify
+from studio.core.history import open_repository
+from studio.core.problems import ProblemError
+from tests.conftest import REPO, SAMPLE
+
+GIULIA = "giulia.bianchi@lumen-energia.example"  # legal: owner and approver
+MARCO = "marco.ferri@lumen-energia.example"  # legal
+LUCA = "luca.moretti@lumen-energia.example"  # billing
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def become(monkeypatch: pytest.MonkeyPatch, name: str, email: str) -> None:
+    for prefix in ("GIT_AUTHOR", "GIT_COMMITTER", "MISSIVA_AUTHOR"):
+        monkeypatch.setenv(f"{prefix}_NAME", name)
+        monkeypatch.setenv(f"{prefix}_EMAIL", email)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "gitconfig").write_text("")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    root = tmp_path / "lumen"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Import")
+    return root
+
+
+def edit_block(root: Path, block: str, extra: str = "\nUlteriore clausola.\n") -> None:
+    path = root / "blocks" / f"{block}.md"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def state_of(root: Path, block: str) -> compliance.BlockState:
+    return {s.block: s for s in block_states(root)}[block]
+
+
+def test_pending_approved_stale_approved(project: Path) -> None:
+    states = {s.block: s for s in block_states(project)}
+    assert set(states) >= {"legal/privacy", "legal/bill-info", "reminder/consequences"}
+    assert all(s.state == "pending" for s in states.values())
+    assert states["legal/privacy"].templates == ("contract-change",)
+
+    record = signoff(project, "legal/privacy", "approve", "GDPR wording checked")
+    head = git(project, "rev-parse", "HEAD").strip()
+    assert record.ledger_commit == head
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "log", "-1", "--format=%s") == (
+        "Sign-off: approve block legal/privacy — GDPR wording checked\n"
+    )
+    line = json.loads((project / LEDGER).read_text().splitlines()[0])
+    assert line["blob"] == git(project, "rev-parse", "HEAD~1:blocks/legal/privacy.md").strip()
+    assert line["commit"] == git(project, "rev-parse", "HEAD~1").strip()
+    assert line["reviewer"] == GIULIA and line["role"] == "legal" and line["prev"] == ""
+    assert line["time"].endswith("Z")
+    channels = open_repository(project).project_at("HEAD").templates["contract-change"].channels
+    assert set(line["renditions"]) == {f"contract-change/{c}" for c in channels}
+    assert all(len(h) == 64 for h in line["renditions"].values())
+    assert line["hash"] == compliance.record_hash(line)
+    privacy = state_of(project, "legal/privacy")
+    assert (privacy.state, privacy.reviewer) == ("approved", GIULIA)
+
+    edit_block(project, "legal/privacy")
+    with pytest.raises(ProblemError, match="uncommitted"):
+        signoff(project, "legal/privacy", "approve", "too early")
+    open_repository(project).commit("Extra clause", ["blocks/legal/privacy.md"])
+    assert state_of(project, "legal/privacy").state == "stale"
+
+    signoff(project, "legal/privacy", "approve", "extra clause ok", as_email=MARCO)
+    privacy = state_of(project, "legal/privacy")
+    assert (privacy.state, privacy.reviewer) == ("approved", MARCO)
+    lines = (project / LEDGER).read_bytes().splitlines()
+    assert json.loads(lines[1])["prev"] == compliance._sha(lines[0])
+    assert verify(project) == []
+
+
+def test_non_approver_unknown_and_non_regulatory_blocks_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ProblemError, match="not in an approver role"):
+        signoff(project, "legal/privacy", "approve", "ok", as_email=LUCA)
+    become(monkeypatch, "Luca Moretti", LUCA)
+    with pytest.raises(ProblemError, match="not in an approver role"):
+        signoff(project, "legal/privacy", "approve", "ok")
+    with pytest.raises(ProblemError, match="not regulatory"):
+        signoff(project, "common/greeting", "approve", "ok", as_email=GIULIA)
+    with pytest.raises(ProblemError, match="no block"):
+        signoff(project, "legal/nothing", "approve", "ok", as_email=GIULIA)
+    assert not (project / LEDGER).exists()
+    assert git(project, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_rejection(project: Path) -> None:
+    signoff(project, "legal/withdrawal", "approve", "fine")
+    signoff(project, "legal/withdrawal", "reject", "the 14-day term is wrong", as_email=MARCO)
+    state = state_of(project, "legal/withdrawal")
+    assert (state.state, state.reviewer) == ("rejected", MARCO)
+    edit_block(project, "legal/withdrawal")
+    open_repository(project).commit("Fix the term", ["blocks/legal/withdrawal.md"])
+    assert state_of(project, "legal/withdrawal").state == "stale"  # approved once, changed since
+
+
+def _rewrite_ledger(project: Path, change) -> None:
+    path = project / LEDGER
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(change(lines)), encoding="utf-8")
+    git(project, "commit", "-q", "-am", "Tidy the ledger")
+
+
+def test_tampered_record_caught(project: Path) -> None:
+    signoff(project, "legal/privacy", "approve", "ok")
+    signoff(project, "legal/bill-info", "approve", "ok")
+    assert verify(project) == []
+
+    def tamper(lines: list[str]) -> list[str]:
+        return [lines[0].replace('"comment":"ok"', '"comment":"looks fine"'), *lines[1:]]
+
+    _rewrite_ledger(project, tamper)
+    messages = [p.message for p in verify(project)]
+    assert any("was altered" in m for m in messages)
+    assert any("append-only" in m for m in messages)
+
+
+def test_deleted_records_caught(project: Path) -> None:
+    for block in ("legal/privacy", "legal/bill-info", "legal/withdrawal"):
+        signoff(project, block, "approve", "ok")
+    _rewrite_ledger(project, lambda lines: [lines[0], lines[2]])  # the middle one
+    messages = [p.message for p in verify(project)]
+    assert any("broken chain" in m for m in messages)
+    assert any("append-only" in m for m in messages)
+
+
+def test_deleted_last_record_caught_by_history(project: Path) -> None:
+    signoff(project, "legal/privacy", "approve", "ok")
+    signoff(project, "legal/privacy", "reject", "no")
+    _rewrite_ledger(project, lambda lines: lines[:1])  # the chain alone is still intact
+    messages = [p.message for p in verify(project)]
+    assert messages and all("append-only" in m for m in messages)
+
+
+def test_rewritten_ledger_history_caught(project: Path) -> None:
+    signoff(project, "legal/privacy", "approve", "ok")
+    # rewrite history: replay the project on a new root commit, the ledger as if first written
+    tree = git(project, "rev-parse", "HEAD^{tree}").strip()
+    orphan = git(project, "commit-tree", tree, "-m", "Everything").strip()
+    git(project, "reset", "-q", "--hard", orphan)
+    messages = [p.message for p in verify(project)]
+    assert any("not in the project's history" in m for m in messages)
+
+
+def test_regulatory_block_changed_by_non_owner(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert verify(project) == []
+    become(monkeypatch, "Luca Moretti", LUCA)
+    edit_block(project, "legal/complaints-adr")
+    edit_block(project, "billing/summary")  # not regulatory: anyone may
+    open_repository(project).commit("Reword")
+    problems = verify(project)
+    assert len(problems) == 1
+    assert LUCA in problems[0].message and "legal/complaints-adr" in problems[0].message
+    assert problems[0].path == "blocks/legal/complaints-adr.md"
+
+
+def test_export_gate_refuses_then_allows(project: Path) -> None:
+    config = project / "studio.yaml"
+    out = project.parent / "out"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "targets: {}", f"targets:\n  production: {{path: {out}, requires_approval: true}}\n"
+        ),
+        encoding="utf-8",
+    )
+    open_repository(project).commit("Production target", ["studio.yaml"])
+    assert export_gate(project, ["bill"]) == ["legal/bill-info", "legal/complaints-adr"]
+    assert export_gate(project, ["otp"]) == []
+    with pytest.raises(ProblemError) as refused:
+        compliance.export_to_path(project, "production")
+    for block in ("legal/bill-info", "legal/privacy", "reminder/consequences"):
+        assert f"block {block}" in refused.value.problem.message
+    assert not out.exists()
+
+    for state in block_states(project):
+        signoff(project, state.block, "approve", "ready for production")
+    assert compliance.export_to_path(project, "production") == out
+    assert (out / "studio.yaml").is_file() and (out / LEDGER).is_file()
+    with pytest.raises(ProblemError, match="no target"):
+        compliance.export_to_path(project, "staging")
+
+
+def _cli(argv: list[str]) -> int:
+    from studio.cli import UsageError
+
+    parser = argparse.ArgumentParser(prog="missiva")
+    add_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError:
+        return 2
+    except ProblemError:
+        return 1
+
+
+def test_cli_commands(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = str(project)
+    assert _cli(["signoff", root, "legal/privacy", "--approve", "-m", "ok", "--as", LUCA]) == 1
+    assert _cli(["signoff", root, "legal/privacy", "--approve", "-m", "ok"]) == 0
+    assert "approved block legal/privacy" in capsys.readouterr().out
+    assert _cli(["status", root, "--json"]) == 0
+    rows = {r["block"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["legal/privacy"]["state"] == "approved"
+    assert rows["legal/privacy"]["templates"] == ["contract-change"]
+    assert set(rows["legal/privacy"]) >= {"block", "state", "reviewer", "time", "templates"}
+    assert _cli(["status", root]) == 0
+    assert "pending" in capsys.readouterr().out
+    assert _cli(["verify", root]) == 0
+    assert _cli(["export", root, "--target", "nope"]) == 1
+    assert _cli(["status", str(project / "missing")]) == 2
+
+
+def test_cli_subprocess_verify_exit_codes(project: Path) -> None:
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "studio.cli_compliance", *argv],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+
+    signoff(project, "legal/privacy", "approve", "ok")
+    assert run("verify", str(project)).returncode == 0
+    _rewrite_ledger(project, lambda lines: [lines[0].replace('"ok"', '"OK"')])
+    done = run("verify", str(project))
+    assert done.returncode == 1
+    assert "was altered" in done.stderr and "Traceback" not in done.stderr
