@@ -442,9 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.set_defaults(func=cmd_new)
 
-    from studio.cli_versioning import add_commands
+    from studio.cli_compliance import add_commands as add_compliance
+    from studio.cli_versioning import add_commands as add_versioning
 
-    add_commands(sub)
+    add_versioning(sub)
+    add_compliance(sub)
     return parser
 
 
