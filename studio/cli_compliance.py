@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,32 +106,7 @@ def add_commands(subparsers: Any) -> None:
     p.set_defaults(func=cmd_export)
 
 
-def _subparsers(parser: argparse.ArgumentParser) -> Any:
-    for action in parser._actions:  # noqa: SLF001 - argparse keeps no public handle
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            return action
-    raise LookupError("the parser has no subcommands")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`missiva` with these commands, for runs before studio.cli wires them in."""
-    import studio.cli as cli
-
-    original = cli.build_parser
-
-    def build() -> argparse.ArgumentParser:
-        parser = original()
-        subparsers = _subparsers(parser)
-        if "signoff" not in subparsers.choices:
-            add_commands(subparsers)
-        return parser
-
-    cli.build_parser = build
-    try:
-        return cli.main(argv)
-    finally:
-        cli.build_parser = original
-
-
 if __name__ == "__main__":
+    from studio.cli import main
+
     sys.exit(main())

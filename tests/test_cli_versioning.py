@@ -9,7 +9,7 @@ from pathlib import Path
 import git
 import pytest
 
-from studio.cli_versioning import main
+from studio.cli import main
 from tests.conftest import write_project
 
 
