@@ -81,6 +81,8 @@ def main(argv: list[str]) -> int:
         say("ruff check")
         paths = [p for p in ("studio", "tests", "bench", "dev.py") if (ROOT / p).exists()]
         lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", *paths], cwd=ROOT)
+        say("mypy studio/core")
+        lint = lint or subprocess.call([str(PYTHON), "-m", "mypy", "studio/core"], cwd=ROOT)
         say("pytest")
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         tests = subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)

@@ -439,7 +439,7 @@ def _show(repository: Repository, rev: str, path: str) -> bytes | None:
 
 def history_problems(repository: Repository) -> list[Problem]:
     """Each commit that touched the ledger must only have appended to it."""
-    problems = []
+    problems: list[Problem] = []
     if not repository.has_commits():
         return problems
     out = _git(repository, "log", "--format=%H %P", "--", repository.prefix + LEDGER)
@@ -508,7 +508,7 @@ def record_problems(repository: Repository, records: Iterable[SignOff]) -> list[
 
 def owner_problems(repository: Repository, project: Project) -> list[Problem]:
     """Commits that changed a regulatory block while their author was not in its owner role."""
-    problems = []
+    problems: list[Problem] = []
     if not repository.has_commits():
         return problems
     out = _git(

@@ -19,6 +19,7 @@ from studio.core.engine import (
 )
 from studio.core.problems import ProblemError, error
 from studio.core.project import Block, BodyItem, Project, Template
+from studio.core.sources import LocatedDict
 
 _SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
 MAX_DEPTH = 16
@@ -115,7 +116,9 @@ class _Composer:
             ).variants.get(self.channel)
         if variant is not None:
             variants = source.meta.get("variants")
-            variant_line = variants.where(self.channel)[0] if hasattr(variants, "where") else 1
+            variant_line = (
+                variants.where(self.channel)[0] if isinstance(variants, LocatedDict) else 1
+            )
             template = compile_template(variant, source.path, variant_line)
         else:
             template = compile_template(source.body, source.path, source.body_line)

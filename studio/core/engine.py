@@ -129,7 +129,7 @@ def f_datetime(context: Context, value: Any, format: str = "medium") -> str:  # 
     when = _to_datetime(value, "datetime")
     if not isinstance(when, dt.datetime):
         when = dt.datetime.combine(when, dt.time())
-    tz = str(context.get("_timezone") or "UTC")
+    tz = babel.dates.get_timezone(str(context.get("_timezone") or "UTC"))
     return babel.dates.format_datetime(when, format=format, tzinfo=tz, locale=_locale(context))
 
 

@@ -366,18 +366,18 @@ def load_block(
     if config.default_locale not in sources:
         return None
     main = sources[config.default_locale]
-    meta = main.meta
+    front: Mapping[str, Any] = main.meta
     rel = main.path
     return Block(
         id=block_id,
-        title=str(meta.get("title") or block_id),
-        owner=None if meta.get("owner") is None else str(meta.get("owner")),
-        regulatory=bool(meta.get("regulatory", False)),
-        channels=_channels(meta, "channels", rel, problems),
-        params=_params(meta, rel, problems),
+        title=str(front.get("title") or block_id),
+        owner=None if front.get("owner") is None else str(front.get("owner")),
+        regulatory=bool(front.get("regulatory", False)),
+        channels=_channels(front, "channels", rel, problems),
+        params=_params(front, rel, problems),
         sources=sources,
-        page_break=_page_break(meta, rel, problems),
-        keep_together=bool(meta.get("keep_together", False)),
+        page_break=_page_break(front, rel, problems),
+        keep_together=bool(front.get("keep_together", False)),
     )
 
 

@@ -21,6 +21,7 @@ from studio.core.layouts import layout_file
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
 from studio.core.project import CHANNELS, SCHEMA_FILE, Block, Project, Template
 from studio.core.schema import record_problems, schema_has_path, schema_problems
+from studio.core.sources import LocatedDict
 
 # Names every block may use without the schema defining them.
 BUILTIN_NAMES = frozenset(
@@ -82,7 +83,7 @@ def _config_problems(project: Project) -> Iterator[Problem]:
     logo = config.brand.get("logo")
     if logo and not (project.root / str(logo)).is_file():
         brand = raw.get("brand")
-        line, col = brand.where("logo") if hasattr(brand, "where") else (1, 1)
+        line, col = brand.where("logo") if isinstance(brand, LocatedDict) else (1, 1)
         yield error("studio.yaml", line, col, f"brand logo {logo} does not exist")
     approvers = config.compliance.get("approvers") or []
     for role in approvers if isinstance(approvers, list) else []:
@@ -278,12 +279,14 @@ def _template_problems(project: Project, template: Template) -> Iterator[Problem
         if item.when is not None:
             try:
                 compile_expression(item.when, path, item.line, item.col)
-                paths = expression_paths(item.when)
+                when_paths = expression_paths(item.when)
             except (ProblemError, TemplateSyntaxError) as exc:
                 if isinstance(exc, ProblemError):
                     yield exc.problem
                 continue
-            yield from _unknown_variables(project, [(p, item.line) for p in paths], path, set())
+            yield from _unknown_variables(
+                project, [(p, item.line) for p in when_paths], path, set()
+            )
         for name in item.with_:
             if name not in block.params:
                 yield error(

@@ -169,7 +169,8 @@ def build_message(
     message.set_content(text + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     if images:
-        html_part = message.get_payload()[1]
+        html_part = message.get_body(("html",))
+        assert isinstance(html_part, EmailMessage)
         for src, (cid, data, media_type) in images.items():
             maintype, _, subtype = media_type.partition("/")
             html_part.add_related(
