@@ -507,7 +507,10 @@ def record_problems(repository: Repository, records: Iterable[SignOff]) -> list[
 
 
 def owner_problems(repository: Repository, project: Project) -> list[Problem]:
-    """Commits that changed a regulatory block while their author was not in its owner role."""
+    """Commits that changed a regulatory block while their author was not in its owner role.
+
+    A root commit is the project's import (`missiva new`, a first `git add`): it creates the
+    blocks before any role could own them, so it is not judged."""
     problems: list[Problem] = []
     if not repository.has_commits():
         return problems
@@ -516,14 +519,17 @@ def owner_problems(repository: Repository, project: Project) -> list[Problem]:
         "-c",
         "core.quotePath=false",
         "log",
-        "--format=%x1e%H%x00%ae",
+        "--format=%x1e%H%x00%ae%x00%P",
         "--name-only",
         "--",
         repository.prefix + "blocks/",
     )
     for entry in out.decode("utf-8", "replace").split("\x1e")[1:]:
         head, _, names = entry.partition("\n")
-        commit, _, email = head.partition("\0")
+        commit, _, rest = head.partition("\0")
+        email, _, parents = rest.partition("\0")
+        if not parents.strip():
+            continue
         for name in names.splitlines():
             path = name.strip()
             if repository.prefix and path.startswith(repository.prefix):

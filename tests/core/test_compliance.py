@@ -261,3 +261,17 @@ def test_cli_subprocess_verify_exit_codes(project: Path) -> None:
     done = run("verify", str(project))
     assert done.returncode == 1
     assert "was altered" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_new_project_verifies_clean(tmp_path, monkeypatch):
+    # `missiva new` commits the starter's regulatory block as whoever runs it: that import is
+    # not a change by a non-owner.
+    from studio.cli import main as cli_main
+    from studio.core.compliance import verify
+
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Someone")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "someone@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Someone")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "someone@example.com")
+    assert cli_main(["new", str(tmp_path / "p")]) == 0
+    assert verify(tmp_path / "p") == []
