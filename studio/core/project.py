@@ -528,24 +528,33 @@ def load_templates(
     return templates
 
 
+def _read_json(
+    root: Path, path: Path, problems: list[Problem], overlay: Overlay | None, what: str
+) -> tuple[dict[str, Any], Mapping[tuple[str | int, ...], tuple[int, int]]] | None:
+    """A JSON object file (the schema, a sample), its problems collected, never raised."""
+    rel = _rel(root, path)
+    text = _read_text(root, path, problems, overlay)
+    if text is None:
+        return None
+    try:
+        value, positions = load_json(text, rel)
+    except ProblemError as exc:
+        problems.append(exc.problem)
+        return None
+    if not isinstance(value, dict):
+        problems.append(error(rel, 1, 1, f"{what} must be a JSON object"))
+        return None
+    return value, positions
+
+
 def load_schema(
     root: Path, problems: list[Problem], overlay: Overlay | None = None
 ) -> Mapping[str, Any] | None:
     path = root / SCHEMA_FILE
     if not path.is_file():
         return None
-    text = _read_text(root, path, problems, overlay)
-    if text is None:
-        return None
-    try:
-        schema, _ = load_json(text, SCHEMA_FILE)
-    except ProblemError as exc:
-        problems.append(exc.problem)
-        return None
-    if not isinstance(schema, dict):
-        problems.append(error(SCHEMA_FILE, 1, 1, "a JSON Schema must be an object"))
-        return None
-    return schema
+    found = _read_json(root, path, problems, overlay, "a JSON Schema")
+    return found[0] if found else None
 
 
 def load_samples(
@@ -565,19 +574,8 @@ def load_samples(
 def load_sample(
     root: Path, path: Path, problems: list[Problem], overlay: Overlay | None = None
 ) -> Sample | None:
-    rel = _rel(root, path)
-    text = _read_text(root, path, problems, overlay)
-    if text is None:
-        return None
-    try:
-        record, positions = load_json(text, rel)
-    except ProblemError as exc:
-        problems.append(exc.problem)
-        return None
-    if not isinstance(record, dict):
-        problems.append(error(rel, 1, 1, "a sample record must be a JSON object"))
-        return None
-    return Sample(path.stem, rel, record, positions)
+    found = _read_json(root, path, problems, overlay, "a sample record")
+    return Sample(path.stem, _rel(root, path), *found) if found else None
 
 
 def load_project(root: str | os.PathLike[str], overlay: Overlay | None = None) -> Project:
