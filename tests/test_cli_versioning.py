@@ -10,19 +10,11 @@ import git
 import pytest
 
 from studio.cli import main
-from tests.conftest import write_project
+from tests.conftest import edit, write_project
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    empty = tmp_path / "gitconfig"
-    empty.write_text("")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
-    monkeypatch.setenv("MISSIVA_AUTHOR_NAME", "Giulia Bianchi")
-    monkeypatch.setenv("MISSIVA_AUTHOR_EMAIL", "giulia.bianchi@lumen.example")
+def project(tmp_path: Path, git_env: Path) -> Path:
     root = write_project(tmp_path / "project")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     return root
@@ -32,11 +24,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def edit(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
 def test_commit_history_and_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,20 +25,13 @@ from studio.core.diff import (
     word_diff,
 )
 from studio.core.problems import ProblemError
-from tests.conftest import SAMPLE, write_project
+from tests.conftest import SAMPLE, edit, write_project
 
 
 def init(root: Path) -> Path:
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     history.commit(root, "First version")
     return root
-
-
-def edit(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (relative, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture

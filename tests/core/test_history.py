@@ -18,7 +18,7 @@ from studio.core.history import (
 )
 from studio.core.problems import ProblemError
 from studio.core.settings import save_user_settings, settings_path, user_settings
-from tests.conftest import write_project
+from tests.conftest import edit, write_project
 
 
 def git_cmd(root: Path, *args: str) -> str:
@@ -33,13 +33,6 @@ def repo_dir(tmp_path: Path, git_env: Path) -> Path:
     git_cmd(root, "init", "-q", "-b", "main")
     history.commit(root, "First version")
     return root
-
-
-def edit(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (relative, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_commit_all_changes_then_only_the_given_paths(repo_dir: Path) -> None:
