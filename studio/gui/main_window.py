@@ -489,8 +489,11 @@ class MainWindow(QMainWindow):
         for channel, pane in self.previews.items():
             # Only the template's channels take room; the others are not part of it.
             pane.setVisible(channel in available and (self._maximized in (None, channel)))
-            if channel not in available:
-                pane.clear(self.tr("The template has no %s channel") % channel)
+            message = self.tr("The template has no %s channel") % channel
+            # Runs on every keystroke (the project changed): clear a pane only once.
+            if channel not in available and (pane.rendition is not None
+                                             or pane.message() != message):
+                pane.clear(message)
                 self.render_labels[channel].setText(f"{channel}: –")
 
     # Previews --------------------------------------------------------------------------------
