@@ -83,7 +83,11 @@ def words_html(text_diff: diff.TextDiff, *, only_changed: bool = False) -> str:
                 continue
             touched[-1] = True
             style = DELETED_STYLE if segment.tag == diff.DELETE else INSERTED_STYLE
-            lines[-1].append(f'<span style="{style}">{escaped}</span>')
+            # A replacement is a deletion then an insertion: a thin space keeps "10" and
+            # "dieci" from reading as one word "10dieci".
+            gap = "&#8201;" if segment.tag == diff.INSERT and lines[-1] and \
+                lines[-1][-1].startswith(f'<span style="{DELETED_STYLE}"') else ""
+            lines[-1].append(f'{gap}<span style="{style}">{escaped}</span>')
     if not only_changed:
         return "<br>".join("".join(parts) for parts in lines)
     shown: list[str] = []
@@ -381,7 +385,12 @@ class HistoryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # One line a version: dates do not wrap into rows too short to show them.
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self._compare_clicked())
         self.compare_button = QPushButton("Compare…")
