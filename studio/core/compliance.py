@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from studio.core.channels import Rendition
 from studio.core.history import Repository, open_repository
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
@@ -249,6 +250,85 @@ def rendition_hashes(project: Project, block_id: str) -> dict[str, str]:
                 continue
             hashes[f"{name}/{channel}"] = _sha(rendition.content)
     return hashes
+
+
+# Review -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewRendition:
+    """One template × channel a regulatory block appears in, as a reviewer sees it."""
+
+    template: str
+    channel: str
+    rendition: Rendition | None
+    problem: Problem | None = None
+    sha256: str = ""
+    # What the last approval recorded for this template × channel ("" when nothing comparable:
+    # never approved, or another sample or locale than the default the ledger records).
+    approved_sha256: str = ""
+
+    @property
+    def changed_since_approval(self) -> bool | None:
+        """True or False against the last approval; None when there is nothing to compare."""
+        if not self.approved_sha256:
+            return None
+        return self.sha256 != self.approved_sha256
+
+
+def last_approval(root: Root, block_id: str) -> SignOff | None:
+    records = [r for r in read_ledger(root) if r.block == block_id and r.decision == "approve"]
+    return records[-1] if records else None
+
+
+def review_renditions(
+    root: Root,
+    block_id: str,
+    *,
+    sample: str | None = None,
+    locale: str | None = None,
+    rev: str = "HEAD",
+) -> list[ReviewRendition]:
+    """Every template × channel that uses BLOCK_ID, rendered from the committed project (what a
+    sign-off would approve) on SAMPLE (the default sample) in LOCALE (the default locale).
+
+    Each carries the hash the last approval recorded for it when the sample and locale are the
+    ledger's defaults, so a reviewer sees which renditions changed since they were approved."""
+    from studio.core.render import render
+
+    repository = open_repository(root)
+    project = repository.project_at(rev)
+    if block_id not in project.blocks:
+        raise ProblemError(
+            error(f"blocks/{block_id}.md", 0, 0, f"no block {block_id!r} at {rev}")
+        )
+    default = _default_sample(project)
+    chosen = project.samples.get(sample) if sample else default
+    if chosen is None:
+        known = ", ".join(sorted(project.samples)) or "none"
+        raise ProblemError(
+            error("data/samples", 0, 0, f"no sample {sample!r} (samples: {known})")
+        )
+    locale = locale or project.config.default_locale
+    approval = last_approval(repository, block_id)
+    recorded: Mapping[str, str] = {}
+    if approval is not None and chosen is default and locale == project.config.default_locale:
+        recorded = approval.renditions
+    results = []
+    for name in templates_using(project, block_id):
+        for channel in project.templates[name].channels:
+            approved = recorded.get(f"{name}/{channel}", "")
+            try:
+                rendition = render(
+                    project, name, channel, chosen.record, locale, record_path=chosen.path
+                )
+            except ProblemError as exc:
+                results.append(ReviewRendition(name, channel, None, exc.problem, "", approved))
+                continue
+            results.append(
+                ReviewRendition(name, channel, rendition, None, _sha(rendition.content), approved)
+            )
+    return results
 
 
 # Sign-off ---------------------------------------------------------------------------------

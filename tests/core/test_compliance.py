@@ -46,7 +46,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
     become(monkeypatch, "Giulia Bianchi", GIULIA)
     root = tmp_path / "lumen"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    # The sample's own ledger names commits of the studio's repository: a fresh import starts
+    # without decisions.
+    shutil.copytree(
+        SAMPLE, root, ignore=shutil.ignore_patterns("__init__.py", "__pycache__", "compliance")
+    )
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Import")
@@ -99,6 +103,38 @@ def test_pending_approved_stale_approved(project: Path) -> None:
     lines = (project / LEDGER).read_bytes().splitlines()
     assert json.loads(lines[1])["prev"] == compliance._sha(lines[0])
     assert verify(project) == []
+
+
+def test_review_renditions_show_what_changed_since_approval(project: Path) -> None:
+    first = compliance.review_renditions(project, "legal/privacy")
+    channels = open_repository(project).project_at("HEAD").templates["contract-change"].channels
+    assert [(r.template, r.channel) for r in first] == [("contract-change", c) for c in channels]
+    assert all(r.rendition is not None and r.problem is None for r in first)
+    assert all(r.changed_since_approval is None for r in first)  # never approved
+    assert first[0].rendition is not None and first[0].rendition.content.startswith(b"%PDF")
+
+    signoff(project, "legal/privacy", "approve", "ok")
+    approved = compliance.review_renditions(project, "legal/privacy")
+    assert [r.changed_since_approval for r in approved] == [False] * len(channels)
+    assert [r.sha256 for r in approved] == [r.sha256 for r in first]
+
+    edit_block(project, "legal/privacy", "\nI dati sono conservati in Italia.\n")
+    # The review shows the committed version: an uncommitted edit changes nothing yet.
+    assert [r.sha256 for r in compliance.review_renditions(project, "legal/privacy")] == [
+        r.sha256 for r in first
+    ]
+    open_repository(project).commit("Where data is kept", ["blocks/legal/privacy.md"])
+    after = compliance.review_renditions(project, "legal/privacy")
+    for review in after:
+        assert review.rendition is not None
+        shows_block = "legal/privacy" in review.rendition.used_blocks
+        assert review.changed_since_approval is shows_block, review.channel
+    assert any(r.changed_since_approval for r in after)
+    # Another sample has nothing recorded to compare against.
+    other = compliance.review_renditions(project, "legal/privacy", sample="long-address")
+    assert all(r.changed_since_approval is None for r in other)
+    with pytest.raises(ProblemError, match="no sample"):
+        compliance.review_renditions(project, "legal/privacy", sample="nobody")
 
 
 def test_non_approver_unknown_and_non_regulatory_blocks_refused(

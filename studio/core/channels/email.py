@@ -181,6 +181,11 @@ def build_message(
                 filename=src.rsplit("/", 1)[-1],
                 disposition="inline",
             )
+    # The email package draws boundaries at random: fixed ones keep a rendition's bytes the
+    # same for the same input (export, server and sign-off hashes rely on it). Every part is
+    # quoted-printable or base64, so no body line can start with "--==_".
+    for number, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"==_missiva_{number}_{digest}")
     for url in sorted(set(_HTTP_LINK.findall(html))):
         warnings.append(warning(path, 0, 0, f"email: link {url} is not https"))
     for src in images:

@@ -129,3 +129,26 @@ def test_text_part_has_links_as_text_and_url(project_dir):
         .get_content()
     )
     assert "Paga su area clienti (https://pay.example/x)." in plain
+
+
+def test_same_input_same_bytes_in_any_folder(tmp_path):
+    """Export, the server and sign-off hashes compare emails by their bytes: the MIME
+    boundaries must not be random, nor depend on where the project sits."""
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    contents = []
+    for name in ("a", "b"):
+        root = shutil.copytree(SAMPLE, tmp_path / name)
+        project = load_project(root)
+        sample = project.samples["typical"]
+        contents.append(render(project, "bill", "email", sample.record, "it").content)
+    assert contents[0] == contents[1]
+    message = email.message_from_bytes(contents[0], policy=email.policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+    boundaries = [p.get_boundary() for p in message.walk() if p.is_multipart()]
+    assert len(boundaries) == 2 and len(set(boundaries)) == 2
+    assert [p.get_content_type() for p in message.walk()][:3] == [
+        "multipart/alternative", "text/plain", "multipart/related"
+    ]
