@@ -74,3 +74,26 @@ def test_injection_sample_is_literal_everywhere(proof):
         else:
             html = data.decode()
             assert "{{ 7*7 }} *Star* &lt;b&gt;Ltd&lt;/b&gt;" in html and "<b>Ltd" not in html
+
+
+def test_sample_carries_a_realistic_ledger():
+    """Approved blocks, one changed since approval (stale), one never decided (pending); the
+    ledger's chain and its records' commits check out in this repository's history."""
+    import subprocess
+
+    from studio.core.compliance import block_states, chain_problems, verify
+
+    states = {s.block: s for s in block_states(SAMPLE)}
+    kinds = sorted(s.state for s in states.values())
+    assert kinds.count("approved") >= 2
+    assert kinds.count("stale") == 1 and kinds.count("pending") == 1
+    stale = next(s for s in states.values() if s.state == "stale")
+    assert stale.approved_blob and stale.approved_blob != stale.blob
+    reviewers = {r.reviewer for s in states.values() for r in s.history}
+    assert len(reviewers) >= 2  # more than one lawyer signed
+    assert chain_problems((SAMPLE / "compliance/signoffs.jsonl").read_bytes()) == []
+    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=SAMPLE,
+                             capture_output=True, text=True).stdout.strip()
+    if shallow == "true":
+        pytest.skip("a shallow clone lacks the commits the ledger's records name")
+    assert verify(SAMPLE) == []

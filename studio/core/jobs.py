@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,3 +117,14 @@ def warm_up() -> bool:
 
     font_config()
     return True
+
+
+def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, Problem | None]:
+    """Call FUNCTION in a worker: its result, or the Problem it raised (never an exception,
+    so a bad block or a git failure reaches the window as a message)."""
+    try:
+        return function(*args, **kwargs), None
+    except ProblemError as exc:
+        return None, exc.problem
+    except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker
+        return None, error("(studio)", 0, 0, f"internal error: {exc!r}")

@@ -24,6 +24,10 @@ _STALE_STYLE = (
     "QLabel { background: #f59e0b; color: #1f2937; border-radius: 7px;"
     " padding: 0px 6px; font-weight: 600; }"
 )
+_OK_STYLE = (
+    "QLabel { background: #d9f7e0; color: #116329; border-radius: 7px;"
+    " padding: 0px 6px; font-weight: 600; }"
+)
 
 
 def _frame_icon(colour: QColor, maximized: bool) -> QIcon:
@@ -96,6 +100,10 @@ class PreviewPane(QWidget):
         self._stale_badge.setStyleSheet(_STALE_STYLE)
         self._stale_badge.setVisible(False)
         header.addWidget(self._stale_badge)
+        self._badge = QLabel(self._header)  # a note from the view showing the pane (review)
+        self._badge.setObjectName("noteBadge")
+        self._badge.setVisible(False)
+        header.addWidget(self._badge)
         header.addStretch(1)
 
         self._tools = QWidget(self._header)
@@ -184,6 +192,20 @@ class PreviewPane(QWidget):
         self._stale_reason = reason if stale else ""
         self._stale_badge.setVisible(stale)
         self._stale_badge.setToolTip(reason or self.tr("The preview no longer matches the editor"))
+
+    def set_badge(self, text: str, tooltip: str = "", ok: bool = False) -> None:
+        """A note in the header ("changed since approval"); empty text hides it."""
+        self._badge.setText(text)
+        self._badge.setToolTip(tooltip)
+        self._badge.setStyleSheet(_OK_STYLE if ok else _STALE_STYLE)
+        self._badge.setVisible(bool(text))
+
+    def badge(self) -> str:
+        return self._badge.text() if self._badge.isVisibleTo(self) else ""
+
+    def set_maximizable(self, maximizable: bool) -> None:
+        """Hide the maximise toggle where the pane is not one of the window's previews."""
+        self._maximize_button.setVisible(maximizable)
 
     def clear(self, message: str) -> None:
         """Drop the preview and show a message instead ("This template has no SMS channel")."""
