@@ -244,11 +244,22 @@ def text_part(composition: Composition) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def fix_boundaries(message: EmailMessage, seed: str) -> None:
+    """MIME boundaries derived from the content instead of the generator's random ones: the
+    same input gives the same .eml, so the server's output equals the studio's. "=_" cannot
+    occur in quoted-printable or base64 bodies, so the boundary cannot collide with them."""
+    for number, part in enumerate(message.walk()):
+        if part.is_multipart():
+            digest = hashlib.sha256(f"{seed}|{number}".encode()).hexdigest()[:32]
+            part.set_boundary(f"=_{digest}")
+
+
 def render(composition: Composition) -> Rendition:
     resolver = AssetResolver(composition.project.root)
     html = final_html(composition)
     text = text_part(composition)
     message, warnings = build_message(composition, html, text, resolver)
+    fix_boundaries(message, composition.subject + html + text)
     data = message.as_bytes()
     return Rendition(
         template=composition.template.name,
