@@ -9,7 +9,7 @@ import hmac
 import json
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,18 @@ class Server:
 
     async def render(self, job: RenderRequest) -> Outcome:
         loop = asyncio.get_running_loop()
-        assert self.pool is not None
-        return await loop.run_in_executor(self.pool, render_request, job)
+        pool = self.pool
+        assert pool is not None
+        try:
+            return await loop.run_in_executor(pool, render_request, job)
+        except BrokenExecutor:
+            # A worker died (killed, out of memory): this request fails, the next gets a
+            # fresh pool rather than the same error for ever.
+            if self.pool is pool:
+                self.pool = executor(self.settings.workers)
+                pool.shutdown(wait=False, cancel_futures=True)
+            return Outcome(503, problem=error("(server)", 0, 0, "a render worker stopped; "
+                                              "try again"))
 
     # Endpoints ----------------------------------------------------------------------------
 

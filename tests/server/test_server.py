@@ -391,3 +391,33 @@ def test_serve_refuses_to_start_without_a_token(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "MISSIVA_TOKEN is not set" in done.stderr and "Traceback" not in done.stderr
+
+
+def _render_workers(server_pid: int) -> list[int]:
+    """The server's worker processes (spawned: their command line runs spawn_main)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{server_pid}/task").iterdir():
+        children += [int(p) for p in (task / "children").read_text().split()]
+    return [pid for pid in children
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_a_dead_worker_is_replaced(tmp_path: Path, package: Package, lumen: Path) -> None:
+    import signal
+
+    running = start_server(tmp_path / "store")
+    try:
+        body = {"template": "otp", "channel": "sms", "data": record(lumen),
+                "package": package.id}
+        with running.client() as client:
+            assert client.post("/v1/packages", content=package.data).status_code == 201
+            assert client.post("/v1/render", json=body).status_code == 200
+            [worker] = _render_workers(running.process.pid)
+            os.kill(worker, signal.SIGKILL)
+            statuses = [client.post("/v1/render", json=body).status_code for _ in range(2)]
+            assert statuses in ([503, 200], [200, 200])  # the pool may notice before the call
+            assert client.post("/v1/render", json=body).status_code == 200
+            assert worker not in _render_workers(running.process.pid)
+    finally:
+        running.stop()
