@@ -193,12 +193,12 @@ OPENAPI: dict[str, Any] = {
                 "responses": {
                     "200": {
                         "description": "NDJSON (default; one object a line, in input order: "
-                        "line, ok, status, facts, content_base64 or problem and field) or, "
+                        "line, ok, status, facts, content_base64 or problem and field — a line "
+                        "that is not a JSON object is a 400 result, a bad record a 422 one) or, "
                         "with Accept: application/zip, a zip of the renditions and "
                         "results.ndjson",
                         "content": {"application/x-ndjson": {}, "application/zip": _BINARY},
                     },
-                    "400": _error("a line that is not a JSON object"),
                     "404": _error("no such package"),
                     "409": _error("no package given and none active"),
                     "413": _error("too many records or bytes"),
