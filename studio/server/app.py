@@ -330,7 +330,10 @@ def create_app(settings: ServerSettings) -> Starlette:
         try:
             yield
         finally:
-            server.pool.shutdown(wait=False, cancel_futures=True)
+            # Wait for the workers to take their stop signal: with wait=False the process may
+            # exit before the pool's manager thread sends it, leaving workers behind.
+            pool = server.pool
+            await anyio.to_thread.run_sync(lambda: pool.shutdown(wait=True, cancel_futures=True))
 
     def guarded(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:
