@@ -421,3 +421,38 @@ def test_a_dead_worker_is_replaced(tmp_path: Path, package: Package, lumen: Path
             assert worker not in _render_workers(running.process.pid)
     finally:
         running.stop()
+
+
+def _gone(pids: list[int]) -> bool:
+    """Whether the processes have exited (waiting up to 30 s: a readiness wait, no timing)."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if Path(f"/proc/{pid}").exists()
+                 and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["terminate", "kill"])
+def test_no_worker_outlives_the_server(tmp_path: Path, package: Package, lumen: Path,
+                                       how: str) -> None:
+    running = start_server(tmp_path / "store", "--workers", "2")
+    try:
+        with running.client() as client:
+            assert client.post("/v1/packages", content=package.data).status_code == 201
+            body = "\n".join(json.dumps({"data": record(lumen)}) for _ in range(6)).encode()
+            answer = client.post("/v1/batch", params={"template": "otp", "channel": "sms",
+                                                      "package": package.id}, content=body)
+            assert all(json.loads(x)["ok"] for x in answer.text.splitlines())
+        workers = _render_workers(running.process.pid)
+        assert workers
+        getattr(running.process, how)()
+        running.process.wait(60)
+        assert _gone(workers)
+    finally:
+        running.stop()
