@@ -31,7 +31,7 @@ from studio.server.rendering import (
     RenderRequest,
     default_workers,
     executor,
-    render_request,
+    render_requests,
 )
 from studio.server.store import Store, valid_id
 
@@ -118,19 +118,25 @@ class Server:
         return active
 
     async def render(self, job: RenderRequest) -> Outcome:
+        [outcome] = await self.render_many([job])
+        return outcome
+
+    async def render_many(self, jobs: list[RenderRequest]) -> list[Outcome]:
+        """Render JOBS in one worker task (a batch sends records in chunks: one process hop
+        for several light renditions)."""
         loop = asyncio.get_running_loop()
         pool = self.pool
         assert pool is not None
         try:
-            return await loop.run_in_executor(pool, render_request, job)
+            return await loop.run_in_executor(pool, render_requests, jobs)
         except BrokenExecutor:
-            # A worker died (killed, out of memory): this request fails, the next gets a
+            # A worker died (killed, out of memory): these requests fail, the next get a
             # fresh pool rather than the same error for ever.
             if self.pool is pool:
                 self.pool = executor(self.settings.workers)
                 pool.shutdown(wait=False, cancel_futures=True)
-            return Outcome(503, problem=error("(server)", 0, 0, "a render worker stopped; "
-                                              "try again"))
+            problem = error("(server)", 0, 0, "a render worker stopped; try again")
+            return [Outcome(503, problem=problem) for _ in jobs]
 
     # Endpoints ----------------------------------------------------------------------------
 
@@ -227,15 +233,18 @@ class Server:
                            f"{settings.max_batch_records} a batch")
         jobs = [self._batch_job(package_id, n, text, defaults) for n, text in lines]
         as_zip = "application/zip" in request.headers.get("accept", "")
-        window = max(2, 2 * max(1, settings.workers))
+        workers = max(1, settings.workers)
+        window = 2 * workers
+        # Chunks big enough to save process hops, small enough to keep every worker busy.
+        size = max(1, min(16, len(jobs) // (4 * workers)))
         if as_zip:
-            results = [r async for r in self._in_order(jobs, window)]
+            results = [r async for r in self._in_order(jobs, window, size)]
             return Response(_batch_zip(results), media_type="application/zip",
                             headers={"X-Missiva-Package": package_id})
         return StreamingResponse(
             (json.dumps(_result_json(line, given, o, with_content=True),
                         ensure_ascii=False) + "\n"
-             async for line, given, o in self._in_order(jobs, window)),
+             async for line, given, o in self._in_order(jobs, window, size)),
             media_type="application/x-ndjson",
             headers={"X-Missiva-Package": package_id},
         )
@@ -262,27 +271,31 @@ class Server:
             value["data"], value.get("locale", defaults["locale"]), "(batch)", line)
 
     async def _in_order(
-        self, jobs: list[tuple[int, Any, RenderRequest | Outcome]], window: int
+        self, jobs: list[tuple[int, Any, RenderRequest | Outcome]], window: int, size: int
     ) -> AsyncIterator[tuple[int, Any, Outcome]]:
-        """Run the jobs with at most WINDOW in flight; results in input order."""
-        pending: deque[tuple[int, Any, asyncio.Future[Outcome]]] = deque()
-        loop = asyncio.get_running_loop()
+        """Run the jobs in chunks of SIZE, at most WINDOW chunks in flight; results in input
+        order."""
+        Chunk = list[tuple[int, Any, RenderRequest | Outcome]]
+        pending: deque[tuple[Chunk, asyncio.Future[list[Outcome]]]] = deque()
+
+        async def emit(chunk: Chunk, future: asyncio.Future[list[Outcome]]) -> list[Any]:
+            outcomes = iter(await future)
+            return [(line, given, job if isinstance(job, Outcome) else next(outcomes))
+                    for line, given, job in chunk]
+
         try:
-            for line, given, job in jobs:
-                if isinstance(job, Outcome):
-                    done: asyncio.Future[Outcome] = loop.create_future()
-                    done.set_result(job)
-                    pending.append((line, given, done))
-                else:
-                    pending.append((line, given, asyncio.ensure_future(self.render(job))))
+            for start in range(0, len(jobs), size):
+                chunk = jobs[start : start + size]
+                requests = [job for _, _, job in chunk if isinstance(job, RenderRequest)]
+                pending.append((chunk, asyncio.ensure_future(self.render_many(requests))))
                 while len(pending) >= window:
-                    line0, given0, future = pending.popleft()
-                    yield line0, given0, await future
+                    for result in await emit(*pending.popleft()):
+                        yield result
             while pending:
-                line0, given0, future = pending.popleft()
-                yield line0, given0, await future
+                for result in await emit(*pending.popleft()):
+                    yield result
         finally:
-            for _, _, future in pending:  # the client went away: drop what is queued
+            for _, future in pending:  # the client went away: drop what is queued
                 future.cancel()
 
 

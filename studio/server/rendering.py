@@ -140,6 +140,11 @@ def render_request(request: RenderRequest) -> Outcome:
     )
 
 
+def render_requests(requests: list[RenderRequest]) -> list[Outcome]:
+    """Several requests in one worker task (what a batch sends to the pool)."""
+    return [render_request(request) for request in requests]
+
+
 def _field(message: str) -> str:
     """The record field a schema problem names ("customer.name: …" → "data.customer.name"; a
     missing required property is named itself)."""
