@@ -76,7 +76,7 @@ def test_auth_failures(server: Running, method: str, path: str) -> None:
 
 
 def test_package_lifecycle(tmp_path: Path, package: Package, lumen: Path) -> None:
-    running = start_server(tmp_path / "store")
+    running = start_server(tmp_path / "store", "--workers", "0")  # renders in a thread
     try:
         with running.client() as client:
             assert client.get("/v1/packages").json() == {"active": None, "packages": []}
