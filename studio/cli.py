@@ -443,10 +443,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     from studio.cli_compliance import add_commands as add_compliance
+    from studio.cli_export import add_commands as add_export
     from studio.cli_versioning import add_commands as add_versioning
 
     add_versioning(sub)
     add_compliance(sub)
+    add_export(sub)
     return parser
 
 
@@ -478,4 +480,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The imported module's main: run as __main__, this file's UsageError would not be the
+    # studio.cli.UsageError that the command modules raise.
+    from studio.cli import main as _main
+
+    sys.exit(_main())

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-HEADLESS = [REPO / "studio" / "core", REPO / "studio" / "server", REPO / "studio" / "cli.py"]
+HEADLESS = [REPO / "studio" / "core", REPO / "studio" / "server", REPO / "studio" / "cli.py",
+            REPO / "studio" / "cli_export.py"]
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "studio.gui")
 
 
@@ -48,6 +49,7 @@ def test_rendering_every_channel_loads_no_qt(tmp_path):
         "from studio.core.render import render\n"
         "from studio.core.validate import validate\n"
         "import studio.cli\n"
+        "import studio.server.app\n"
         f"p = load_project({str(REPO / 'resources' / 'starter')!r})\n"
         "validate(p)\n"
         "for c in ('print', 'email', 'mobile', 'sms'):\n"
