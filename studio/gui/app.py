@@ -6,10 +6,11 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from studio.core.resources import resources_dir
+from studio.gui import tour
 from studio.gui.main_window import MainWindow
 
 
@@ -49,4 +50,7 @@ def run(project: Path) -> int:
     window.session.service.warm_up()
     window.show()
     window.open_project(project)
+    # First run: a short tour of the previews, the history and the review view.
+    tour.install(window, window.settings)
+    QTimer.singleShot(0, lambda: tour.start_on_first_run(window, window.settings))
     return app.exec()

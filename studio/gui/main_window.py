@@ -348,6 +348,7 @@ class MainWindow(QMainWindow):
         self._action(tools, self.tr("&Render all"), self.session.render_all, "F5")
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About Missiva Studio"), self.about)
+        self.help_menu = help_menu  # studio.gui.tour adds its entry
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)

@@ -1,0 +1,136 @@
+"""The first-run tour over a real studio window on a copy of the sample project."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+
+from studio.gui import tour as tour_module
+from studio.gui.main_window import MainWindow
+from studio.gui.tour import SETTINGS_KEY, start_on_first_run, tour_dismissed
+from tests.conftest import SAMPLE
+
+WAIT = 30_000  # ms: the first print render starts a worker process
+PREVIEW_STEPS = ["preview-print", "preview-email", "preview-mobile", "preview-sms"]
+
+
+@pytest.fixture(scope="module")
+def studio(qapp, tmp_path_factory):
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tmp_path_factory.mktemp("tour")
+    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
+    window.resize(1400, 900)
+    window.show()
+    root = folder / "lumen"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("__init__.py"))
+    window.open_project(root)
+    window.session.select(template="payment-reminder", sample="typical", locale="it")
+    yield window
+    window.session.buffers.clear()
+    window.close()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "user.ini"), QSettings.Format.IniFormat)
+
+
+def _visible_on_screen(widget: QWidget) -> bool:
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+def _shade_at(window, widget: QWidget) -> int:
+    """The lightness of the window's pixels at the middle of `widget` (0 black .. 255 white)."""
+    image = window.grab().toImage()
+    point = widget.mapTo(window, widget.rect().center())
+    return image.pixelColor(point).lightness()
+
+
+def test_first_run_walks_the_previews_and_the_history(studio, settings, qtbot):
+    assert not tour_dismissed(settings)
+    tour = start_on_first_run(studio, settings)
+    assert tour is not None and tour.isVisible()
+    # No review view in this window: that step is skipped, not shown pointing at nothing.
+    assert [s.target for s in tour.steps] == [*PREVIEW_STEPS, "historyDock"]
+
+    for index, name in enumerate([*PREVIEW_STEPS, "historyDock"]):
+        assert tour.index == index
+        target = studio.findChild(QWidget, name)
+        assert tour.target() is target
+        # The reminder has no mobile channel: the tour shows a template that has it.
+        qtbot.waitUntil(lambda t=target: _visible_on_screen(t), timeout=WAIT)
+        qtbot.waitUntil(lambda: not tour.target_rect().isNull(), timeout=WAIT)
+        qtbot.waitUntil(lambda: not tour.card.geometry().intersects(tour.target_rect())
+                        or tour.target_rect().contains(tour.card.geometry()), timeout=WAIT)
+        assert tour.rect().contains(tour.card.geometry())
+        assert tour.title.text() == f"<b>{tour.current().title}</b>"
+        assert f"Step {index + 1} of 5" == tour.counter.text()
+        if name.startswith("preview-"):
+            assert name.removeprefix("preview-") in studio.session.channels()
+        qtbot.mouseClick(tour.next_button, Qt.MouseButton.LeftButton)
+
+    assert studio.history_dock.isVisible()
+    qtbot.waitUntil(lambda: not tour.isVisible(), timeout=WAIT)
+    assert tour_dismissed(settings)
+    assert start_on_first_run(studio, settings) is None
+
+
+def test_the_window_is_dimmed_except_the_step_it_points_at(studio, settings, qtbot):
+    explorer = studio.explorer_dock.widget()
+    before = _shade_at(studio, explorer)
+    tour = start_on_first_run(studio, settings)
+    assert tour is not None
+    qtbot.waitUntil(lambda: _visible_on_screen(tour.target()), timeout=WAIT)
+    assert _shade_at(studio, explorer) < before - 40
+    tour.dismiss()
+    qtbot.waitUntil(lambda: abs(_shade_at(studio, explorer) - before) < 5, timeout=WAIT)
+
+
+def test_escape_dismisses_and_is_remembered(studio, settings, qtbot):
+    tour = start_on_first_run(studio, settings)
+    assert tour is not None
+    qtbot.keyClick(tour, Qt.Key.Key_Right)
+    assert tour.index == 1
+    qtbot.keyClick(tour, Qt.Key.Key_Escape)
+    assert not tour.isVisible()
+    assert settings.value(SETTINGS_KEY) in (True, "true")
+    # A fresh settings object on the same file: the choice survives a restart.
+    again = QSettings(settings.fileName(), QSettings.Format.IniFormat)
+    assert tour_dismissed(again)
+
+
+def test_a_review_view_becomes_the_last_step(studio, settings, qtbot):
+    review = QDockWidget("Review", studio)
+    review.setObjectName("reviewDock")
+    review.setWidget(QLabel("review"))
+    studio.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, review)
+    studio.tabifyDockWidget(studio.problems_dock, review)
+    studio.problems_dock.raise_()
+    try:
+        tour = start_on_first_run(studio, settings)
+        assert tour is not None
+        assert tour.steps[-1].target == "reviewDock"
+        tour.go(len(tour.steps) - 1)
+        assert tour.target() is review
+        qtbot.waitUntil(lambda: _visible_on_screen(review), timeout=WAIT)  # raised over Problems
+        assert tour.next_button.text() == "Done"
+        qtbot.mouseClick(tour.skip_button, Qt.MouseButton.LeftButton)
+        assert tour_dismissed(settings)
+    finally:
+        studio.removeDockWidget(review)
+        review.deleteLater()
+
+
+def test_help_menu_offers_the_tour_again(studio, settings, qtbot):
+    settings.setValue(SETTINGS_KEY, True)
+    tour_module.install(studio, settings)
+    [action] = [a for a in studio.help_menu.actions() if a.objectName() == "tourAction"]
+    action.trigger()
+    shown = studio.findChildren(tour_module.Tour)
+    assert any(t.isVisible() for t in shown)
+    for t in shown:
+        t.dismiss()
+    studio.help_menu.removeAction(action)
