@@ -13,11 +13,21 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -31,6 +41,7 @@ from PySide6.QtWidgets import (
 
 SETTINGS_KEY = "tour/dismissed"
 MARGIN = 12  # px between the card, its target and the window's edges
+ACCENT = "#2f6fde"
 
 
 @dataclass(frozen=True)
@@ -73,8 +84,14 @@ def tour_dismissed(settings: QSettings) -> bool:
 
 
 class Tour(QWidget):
-    """An overlay over the main window: the target of the current step stands out of a dimmed
-    window, a card beside it explains it. Esc or *Skip* ends it; either way it is dismissed."""
+    """The tour: an outline around the widget of the current step, drawn by a click-through
+    overlay over the main window, and a card beside it that explains it. Esc or *Skip* ends
+    it; either way it is dismissed.
+
+    The card is a frameless window of its own, not a child: Qt composites the previews'
+    WebEngine and PDF views over sibling widgets in the same window, which would hide (and
+    refuse to dim) anything painted there.
+    """
 
     finished = Signal()
 
@@ -86,10 +103,14 @@ class Tour(QWidget):
         self.steps = [s for s in (steps or tour_steps()) if self._find(s.target) is not None]
         self.index = 0
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.card = QFrame(self)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # A tooltip-kind window: no frame, no taskbar entry, placed relative to the studio
+        # (also on Wayland, where it becomes a popup of the window), never steals activation.
+        self.card = QFrame(None, Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint)
+        self.card.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.card.setObjectName("tourCard")
         self.card.setStyleSheet(
-            "#tourCard { background: palette(window); border: 2px solid #2f6fde; "
+            "#tourCard { background: palette(window); border: 2px solid " + ACCENT + "; "
             "border-radius: 8px; } QLabel { background: transparent; }")
         self.card.setFixedWidth(340)
         self.title = QLabel(self.card)
@@ -115,7 +136,14 @@ class Tour(QWidget):
         layout.addWidget(self.body)
         layout.addWidget(self.counter)
         layout.addLayout(buttons)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+        escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        escape.activated.connect(self.dismiss)
+        self._escape = escape
         window.installEventFilter(self)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_application_state)
 
     # Steps -----------------------------------------------------------------------------------
 
@@ -136,6 +164,7 @@ class Tour(QWidget):
         self.setGeometry(self.window_.rect())
         self.show()
         self.raise_()
+        self.card.show()
         self.setFocus()
         self.go(0)
 
@@ -162,10 +191,23 @@ class Tour(QWidget):
             self.go(self.index + 1)
 
     def dismiss(self) -> None:
+        if self._escape is None:
+            return  # already dismissed
         self.window_.removeEventFilter(self)
+        self._escape.setEnabled(False)
+        self._escape.deleteLater()
+        self._escape = None
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.disconnect(self._on_application_state)
+        self.card.hide()
+        self.card.deleteLater()
         self.hide()
         self.finished.emit()
         self.deleteLater()
+
+    def is_running(self) -> bool:
+        return self._escape is not None
 
     def _bring_forward(self, step: TourStep) -> None:
         target = self._find(step.target)
@@ -198,7 +240,9 @@ class Tour(QWidget):
         self.setGeometry(self.window_.rect())
         area = self.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         target = self.target_rect()
-        size = self.card.sizeHint().expandedTo(self.card.size())
+        width = self.card.width()
+        # A word-wrapped card: its height follows from its fixed width, not its size hint.
+        size = QSize(width, max(self.card.sizeHint().height(), self.card.heightForWidth(width)))
         if target.isNull():
             spot = QRect(QPoint(0, 0), size)
             spot.moveCenter(area.center())
@@ -206,46 +250,67 @@ class Tour(QWidget):
             candidates = [
                 QPoint(target.right() + MARGIN, target.top()),  # right of it
                 QPoint(target.left() - MARGIN - size.width(), target.top()),  # left of it
-                QPoint(target.left(), target.top() - MARGIN - size.height()),  # above
-                QPoint(target.left(), target.bottom() + MARGIN),  # below
+                QPoint(target.center().x() - size.width() // 2,
+                       target.top() - MARGIN - size.height()),  # above
+                QPoint(target.center().x() - size.width() // 2,
+                       target.bottom() + MARGIN),  # below
             ]
-            spot = QRect(candidates[0], size)
+            spot = QRect()
             for point in candidates:
-                if area.contains(QRect(point, size)):
-                    spot = QRect(point, size)
+                candidate = self._inside(QRect(point, size), area)
+                if not candidate.intersects(target):
+                    spot = candidate
                     break
-            else:
-                # A large target (a pane filling the window): the card sits inside it, low.
+            if spot.isNull():
+                # A target filling the window: the card sits inside it, low.
+                spot = QRect(QPoint(0, 0), size)
                 spot.moveCenter(QPoint(target.center().x(),
                                        target.bottom() - MARGIN - size.height() // 2))
-            spot.moveLeft(max(area.left(), min(spot.left(), area.right() - size.width())))
-            spot.moveTop(max(area.top(), min(spot.top(), area.bottom() - size.height())))
-        self.card.setGeometry(spot)
-        self.card.raise_()
+                spot = self._inside(spot, area)
+        self.card.setGeometry(QRect(self.window_.mapToGlobal(spot.topLeft()), spot.size()))
         self.update()
 
+    def card_rect(self) -> QRect:
+        """The card's place in the main window's coordinates (it is a window of its own)."""
+        return QRect(self.window_.mapFromGlobal(self.card.pos()), self.card.size())
+
+    @staticmethod
+    def _inside(rect: QRect, area: QRect) -> QRect:
+        """`rect` moved (not resized) to lie within `area` as far as it can."""
+        moved = QRect(rect)
+        moved.moveLeft(max(area.left(), min(rect.left(), area.right() - rect.width() + 1)))
+        moved.moveTop(max(area.top(), min(rect.top(), area.bottom() - rect.height() + 1)))
+        return moved
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        target = self.target_rect()
+        if target.isNull():
+            return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        shade = QPainterPath()
-        shade.addRect(self.rect())
-        target = self.target_rect()
-        if not target.isNull():
-            hole = QPainterPath()
-            hole.addRoundedRect(target, 6, 6)
-            shade = shade.subtracted(hole)
-        painter.fillPath(shade, QColor(0, 0, 0, 150))
-        if not target.isNull():
-            painter.setPen(QPen(QColor("#2f6fde"), 3))
-            painter.drawRoundedRect(target, 6, 6)
+        painter.setPen(QPen(QColor(ACCENT), 3))
+        painter.drawRoundedRect(target, 6, 6)
 
     # Events ----------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.window_ and event.type() in (QEvent.Type.Resize,
-                                                         QEvent.Type.LayoutRequest):
-            QTimer.singleShot(0, self._place)
+        if watched is self.window_:
+            kind = event.type()
+            if kind in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.LayoutRequest):
+                QTimer.singleShot(0, self._place)
+            elif kind == QEvent.Type.Hide or (kind == QEvent.Type.WindowStateChange
+                                              and self.window_.isMinimized()):
+                self.card.hide()
+            elif kind == QEvent.Type.Show or kind == QEvent.Type.WindowStateChange:
+                self.card.show()
         return False
+
+    def _on_application_state(self, state: Qt.ApplicationState) -> None:
+        # A tooltip-kind window stays above other applications: follow the studio's state.
+        if state == Qt.ApplicationState.ApplicationActive and self.window_.isVisible():
+            self.card.show()
+        elif state != Qt.ApplicationState.ApplicationActive:
+            self.card.hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if event.key() == Qt.Key.Key_Escape:

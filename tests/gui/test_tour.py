@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
 
 from studio.gui import tour as tour_module
 from studio.gui.main_window import MainWindow
-from studio.gui.tour import SETTINGS_KEY, start_on_first_run, tour_dismissed
+from studio.gui.tour import ACCENT, SETTINGS_KEY, start_on_first_run, tour_dismissed
 from tests.conftest import SAMPLE
 
 WAIT = 30_000  # ms: the first print render starts a worker process
@@ -42,11 +42,8 @@ def _visible_on_screen(widget: QWidget) -> bool:
     return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
-def _shade_at(window, widget: QWidget) -> int:
-    """The lightness of the window's pixels at the middle of `widget` (0 black .. 255 white)."""
-    image = window.grab().toImage()
-    point = widget.mapTo(window, widget.rect().center())
-    return image.pixelColor(point).lightness()
+def _colour_at(window, point):
+    return window.grab().toImage().pixelColor(point)
 
 
 def test_first_run_walks_the_previews_and_the_history(studio, settings, qtbot):
@@ -63,9 +60,12 @@ def test_first_run_walks_the_previews_and_the_history(studio, settings, qtbot):
         # The reminder has no mobile channel: the tour shows a template that has it.
         qtbot.waitUntil(lambda t=target: _visible_on_screen(t), timeout=WAIT)
         qtbot.waitUntil(lambda: not tour.target_rect().isNull(), timeout=WAIT)
-        qtbot.waitUntil(lambda: not tour.card.geometry().intersects(tour.target_rect())
-                        or tour.target_rect().contains(tour.card.geometry()), timeout=WAIT)
-        assert tour.rect().contains(tour.card.geometry())
+        # The card sits beside what it explains, whole, inside the window.
+        qtbot.waitUntil(lambda: not tour.card_rect().intersects(tour.target_rect()),
+                        timeout=WAIT)
+        assert studio.rect().contains(tour.card_rect())
+        assert tour.card.isVisible() and tour.card.isWindow()
+        assert tour.card.height() >= tour.card.heightForWidth(tour.card.width())
         assert tour.title.text() == f"<b>{tour.current().title}</b>"
         assert f"Step {index + 1} of 5" == tour.counter.text()
         if name.startswith("preview-"):
@@ -73,20 +73,23 @@ def test_first_run_walks_the_previews_and_the_history(studio, settings, qtbot):
         qtbot.mouseClick(tour.next_button, Qt.MouseButton.LeftButton)
 
     assert studio.history_dock.isVisible()
-    qtbot.waitUntil(lambda: not tour.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not tour.isVisible() and not tour.card.isVisible(), timeout=WAIT)
     assert tour_dismissed(settings)
     assert start_on_first_run(studio, settings) is None
 
 
-def test_the_window_is_dimmed_except_the_step_it_points_at(studio, settings, qtbot):
-    explorer = studio.explorer_dock.widget()
-    before = _shade_at(studio, explorer)
+def test_the_step_is_outlined_and_the_window_stays_usable(studio, settings, qtbot):
     tour = start_on_first_run(studio, settings)
     assert tour is not None
-    qtbot.waitUntil(lambda: _visible_on_screen(tour.target()), timeout=WAIT)
-    assert _shade_at(studio, explorer) < before - 40
+    qtbot.waitUntil(lambda: _visible_on_screen(tour.target()) and tour.card.isVisible(),
+                    timeout=WAIT)
+    ring = tour.target_rect()
+    point = QPoint(ring.left(), ring.center().y())  # on the 3 px pen, not its blended edge
+    qtbot.waitUntil(lambda: _colour_at(studio, point).name() == ACCENT, timeout=WAIT)
+    # The overlay lets clicks through to the studio: it is a guide, not a lock.
+    assert tour.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     tour.dismiss()
-    qtbot.waitUntil(lambda: abs(_shade_at(studio, explorer) - before) < 5, timeout=WAIT)
+    qtbot.waitUntil(lambda: _colour_at(studio, point).name() != ACCENT, timeout=WAIT)
 
 
 def test_escape_dismisses_and_is_remembered(studio, settings, qtbot):
@@ -95,7 +98,7 @@ def test_escape_dismisses_and_is_remembered(studio, settings, qtbot):
     qtbot.keyClick(tour, Qt.Key.Key_Right)
     assert tour.index == 1
     qtbot.keyClick(tour, Qt.Key.Key_Escape)
-    assert not tour.isVisible()
+    assert not tour.isVisible() and not tour.card.isVisible()
     assert settings.value(SETTINGS_KEY) in (True, "true")
     # A fresh settings object on the same file: the choice survives a restart.
     again = QSettings(settings.fileName(), QSettings.Format.IniFormat)
