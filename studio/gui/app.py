@@ -18,10 +18,11 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     """The studio's own strings and Qt's standard dialogs, in the system language."""
     locale = locale or QLocale.system()
     installed = []
-    ours = QTranslator(app)
-    if ours.load(locale, "missiva", "_", str(resources_dir() / "translations")):
-        app.installTranslator(ours)
-        installed.append(ours)
+    for catalogue in ("missiva", "missiva_tour"):  # the tour's strings: their own catalogue
+        ours = QTranslator(app)
+        if ours.load(locale, catalogue, "_", str(resources_dir() / "translations")):
+            app.installTranslator(ours)
+            installed.append(ours)
     qt = QTranslator(app)
     if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)

@@ -47,9 +47,13 @@ ACCENT = "#2f6fde"
 @dataclass(frozen=True)
 class TourStep:
     target: str  # objectName of the widget the step points at
-    title: str
+    title: str  # English source; shown through _t (resources/translations/missiva_tour_*.ts)
     text: str
     channel: str | None = None  # a preview pane: show a template that has this channel
+
+
+# The card's own words, for packaging/tour_translations.py (the step texts are above).
+FIXED_STRINGS = ("Back", "Next", "Done", "Skip tour", "Step %1 of %2", "Take the &Tour")
 
 
 def _t(text: str) -> str:
@@ -58,24 +62,24 @@ def _t(text: str) -> str:
 
 def tour_steps() -> list[TourStep]:
     return [
-        TourStep("preview-print", _t("Print"), _t(
+        TourStep("preview-print", "Print",
             "The letter as the customer receives it on paper: real PDF pages, laid out for a "
             "window envelope. It follows what you type, for the sample customer and language "
-            "chosen in the toolbar."), "print"),
-        TourStep("preview-email", _t("Email"), _t(
+            "chosen in the toolbar.", "print"),
+        TourStep("preview-email", "Email",
             "The same content as an email, as a mail client shows it. <i>Text</i> shows the "
-            "plain-text part, <i>Dark</i> the dark-mode rules."), "email"),
-        TourStep("preview-mobile", _t("Mobile"), _t(
-            "A page for a phone screen: pick a viewport, light or dark."), "mobile"),
-        TourStep("preview-sms", _t("SMS"), _t(
+            "plain-text part, <i>Dark</i> the dark-mode rules.", "email"),
+        TourStep("preview-mobile", "Mobile",
+            "A page for a phone screen: pick a viewport, light or dark.", "mobile"),
+        TourStep("preview-sms", "SMS",
             "The text message: characters, segments and the encoding, with the characters "
-            "that force UCS-2 highlighted."), "sms"),
-        TourStep("historyDock", _t("History"), _t(
+            "that force UCS-2 highlighted.", "sms"),
+        TourStep("historyDock", "History",
             "Every block and template is versioned in git. Compare two versions, as source "
-            "and as rendered output per channel, or restore one as a new commit.")),
-        TourStep("reviewDock", _t("Review"), _t(
+            "and as rendered output per channel, or restore one as a new commit."),
+        TourStep("reviewDock", "Review",
             "Compliance reviewers see which regulatory blocks changed since their approval, "
-            "everywhere they appear, and approve or reject them.")),
+            "everywhere they appear, and approve or reject them."),
     ]
 
 
@@ -172,8 +176,8 @@ class Tour(QWidget):
         self.index = max(0, min(index, len(self.steps) - 1))
         step = self.current()
         self._bring_forward(step)
-        self.title.setText(f"<b>{step.title}</b>")
-        self.body.setText(step.text)
+        self.title.setText(f"<b>{_t(step.title)}</b>")
+        self.body.setText(_t(step.text))
         self.counter.setText(_t("Step %1 of %2").replace("%1", str(self.index + 1))
                              .replace("%2", str(len(self.steps))))
         self.back_button.setEnabled(self.index > 0)

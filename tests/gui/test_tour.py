@@ -124,6 +124,7 @@ def test_a_review_view_becomes_the_last_step(studio, settings, qtbot):
         assert tour_dismissed(settings)
     finally:
         studio.removeDockWidget(review)
+        review.setParent(None)  # gone from findChild now, not at the next event loop turn
         review.deleteLater()
 
 
@@ -137,3 +138,23 @@ def test_help_menu_offers_the_tour_again(studio, settings, qtbot):
     for t in shown:
         t.dismiss()
     studio.help_menu.removeAction(action)
+
+
+def test_the_tour_speaks_italian_on_an_italian_system(studio, settings, qapp):
+    from PySide6.QtCore import QLocale
+
+    from studio.gui.app import install_translations
+
+    translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
+                                                     QLocale.Country.Italy))
+    try:
+        tour = start_on_first_run(studio, settings)
+        assert tour is not None
+        assert tour.title.text() == "<b>Stampa</b>"
+        assert tour.body.text().startswith("La lettera come il cliente la riceve su carta")
+        assert tour.counter.text() == "Passo 1 di 5"
+        assert (tour.next_button.text(), tour.skip_button.text()) == ("Avanti", "Salta la guida")
+        tour.dismiss()
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
