@@ -37,6 +37,8 @@ def in_writable_checkout(path: Path) -> bool:
     """True when `path` is a writable folder inside a git work tree (a developer's checkout)."""
     if getattr(sys, "frozen", False) or not os.access(path, os.W_OK):
         return False
+    if {"site-packages", "dist-packages"} & set(path.parts):
+        return False  # an install (say a venv inside a checkout), not the checkout itself
     return any((parent / ".git").exists() for parent in (path, *path.parents))
 
 

@@ -55,3 +55,11 @@ def test_default_copy_goes_to_the_users_data_folder(tmp_path, git_env, monkeypat
     opened = studio_sample_project(bundled)
     assert opened == tmp_path / "xdg-data" / "missiva" / "projects" / "lumen-energia"
     assert (opened / ".git").is_dir()
+
+
+def test_an_install_inside_a_checkout_is_still_an_install(tmp_path):
+    (tmp_path / ".git").mkdir()  # a venv made inside a developer's checkout
+    bundled = tmp_path / ".venv" / "lib" / "site-packages" / "studio" / "_samples" / "x"
+    bundled.mkdir(parents=True)
+    assert not in_writable_checkout(bundled)
+    assert in_writable_checkout(tmp_path)
