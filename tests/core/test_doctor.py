@@ -29,6 +29,9 @@ def test_every_check_passes_on_this_machine(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     checks = {check.name: check for check in doctor.run_checks()}
     assert set(checks) >= {"fonts", "weasyprint", "qt", "git", "sample", "config", "data"}
+    # libxcb-cursor matters only for a window on X11: a warning, not a failure, where missing.
+    x11 = checks.pop("x11", None)
+    assert x11 is None or x11.status in (OK, WARNING)
     assert all(check.status == OK for check in checks.values()), checks
     assert "Pango 1." in checks["weasyprint"].detail
     assert "WebEngine 6." in checks["qt"].detail
