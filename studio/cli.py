@@ -18,7 +18,7 @@ from studio import __version__
 from studio.core.channels import Rendition
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import CHANNELS, Project, load_project
-from studio.core.resources import resources_dir, sample_project
+from studio.core.resources import resources_dir
 from studio.core.sources import load_json
 
 
@@ -377,7 +377,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    project = Path(args.project) if args.project else sample_project()
+    from studio.core.userdata import studio_sample_project
+
+    # Never the installed sample itself: an installed app must not write inside its files.
+    project = Path(args.project) if args.project else studio_sample_project()
     try:
         from studio.gui.app import run  # type: ignore[import-not-found]
     except ImportError:
@@ -444,11 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from studio.cli_compliance import add_commands as add_compliance
     from studio.cli_export import add_commands as add_export
+    from studio.cli_packaging import add_commands as add_packaging
     from studio.cli_versioning import add_commands as add_versioning
 
     add_versioning(sub)
     add_compliance(sub)
     add_export(sub)
+    add_packaging(sub)
     return parser
 
 

@@ -403,8 +403,10 @@ class MainWindow(QMainWindow):
         self.review_action.setToolTip(self.tr("Review regulatory blocks and sign them off"))
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.review_action)
+        self.toolbar.widgetForAction(self.review_action).setObjectName("reviewButton")
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About Missiva Studio"), self.about)
+        self.help_menu = help_menu  # studio.gui.tour adds its entry
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)

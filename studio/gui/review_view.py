@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from studio.core import compliance, diff
 from studio.core.compliance import BlockState, ReviewRendition, SignOff
 from studio.core.history import open_repository
-from studio.core.jobs import guarded
+from studio.core.jobs import guarded, leave_with_parent
 from studio.core.problems import Problem, ProblemError
 from studio.gui.history_view import CompareDialog, date_in_words, words_html
 from studio.gui.models import StateRole
@@ -198,7 +198,8 @@ class ReviewPanel(QWidget):
                 **kwargs: Any) -> None:
         if self._executor is None:
             context = multiprocessing.get_context("spawn")  # no fork of a Qt process
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                                 initializer=leave_with_parent)
         self._busy[kind] += 1
         future = self._executor.submit(guarded, function, *args, **kwargs)
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import threading
-import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -25,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.core.jobs import leave_with_parent
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 
@@ -162,24 +161,10 @@ _REQUIRED = re.compile(r"'([^']+)' is a required property")
 def warm_up() -> None:
     """Set up a worker process: leave with the server, then import the print stack and build
     its font configuration before the first request."""
-    _leave_with_parent()
+    leave_with_parent()
     from studio.core.channels.print import font_config
 
     font_config()
-
-
-def _leave_with_parent() -> None:
-    """Exit when the server process is gone (killed without a chance to stop its pool): a
-    worker blocked on the pool's queue would otherwise wait for ever, an orphan."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def executor(workers: int) -> Executor:
