@@ -97,3 +97,18 @@ def test_sample_carries_a_realistic_ledger():
     if shallow == "true":
         pytest.skip("a shallow clone lacks the commits the ledger's records name")
     assert verify(SAMPLE) == []
+
+
+def test_sample_export_to_production_is_gated(tmp_path, monkeypatch, capsys):
+    """The sample's production target requires approval: its stale and pending blocks stop it,
+    named, before anything is sent (no server needed to see the refusal)."""
+    monkeypatch.setenv("MISSIVA_PROD_TOKEN", "not-used")
+    assert main(["export", str(SAMPLE), "--target", "production", "--rev", "HEAD"]) == 1
+    message = capsys.readouterr().err
+    assert "refused" in message
+    assert "legal/bill-info (stale)" in message and "reminder/consequences (pending)" in message
+    # A target without the approval requirement takes the same version.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert main(["export", str(SAMPLE), "--target", "proofs", "--rev", "HEAD", "--json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["path"].startswith(str(tmp_path / "missiva-packages" / "lumen-energia"))
