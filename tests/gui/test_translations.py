@@ -17,6 +17,9 @@ def test_italian_interface(qapp, tmp_path):
                                                QSettings.Format.IniFormat))
         assert window.explorer_dock.windowTitle() == "Progetto"
         assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Visualizza"]
+        assert window.review_action.text() == "Revisione"
+        assert window.review.approve_button.text() == "Approva"
+        assert window.review.views.tabText(0) == "Dove compare"
         window.session.close()
         window.deleteLater()
     finally:
