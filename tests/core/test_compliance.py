@@ -355,3 +355,38 @@ def test_signed_signoffs_are_reported(project: Path, capsys: pytest.CaptureFixtu
     assert "sign-off commits: 2 (1 unsigned, 1 good)" in out or \
         "sign-off commits: 2 (1 good, 1 unsigned)" in out
     assert f"{signed.commit[:10]} good — {GIULIA}" in out
+
+
+def test_checks_read_the_history_of_a_project_in_a_subfolder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project inside a bigger repository (as the bundled sample is): the append-only and
+    owner checks must see its commits, not silently read none."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    outer = tmp_path / "company"
+    project = outer / "letters" / "lumen"
+    shutil.copytree(
+        SAMPLE, project, ignore=shutil.ignore_patterns("__init__.py", "__pycache__", "compliance")
+    )
+    git(outer, "init", "-q", "-b", "main")
+    git(outer, "add", "-A")
+    git(outer, "commit", "-q", "-m", "Import")
+    assert open_repository(project).prefix == "letters/lumen/"
+    signoff(project, "legal/privacy", "approve", "ok")
+    signoff(project, "legal/withdrawal", "approve", "ok")
+    assert verify(project) == []
+    assert [s.code for s in compliance.ledger_signatures(project)] == ["N", "N"]
+
+    become(monkeypatch, "Luca Moretti", LUCA)
+    edit_block(project, "legal/privacy")
+    open_repository(project).commit("Reword privacy")
+    ledger = project / LEDGER
+    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+    ledger.write_text(lines[0], encoding="utf-8")  # drop the last record
+    git(outer, "commit", "-q", "-am", "Tidy the ledger")
+    messages = [p.message for p in verify(project)]
+    assert any("append-only" in m for m in messages)
+    assert any(LUCA in m and "legal/privacy" in m for m in messages)
