@@ -16,6 +16,7 @@ from typing import Any
 
 from studio import __version__
 from studio.core.channels import Rendition
+from studio.core.files import write_atomic as _write_atomic
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import CHANNELS, Project, load_project
 from studio.core.resources import resources_dir
@@ -161,12 +162,6 @@ def _output_path(
         return out / f"{template.replace('/', '_')}-{channel}{suffix}.{extension}"
     out.parent.mkdir(parents=True, exist_ok=True)
     return out
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def cmd_render(args: argparse.Namespace) -> int:

@@ -14,14 +14,13 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from studio.core.channels import Rendition
+from studio.core.files import write_atomic as _write_atomic
 from studio.core.history import Repository, open_repository
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
@@ -418,20 +417,6 @@ def signoff(
     return SignOff(**{**_signoff(record).__dict__, "ledger_commit": revision.commit})
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 # States -----------------------------------------------------------------------------------
 
 
@@ -643,43 +628,6 @@ def owner_problems(repository: Repository, project: Project) -> list[Problem]:
                         0,
                         0,
                         f"commit {commit[:10]} by {email} {verb} regulatory "
-                        f"block {block_id}, owned by role {block.owner or '(none)'}",
-                    )
-                )
-    return problems
-    out = _git(
-        repository,
-        "-c",
-        "core.quotePath=false",
-        "log",
-        "--format=%x1e%H%x00%ae%x00%P",
-        "--name-only",
-        "--",
-        _pathspec(repository, "blocks/"),
-    )
-    for entry in out.decode("utf-8", "replace").split("\x1e")[1:]:
-        head, _, names = entry.partition("\n")
-        commit, _, rest = head.partition("\0")
-        email, _, parents = rest.partition("\0")
-        if not parents.strip():
-            continue
-        for name in names.splitlines():
-            path = name.strip()
-            if repository.prefix and path.startswith(repository.prefix):
-                path = path[len(repository.prefix) :]
-            block_id = _block_of_path(project, path)
-            if block_id is None:
-                continue
-            block = project.blocks[block_id]
-            if not block.regulatory:
-                continue
-            if email.strip().lower() not in _emails(project, block.owner):
-                problems.append(
-                    error(
-                        path,
-                        0,
-                        0,
-                        f"commit {commit[:10]} by {email} changed regulatory "
                         f"block {block_id}, owned by role {block.owner or '(none)'}",
                     )
                 )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from studio.core.files import write_atomic
 from studio.core.history import Repository, open_repository
 from studio.core.package import Package, build_package
 from studio.core.problems import ProblemError, error
@@ -216,17 +216,7 @@ def write_package(package: Package, folder: Path) -> Path:
     path = folder / package.file_name
     if path.is_file() and path.read_bytes() == package.data:
         return path
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(package.data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, package.data)
 
 
 # Pushing over HTTP ------------------------------------------------------------------------

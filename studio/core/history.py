@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
-import shutil
 import tarfile
 import tempfile
 import threading
@@ -19,6 +17,7 @@ from typing import Any
 import git
 from git.db import GitCmdObjectDB
 
+from studio.core.files import write_atomic as _write_atomic
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, load_project
 from studio.core.settings import settings_author
@@ -744,9 +743,3 @@ def _stderr(exc: git.GitCommandError) -> str:
     return text.removeprefix("stderr:").strip().strip("'").strip()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.missiva-tmp")
-    temporary.write_bytes(data)
-    with contextlib.suppress(OSError):
-        shutil.copymode(path, temporary)
-    os.replace(temporary, path)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from studio.core.files import write_atomic
 
 SETTINGS_FILE = "missiva/user.yaml"
 
@@ -35,18 +36,8 @@ def user_settings() -> dict[str, Any]:
 
 def save_user_settings(settings: Mapping[str, Any]) -> Path:
     """Replace the settings file atomically (a crash leaves the old file or the new one)."""
-    path = settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(dict(settings), allow_unicode=True, sort_keys=True)
-    handle, temporary = tempfile.mkstemp(prefix=".user.", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(settings_path(), text)
 
 
 def update_user_settings(**changes: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from studio.core.files import write_atomic
 from studio.core.jobs import ProjectState, RenderJob, RenderOutcome
 from studio.core.problems import Problem
 from studio.core.project import (
@@ -40,16 +41,6 @@ def block_id_of(project: Project, rel: str) -> str | None:
     if dot and "/" not in suffix and suffix in project.config.locales:
         return head
     return stem
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that a crash leaves the old or the new content, never half of one."""
-    temporary = path.with_name(f".{path.name}.missiva-tmp")
-    with open(temporary, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def digest(text: str | bytes) -> str:
