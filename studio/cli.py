@@ -447,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_versioning(sub)
     add_compliance(sub)
+    __import__("studio.cli_batch").cli_batch.add_commands(sub)
     return parser
 
 

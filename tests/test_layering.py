@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-HEADLESS = [REPO / "studio" / "core", REPO / "studio" / "server", REPO / "studio" / "cli.py"]
+HEADLESS = [REPO / "studio" / "core", REPO / "studio" / "server", REPO / "studio" / "cli.py",
+            REPO / "studio" / "cli_batch.py"]
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "studio.gui")
 
 
