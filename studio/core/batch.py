@@ -99,6 +99,7 @@ def project_version(root: str | os.PathLike[str]) -> str:
 # In the worker ---------------------------------------------------------------------------------
 
 _LOADED: dict[tuple[str, str], Project] = {}
+_LOADS = [0]  # how many times this process loaded a project (the tests and the bench ask)
 
 
 def worker_project(spec: BatchSpec) -> Project:
@@ -108,7 +109,13 @@ def worker_project(spec: BatchSpec) -> Project:
     if project is None:
         _LOADED.clear()
         project = _LOADED[key] = load_project(spec.root)
+        _LOADS[0] += 1
     return project
+
+
+def project_loads() -> int:
+    """How many projects this (worker) process has loaded."""
+    return _LOADS[0]
 
 
 def _failed(spec: BatchSpec, item: Item, channel: str | None, problem: Problem) -> Produced:
@@ -130,16 +137,24 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
     from studio.core.schema import record_problems
 
     try:
-        data, positions = load_json(item.text, spec.source)
-    except ProblemError as exc:
-        p = exc.problem
-        problem = error(spec.source, item.line, p.col, p.message)
-        return [_failed(spec, item, c, problem) for c in item.channels or (None,)]
+        data = json.loads(item.text)
+    except json.JSONDecodeError:
+        data = None
+        try:
+            load_json(item.text, spec.source)  # its error says where, as `render --data` does
+        except ProblemError as exc:
+            p = exc.problem
+            problem = error(spec.source, item.line, p.col, p.message)
+            return [_failed(spec, item, c, problem) for c in item.channels or (None,)]
     if not isinstance(data, dict):
         problem = error(spec.source, item.line, 1, "a record must be a JSON object")
         return [_failed(spec, item, c, problem) for c in item.channels or (None,)]
-    positions = {k: (item.line, c) for k, (_, c) in positions.items()}
-    problems = record_problems(project.schema, data, spec.source, positions)
+    problems = record_problems(project.schema, data, spec.source)
+    if problems:
+        # Only a bad record pays for the positions that put its problem at the right column.
+        _, positions = load_json(item.text, spec.source)
+        located = {k: (item.line, c) for k, (_, c) in positions.items()}
+        problems = record_problems(project.schema, data, spec.source, located)
     produced = []
     for channel in item.channels:
         if problems:

@@ -17,10 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from distributed import get_task_stream
 from pypdf import PdfReader
 
 from studio.cli import main
-from studio.core.batch import local_client, run_batch
+from studio.core.batch import local_client, project_loads, run_batch
 from studio.core.project import load_project
 from tests.conftest import SAMPLE
 
@@ -73,22 +74,26 @@ def test_routed_batch_on_an_existing_cluster_matches_render(tmp_path, cluster, c
         (1, "email"), (2, "sms"), (3, "email"), (4, "email"), (5, "email"), (6, "print"),
         (7, "sms"), (8, "email"), (9, "email"), (10, "email")]
     bad = {r["index"]: r for r in rows if not r["ok"]}
-    assert bad[11]["channel"] == "email" and "'invoice' is a required property" in bad[11]["error"]
+    assert bad[11]["channel"] == "email"
+    assert bad[11]["error"] == f"{data}:11:1: error: (record): 'invoice' is a required property"
     assert bad[12]["channel"] is None and bad[12]["error"].startswith(f"{data}:12:2: error: JSON")
     assert good[0]["id"].startswith("C") and all(r["id"] for r in good)
 
     # The same records through `missiva render`, channel by channel: the same bytes.
     for channel in ("print", "email", "sms"):
         rendered = tmp_path / f"render-{channel}"
+        capsys.readouterr()
         main(["render", str(SAMPLE), "payment-reminder", "--channel", channel,
               "--data", str(data), "-o", str(rendered), "--json"])
+        reported = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        if channel == "email":  # the bad record: the same problem, at the same place
+            assert reported[10]["error"] == bad[11]["error"]
         for row in (r for r in good if r["channel"] == channel):
             produced = (out / row["file"]).read_bytes()
             assert produced == (rendered / row["file"]).read_bytes(), row["file"]
             assert hashlib.sha256(produced).hexdigest() == row["sha256"]
             if channel == "print":
                 assert len(PdfReader(io.BytesIO(produced)).pages) == row["pages"]
-    capsys.readouterr()
     assert "print " in summary and "sms " in summary and "email " in summary
 
 
@@ -120,6 +125,26 @@ def test_print_stream_collates_by_postal_code(tmp_path, cluster):
             letter.pages[0].extract_text()
     assert "C000000001" in stream.pages[0].extract_text() or "00184" in \
         stream.pages[0].extract_text()
+
+
+def test_records_travel_in_partitions_and_each_worker_loads_the_project_once(tmp_path):
+    client = local_client(2)  # fresh workers: nothing loaded yet
+    try:
+        data = write_ndjson(tmp_path / "otp.ndjson", [sample("typical")] * 40)
+        with get_task_stream(client) as stream:
+            result = run_batch(client, load_project(SAMPLE), "otp", data, tmp_path / "out",
+                               channel="sms", partition_size=4)
+        loads = client.run(project_loads)
+        tasks = [t["key"] for t in stream.data]
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+    assert result.progress.renditions == 40
+    assert sorted(loads.values()) in ([1, 1], [0, 1])  # once per worker that got work
+    assert len(result.worker_peak_kib) == 2
+    # Ten tasks of four records, not forty of one.
+    assert len(tasks) == 10 and all(str(k).startswith("render_partition") for k in tasks)
 
 
 def test_a_cut_last_row_is_redone_once(tmp_path, cluster):
