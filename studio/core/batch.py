@@ -192,7 +192,18 @@ def render_partition(spec: BatchSpec, items: list[Item]) -> list[Produced]:
 
 
 def peak_memory_kib() -> int:
-    """This process's peak resident memory, in KiB (what the bench asks of each worker)."""
+    """This process's peak resident memory, in KiB (what the bench asks of each worker).
+
+    Linux's VmHWM is the peak of this process's own address space; ru_maxrss, the fallback,
+    survives exec and so may include the memory of the process that spawned this one.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     import resource
 
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -520,6 +531,8 @@ def local_client(workers: int) -> Client:
     from distributed import Client, LocalCluster
 
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address=None,
+                           # None does not turn the dashboard off (dask/distributed#8136):
+                           # a free loopback port, so two batches never collide on 8787.
+                           host="127.0.0.1", dashboard_address="127.0.0.1:0",
                            silence_logs=logging.ERROR)
     return Client(cluster)
