@@ -128,8 +128,10 @@ def summary_lines(result: BatchResult) -> list[str]:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from distributed import KilledWorker
+
     from studio.cli import _load
-    from studio.core.batch import BatchMismatch, local_client, run_batch
+    from studio.core.batch import BatchMismatch, WorkerProblem, local_client, run_batch
 
     project = _load(args.project)
     if args.template not in project.templates:
@@ -167,6 +169,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            progress=None if args.quiet else ProgressBar(sys.stderr))
     except BatchMismatch as exc:
         raise _usage(str(exc)) from None
+    except WorkerProblem as exc:
+        print(f"missiva batch: {exc}", file=sys.stderr)
+        return 1
+    except KilledWorker as exc:
+        print(f"missiva batch: a worker died rendering a partition ({exc}); what was done is "
+              "kept: run the same command again to resume", file=sys.stderr)
+        return 1
     finally:
         cluster: Any = getattr(client, "cluster", None)
         client.close()

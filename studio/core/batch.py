@@ -102,11 +102,22 @@ _LOADED: dict[tuple[str, str], Project] = {}
 _LOADS = [0]  # how many times this process loaded a project (the tests and the bench ask)
 
 
+class WorkerProblem(Exception):
+    """A worker cannot do its part (no project at the batch's path on its machine). A plain
+    message, so it pickles back to the driver intact."""
+
+
 def worker_project(spec: BatchSpec) -> Project:
     """The project, loaded once per worker process and batch version, not once per record."""
     key = (spec.root, spec.version)
     project = _LOADED.get(key)
     if project is None:
+        if not (Path(spec.root) / "studio.yaml").is_file():
+            import socket
+
+            raise WorkerProblem(
+                f"worker on {socket.gethostname()}: no project at {spec.root}; every worker "
+                "needs the project at the same path as the batch (docs/batch.md)")
         _LOADED.clear()
         project = _LOADED[key] = load_project(spec.root)
         _LOADS[0] += 1

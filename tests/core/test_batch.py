@@ -21,7 +21,14 @@ from distributed import get_task_stream
 from pypdf import PdfReader
 
 from studio.cli import main
-from studio.core.batch import local_client, project_loads, run_batch
+from studio.core.batch import (
+    BatchSpec,
+    WorkerProblem,
+    local_client,
+    project_loads,
+    render_partition,
+    run_batch,
+)
 from studio.core.project import load_project
 from tests.conftest import SAMPLE
 
@@ -220,3 +227,10 @@ def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path):
         assert hashlib.sha256((out / row["file"]).read_bytes()).hexdigest() == row["sha256"]
     assert not list(out.glob(".*.tmp"))
     assert len(list(out.glob("*.pdf"))) == 24
+
+
+def test_a_worker_without_the_project_says_so(tmp_path, cluster):
+    spec = BatchSpec(str(tmp_path / "elsewhere"), "otp", "sms", None, "r.ndjson", "v1")
+    future = cluster.submit(render_partition, spec, [], pure=False)
+    with pytest.raises(WorkerProblem, match=r"no project at .*elsewhere; every worker needs"):
+        future.result()
