@@ -16,6 +16,7 @@ Two layers, so the rendering server's `/v1/batch` can use the first without the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -202,6 +203,47 @@ def render_partition(spec: BatchSpec, items: list[Item]) -> list[Produced]:
     return produced
 
 
+def plan_item(project: Project, spec: BatchSpec, index: int, line: int,
+              text: str) -> tuple[Item, list[Produced]]:
+    """One input record as an item: its id, postal code and channels (`spec.channel`, or its
+    routed ones). A record that will not be rendered (not a JSON object, no channel can reach
+    it) comes back with no channels and the rows that report it."""
+    rules = delivery_for(project, spec.template)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError:
+        record = None
+    record_id = postal = None
+    if isinstance(record, dict):
+        record_id = _as_text(field_value(record, rules.record_id or "id"))
+        if rules.postal_code:
+            postal = _as_text(field_value(record, rules.postal_code))
+    item = Item(index, line, text, (), record_id, postal)
+    if spec.channel is not None:
+        # A bad record is reported when rendered, as `missiva render` reports it.
+        return dataclasses.replace(item, channels=(spec.channel,)), []
+    if not isinstance(record, dict):
+        return item, render_item(project, spec, item)
+    chosen = route(project, spec.template, record)
+    if not chosen.channels:
+        problem = error(spec.source, line, 1, f"no channel: {chosen.reason}")
+        return item, [_failed(spec, item, None, problem)]
+    return dataclasses.replace(item, channels=chosen.channels), []
+
+
+def render_records(spec: BatchSpec, records: list[str], first_index: int = 1) -> list[Produced]:
+    """A partition of raw records (JSON texts) planned and rendered in one go: routing too, so
+    a caller without a driver of its own (the rendering server's /v1/batch) can hand records
+    straight to a worker, or submit this to Dask with the same spec."""
+    project = worker_project(spec)
+    produced: list[Produced] = []
+    for offset, text in enumerate(records):
+        index = first_index + offset
+        item, unrendered = plan_item(project, spec, index, index, text)
+        produced += unrendered or render_item(project, spec, item)
+    return produced
+
+
 def peak_memory_kib() -> int:
     """This process's peak resident memory, in KiB (what the bench asks of each worker).
 
@@ -384,7 +426,6 @@ def run_batch(
 
     spec = BatchSpec(str(project.root), template, channel, locale, str(data),
                      project_version(project.root))
-    rules = delivery_for(project, template)
     total = count_records(data)
     workers = worker_count(client)
     size = partition_size or max(1, min(50, math.ceil(total / (workers * 4))))
@@ -423,33 +464,14 @@ def run_batch(
     def partitions() -> Iterator[list[Item]]:
         batch: list[Item] = []
         for index, line, text in _records(data):
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError:
-                record = None
-            record_id = postal = None
-            wanted: tuple[str, ...] = ()
-            if isinstance(record, dict):
-                id_field = rules.record_id or "id"
-                record_id = _as_text(field_value(record, id_field))
-                if rules.postal_code:
-                    postal = _as_text(field_value(record, rules.postal_code))
-            item = Item(index, line, text, (), record_id, postal)
-            if channel is not None:
-                wanted = (channel,)  # a bad record is reported by the worker, as render does
-            elif not isinstance(record, dict):
-                if (index, None) not in done:
-                    record_rows(render_item(project, spec, item))
-            else:
-                chosen = route(project, template, record)
-                wanted = chosen.channels
-                if not wanted and (index, None) not in done:
-                    problem = error(str(data), line, 1, f"no channel: {chosen.reason}")
-                    record_rows([_failed(spec, item, None, problem)])
+            item, unrendered = plan_item(project, spec, index, line, text)
+            if unrendered and (index, None) not in done:
+                record_rows(unrendered)
+            wanted = item.channels
             todo = tuple(c for c in wanted if (index, c) not in done)
             state.skipped += len(wanted) - len(todo)
             if todo:
-                batch.append(Item(index, line, text, todo, record_id, postal))
+                batch.append(dataclasses.replace(item, channels=todo))
             else:
                 state.records_done += 1
             if len(batch) >= size:

@@ -26,7 +26,9 @@ from studio.core.batch import (
     WorkerProblem,
     local_client,
     project_loads,
+    project_version,
     render_partition,
+    render_records,
     run_batch,
 )
 from studio.core.project import load_project
@@ -234,3 +236,19 @@ def test_a_worker_without_the_project_says_so(tmp_path, cluster):
     future = cluster.submit(render_partition, spec, [], pure=False)
     with pytest.raises(WorkerProblem, match=r"no project at .*elsewhere; every worker needs"):
         future.result()
+
+
+def test_render_records_is_the_servers_path_routing_included(cluster):
+    """What /v1/batch calls: raw records in, rows and bytes out, in process or on Dask."""
+    spec = BatchSpec(str(SAMPLE), "payment-reminder", None, "en", "request",
+                     project_version(SAMPLE))
+    records = [json.dumps(sample("no-email")), "{oops", json.dumps(sample("long-address"))]
+    for produced in (render_records(spec, records, first_index=7),
+                     cluster.submit(render_records, spec, records, 7, pure=False).result()):
+        assert [(p.row["index"], p.row["channel"], p.row["ok"]) for p in produced] == [
+            (7, "sms", True), (8, None, False), (9, "print", True)]
+        sms, bad, letter = produced
+        assert sms.content.decode().startswith("Lumen Energia: bill no.")  # English, as asked
+        assert bad.content is None and "JSON" in bad.row["error"]
+        assert letter.content.startswith(b"%PDF") and letter.row["postal_code"] == "24015"
+        assert letter.row["sha256"] == hashlib.sha256(letter.content).hexdigest()
