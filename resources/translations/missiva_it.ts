@@ -299,6 +299,16 @@ Recuperarle?</translation>
         <translation>Tempo di generazione</translation>
     </message>
     <message>
+        <location filename="../../studio/gui/previews/base.py" line="213" />
+        <source>sent</source>
+        <translation>inviata</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/previews/base.py" line="213" />
+        <source>not sent</source>
+        <translation>non inviata</translation>
+    </message>
+    <message>
         <location filename="../../studio/gui/previews/base.py" line="145" />
         <source>No preview yet</source>
         <translation>Nessuna anteprima</translation>

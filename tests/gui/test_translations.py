@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QLabel
 
 from studio.gui.app import install_translations
 from studio.gui.main_window import MainWindow
@@ -17,6 +18,8 @@ def test_italian_interface(qapp, tmp_path):
                                                QSettings.Format.IniFormat))
         assert window.explorer_dock.windowTitle() == "Progetto"
         assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Visualizza"]
+        window.previews["sms"].set_delivery(False, "consenso revocato")
+        assert window.previews["sms"].findChild(QLabel, "deliveryBadge").text() == "non inviata"
         window.session.close()
         window.deleteLater()
     finally:
