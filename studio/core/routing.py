@@ -14,10 +14,10 @@ override the default's, key by key):
 
 The template's `channels` bound every choice. A required field must be present and well formed:
 an email address must be syntactically valid (email-validator, without DNS: a batch must not
-depend on the network) and a phone number must be a valid E.164 number (phonenumbers: the
-numbering plans of every country, which a pattern cannot know) of a mobile line, for
-SMS. A consent that is `false` rules
-its channel out; a missing consent does not.
+depend on the network), and an SMS number a valid E.164 number of a mobile line
+(phonenumbers: the numbering plans of every country, which a pattern cannot know). A consent
+that is `false` rules its channel out; a missing consent does not. `always` channels go out
+whatever the customer chose or consented to, but still need their required field.
 """
 
 from __future__ import annotations
