@@ -4,6 +4,8 @@
     python3 bench/batch.py                          # 10,000 records, 1 and 2 workers (long)
     python3 bench/batch.py --records 200 --print-records 40 --memory 100,400   # a smoke run
 
+Before and after, a control: the same print loop in one plain process, then in two at once
+(no Dask): its ratio is what the machine can give a second worker at that moment.
 For each case (sms, email, print on `payment-reminder`, and `--routed`) and each worker count
 it starts a fresh local cluster (not timed), runs `run_batch` into a fresh folder and reports
 renditions/s (wall time of the batch, project loads in the workers included) and the peak RSS
@@ -73,6 +75,33 @@ def run_case(records: Path, workers: int, channel: str | None, out: Path) -> dic
     }
 
 
+def _render_loop(count: int) -> float:
+    """Renditions/s of print letters rendered in a plain loop (no Dask): the control."""
+    from studio.core.render import render
+
+    project = load_project(SAMPLE)
+    record = json.loads((SAMPLE / "data/samples/typical.json").read_text())
+    render(project, "payment-reminder", "print", record)
+    started = time.perf_counter()
+    for _ in range(count):
+        render(project, "payment-reminder", "print", record)
+    return count / (time.perf_counter() - started)
+
+
+def control(count: int = 40) -> dict[str, float]:
+    """What the machine gives two processes right now: the same print loop in one process,
+    then in two at once. If two plain processes do not reach ~2x, no Dask setting will."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        alone = pool.apply(_render_loop, (count,))
+    with context.Pool(2) as pool:
+        pair = sum(pool.starmap(_render_loop, [(count,), (count,)]))
+    return {"one_process_per_s": round(alone, 2), "two_processes_per_s": round(pair, 2),
+            "ratio": round(pair / alone, 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -85,6 +114,8 @@ def main() -> int:
     args = parser.parse_args()
     load_before = os.getloadavg()
     report: dict[str, Any] = {"load_before": [round(x, 2) for x in load_before], "cases": []}
+    print("control: print in 1, then 2 plain processes…", file=sys.stderr)
+    report["control_before"] = control()
     scratch = Path(tempfile.mkdtemp(prefix="missiva-batch-bench-"))
     try:
         for case in args.cases.split(","):
@@ -105,9 +136,16 @@ def main() -> int:
         report["memory"] = memory
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    print("control: print in 1, then 2 plain processes…", file=sys.stderr)
+    report["control_after"] = control()
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
 
     print(f"load average before {report['load_before']}, after {report['load_after']}")
+    for when in ("before", "after"):
+        c = report[f"control_{when}"]
+        print(f"control {when}: print in plain processes, 1: {c['one_process_per_s']}/s, "
+              f"2 at once: {c['two_processes_per_s']}/s ({c['ratio']}x: what the machine "
+              "gives a second process now)")
     print(f"{'case':<8} {'workers':>7} {'records':>8} {'renditions/s':>13} {'speed-up':>9} "
           f"{'peak MiB per worker':>20}")
     one: dict[str, float] = {}
