@@ -79,7 +79,8 @@ def main(argv: list[str]) -> int:
         system_libraries()
         environment("test")
         say("ruff check")
-        paths = [p for p in ("studio", "tests", "bench", "dev.py") if (ROOT / p).exists()]
+        linted = ("studio", "tests", "bench", "packaging", "dev.py")
+        paths = [p for p in linted if (ROOT / p).exists()]
         lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", *paths], cwd=ROOT)
         say("mypy studio/core")
         lint = lint or subprocess.call([str(PYTHON), "-m", "mypy", "studio/core"], cwd=ROOT)

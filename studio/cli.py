@@ -18,7 +18,7 @@ from studio import __version__
 from studio.core.channels import Rendition
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import CHANNELS, Project, load_project
-from studio.core.resources import resources_dir, sample_project
+from studio.core.resources import resources_dir
 from studio.core.sources import load_json
 
 
@@ -377,7 +377,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    project = Path(args.project) if args.project else sample_project()
+    from studio.core.userdata import studio_sample_project
+
+    # Never the installed sample itself: an installed app must not write inside its files.
+    project = Path(args.project) if args.project else studio_sample_project()
     try:
         from studio.gui.app import run  # type: ignore[import-not-found]
     except ImportError:
@@ -442,12 +445,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.set_defaults(func=cmd_new)
 
+    from studio.cli_batch import add_commands as add_batch
     from studio.cli_compliance import add_commands as add_compliance
+    from studio.cli_export import add_commands as add_export
+    from studio.cli_packaging import add_commands as add_packaging
     from studio.cli_versioning import add_commands as add_versioning
 
     add_versioning(sub)
     add_compliance(sub)
-    __import__("studio.cli_batch").cli_batch.add_commands(sub)
+    add_export(sub)
+    add_packaging(sub)
+    add_batch(sub)
     return parser
 
 
@@ -479,4 +487,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The imported module's main: run as __main__, this file's UsageError would not be the
+    # studio.cli.UsageError that the command modules raise.
+    from studio.cli import main as _main
+
+    sys.exit(_main())

@@ -1,4 +1,4 @@
-"""The compliance commands of `missiva`: signoff, status, verify and export (path targets)."""
+"""The compliance commands of `missiva`: signoff, status and verify (export is in cli_export)."""
 
 from __future__ import annotations
 
@@ -68,19 +68,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from studio.core.compliance import export_to_path
-
-    destination = export_to_path(_project(args.project), args.target)
-    print(f"exported the committed project to {destination}")
-    return 0
-
-
 # Parser -----------------------------------------------------------------------------------
 
 
 def add_commands(subparsers: Any) -> None:
-    """Add signoff, status, verify and export to `missiva`'s subcommands."""
+    """Add signoff, status and verify to `missiva`'s subcommands."""
     p = subparsers.add_parser("signoff", help="approve or reject a regulatory block's version")
     p.add_argument("project")
     p.add_argument("block", metavar="BLOCK_ID")
@@ -99,11 +91,6 @@ def add_commands(subparsers: Any) -> None:
     p = subparsers.add_parser("verify", help="check the sign-off ledger and block ownership")
     p.add_argument("project")
     p.set_defaults(func=cmd_verify)
-
-    p = subparsers.add_parser("export", help="export the committed project to a target")
-    p.add_argument("project")
-    p.add_argument("--target", required=True, metavar="NAME")
-    p.set_defaults(func=cmd_export)
 
 
 if __name__ == "__main__":

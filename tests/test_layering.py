@@ -11,7 +11,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 HEADLESS = [REPO / "studio" / "core", REPO / "studio" / "server", REPO / "studio" / "cli.py",
-            REPO / "studio" / "cli_batch.py"]
+            REPO / "studio" / "cli_batch.py", REPO / "studio" / "cli_export.py"]
+HEADLESS += [REPO / "studio" / "cli_packaging.py"]  # missiva doctor
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "studio.gui")
 
 
@@ -49,6 +50,7 @@ def test_rendering_every_channel_loads_no_qt(tmp_path):
         "from studio.core.render import render\n"
         "from studio.core.validate import validate\n"
         "import studio.cli\n"
+        "import studio.server.app\n"
         f"p = load_project({str(REPO / 'resources' / 'starter')!r})\n"
         "validate(p)\n"
         "for c in ('print', 'email', 'mobile', 'sms'):\n"

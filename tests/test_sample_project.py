@@ -74,3 +74,41 @@ def test_injection_sample_is_literal_everywhere(proof):
         else:
             html = data.decode()
             assert "{{ 7*7 }} *Star* &lt;b&gt;Ltd&lt;/b&gt;" in html and "<b>Ltd" not in html
+
+
+def test_sample_carries_a_realistic_ledger():
+    """Approved blocks, one changed since approval (stale), one never decided (pending); the
+    ledger's chain and its records' commits check out in this repository's history."""
+    import subprocess
+
+    from studio.core.compliance import block_states, chain_problems, verify
+
+    states = {s.block: s for s in block_states(SAMPLE)}
+    kinds = sorted(s.state for s in states.values())
+    assert kinds.count("approved") >= 2
+    assert kinds.count("stale") == 1 and kinds.count("pending") == 1
+    stale = next(s for s in states.values() if s.state == "stale")
+    assert stale.approved_blob and stale.approved_blob != stale.blob
+    reviewers = {r.reviewer for s in states.values() for r in s.history}
+    assert len(reviewers) >= 2  # more than one lawyer signed
+    assert chain_problems((SAMPLE / "compliance/signoffs.jsonl").read_bytes()) == []
+    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=SAMPLE,
+                             capture_output=True, text=True).stdout.strip()
+    if shallow == "true":
+        pytest.skip("a shallow clone lacks the commits the ledger's records name")
+    assert verify(SAMPLE) == []
+
+
+def test_sample_export_to_production_is_gated(tmp_path, monkeypatch, capsys):
+    """The sample's production target requires approval: its stale and pending blocks stop it,
+    named, before anything is sent (no server needed to see the refusal)."""
+    monkeypatch.setenv("MISSIVA_PROD_TOKEN", "not-used")
+    assert main(["export", str(SAMPLE), "--target", "production", "--rev", "HEAD"]) == 1
+    message = capsys.readouterr().err
+    assert "refused" in message
+    assert "legal/bill-info (stale)" in message and "reminder/consequences (pending)" in message
+    # A target without the approval requirement takes the same version.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert main(["export", str(SAMPLE), "--target", "proofs", "--rev", "HEAD", "--json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["path"].startswith(str(tmp_path / "missiva-packages" / "lumen-energia"))

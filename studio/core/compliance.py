@@ -10,12 +10,10 @@ ensure_ascii=False).encode("utf-8")``. Lines are written in that same canonical 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -440,17 +438,25 @@ def _state(records: Sequence[SignOff], blob: str) -> str:
     return "stale" if any(r.decision == "approve" for r in records) else "pending"
 
 
-def block_states(root: Root) -> list[BlockState]:
-    """Every regulatory block of the project with its state at its committed version."""
+def block_states(root: Root, rev: str | None = None) -> list[BlockState]:
+    """Every regulatory block of the project with its state at its committed version (HEAD and
+    the ledger on disk), or at REV: the blocks and the ledger as committed there."""
     repository = open_repository(root)
-    project = load_project(repository.root)
-    records = read_ledger(repository)
+    if rev is None:
+        project = load_project(repository.root)
+        records = read_ledger(repository)
+        at = "HEAD"
+    else:
+        at = repository.resolve(rev)
+        project = repository.project_at(at)
+        ledger = repository.blob(LEDGER, at) or b""
+        records = [_signoff(r) for r in map(_parse, _lines(ledger)) if r is not None]
     states = []
     for block_id, block in sorted(project.blocks.items()):
         if not block.regulatory:
             continue
         mine = [r for r in records if r.block == block_id]
-        blob = _blob_hash(repository, block.path) if repository.has_commits() else ""
+        blob = _blob_hash(repository, block.path, at) if repository.has_commits() else ""
         approvals = [r for r in mine if r.decision == "approve"]
         states.append(
             BlockState(
@@ -649,11 +655,12 @@ def verify(root: Root) -> list[Problem]:
 # Export gate ------------------------------------------------------------------------------
 
 
-def export_gate(root: Root, templates: Iterable[str]) -> list[str]:
-    """The regulatory blocks used by TEMPLATES that are not approved at their current version."""
+def export_gate(root: Root, templates: Iterable[str], rev: str | None = None) -> list[str]:
+    """The regulatory blocks used by TEMPLATES that are not approved at their current version
+    (or at REV, with the ledger as committed there)."""
     repository = open_repository(root)
-    project = load_project(repository.root)
-    states = {s.block: s for s in block_states(repository)}
+    project = load_project(repository.root) if rev is None else repository.project_at(rev)
+    states = {s.block: s for s in block_states(repository, rev)}
     blocked: set[str] = set()
     for name in templates:
         if name not in project.templates:
@@ -663,45 +670,3 @@ def export_gate(root: Root, templates: Iterable[str]) -> list[str]:
             if state is not None and state.state != "approved":
                 blocked.add(block_id)
     return sorted(blocked)
-
-
-def export_to_path(root: Root, target_name: str) -> Path:
-    """Copy the committed tree to a `path:` target, through the gate when it requires approval."""
-    repository = open_repository(root)
-    project = load_project(repository.root)
-    target = project.config.targets.get(target_name)
-    if not isinstance(target, Mapping):
-        known = ", ".join(sorted(project.config.targets)) or "none"
-        raise ProblemError(
-            error("studio.yaml", 0, 0, f"no target {target_name!r} (targets: {known})")
-        )
-    if not target.get("path"):
-        raise ProblemError(
-            error(
-                "studio.yaml",
-                0,
-                0,
-                f"target {target_name!r} has no path (only path: targets for now)",
-            )
-        )
-    if target.get("requires_approval"):
-        states = {s.block: s.state for s in block_states(repository)}
-        blocked = export_gate(repository, project.templates)
-        if blocked:
-            shown = ", ".join(f"block {b} ({states.get(b, 'pending')})" for b in blocked)
-            raise ProblemError(
-                error(
-                    "studio.yaml", 0, 0, f"export to {target_name} refused: not approved: {shown}"
-                )
-            )
-    if not repository.has_commits():
-        raise ProblemError(error(str(repository.root), 0, 0, "nothing committed to export"))
-    destination = Path(str(target["path"])).expanduser()
-    if not destination.is_absolute():
-        destination = repository.root / destination
-    treeish = f"HEAD:{repository.prefix.rstrip('/')}" if repository.prefix else "HEAD"
-    archive = _git(repository, "archive", "--format=tar", treeish)
-    destination.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
-        tar.extractall(destination, filter="data")
-    return destination

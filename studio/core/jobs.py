@@ -8,8 +8,10 @@ project it loaded last, so a keystroke costs a reload of the changed files only.
 from __future__ import annotations
 
 import functools
+import os
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,3 +119,29 @@ def warm_up() -> bool:
 
     font_config()
     return True
+
+
+def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, Problem | None]:
+    """Call FUNCTION in a worker: its result, or the Problem it raised (never an exception,
+    so a bad block or a git failure reaches the window as a message)."""
+    try:
+        return function(*args, **kwargs), None
+    except ProblemError as exc:
+        return None, exc.problem
+    except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker
+        return None, error("(studio)", 0, 0, f"internal error: {exc!r}")
+
+
+def leave_with_parent() -> None:
+    """A worker process's initializer: exit when the process that started it is gone (killed
+    without a chance to stop its pool). A worker blocked on the pool's queue would otherwise
+    wait for ever, an orphan."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

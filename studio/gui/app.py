@@ -6,10 +6,11 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from studio.core.resources import resources_dir
+from studio.gui import tour
 from studio.gui.main_window import MainWindow
 
 
@@ -17,10 +18,11 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     """The studio's own strings and Qt's standard dialogs, in the system language."""
     locale = locale or QLocale.system()
     installed = []
-    ours = QTranslator(app)
-    if ours.load(locale, "missiva", "_", str(resources_dir() / "translations")):
-        app.installTranslator(ours)
-        installed.append(ours)
+    for catalogue in ("missiva", "missiva_tour"):  # the tour's strings: their own catalogue
+        ours = QTranslator(app)
+        if ours.load(locale, catalogue, "_", str(resources_dir() / "translations")):
+            app.installTranslator(ours)
+            installed.append(ours)
     qt = QTranslator(app)
     if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
@@ -49,4 +51,7 @@ def run(project: Path) -> int:
     window.session.service.warm_up()
     window.show()
     window.open_project(project)
+    # First run: a short tour of the previews, the history and the review view.
+    tour.install(window, window.settings)
+    QTimer.singleShot(0, lambda: tour.start_on_first_run(window, window.settings))
     return app.exec()

@@ -44,13 +44,16 @@ from studio.gui.changes_view import ChangesPanel
 from studio.gui.editor import CodeEditor
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
+    IdRole,
     KindRole,
     PathRole,
     ProblemsModel,
     ProjectTreeModel,
+    StateRole,
     TemplateBodyModel,
 )
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
+from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
 from studio.gui.session import Session
 from studio.gui.watcher import ProjectWatcher
 
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         self._build_explorer()
         self._build_problems()
         self._build_history()
+        self._build_review()
         self._build_status()
         self._build_menus()
         self.watcher = ProjectWatcher(self)
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Preview"), self)
         bar.setObjectName("previewToolbar")
+        self.toolbar = bar
         self.addToolBar(bar)
         self.template_box = QComboBox(self)
         self.sample_box = QComboBox(self)
@@ -230,7 +235,10 @@ class MainWindow(QMainWindow):
         self._maximized: str | None = None
         self._shown_once = False
         self._project_shape: tuple[Any, ...] | None = None
-        self.setCentralWidget(self.splitter)
+        # The review mode replaces editors and previews: it has its own, for one block.
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.splitter)
+        self.setCentralWidget(self.central)
 
     def _build_explorer(self) -> None:
         self.tree_model = ProjectTreeModel(self)
@@ -290,6 +298,47 @@ class MainWindow(QMainWindow):
         self.problems_dock.raise_()
         self.changes_dock = changes_dock
 
+    def _build_review(self) -> None:
+        self.review = ReviewPanel(self)
+        self.review.setObjectName("reviewView")
+        self.review.statesChanged.connect(self._on_states)
+        self.review.openRequested.connect(self.open_block)
+        self.review.decided.connect(lambda _: (self._update_history(), self.changes.refresh()))
+        self.changes.committed.connect(lambda _: self.review.refresh())
+        self.tree.setItemDelegate(StateBadgeDelegate(self.tree))
+        self.central.addWidget(self.review)
+
+    def in_review(self) -> bool:
+        return self.central.currentWidget() is self.review
+
+    def set_review_mode(self, on: bool) -> None:
+        """Review replaces the editors and previews; the explorer and docks stay."""
+        self.central.setCurrentWidget(self.review if on else self.splitter)
+        if self.review_action.isChecked() != on:
+            self.review_action.setChecked(on)
+        if on and self.review.block is None and self.review.awaiting():
+            self.review.select(sorted(self.review.awaiting())[0])
+
+    def show_review(self, block: str | None = None) -> None:
+        self.set_review_mode(True)
+        if block is not None and block != self.review.block:
+            self.review.select(block)
+
+    def _on_states(self) -> None:
+        states = self.review.states
+        self.tree_model.set_states({b: (s.state, s.owner or "") for b, s in states.items()})
+        waiting = len(self.review.awaiting())
+        self.review_action.setText(self.tr("Review (%d)") % waiting if waiting
+                                   else self.tr("Review"))
+        self.review_action.setToolTip(
+            self.tr("%d regulatory block(s) await a decision") % waiting)
+
+    def open_block(self, block_id: str) -> None:
+        project = self.session.project
+        if project is not None and block_id in project.blocks:
+            self.set_review_mode(False)
+            self.open_file(project.blocks[block_id].path)
+
     def _update_history(self) -> None:
         """The history panel follows the file in front, in the preview's context."""
         tab = self.current_tab()
@@ -310,6 +359,7 @@ class MainWindow(QMainWindow):
         if tab is not None and rel not in self.session.buffers and self.session.root:
             tab.editor.set_text((self.session.root / rel).read_text(encoding="utf-8"))
         self.session.files_changed([rel])
+        self.review.refresh()
 
     def _build_status(self) -> None:
         self.render_labels: dict[str, QLabel] = {}
@@ -346,8 +396,17 @@ class MainWindow(QMainWindow):
         self._action(view, self.tr("Show all channels"), lambda: self.maximize_channel(None))
         tools = self.menuBar().addMenu(self.tr("&Tools"))
         self._action(tools, self.tr("&Render all"), self.session.render_all, "F5")
+        self.review_action = self._action(tools, self.tr("Review"), self.set_review_mode,
+                                          "Ctrl+Shift+R")
+        self.review_action.setObjectName("reviewAction")
+        self.review_action.setCheckable(True)
+        self.review_action.setToolTip(self.tr("Review regulatory blocks and sign them off"))
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.review_action)
+        self.toolbar.widgetForAction(self.review_action).setObjectName("reviewButton")
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About Missiva Studio"), self.about)
+        self.help_menu = help_menu  # studio.gui.tour adds its entry
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)
@@ -385,6 +444,7 @@ class MainWindow(QMainWindow):
         self.watcher.watch(root)
         self.autosave = AutosaveStore(root)
         self.changes.set_root(root)
+        self.review.set_root(root)
         self._remember_recent(root)
         self.tree.expandToDepth(0)
         self.offer_recovery()
@@ -664,6 +724,8 @@ class MainWindow(QMainWindow):
         self.session.files_changed(rels)
         if self.changes_dock.isVisible():
             self.changes.refresh()
+        if any(rel.startswith(("blocks/", "compliance/", "studio.yaml")) for rel in rels):
+            self.review.refresh()
 
     def _on_conflict(self, rel: str) -> None:
         tab = self.tab_for(rel)
@@ -754,6 +816,11 @@ class MainWindow(QMainWindow):
     def _on_tree_activated(self, index: QModelIndex) -> None:
         kind = index.data(KindRole)
         rel = index.data(PathRole)
+        if self.in_review() and kind == "block" and index.data(StateRole):
+            self.review.select(index.data(IdRole))  # reviewing: a regulatory block is reviewed
+            return
+        if self.in_review():
+            self.set_review_mode(False)
         if kind == "template":
             self.session.select(template=index.data(Qt.ItemDataRole.DisplayRole))
         elif kind == "sample":
@@ -766,8 +833,6 @@ class MainWindow(QMainWindow):
         project = self.session.project
         if project is None or index.data(KindRole) != "block":
             return
-        from studio.gui.models import IdRole
-
         block_id = index.data(IdRole)
         users = project.blocks_using(block_id)
         QMessageBox.information(
@@ -815,5 +880,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.watcher.stop()
+        self.review.shutdown()
         self.session.close()
         event.accept()

@@ -17,6 +17,7 @@ PathRole = Qt.ItemDataRole.UserRole + 1  # the file a node opens (relative to th
 KindRole = Qt.ItemDataRole.UserRole + 2  # template, block, folder, layout, style, sample, asset
 IdRole = Qt.ItemDataRole.UserRole + 3  # the block id or template name
 RegulatoryRole = Qt.ItemDataRole.UserRole + 4  # a regulatory block (shown with a lock)
+StateRole = Qt.ItemDataRole.UserRole + 5  # a regulatory block's sign-off state and owner
 
 
 @functools.cache
@@ -92,11 +93,22 @@ class ProjectTreeModel(QAbstractItemModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._root = Node("", "root")
+        self._states: dict[str, tuple[str, str]] = {}  # block → (state, owner)
 
     def set_project(self, project: Project | None) -> None:
         self.beginResetModel()
         self._root = build_tree(project) if project else Node("", "root")
         self.endResetModel()
+
+    def set_states(self, states: dict[str, tuple[str, str]]) -> None:
+        """The sign-off state and owner of each regulatory block, shown as a badge."""
+        changed = {b for b in states.keys() | self._states.keys()
+                   if states.get(b) != self._states.get(b)}
+        self._states = dict(states)
+        for block in changed:
+            index = self.find("block", block)
+            if index.isValid():
+                self.dataChanged.emit(index, index, [StateRole, Qt.ItemDataRole.ToolTipRole])
 
     def node(self, index: QModelIndex) -> Node:
         return index.internalPointer() if index.isValid() else self._root  # type: ignore[no-any-return]
@@ -129,8 +141,12 @@ class ProjectTreeModel(QAbstractItemModel):
             return _lock_icon()
         if role == RegulatoryRole:
             return node.regulatory
+        if role == StateRole:
+            return self._states.get(node.ident or "") if node.kind == "block" else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return node.tooltip or node.path
+            state = self._states.get(node.ident or "") if node.kind == "block" else None
+            tip = node.tooltip or node.path
+            return f"{tip} — {state[0]}" if state else tip
         if role == Qt.ItemDataRole.FontRole and node.kind == "section":
             font = QFont()
             font.setBold(True)

@@ -15,7 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from studio.core.jobs import ProjectState, RenderJob, RenderOutcome, run_render, run_validation
+from studio.core.jobs import (
+    ProjectState,
+    RenderJob,
+    RenderOutcome,
+    leave_with_parent,
+    run_render,
+    run_validation,
+)
 from studio.core.jobs import warm_up as _warm_up
 
 
@@ -35,10 +42,13 @@ class RenderService(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         context = multiprocessing.get_context("spawn")  # no fork of a Qt process
-        self._print = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._print = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                          initializer=leave_with_parent)
         # Two workers for the light channels, so an SMS does not wait behind an email.
-        self._light = ProcessPoolExecutor(max_workers=2, mp_context=context)
-        self._checker = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._light = ProcessPoolExecutor(max_workers=2, mp_context=context,
+                                          initializer=leave_with_parent)
+        self._checker = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                            initializer=leave_with_parent)
         self._lanes: dict[str, _Lane] = {}
         self._validation_waiting: tuple[ProjectState, int] | None = None
         self._validation_running = False
@@ -54,7 +64,10 @@ class RenderService(QObject):
 
     def _post(self, kind: str, payload: Any) -> None:
         self._inbox.put((kind, payload))
-        self._wake.emit()
+        try:
+            self._wake.emit()
+        except RuntimeError:  # the service is gone (the window closed): nobody to tell
+            return
 
     def _drain(self) -> None:
         while True:

@@ -14,7 +14,9 @@ import pytest
 from studio.cli_compliance import add_commands
 from studio.core import compliance
 from studio.core.compliance import LEDGER, block_states, export_gate, signoff, verify
+from studio.core.export import export
 from studio.core.history import open_repository
+from studio.core.package import read_package
 from studio.core.problems import ProblemError
 from tests.conftest import REPO, SAMPLE
 
@@ -238,17 +240,28 @@ def test_export_gate_refuses_then_allows(project: Path) -> None:
     assert export_gate(project, ["bill"]) == ["legal/bill-info", "legal/complaints-adr"]
     assert export_gate(project, ["otp"]) == []
     with pytest.raises(ProblemError) as refused:
-        compliance.export_to_path(project, "production")
+        export(project, target="production")
     for block in ("legal/bill-info", "legal/privacy", "reminder/consequences"):
         assert f"block {block}" in refused.value.problem.message
     assert not out.exists()
+    # A folder is not a target: writing a package file there needs no approval.
+    assert export(project, out=project.parent / "draft").path.is_file()
 
     for state in block_states(project):
         signoff(project, state.block, "approve", "ready for production")
-    assert compliance.export_to_path(project, "production") == out
-    assert (out / "studio.yaml").is_file() and (out / LEDGER).is_file()
+    done = export(project, target="production")
+    assert done.path is not None and done.path.parent == out
+    package = read_package(done.path.read_bytes())
+    assert package.commit == git(project, "rev-parse", "HEAD").strip()
+    evidence = {e["block"]: e for e in package.manifest["signoffs"]}
+    assert evidence["legal/privacy"]["state"] == "approved"
+    [record] = evidence["legal/privacy"]["records"]
+    assert record["decision"] == "approve" and record["blob"] == evidence["legal/privacy"]["blob"]
     with pytest.raises(ProblemError, match="no target"):
-        compliance.export_to_path(project, "staging")
+        export(project, target="staging")
+    # An older version is gated with the ledger as it was then: nothing approved yet.
+    with pytest.raises(ProblemError, match="refused: not approved"):
+        export(project, rev="HEAD~3", target="production")
 
 
 def _cli(argv: list[str]) -> int:
@@ -278,7 +291,6 @@ def test_cli_commands(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert _cli(["status", root]) == 0
     assert "pending" in capsys.readouterr().out
     assert _cli(["verify", root]) == 0
-    assert _cli(["export", root, "--target", "nope"]) == 1
     assert _cli(["status", str(project / "missing")]) == 2
 
 

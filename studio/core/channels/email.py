@@ -181,11 +181,6 @@ def build_message(
                 filename=src.rsplit("/", 1)[-1],
                 disposition="inline",
             )
-    # The email package draws boundaries at random: fixed ones keep a rendition's bytes the
-    # same for the same input (export, server and sign-off hashes rely on it). Every part is
-    # quoted-printable or base64, so no body line can start with "--==_".
-    for number, part in enumerate(p for p in message.walk() if p.is_multipart()):
-        part.set_boundary(f"==_missiva_{number}_{digest}")
     for url in sorted(set(_HTTP_LINK.findall(html))):
         warnings.append(warning(path, 0, 0, f"email: link {url} is not https"))
     for src in images:
@@ -249,11 +244,22 @@ def text_part(composition: Composition) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def fix_boundaries(message: EmailMessage, seed: str) -> None:
+    """MIME boundaries derived from the content instead of the generator's random ones: the
+    same input gives the same .eml, so the server's output equals the studio's. "=_" cannot
+    occur in quoted-printable or base64 bodies, so the boundary cannot collide with them."""
+    for number, part in enumerate(message.walk()):
+        if part.is_multipart():
+            digest = hashlib.sha256(f"{seed}|{number}".encode()).hexdigest()[:32]
+            part.set_boundary(f"=_{digest}")
+
+
 def render(composition: Composition) -> Rendition:
     resolver = AssetResolver(composition.project.root)
     html = final_html(composition)
     text = text_part(composition)
     message, warnings = build_message(composition, html, text, resolver)
+    fix_boundaries(message, composition.subject + html + text)
     data = message.as_bytes()
     return Rendition(
         template=composition.template.name,

@@ -93,6 +93,24 @@ def write_pdf(html: str, resolver: AssetResolver, options: dict[str, Any]) -> tu
     return document.write_pdf(**options), len(document.pages)
 
 
+def block_pages(document: Document) -> dict[str, list[int]]:
+    """The pages (from 1) each block's section is laid out on, so a reviewer or the preview
+    can go to a block. Reads WeasyPrint's laid-out boxes; an API change gives no pages, not
+    a failed render."""
+    pages: dict[str, list[int]] = {}
+    try:
+        for number, page in enumerate(document.pages, start=1):
+            for box in page._page_box.descendants():
+                if getattr(box, "element_tag", "") != "section":
+                    continue
+                block = box.element.get("data-block")
+                if block and number not in pages.setdefault(block, []):
+                    pages[block].append(number)
+    except AttributeError:
+        return {}
+    return pages
+
+
 def hidden_address_lines(document: Document) -> list[str]:
     """The lines of the address that fall outside the envelope window (and are not printed)."""
     if not document.pages:
@@ -184,6 +202,7 @@ def render(composition: Composition) -> Rendition:
         document = layout(html, resolver, options)
         hidden = hidden_address_lines(document)
         pdf, pages = document.write_pdf(**options), len(document.pages)
+        located = block_pages(document)
     finally:
         logger.removeHandler(collector)
     warnings: list[Problem] = [
@@ -223,7 +242,12 @@ def render(composition: Composition) -> Rendition:
         content=pdf,
         media_type="application/pdf",
         extension="pdf",
-        facts={"pages": pages, "bytes": len(pdf), "title": composition.title},
+        facts={
+            "pages": pages,
+            "bytes": len(pdf),
+            "title": composition.title,
+            "block_pages": located,
+        },
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,
     )

@@ -32,6 +32,10 @@ _SENT_STYLE = (
 _NOT_SENT_STYLE = (
     "QLabel { background: #6b7280; color: #ffffff; border-radius: 7px; padding: 0px 6px; }"
 )
+_OK_STYLE = (
+    "QLabel { background: #d9f7e0; color: #116329; border-radius: 7px;"
+    " padding: 0px 6px; font-weight: 600; }"
+)
 
 
 def _frame_icon(colour: QColor, maximized: bool) -> QIcon:
@@ -104,6 +108,10 @@ class PreviewPane(QWidget):
         self._stale_badge.setStyleSheet(_STALE_STYLE)
         self._stale_badge.setVisible(False)
         header.addWidget(self._stale_badge)
+        self._badge = QLabel(self._header)  # a note from the view showing the pane (review)
+        self._badge.setObjectName("noteBadge")
+        self._badge.setVisible(False)
+        header.addWidget(self._badge)
 
         self._delivery_badge = QLabel(self._header)
         self._delivery_badge.setObjectName("deliveryBadge")
@@ -213,6 +221,19 @@ class PreviewPane(QWidget):
         self._delivery_badge.setText(self.tr("sent") if delivered else self.tr("not sent"))
         self._delivery_badge.setStyleSheet(_SENT_STYLE if delivered else _NOT_SENT_STYLE)
         self._delivery_badge.setToolTip(reason)
+    def set_badge(self, text: str, tooltip: str = "", ok: bool = False) -> None:
+        """A note in the header ("changed since approval"); empty text hides it."""
+        self._badge.setText(text)
+        self._badge.setToolTip(tooltip)
+        self._badge.setStyleSheet(_OK_STYLE if ok else _STALE_STYLE)
+        self._badge.setVisible(bool(text))
+
+    def badge(self) -> str:
+        return self._badge.text() if self._badge.isVisibleTo(self) else ""
+
+    def set_maximizable(self, maximizable: bool) -> None:
+        """Hide the maximise toggle where the pane is not one of the window's previews."""
+        self._maximize_button.setVisible(maximizable)
 
     def clear(self, message: str) -> None:
         """Drop the preview and show a message instead ("This template has no SMS channel")."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPointF
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPointF, QTimer
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QWidget
@@ -28,6 +28,7 @@ class PrintPreview(PreviewPane):
         # QPdfDocument reads from the device lazily, so the buffer (which holds its own copy of
         # the bytes) must outlive the load call: it is a member, replaced only on the next load.
         self._buffer: QBuffer | None = None
+        self._pending_page: int | None = None
 
         self._view = QPdfView(self)
         self._view.setObjectName("pdfView")
@@ -75,6 +76,11 @@ class PrintPreview(PreviewPane):
         """The header's "Page 2 of 5"."""
         return self._page_label.text()
 
+    def vertical_scroll(self) -> tuple[int, int]:
+        """Where the view is scrolled to, and how far it can go (pixels)."""
+        bar = self._view.verticalScrollBar()
+        return bar.value(), bar.maximum()
+
     def document(self) -> QPdfDocument:
         return self._document
 
@@ -82,6 +88,25 @@ class PrintPreview(PreviewPane):
         if 0 <= page < self.page_count():
             # Zoom 0 in a jump means "keep the current zoom".
             self._navigator.jump(page, QPointF(), 0)
+            # A view not yet shown and sized lays its pages out later, back at the top: the
+            # page is kept and jumped to again once the view has its size.
+            self._pending_page = None if self._laid_out() else page
+
+    def _laid_out(self) -> bool:
+        return self._view.isVisible() and self._view.viewport().height() > 0
+
+    def _apply_pending_page(self) -> None:
+        if self._pending_page is not None and self._laid_out():
+            self.go_to_page(self._pending_page)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        QTimer.singleShot(0, self._apply_pending_page)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self._pending_page is not None:
+            QTimer.singleShot(0, self._apply_pending_page)
 
     def next_page(self) -> None:
         self.go_to_page(self.current_page() + 1)

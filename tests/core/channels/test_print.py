@@ -62,6 +62,12 @@ def test_long_table_spans_pages_with_repeated_header(project_dir):
     assert "Voce numero 80" in texts[-1]
     assert f"Page {pages} of {pages}" in texts[-1]
     assert "Bolletta" in texts[1]  # running header from the second page
+    # Where each block lies, checked against the PDF's own text.
+    located = rendition.facts["block_pages"]
+    assert located["greeting"] == [1]
+    assert located["lines"] == list(range(1, pages + 1))
+    assert all("Voce" not in texts[n - 1] for n in range(1, pages + 1)
+               if n not in located["lines"])
 
 
 def test_same_input_gives_the_same_bytes(project_dir):

@@ -1,0 +1,121 @@
+"""The delivery commands of `missiva`: export (a package to a folder or a target) and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+_MIB = 1024 * 1024
+
+
+def _usage(message: str) -> Exception:
+    from studio.cli import UsageError
+
+    return UsageError(message)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from studio.core.export import export
+
+    root = Path(args.project)
+    if not (root / "studio.yaml").is_file():
+        raise _usage(f"{args.project}: not a Missiva project (no studio.yaml)")
+    done = export(
+        root, rev=args.rev, out=args.out, target=args.target, with_samples=args.with_samples
+    )
+    if args.json:
+        print(json.dumps(done.as_json(), ensure_ascii=False))
+        return 0
+    package = done.package
+    version = f"{package.commit[:10]}" + (f" ({package.tag})" if package.tag else "")
+    if done.path is not None:
+        print(f"exported {version} to {done.path} (sha256 {package.sha256[:16]}…)")
+    else:
+        state = "uploaded and activated" if done.activated else "uploaded"
+        print(f"exported {version} to {done.target} ({done.url}): {state} as "
+              f"{package.id[:16]}…")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from studio.core.package import Limits
+    from studio.server.app import ServerSettings, create_app
+
+    token = os.environ.get("MISSIVA_TOKEN", "")
+    if not token.strip():
+        raise _usage(
+            "MISSIVA_TOKEN is not set: the server needs the token clients must present "
+            "(Authorization: Bearer …); set it in the environment"
+        )
+    settings = ServerSettings(
+        store=Path(args.store),
+        token=token.strip(),
+        limits=Limits(
+            max_package_bytes=int(args.max_package_mb * _MIB),
+            max_members=args.max_members,
+            max_member_bytes=int(args.max_member_mb * _MIB),
+            max_total_bytes=int(args.max_total_mb * _MIB),
+        ),
+        **({"workers": args.workers} if args.workers is not None else {}),
+        max_batch_records=args.max_batch_records,
+    )
+    print(f"missiva serve: store {settings.store.resolve()}, {settings.workers} render "
+          f"worker(s), http://{args.host}:{args.port}/v1/", file=sys.stderr, flush=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+                timeout_graceful_shutdown=10)
+    return 0
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0: {text!r}")
+        return value
+
+    return parse
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add export and serve to `missiva`'s subcommands."""
+    p = subparsers.add_parser(
+        "export", help="build the package of a committed version; write it or push it"
+    )
+    p.add_argument("project")
+    p.add_argument("--rev", help="the version to export (default HEAD, which must be clean)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", metavar="DIR", help="write the package file into DIR")
+    where.add_argument("--target", metavar="NAME", help="a target of studio.yaml")
+    p.add_argument("--with-samples", action="store_true", help="include data/samples/")
+    p.add_argument("--json", action="store_true", help="print path, sha256, commit, id as JSON")
+    p.set_defaults(func=cmd_export)
+
+    p = subparsers.add_parser("serve", help="run the rendering server (token: MISSIVA_TOKEN)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8470)
+    p.add_argument("--store", required=True, metavar="DIR", help="the package store")
+    p.add_argument("--workers", type=int, help="render processes (default: one a core; 0: "
+                   "render in a thread of the server process)")
+    p.add_argument("--max-package-mb", type=_positive(float), default=64.0)
+    p.add_argument("--max-member-mb", type=_positive(float), default=32.0)
+    p.add_argument("--max-total-mb", type=_positive(float), default=256.0)
+    p.add_argument("--max-members", type=_positive(int), default=10_000)
+    p.add_argument("--max-batch-records", type=_positive(int), default=100_000)
+    p.add_argument("--log-level", default="warning",
+                   choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(func=cmd_serve)
+
+
+if __name__ == "__main__":
+    from studio.cli import main
+
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""Export: build a package and deliver it to a folder or to a target named in studio.yaml.
+
+Targets (`targets:` in studio.yaml):
+
+    staging:    {path: ../packages}                      # write the package file there
+    production: {url: https://render.example, token_env: MISSIVA_PROD_TOKEN,
+                 requires_approval: true, activate: true, retries: 3, timeout: 60}
+
+A `url:` target is pushed to a rendering server (`POST /v1/packages`, then activate) with the
+bearer token read from the environment variable the target names: a token is never stored in
+the project. Uploading is idempotent (packages are content addressed), so connection errors and
+5xx answers are retried with exponential backoff; a 4xx is a refusal and is reported with the
+server's own message. A target with `requires_approval` goes through the compliance gate: every
+regulatory block the package's templates use must be approved at the exported version.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from studio.core.history import Repository, open_repository
+from studio.core.package import Package, build_package
+from studio.core.problems import ProblemError, error
+from studio.core.project import load_project
+
+
+@dataclass(frozen=True)
+class Exported:
+    """Where a package went."""
+
+    package: Package
+    path: Path | None = None  # the package file written
+    url: str | None = None  # the server it was pushed to
+    target: str | None = None
+    activated: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path) if self.path is not None else None,
+            "sha256": self.package.sha256,
+            "commit": self.package.commit,
+            "id": self.package.id,
+            "tag": self.package.tag,
+            "target": self.target,
+            "url": self.url,
+            "activated": self.activated,
+            "bytes": len(self.package.data),
+        }
+
+
+def export(
+    root: str | os.PathLike[str] | Repository,
+    *,
+    rev: str | None = None,
+    out: str | os.PathLike[str] | None = None,
+    target: str | None = None,
+    with_samples: bool = False,
+) -> Exported:
+    """Build the package of a committed version and write it to OUT or deliver it to TARGET."""
+    if (out is None) == (target is None):
+        raise ValueError("export to a folder (out) or to a target, one of the two")
+    repository = open_repository(root)
+    settings: Mapping[str, Any] = {}
+    if target is not None:
+        settings = target_settings(repository, target)
+    package = build_package(repository, rev, with_samples=with_samples)
+    if settings.get("requires_approval"):
+        gate(repository, package, target or "")
+    if out is not None:
+        return Exported(package, path=write_package(package, Path(out)))
+    assert target is not None
+    if settings.get("path"):
+        folder = Path(str(settings["path"])).expanduser()
+        if not folder.is_absolute():
+            folder = repository.root / folder
+        return Exported(package, path=write_package(package, folder), target=target)
+    url = str(settings["url"])
+    token = _token(target, settings)
+    activate = settings.get("activate", True) is not False
+    push(
+        url,
+        package.data,
+        token,
+        activate=activate,
+        attempts=1 + _int(settings, "retries", 3, target),
+        timeout=float(_int(settings, "timeout", 60, target)),
+        target=target,
+    )
+    return Exported(package, url=url, target=target, activated=activate)
+
+
+def target_settings(repository: Repository, name: str) -> Mapping[str, Any]:
+    """The target named NAME in studio.yaml, its kind checked."""
+    targets = load_project(repository.root).config.targets
+    settings = targets.get(name)
+    if not isinstance(settings, Mapping):
+        known = ", ".join(sorted(targets)) or "none"
+        raise ProblemError(error("studio.yaml", 0, 0, f"no target {name!r} (targets: {known})"))
+    if "token" in settings:
+        raise ProblemError(
+            error(
+                "studio.yaml",
+                0,
+                0,
+                f"target {name!r} stores a token: tokens never go in the project; name an "
+                "environment variable with token_env instead",
+            )
+        )
+    if bool(settings.get("path")) == bool(settings.get("url")):
+        raise ProblemError(
+            error("studio.yaml", 0, 0, f"target {name!r} needs either path: or url:")
+        )
+    if settings.get("url"):
+        _check_url(name, str(settings["url"]))
+    return settings
+
+
+def _check_url(name: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProblemError(
+            error("studio.yaml", 0, 0, f"target {name!r}: {url!r} is not an http(s) URL")
+        )
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        raise ProblemError(
+            error(
+                "studio.yaml",
+                0,
+                0,
+                f"target {name!r}: plain http would send the token in clear; use https "
+                "(http is accepted for loopback addresses only)",
+            )
+        )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _int(settings: Mapping[str, Any], key: str, default: int, target: str) -> int:
+    value = settings.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ProblemError(
+            error("studio.yaml", 0, 0, f"target {target!r}: {key} must be a whole number")
+        )
+    return value
+
+
+def _token(target: str, settings: Mapping[str, Any]) -> str:
+    variable = settings.get("token_env")
+    if not isinstance(variable, str) or not variable:
+        raise ProblemError(
+            error(
+                "studio.yaml",
+                0,
+                0,
+                f"target {target!r} needs token_env: the environment variable holding the "
+                "server's token",
+            )
+        )
+    token = os.environ.get(variable, "")
+    if not token:
+        raise ProblemError(
+            error(
+                "studio.yaml",
+                0,
+                0,
+                f"target {target!r}: the environment variable {variable} (token_env) is not set",
+            )
+        )
+    return token
+
+
+def gate(repository: Repository, package: Package, target: str) -> None:
+    """Refuse the export while a regulatory block the package uses is not approved, or the
+    sign-off ledger at the exported version is broken."""
+    from studio.core.compliance import LEDGER, chain_problems, export_gate
+
+    ledger = repository.blob(LEDGER, package.commit) or b""
+    broken = chain_problems(ledger)
+    if broken:
+        raise ProblemError(
+            error(
+                LEDGER,
+                broken[0].line,
+                0,
+                f"export to {target} refused: the sign-off ledger is broken "
+                f"({broken[0].message})",
+            )
+        )
+    blocked = export_gate(repository, package.manifest["templates"], rev=package.commit)
+    if blocked:
+        states = {e["block"]: e["state"] for e in package.manifest["signoffs"]}
+        shown = ", ".join(f"block {b} ({states.get(b, 'pending')})" for b in blocked)
+        raise ProblemError(
+            error("studio.yaml", 0, 0, f"export to {target} refused: not approved: {shown}")
+        )
+
+
+def write_package(package: Package, folder: Path) -> Path:
+    """Write the package file into FOLDER atomically; the same content is not rewritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / package.file_name
+    if path.is_file() and path.read_bytes() == package.data:
+        return path
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(package.data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# Pushing over HTTP ------------------------------------------------------------------------
+
+
+def push(
+    url: str,
+    data: bytes,
+    token: str,
+    *,
+    activate: bool = True,
+    attempts: int = 4,
+    backoff: float = 0.5,
+    timeout: float = 60.0,
+    target: str = "",
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """Upload a package to a rendering server (and activate it); the package id."""
+    import httpx
+
+    base = url.rstrip("/")
+    name = target or base
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(timeout=timeout, headers=headers) as client:
+
+        def post(path: str, **kwargs: Any) -> httpx.Response:
+            last = ""
+            for attempt in range(max(1, attempts)):
+                if attempt:
+                    sleep(backoff * 2 ** (attempt - 1))
+                try:
+                    response = client.post(base + path, **kwargs)
+                except httpx.TransportError as exc:
+                    last = f"{type(exc).__name__}: {exc}"
+                    continue
+                if response.status_code >= 500:
+                    last = f"{response.status_code} {_message(response)}"
+                    continue
+                if response.status_code >= 400:
+                    raise ProblemError(
+                        error(
+                            "studio.yaml",
+                            0,
+                            0,
+                            f"{name} refused the package: {response.status_code} "
+                            f"{response.reason_phrase}: {_message(response)}",
+                        )
+                    )
+                return response
+            raise ProblemError(
+                error(
+                    "studio.yaml",
+                    0,
+                    0,
+                    f"could not deliver to {name} ({base}) after {max(1, attempts)} "
+                    f"attempt(s): {last}",
+                )
+            )
+
+        response = post(
+            "/v1/packages", content=data, headers={"Content-Type": "application/zip"}
+        )
+        try:
+            package_id = str(response.json()["id"])
+        except (ValueError, KeyError, TypeError):
+            raise ProblemError(
+                error("studio.yaml", 0, 0, f"{name} answered without a package id")
+            ) from None
+        if activate:
+            post(f"/v1/packages/{package_id}/activate")
+        return package_id
+
+
+def _message(response: Any) -> str:
+    """The server's own words: the problem's message of a JSON error, or the start of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return str(response.text[:300]).strip() or "(no message)"
+    if isinstance(body, dict):
+        problem = body.get("problem")
+        if isinstance(problem, dict) and problem.get("message"):
+            where = problem.get("path")
+            return f"{where}: {problem['message']}" if where else str(problem["message"])
+        if body.get("error"):
+            return str(body["error"])
+    return str(body)[:300]

@@ -1,0 +1,77 @@
+"""Where the studio writes for its user: the data folder and the user's copy of the sample.
+
+An installed studio (a wheel in site-packages, a PyInstaller bundle, a system package) must
+never write inside its own files: they may be read-only, shared by users, or signed. So the
+sample project is opened in place only from a writable source checkout; everywhere else it is
+copied once into the user's data folder as a git repository of its own, where history,
+commits and sign-offs work as in any project.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from studio.core.resources import sample_project
+
+APP_FOLDER = "missiva"
+_SKIP = shutil.ignore_patterns("__init__.py", "__pycache__", "*.pyc")
+
+
+def data_dir() -> Path:
+    """The user's data folder: `$XDG_DATA_HOME/missiva` (default ~/.local/share/missiva),
+    ~/Library/Application Support/Missiva on macOS, %LOCALAPPDATA%\\Missiva on Windows."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "Missiva"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Missiva"
+    base = os.environ.get("XDG_DATA_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
+    return root / APP_FOLDER
+
+
+def in_writable_checkout(path: Path) -> bool:
+    """True when `path` is a writable folder inside a git work tree (a developer's checkout)."""
+    if getattr(sys, "frozen", False) or not os.access(path, os.W_OK):
+        return False
+    if {"site-packages", "dist-packages"} & set(path.parts):
+        return False  # an install (say a venv inside a checkout), not the checkout itself
+    return any((parent / ".git").exists() for parent in (path, *path.parents))
+
+
+def studio_sample_project(bundled: Path | None = None, target: Path | None = None) -> Path:
+    """The sample project the studio opens by default, in a place it may write to.
+
+    In a source checkout, the bundled sample itself. Otherwise the user's copy in
+    `data_dir()/projects/<name>`, made on first use as a git repository with one commit; an
+    existing copy is kept as it is (it holds the user's edits).
+    """
+    bundled = bundled or sample_project()
+    if in_writable_checkout(bundled):
+        return bundled
+    target = target or data_dir() / "projects" / bundled.name
+    if (target / "studio.yaml").is_file():
+        return target
+    staging = target.with_name(f".{target.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(bundled, staging, ignore=_SKIP)
+    for path in staging.rglob("*"):
+        # Files from a read-only install stay read-only when copied: make the copy editable.
+        path.chmod(path.stat().st_mode | 0o200)
+    _first_commit(staging, f"The {bundled.name} sample project, as shipped")
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(staging, target)
+    return target
+
+
+def _first_commit(root: Path, message: str) -> None:
+    import git
+
+    repo = git.Repo.init(root)
+    repo.git.add(A=True)
+    author = git.Actor("Missiva Studio", "studio@missiva.invalid")
+    repo.index.commit(message, author=author, committer=author)
+    repo.close()

@@ -1,0 +1,625 @@
+"""The review view: regulatory blocks awaiting a decision, each seen whole, then signed off.
+
+For one block a reviewer sees every template and channel where it appears, rendered from the
+committed project on a sample they choose (what a sign-off approves), which of those renditions
+changed since the last approval, the words changed since then (and the rendered comparison),
+the block's decision history, and approves or rejects it with a comment.
+
+Everything slow (states, renders, the sign-off itself, which renders the hashes it records)
+runs in one worker process; results come back through a queue and a bare signal.
+"""
+
+from __future__ import annotations
+
+import html
+import multiprocessing
+import queue
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core import compliance, diff
+from studio.core.compliance import BlockState, ReviewRendition, SignOff
+from studio.core.history import open_repository
+from studio.core.jobs import guarded, leave_with_parent
+from studio.core.problems import Problem, ProblemError
+from studio.gui.history_view import CompareDialog, date_in_words, words_html
+from studio.gui.models import StateRole
+from studio.gui.previews import PREVIEW_PANES
+
+#: Badge colours (background, text) of each state: the same in the explorer and the queue.
+STATE_COLOURS: dict[str, tuple[str, str]] = {
+    "approved": ("#d9f7e0", "#116329"),
+    "stale": ("#fff1c2", "#7a4d00"),
+    "pending": ("#e3ecfa", "#1d4e89"),
+    "rejected": ("#ffe3e6", "#a40e26"),
+}
+#: The queue's order: what waits for a reviewer first.
+_ORDER = {"stale": 0, "pending": 1, "rejected": 2, "approved": 3}
+AWAITING = ("stale", "pending")
+PAST = {"approve": "approved", "reject": "rejected"}  # a decision as the record reads it
+
+
+class _Inbox(QObject):
+    ready = Signal()  # results wait in the panel's queue: no Python objects cross threads
+
+
+class ReviewPanel(QWidget):
+    """The reviewer's queue and the holistic view of one regulatory block."""
+
+    statesChanged = Signal()  # new block states: the explorer's badges follow  # noqa: N815
+    decided = Signal(str)  # a sign-off was committed (the block id)
+    openRequested = Signal(str)  # open the block's file in the editor  # noqa: N815
+    renderingDone = Signal()  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.root: Path | None = None
+        self.states: dict[str, BlockState] = {}
+        self.reviews: list[ReviewRendition] = []
+        self.block: str | None = None
+        self.reviewer_role: str | None = None
+        self._executor: ProcessPoolExecutor | None = None
+        self._inbox: queue.SimpleQueue[tuple[str, Any, Any]] = queue.SimpleQueue()
+        self._wake = _Inbox(self)
+        self._wake.ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
+        self._generation = 0
+        self._busy: Counter[str] = Counter()  # jobs in flight, by kind
+        self._dialogs: list[CompareDialog] = []
+        self._build()
+
+    # Construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.identity_label = QLabel(self)
+        self.identity_label.setWordWrap(True)
+        self.awaiting_only = QCheckBox(self.tr("Only blocks awaiting a decision"), self)
+        self.awaiting_only.toggled.connect(lambda _: self._fill_queue())
+        self.queue = QTreeWidget(self)
+        self.queue.setHeaderLabels([self.tr("Block"), self.tr("State"), self.tr("Owner")])
+        self.queue.setRootIsDecorated(False)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue.header().setStretchLastSection(True)
+        self.queue.currentItemChanged.connect(self._on_queue_selection)
+        left = QWidget(self)
+        left.setMinimumWidth(300)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.identity_label)
+        column.addWidget(self.awaiting_only)
+        column.addWidget(self.queue, 1)
+
+        self.heading = QLabel(self.tr("Choose a regulatory block to review."), self)
+        self.heading.setObjectName("reviewHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.sample_box = QComboBox(self)
+        self.locale_box = QComboBox(self)
+        for box in (self.sample_box, self.locale_box):
+            box.activated.connect(lambda _: self.render_block())
+        self.open_button = QPushButton(self.tr("Open block"), self)
+        self.open_button.clicked.connect(
+            lambda: self.block and self.openRequested.emit(self.block))
+        context = QHBoxLayout()
+        context.addWidget(QLabel(self.tr("Sample")))
+        context.addWidget(self.sample_box)
+        context.addWidget(QLabel(self.tr("Locale")))
+        context.addWidget(self.locale_box)
+        context.addStretch(1)
+        context.addWidget(self.open_button)
+
+        self.appearances = QTabWidget(self)  # one tab a template: its channels side by side
+        self.appearances.setDocumentMode(True)
+        self.changes_view = QTextBrowser(self)
+        self.compare_row = QHBoxLayout()
+        changes = QWidget(self)
+        changes_layout = QVBoxLayout(changes)
+        changes_layout.addWidget(self.changes_view, 1)
+        changes_layout.addLayout(self.compare_row)
+        self.decisions = QTableWidget(0, 5, self)
+        self.decisions.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Decision"), self.tr("Reviewer"), self.tr("Version"),
+             self.tr("Comment")])
+        self.decisions.verticalHeader().hide()
+        self.decisions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.decisions.horizontalHeader().setStretchLastSection(True)
+        self.views = QTabWidget(self)
+        self.views.addTab(self.appearances, self.tr("Where it appears"))
+        self.views.addTab(changes, self.tr("Changes since approval"))
+        self.views.addTab(self.decisions, self.tr("Decisions"))
+
+        self.comment = QLineEdit(self)
+        self.comment.setPlaceholderText(self.tr("Comment for the record (required)"))
+        self.comment.textChanged.connect(lambda _: self._update_buttons())
+        self.approve_button = QPushButton(self.tr("Approve"), self)
+        self.approve_button.setObjectName("approveButton")
+        self.approve_button.clicked.connect(lambda: self.decide("approve"))
+        self.reject_button = QPushButton(self.tr("Reject"), self)
+        self.reject_button.setObjectName("rejectButton")
+        self.reject_button.clicked.connect(lambda: self.decide("reject"))
+        self.status = QLabel(self)
+        self.status.setObjectName("reviewStatus")
+        self.status.setWordWrap(True)
+        decision = QHBoxLayout()
+        decision.addWidget(self.comment, 1)
+        decision.addWidget(self.approve_button)
+        decision.addWidget(self.reject_button)
+
+        right = QWidget(self)
+        detail = QVBoxLayout(right)
+        detail.setContentsMargins(0, 0, 0, 0)
+        detail.addWidget(self.heading)
+        detail.addLayout(context)
+        detail.addWidget(self.views, 1)
+        detail.addLayout(decision)
+        detail.addWidget(self.status)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([300, 1000])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self._update_buttons()
+
+    # Worker ----------------------------------------------------------------------------------
+
+    def _submit(self, kind: str, token: Any, function: Callable[..., Any], *args: Any,
+                **kwargs: Any) -> None:
+        if self._executor is None:
+            context = multiprocessing.get_context("spawn")  # no fork of a Qt process
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                                 initializer=leave_with_parent)
+        self._busy[kind] += 1
+        future = self._executor.submit(guarded, function, *args, **kwargs)
+
+        def done(finished: Future[tuple[Any, Problem | None]]) -> None:
+            outcome: tuple[Any, Problem | str | None]
+            try:
+                outcome = finished.result()
+            except Exception as exc:  # noqa: BLE001 - the worker died: say so
+                outcome = (None, f"the review worker stopped: {exc!r}")
+            self._inbox.put((kind, token, outcome))
+            try:
+                self._wake.ready.emit()
+            except RuntimeError:  # the panel is gone
+                return
+
+        future.add_done_callback(done)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                kind, token, (result, problem) = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            self._busy[kind] -= 1
+            message = problem.message if isinstance(problem, Problem) else problem
+            if kind == "states":
+                self._on_states(result, message)
+            elif kind == "render" and token == self._generation:
+                self._on_renders(result, message)
+            elif kind == "decide":
+                self._on_decided(token, result, message)
+
+    def is_busy(self) -> bool:
+        return any(count > 0 for count in self._busy.values())
+
+    def shutdown(self) -> None:
+        """Stop the worker and drop the web previews (a web page must not outlive Qt's
+        profile at exit)."""
+        self._clear_appearances("")
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    # States and the queue --------------------------------------------------------------------
+
+    def set_root(self, root: Path | None) -> None:
+        self.root = root
+        self.states = {}
+        self.block = None
+        self._fill_queue()
+        self._show_block()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the states again (after a commit, a sign-off, a change on disk)."""
+        self._update_identity()
+        if self.root is not None:
+            self._submit("states", None, compliance.block_states, str(self.root))
+
+    def _update_identity(self) -> None:
+        self.reviewer_role = None
+        if self.root is None:
+            self.identity_label.setText("")
+            return
+        try:
+            repository = open_repository(self.root)
+            who = repository.identity()
+            project = repository.project_at("HEAD") if repository.has_commits() else None
+        except ProblemError as exc:
+            self.identity_label.setText(exc.problem.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - not a repository, git missing
+            self.identity_label.setText(self.tr("No version control here: %s") % exc)
+            return
+        role = compliance.approver_role(project, who.email) if project is not None else None
+        self.reviewer_role = role
+        if role:
+            self.identity_label.setText(
+                self.tr("Reviewing as %s <%s>, approver (%s).") % (who.name, who.email, role))
+        else:
+            self.identity_label.setText(
+                self.tr("You (%s) are not an approver: you can read, not decide.") % who.email)
+
+    def _on_states(self, states: Sequence[BlockState] | None, message: str | None) -> None:
+        if message:
+            self.status.setText(message)
+            return
+        self.states = {s.block: s for s in states or ()}
+        self._fill_queue()
+        self._show_heading()
+        self._fill_decisions()
+        self._update_buttons()
+        self.statesChanged.emit()
+
+    def awaiting(self) -> list[str]:
+        return [b for b, s in self.states.items() if s.state in AWAITING]
+
+    def _fill_queue(self) -> None:
+        current = self.block
+        self.queue.blockSignals(True)
+        self.queue.clear()
+        shown = sorted(self.states.values(), key=lambda s: (_ORDER.get(s.state, 9), s.block))
+        for state in shown:
+            if self.awaiting_only.isChecked() and state.state not in AWAITING:
+                continue
+            item = QTreeWidgetItem([state.block, self.tr(state.state), state.owner or "–"])
+            item.setData(0, Qt.ItemDataRole.UserRole, state.block)
+            background, foreground = STATE_COLOURS.get(state.state, ("#eeeeee", "#333333"))
+            item.setBackground(1, QColor(background))
+            item.setForeground(1, QColor(foreground))
+            item.setToolTip(0, ", ".join(state.templates) or self.tr("used by no template"))
+            self.queue.addTopLevelItem(item)
+            if state.block == current:
+                self.queue.setCurrentItem(item)
+        self.queue.blockSignals(False)
+        self.queue.resizeColumnToContents(1)
+
+    def _on_queue_selection(self, item: QTreeWidgetItem | None, _previous: Any = None) -> None:
+        block = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if block != self.block:
+            self.select(block)
+
+    # One block -------------------------------------------------------------------------------
+
+    def select(self, block: str | None) -> None:
+        """Review BLOCK: its renditions, its changes since approval and its decisions."""
+        self.block = block
+        for row in range(self.queue.topLevelItemCount()):
+            item = self.queue.topLevelItem(row)
+            if item.data(0, Qt.ItemDataRole.UserRole) == block:
+                self.queue.blockSignals(True)
+                self.queue.setCurrentItem(item)
+                self.queue.blockSignals(False)
+        self._show_block()
+        if block is not None:
+            self.render_block()
+
+    def _show_block(self) -> None:
+        self.comment.clear()
+        self.status.clear()
+        self._fill_context_boxes()
+        self._show_heading()
+        self._show_changes()
+        self._fill_decisions()
+        self._clear_appearances(self.tr("Rendering…") if self.block else "")
+        self._update_buttons()
+
+    def _fill_context_boxes(self) -> None:
+        if self.root is None or self.block is None:
+            return
+        try:
+            project = open_repository(self.root).project_at("HEAD")
+        except Exception:  # noqa: BLE001 - nothing committed: the heading says why
+            return
+        chosen_sample, chosen_locale = self.sample_box.currentText(), self.locale_box.currentText()
+        default_sample = str(project.config.raw.get("default_sample") or "")
+        self.sample_box.clear()
+        self.sample_box.addItems(sorted(project.samples))
+        self.sample_box.setCurrentText(chosen_sample or default_sample)
+        self.locale_box.clear()
+        self.locale_box.addItems(list(project.config.locales))
+        self.locale_box.setCurrentText(chosen_locale or project.config.default_locale)
+
+    def _show_heading(self) -> None:
+        state = self.states.get(self.block or "")
+        if state is None:
+            self.heading.setText(self.tr("Choose a regulatory block to review.")
+                                 if not self.block else html.escape(self.block))
+            return
+        background, foreground = STATE_COLOURS.get(state.state, ("#eeeeee", "#333333"))
+        badge = (f'<span style="background:{background};color:{foreground};'
+                 f'font-weight:bold">&nbsp;{html.escape(self.tr(state.state))}&nbsp;</span>')
+        last = ""
+        if state.reviewer:
+            verb = PAST.get(state.history[-1].decision, "") if state.history else ""
+            last = self.tr(" — last %s by %s, %s") % (verb, state.reviewer,
+                                                      date_in_words(state.time))
+        used = ", ".join(state.templates) or self.tr("no template")
+        self.heading.setText(
+            f"<span style='font-size:15px;font-weight:bold'>{html.escape(state.block)}</span> "
+            f"{badge} &nbsp;{self.tr('owner')}: <b>{html.escape(state.owner or '–')}</b>"
+            f"{html.escape(last)}<br><span style='color:#555'>"
+            f"{self.tr('Used by')}: {html.escape(used)}</span>")
+
+    def _show_changes(self) -> None:
+        for index in reversed(range(self.compare_row.count())):
+            widget = self.compare_row.itemAt(index).widget()
+            if widget is not None:
+                widget.deleteLater()
+        if self.root is None or self.block is None:
+            self.changes_view.clear()
+            return
+        try:
+            repository = open_repository(self.root)
+            project = repository.project_at("HEAD")
+            block = project.blocks[self.block]
+        except Exception as exc:  # noqa: BLE001
+            self.changes_view.setPlainText(str(exc))
+            return
+        current = (repository.blob(block.path, "HEAD") or b"").decode("utf-8", "replace")
+        approval = compliance.last_approval(repository, self.block)
+        if approval is None:
+            self.changes_view.setHtml(
+                "<p><i>" + html.escape(self.tr("Never approved: the whole text is new.")) +
+                "</i></p>" + words_html(diff.word_diff("", current)))
+            return
+        approved = (repository.blob(block.path, approval.commit) or b"").decode("utf-8",
+                                                                                  "replace")
+        when = date_in_words(approval.time)
+        header = html.escape(self.tr("Approved by %s, %s → the committed version now")
+                             % (approval.reviewer, when))
+        body = words_html(diff.word_diff(approved, current), only_changed=True) \
+            if approved != current else "<p><i>" + html.escape(
+                self.tr("No change since that approval.")) + "</i></p>"
+        self.changes_view.setHtml(f"<p><b>{header}</b></p>{body}")
+        if approved == current:
+            return
+        self.compare_row.addWidget(QLabel(self.tr("What customers see:")))
+        for template in self.states[self.block].templates if self.block in self.states else ():
+            button = QPushButton(self.tr("Compare %s") % template)
+            button.clicked.connect(
+                lambda _=False, t=template, c=approval.commit: self.compare_rendered(t, c))
+            self.compare_row.addWidget(button)
+        self.compare_row.addStretch(1)
+
+    def compare_rendered(self, template: str, approved_commit: str) -> CompareDialog | None:
+        """Open the rendered comparison of TEMPLATE: last approval → the committed version."""
+        if self.root is None or self.block is None:
+            return None
+        repository = open_repository(self.root)
+        project = repository.project_at("HEAD")
+        block = project.blocks[self.block]
+        channels = project.templates[template].channels
+        dialog = CompareDialog(
+            self.root, block.path, repository.revision(approved_commit),
+            repository.revision("HEAD"),
+            (template, self.sample_box.currentText(), self.locale_box.currentText(), channels),
+            self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
+
+    def _fill_decisions(self) -> None:
+        state = self.states.get(self.block or "")
+        records: Sequence[SignOff] = state.history if state is not None else ()
+        self.decisions.setRowCount(len(records))
+        for row, record in enumerate(reversed(records)):
+            version = record.blob[:10] + (self.tr(" (current)") if state is not None
+                                          and record.blob == state.blob else "")
+            decision = PAST.get(record.decision, record.decision)
+            cells = (date_in_words(record.time), self.tr(decision),
+                     f"{record.reviewer} ({record.role})", version, record.comment)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 1:
+                    state_name = "approved" if record.decision == "approve" else "rejected"
+                    background, foreground = STATE_COLOURS[state_name]
+                    item.setBackground(QColor(background))
+                    item.setForeground(QColor(foreground))
+                self.decisions.setItem(row, column, item)
+        self.decisions.resizeColumnsToContents()
+        self.decisions.horizontalHeader().setStretchLastSection(True)
+
+    # Renditions ------------------------------------------------------------------------------
+
+    def render_block(self) -> None:
+        if self.root is None or self.block is None:
+            return
+        self._generation += 1
+        self._clear_appearances(self.tr("Rendering…"))
+        self._submit("render", self._generation, compliance.review_renditions, str(self.root),
+                     self.block, sample=self.sample_box.currentText() or None,
+                     locale=self.locale_box.currentText() or None)
+
+    def _clear_appearances(self, message: str) -> None:
+        while self.appearances.count():
+            widget = self.appearances.widget(0)
+            self.appearances.removeTab(0)
+            widget.deleteLater()
+        if message:
+            label = QLabel(message)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.appearances.addTab(label, "…")
+
+    def _on_renders(self, reviews: list[ReviewRendition] | None, message: str | None) -> None:
+        self._clear_appearances("" if reviews else (message or self.tr("Used by no template.")))
+        self.reviews = list(reviews or [])
+        by_template: dict[str, list[ReviewRendition]] = {}
+        for review in self.reviews:
+            by_template.setdefault(review.template, []).append(review)
+        for template, reviews_of_template in by_template.items():
+            row = QSplitter(Qt.Orientation.Horizontal)
+            changed = 0
+            for review in reviews_of_template:
+                pane = PREVIEW_PANES[review.channel](row)
+                pane.setObjectName(f"review-{template}-{review.channel}")
+                pane.set_maximizable(False)
+                if review.rendition is not None:
+                    pane.show_rendition(review.rendition)
+                    pages = review.rendition.facts.get("block_pages", {}).get(self.block, [])
+                    if pages and hasattr(pane, "go_to_page"):
+                        pane.go_to_page(pages[0] - 1)  # the page the block starts on
+                else:
+                    problem = review.problem
+                    pane.clear(str(problem) if problem is not None else self.tr("No rendition"))
+                verdict = review.changed_since_approval
+                if verdict is True:
+                    changed += 1
+                    pane.set_badge(self.tr("changed since approval"), self.tr(
+                        "This rendition is not the one the last approval saw: the block "
+                        "or what surrounds it in the template changed"))
+                elif verdict is False:
+                    pane.set_badge(self.tr("as approved"),
+                                   self.tr("Byte for byte what the last approval saw"), ok=True)
+                row.addWidget(pane)
+            title = template if not changed else f"{template} ● {changed}"
+            index = self.appearances.addTab(row, title)
+            self.appearances.setTabToolTip(
+                index, self.tr("%d channel(s) changed since approval") % changed if changed
+                else ", ".join(r.channel for r in reviews_of_template))
+        self.renderingDone.emit()
+
+    def panes(self) -> dict[tuple[str, str], Any]:
+        """The preview panes now shown, by (template, channel)."""
+        found = {}
+        for index in range(self.appearances.count()):
+            row = self.appearances.widget(index)
+            if isinstance(row, QSplitter):
+                for number in range(row.count()):
+                    pane = row.widget(number)
+                    _, template_channel = pane.objectName().split("-", 1)
+                    template, _, channel = template_channel.rpartition("-")
+                    found[(template, channel)] = pane
+        return found
+
+    # Decisions -------------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        reason = ""
+        if self.block is None:
+            reason = self.tr("Choose a block.")
+        elif not self.reviewer_role:
+            reason = self.tr("Only approvers decide.")
+        elif not self.comment.text().strip():
+            reason = self.tr("Write a comment for the record.")
+        elif self._busy["decide"] > 0:
+            reason = self.tr("Recording…")
+        allowed = not reason
+        for button in (self.approve_button, self.reject_button):
+            button.setEnabled(allowed)
+            button.setToolTip(reason)
+
+    def decide(self, decision: str) -> None:
+        if self.root is None or self.block is None:
+            return
+        comment = self.comment.text().strip()
+        if not comment:
+            self.status.setText(self.tr("Write a comment for the record."))
+            return
+        self.status.setText(self.tr("Recording the %s of %s…") % (decision, self.block))
+        self._submit("decide", self.block, compliance.signoff, str(self.root), self.block,
+                     decision, comment)
+        self._update_buttons()
+
+    def _on_decided(self, block: str, record: SignOff | None, message: str | None) -> None:
+        if message or record is None:
+            self.status.setText(self.tr("Not recorded: %s") % (message or "?"))
+            self._update_buttons()
+            return
+        self.comment.clear()
+        self.status.setText(
+            self.tr("%s: %s recorded in commit %s.") % (block, PAST.get(record.decision, ""),
+                                                         record.ledger_commit[:10]))
+        self.decided.emit(block)
+        self.refresh()
+        if block == self.block:
+            self._show_changes()
+            self.render_block()
+
+
+def state_label(state: BlockState) -> str:
+    """"legal · stale": what the explorer shows beside a regulatory block."""
+    return f"{state.owner or '–'} · {state.state}"
+
+
+class StateBadgeDelegate(QStyledItemDelegate):
+    """Draws "legal · stale" as a coloured badge at the right of a regulatory block's row."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        value = index.data(StateRole)
+        if not value:
+            super().paint(painter, option, index)
+            return
+        state, owner = value
+        text = f"{owner or '–'} · {self.tr(state)}" if owner else self.tr(state)
+        background, foreground = STATE_COLOURS.get(state, ("#eeeeee", "#333333"))
+        font = QFont(option.font)  # type: ignore[attr-defined]
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        metrics = QFontMetrics(font)
+        rect = option.rect  # type: ignore[attr-defined]
+        width = metrics.horizontalAdvance(text) + 10
+        height = metrics.height() + 2
+        badge = QRect(rect.right() - width - 4, rect.center().y() - height // 2, width, height)
+        # The name is drawn (elided if need be) in what the badge leaves free.
+        named = QStyleOptionViewItem(option)
+        named.rect = rect.adjusted(0, 0, -(width + 8), 0)  # type: ignore[attr-defined]
+        super().paint(painter, named, index)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(background))
+        painter.drawRoundedRect(badge, height / 2, height / 2)
+        painter.setPen(QColor(foreground))
+        painter.setFont(font)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)
+        if index.data(StateRole):
+            size.setWidth(size.width() + 120)
+        return size

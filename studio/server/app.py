@@ -1,0 +1,382 @@
+"""The reference rendering server: a Starlette application over the store and the render pool."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hmac
+import json
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import BrokenExecutor, Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from studio import __version__
+from studio.core.package import Limits, PackageTooLarge, deterministic_zip, read_package
+from studio.core.problems import Problem, ProblemError, error
+from studio.server.openapi import OPENAPI
+from studio.server.rendering import (
+    CHANNELS,
+    Outcome,
+    RenderRequest,
+    default_workers,
+    executor,
+    render_requests,
+)
+from studio.server.store import Store, valid_id
+
+_MIB = 1024 * 1024
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    store: Path
+    token: str
+    workers: int = field(default_factory=default_workers)
+    limits: Limits = field(default_factory=Limits)
+    max_request_bytes: int = 4 * _MIB  # one /v1/render body
+    max_batch_bytes: int = 64 * _MIB  # one /v1/batch body
+    max_batch_records: int = 100_000
+
+
+class Refused(Exception):
+    """Answer the request with this status and problem."""
+
+    def __init__(self, status: int, problem: Problem, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(problem.message)
+        self.status, self.problem, self.field, self.headers = status, problem, field, headers
+
+
+def _refused(status: int, message: str, field: str | None = None, where: str = "(request)",
+             line: int = 0, col: int = 0) -> Refused:
+    return Refused(status, error(where, line, col, message), field)
+
+
+def problem_response(status: int, problem: Problem, field: str | None = None,
+                     headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"problem": problem.as_json()}
+    if field is not None:
+        body["field"] = field
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class Server:
+    """The application's state: settings, store and the executor renders run in."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.store = Store(settings.store)
+        self.pool: Executor | None = None
+
+    # Plumbing -----------------------------------------------------------------------------
+
+    def authorize(self, request: Request) -> None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        challenge = {"WWW-Authenticate": 'Bearer realm="missiva"'}
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Refused(401, error("(request)", 0, 0, "a bearer token is required "
+                                     "(Authorization: Bearer <token>)"), headers=challenge)
+        if not hmac.compare_digest(token.strip().encode(), self.settings.token.encode()):
+            raise Refused(401, error("(request)", 0, 0, "the token is not valid"),
+                          headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    async def body(self, request: Request, limit: int, what: str) -> bytes:
+        """The request body, up to LIMIT bytes; past it the rest is read and dropped (so the
+        client, still sending, gets a clean 413 rather than a broken connection)."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size <= limit:
+                chunks.append(chunk)
+        if size > limit:
+            raise Refused(413, error("(request)", 0, 0,
+                                     f"{what} of {size} bytes is over the limit of {limit}"))
+        return b"".join(chunks)
+
+    def package_for(self, requested: Any) -> str:
+        if requested is not None:
+            if not isinstance(requested, str) or not self.store.has(requested):
+                raise _refused(404, f"no package {requested!r} in the store", "package")
+            return requested
+        active = self.store.active()
+        if active is None:
+            raise _refused(409, "no package is active: activate one, or name it (package)",
+                           "package")
+        return active
+
+    async def render(self, job: RenderRequest) -> Outcome:
+        [outcome] = await self.render_many([job])
+        return outcome
+
+    async def render_many(self, jobs: list[RenderRequest]) -> list[Outcome]:
+        """Render JOBS in one worker task (a batch sends records in chunks: one process hop
+        for several light renditions)."""
+        loop = asyncio.get_running_loop()
+        pool = self.pool
+        assert pool is not None
+        try:
+            return await loop.run_in_executor(pool, render_requests, jobs)
+        except BrokenExecutor:
+            # A worker died (killed, out of memory): these requests fail, the next get a
+            # fresh pool rather than the same error for ever.
+            if self.pool is pool:
+                self.pool = executor(self.settings.workers)
+                pool.shutdown(wait=False, cancel_futures=True)
+            problem = error("(server)", 0, 0, "a render worker stopped; try again")
+            return [Outcome(503, problem=problem) for _ in jobs]
+
+    # Endpoints ----------------------------------------------------------------------------
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(OPENAPI)
+
+    async def upload(self, request: Request) -> Response:
+        self.authorize(request)
+        data = await self.body(request, self.settings.limits.max_package_bytes, "package")
+        try:
+            package = await anyio.to_thread.run_sync(read_package, data, self.settings.limits)
+            created = await anyio.to_thread.run_sync(self.store.add, package)
+        except PackageTooLarge as exc:
+            raise Refused(413, exc.problem) from None
+        except ProblemError as exc:
+            raise Refused(422, exc.problem) from None
+        return JSONResponse({**package.summary(), "created": created}, status_code=201)
+
+    def _summary(self, package_id: str, active: str | None) -> dict[str, Any]:
+        manifest = self.store.manifest(package_id)
+        return {
+            "id": package_id,
+            "project": manifest.get("project"),
+            "commit": manifest.get("commit"),
+            "tag": manifest.get("tag"),
+            "time": manifest.get("time"),
+            "templates": manifest.get("templates"),
+            "active": package_id == active,
+        }
+
+    async def packages(self, request: Request) -> Response:
+        self.authorize(request)
+        active = self.store.active()
+        listed = [self._summary(i, active) for i in self.store.ids()]
+        return JSONResponse({"active": active, "packages": listed})
+
+    async def manifest(self, request: Request) -> Response:
+        self.authorize(request)
+        package_id = request.path_params["id"]
+        if not self.store.has(package_id):
+            raise _refused(404, f"no package {package_id!r} in the store", "id")
+        return JSONResponse(self.store.manifest(package_id))
+
+    async def activate(self, request: Request) -> Response:
+        self.authorize(request)
+        package_id = request.path_params["id"]
+        if not self.store.has(package_id):
+            raise _refused(404, f"no package {package_id!r} in the store", "id")
+        await anyio.to_thread.run_sync(self.store.activate, package_id)
+        return JSONResponse({"active": package_id})
+
+    async def render_one(self, request: Request) -> Response:
+        self.authorize(request)
+        data = await self.body(request, self.settings.max_request_bytes, "request")
+        try:
+            body = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            line, col = getattr(exc, "lineno", 0), getattr(exc, "colno", 0)
+            raise _refused(400, f"the request is not JSON: {exc}", None, "(request)",
+                           line, col) from None
+        if not isinstance(body, dict):
+            raise _refused(400, "the request must be a JSON object")
+        for name in ("template", "channel", "data"):
+            if name not in body:
+                raise _refused(422, f"{name}: missing", name)
+        if body["channel"] not in CHANNELS:
+            raise _refused(422, f"channel: {body['channel']!r} is not one of "
+                           f"{', '.join(CHANNELS)}", "channel")
+        package_id = self.package_for(body.get("package"))
+        outcome = await self.render(RenderRequest(
+            str(self.store.root), package_id, body["template"], body["channel"],
+            body["data"], body.get("locale")))
+        if not outcome.ok:
+            assert outcome.problem is not None
+            return problem_response(outcome.status, outcome.problem, outcome.field)
+        facts = json.dumps(outcome.facts, ensure_ascii=True, default=str)
+        return Response(outcome.content, media_type=outcome.media_type, headers={
+            "X-Missiva-Package": package_id,
+            "X-Missiva-Facts": facts,
+        })
+
+    async def batch(self, request: Request) -> Response:
+        self.authorize(request)
+        settings = self.settings
+        data = await self.body(request, settings.max_batch_bytes, "batch")
+        defaults = {k: request.query_params.get(k) for k in ("template", "channel", "locale")}
+        package_id = self.package_for(request.query_params.get("package"))
+        lines = [(n, text) for n, text in enumerate(data.split(b"\n"), 1) if text.strip()]
+        if len(lines) > settings.max_batch_records:
+            raise _refused(413, f"{len(lines)} records: over the limit of "
+                           f"{settings.max_batch_records} a batch")
+        jobs = await anyio.to_thread.run_sync(  # parsing up to the batch limit: off the loop
+            lambda: [self._batch_job(package_id, n, text, defaults) for n, text in lines])
+        as_zip = "application/zip" in request.headers.get("accept", "")
+        workers = max(1, settings.workers)
+        window = 2 * workers
+        # Chunks big enough to save process hops, small enough to keep every worker busy.
+        size = max(1, min(16, len(jobs) // (4 * workers)))
+        if as_zip:
+            results = [r async for r in self._in_order(jobs, window, size)]
+            archive = await anyio.to_thread.run_sync(_batch_zip, results)
+            return Response(archive, media_type="application/zip",
+                            headers={"X-Missiva-Package": package_id})
+        return StreamingResponse(
+            (json.dumps(_result_json(line, given, o, with_content=True),
+                        ensure_ascii=False) + "\n"
+             async for line, given, o in self._in_order(jobs, window, size)),
+            media_type="application/x-ndjson",
+            headers={"X-Missiva-Package": package_id},
+        )
+
+    def _batch_job(self, package_id: str, line: int, text: bytes,
+                   defaults: dict[str, str | None]) -> tuple[int, Any, RenderRequest | Outcome]:
+        try:
+            value = json.loads(text)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            return line, None, Outcome(400, problem=error("(batch)", line, 0,
+                                                          f"not JSON: {exc}"))
+        if not isinstance(value, dict):
+            return line, None, Outcome(400, problem=error("(batch)", line, 0,
+                                                          "a line must be a JSON object"))
+        given = value.get("id")
+        for name in ("template", "channel", "data"):
+            if value.get(name, defaults.get(name)) is None:
+                return line, given, Outcome(422, problem=error("(batch)", line, 0,
+                                                               f"{name}: missing"), field=name)
+        return line, given, RenderRequest(
+            str(self.store.root), package_id,
+            value.get("template", defaults["template"]),
+            value.get("channel", defaults["channel"]),
+            value["data"], value.get("locale", defaults["locale"]), "(batch)", line)
+
+    async def _in_order(
+        self, jobs: list[tuple[int, Any, RenderRequest | Outcome]], window: int, size: int
+    ) -> AsyncIterator[tuple[int, Any, Outcome]]:
+        """Run the jobs in chunks of SIZE, at most WINDOW chunks in flight; results in input
+        order."""
+        Chunk = list[tuple[int, Any, RenderRequest | Outcome]]
+        pending: deque[tuple[Chunk, asyncio.Future[list[Outcome]]]] = deque()
+
+        async def emit(chunk: Chunk, future: asyncio.Future[list[Outcome]]) -> list[Any]:
+            outcomes = iter(await future)
+            return [(line, given, job if isinstance(job, Outcome) else next(outcomes))
+                    for line, given, job in chunk]
+
+        try:
+            for start in range(0, len(jobs), size):
+                chunk = jobs[start : start + size]
+                requests = [job for _, _, job in chunk if isinstance(job, RenderRequest)]
+                pending.append((chunk, asyncio.ensure_future(self.render_many(requests))))
+                while len(pending) >= window:
+                    for result in await emit(*pending.popleft()):
+                        yield result
+            while pending:
+                for result in await emit(*pending.popleft()):
+                    yield result
+        finally:
+            for _, future in pending:  # the client went away: drop what is queued
+                future.cancel()
+
+
+def _result_json(line: int, given: Any, outcome: Outcome, *,
+                 with_content: bool) -> dict[str, Any]:
+    result: dict[str, Any] = {"line": line}
+    if given is not None:
+        result["id"] = given
+    result.update(ok=outcome.ok, status=outcome.status)
+    if outcome.ok:
+        result.update(template=outcome.template, channel=outcome.channel,
+                      locale=outcome.locale, media_type=outcome.media_type,
+                      facts=dict(outcome.facts), warnings=list(outcome.warnings))
+        if with_content:
+            result["content_base64"] = base64.b64encode(outcome.content).decode("ascii")
+    else:
+        assert outcome.problem is not None
+        result["problem"] = outcome.problem.as_json()
+        if outcome.field is not None:
+            result["field"] = outcome.field
+    return result
+
+
+def _batch_zip(results: list[tuple[int, Any, Outcome]]) -> bytes:
+    members: list[tuple[str, bytes]] = []
+    index: list[str] = []
+    for line, given, outcome in results:
+        entry = _result_json(line, given, outcome, with_content=False)
+        if outcome.ok:
+            name = (f"{line:06d}-{outcome.template.replace('/', '_')}-{outcome.channel}."
+                    f"{outcome.extension}")
+            members.append((name, outcome.content))
+            entry["file"] = name
+        index.append(json.dumps(entry, ensure_ascii=False))
+    members.append(("results.ndjson", ("\n".join(index) + "\n").encode("utf-8")))
+    return deterministic_zip(members)
+
+
+def create_app(settings: ServerSettings) -> Starlette:
+    server = Server(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server.pool = executor(settings.workers)
+        try:
+            yield
+        finally:
+            # Wait for the workers to take their stop signal: with wait=False the process may
+            # exit before the pool's manager thread sends it, leaving workers behind.
+            pool = server.pool
+            await anyio.to_thread.run_sync(lambda: pool.shutdown(wait=True, cancel_futures=True))
+
+    def guarded(handler: Handler) -> Handler:
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Refused as exc:
+                return problem_response(exc.status, exc.problem, exc.field, exc.headers)
+        return run
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        detail = exc.detail if isinstance(exc, HTTPException) else "internal error"
+        return problem_response(status, error("(request)", 0, 0, str(detail)))
+
+    routes = [
+        Route("/v1/health", guarded(server.health), methods=["GET"]),
+        Route("/v1/openapi.json", guarded(server.openapi), methods=["GET"]),
+        Route("/v1/packages", guarded(server.packages), methods=["GET"]),
+        Route("/v1/packages", guarded(server.upload), methods=["POST"]),
+        Route("/v1/packages/{id}", guarded(server.manifest), methods=["GET"]),
+        Route("/v1/packages/{id}/activate", guarded(server.activate), methods=["POST"]),
+        Route("/v1/render", guarded(server.render_one), methods=["POST"]),
+        Route("/v1/batch", guarded(server.batch), methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: http_error, Exception: http_error})
+    app.state.server = server
+    return app
+
+
+__all__ = ["ServerSettings", "create_app", "valid_id"]

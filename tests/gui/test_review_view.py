@@ -1,0 +1,268 @@
+"""The review view on a real repository: the queue, a block in every template and channel,
+the changes since approval, approving and rejecting, and the explorer's badges."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QStandardPaths, Qt
+
+from studio.core.compliance import LEDGER
+from studio.core.history import open_repository
+from studio.gui.history_view import INSERTED_STYLE
+from studio.gui.models import StateRole
+from studio.gui.review_view import ReviewPanel
+from tests.conftest import SAMPLE
+
+GIULIA = ("Giulia Bianchi", "giulia.bianchi@lumen-energia.example")  # legal: approver, owner
+LUCA = ("Luca Moretti", "luca.moretti@lumen-energia.example")  # billing
+WAIT = 90_000  # ms: the worker process starts, then renders every channel of a template
+
+
+def dispose(widget):
+    """Delete a widget now: its web pages must go before Qt's profile does at exit."""
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def become(monkeypatch, who):
+    name, email = who
+    for prefix in ("GIT_AUTHOR", "GIT_COMMITTER", "MISSIVA_AUTHOR"):
+        monkeypatch.setenv(f"{prefix}_NAME", name)
+        monkeypatch.setenv(f"{prefix}_EMAIL", email)
+
+
+def git(root, *args):
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    become(monkeypatch, GIULIA)
+    root = tmp_path / "lumen"
+    shutil.copytree(SAMPLE, root,
+                    ignore=shutil.ignore_patterns("__init__.py", "__pycache__", "compliance"))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Import")
+    yield root
+    open_repository(root).close()
+
+
+@pytest.fixture
+def panel(qtbot, project):
+    widget = ReviewPanel()
+    qtbot.addWidget(widget)
+    widget.resize(1400, 800)
+    widget.show()
+    with qtbot.waitSignal(widget.statesChanged, timeout=WAIT):
+        widget.set_root(project)
+    yield widget
+    widget.shutdown()
+    dispose(widget)
+
+
+def queue_rows(panel):
+    return [(panel.queue.topLevelItem(i).text(0), panel.queue.topLevelItem(i).text(1))
+            for i in range(panel.queue.topLevelItemCount())]
+
+
+def review(panel, qtbot, block):
+    with qtbot.waitSignal(panel.renderingDone, timeout=WAIT):
+        panel.select(block)
+
+
+def decide(panel, qtbot, button, comment):
+    qtbot.keyClicks(panel.comment, comment)
+    assert button.isEnabled()
+    with qtbot.waitSignal(panel.decided, timeout=WAIT):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # The decision's own refresh of the states (an earlier one may still be on its way).
+    with qtbot.waitSignal(panel.statesChanged, timeout=WAIT):
+        pass
+    qtbot.waitUntil(lambda: not panel.is_busy(), timeout=WAIT)
+
+
+def test_queue_lists_regulatory_blocks_awaiting_first(panel):
+    rows = queue_rows(panel)
+    assert {block for block, _ in rows} == {"legal/bill-info", "legal/complaints-adr",
+                                            "legal/privacy", "legal/withdrawal",
+                                            "reminder/consequences"}
+    assert {state for _, state in rows} == {"pending"}
+    assert "approver (legal)" in panel.identity_label.text()
+
+
+def test_a_block_in_every_template_and_channel(panel, qtbot, project):
+    review(panel, qtbot, "legal/complaints-adr")
+    tabs = [panel.appearances.tabText(i) for i in range(panel.appearances.count())]
+    assert tabs == ["bill", "contract-change"]  # both templates that use it
+    panes = panel.panes()
+    project_now = open_repository(project).project_at("HEAD")
+    expected = {(t, c) for t in ("bill", "contract-change")
+                for c in project_now.templates[t].channels}
+    assert set(panes) == expected
+    printed = panes[("bill", "print")].rendition
+    assert printed is not None and printed.content.startswith(b"%PDF")
+    assert "legal/complaints-adr" in printed.used_blocks
+    # The print pane opens on the page the block starts on (the ADR notice ends the bill).
+    first = printed.facts["block_pages"]["legal/complaints-adr"][0]
+    assert first > 1
+    # The view moved down to it: to its page's top, or as far as the view scrolls.
+    qtbot.waitUntil(lambda: panes[("bill", "print")].vertical_scroll()[0] > 0, timeout=WAIT)
+    assert all(p.badge() == "" for p in panes.values())  # never approved: nothing to compare
+    assert "Never approved" in panel.changes_view.toPlainText()
+    # Another sample renders again: the customer's name follows.
+    index = panel.sample_box.findText("english")
+    panel.sample_box.setCurrentIndex(index)
+    with qtbot.waitSignal(panel.renderingDone, timeout=WAIT):
+        panel.render_block()
+    assert panel.panes()[("bill", "email")].rendition.facts["subject"] != \
+        panes[("bill", "email")].rendition.facts["subject"]
+
+
+def test_approve_then_stale_with_the_changed_words(panel, qtbot, project):
+    review(panel, qtbot, "legal/privacy")
+    decide(panel, qtbot, panel.approve_button, "GDPR wording checked")
+    record = json.loads((project / LEDGER).read_text().splitlines()[-1])
+    assert (record["block"], record["decision"], record["reviewer"]) == (
+        "legal/privacy", "approve", GIULIA[1])
+    assert record["comment"] == "GDPR wording checked"
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "log", "-1", "--format=%s").startswith(
+        "Sign-off: approve block legal/privacy")
+    assert dict(queue_rows(panel))["legal/privacy"] == "approved"
+    assert panel.decisions.rowCount() == 1
+    assert panel.decisions.item(0, 4).text() == "GDPR wording checked"
+    assert panel.decisions.item(0, 3).text().endswith("(current)")
+    qtbot.waitUntil(lambda: bool(panel.panes()) and not panel.is_busy(), timeout=WAIT)
+    assert {p.badge() for p in panel.panes().values()} == {"as approved"}
+
+    privacy = project / "blocks/legal/privacy.md"
+    privacy.write_text(privacy.read_text(encoding="utf-8").replace(
+        "per 10 anni", "per dodici anni"), encoding="utf-8")
+    git(project, "commit", "-q", "-am", "Retention: twelve years")
+    with qtbot.waitSignal(panel.statesChanged, timeout=WAIT):
+        panel.refresh()
+    assert dict(queue_rows(panel))["legal/privacy"] == "stale"
+    review(panel, qtbot, "legal/privacy")
+    html = panel.changes_view.toHtml()
+    assert "dodici" in panel.changes_view.toPlainText()
+    assert "#d9f7e0" in html  # inserted words marked (INSERTED_STYLE's background)
+    assert "#d9f7e0" in INSERTED_STYLE
+    badges = {c: p.badge() for (_, c), p in panel.panes().items()}
+    assert badges["print"] == "changed since approval"
+    panel.awaiting_only.setChecked(True)
+    assert [b for b, _ in queue_rows(panel)][0] == "legal/privacy"  # stale comes first
+    assert "approved" not in {s for _, s in queue_rows(panel)}
+
+
+def test_reject_is_recorded(panel, qtbot, project):
+    review(panel, qtbot, "reminder/consequences")
+    decide(panel, qtbot, panel.reject_button, "Cite the article of the regulation")
+    assert dict(queue_rows(panel))["reminder/consequences"] == "rejected"
+    record = json.loads((project / LEDGER).read_text().splitlines()[-1])
+    assert record["decision"] == "reject"
+    assert panel.decisions.item(0, 1).text() == "rejected"
+
+
+def test_a_non_approver_reads_but_cannot_decide(qtbot, project, monkeypatch):
+    become(monkeypatch, LUCA)
+    widget = ReviewPanel()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.statesChanged, timeout=WAIT):
+        widget.set_root(project)
+    with qtbot.waitSignal(widget.renderingDone, timeout=WAIT):
+        widget.select("legal/privacy")
+    qtbot.keyClicks(widget.comment, "looks fine to me")
+    assert not widget.approve_button.isEnabled() and not widget.reject_button.isEnabled()
+    assert widget.approve_button.toolTip() == "Only approvers decide."
+    assert "not an approver" in widget.identity_label.text()
+    assert widget.panes()  # reading is allowed
+    widget.shutdown()
+    dispose(widget)
+    assert not (project / LEDGER).exists()
+
+
+def test_a_refused_signoff_is_explained(panel, qtbot, project):
+    review(panel, qtbot, "legal/withdrawal")
+    path = project / "blocks/legal/withdrawal.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAggiunta.\n", encoding="utf-8")
+    qtbot.keyClicks(panel.comment, "ok")
+    with qtbot.waitSignal(panel.statesChanged, timeout=WAIT, raising=False):
+        qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Not recorded" in panel.status.text(), timeout=WAIT)
+    assert "uncommitted" in panel.status.text()
+    assert not (project / LEDGER).exists()
+
+
+# In the window: the explorer's badges and the locked editor ---------------------------------
+
+
+@pytest.fixture
+def window(qtbot, project, tmp_path):
+    from studio.gui.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    studio = MainWindow(settings=QSettings(str(tmp_path / "studio.ini"),
+                                           QSettings.Format.IniFormat))
+    studio.show()  # closed below, after its buffers are dropped (not by qtbot: it would ask)
+    with qtbot.waitSignal(studio.review.statesChanged, timeout=WAIT):
+        studio.open_project(project)
+    yield studio
+    studio.session.buffers.clear()
+    studio.close()
+    dispose(studio)
+
+
+def test_explorer_shows_owner_and_state(window, qtbot, project):
+    index = window.tree_model.find("block", "legal/privacy")
+    assert index.data(StateRole) == ("pending", "legal")
+    assert "pending" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert window.tree_model.find("block", "common/greeting").data(StateRole) is None
+    assert window.review_action.text() == "Review (5)"
+    window.show_review("legal/privacy")
+    assert window.in_review() and window.review.isVisible()
+    assert window.review_action.isChecked()
+    assert not window.previews["print"].isVisible()  # the review has its own previews
+    qtbot.waitUntil(lambda: bool(window.review.panes()), timeout=WAIT)
+    window.review.comment.setText("ok")
+    with qtbot.waitSignal(window.review.decided, timeout=WAIT):
+        window.review.decide("approve")
+    qtbot.waitUntil(lambda: window.tree_model.find("block", "legal/privacy").data(StateRole)
+                    == ("approved", "legal"), timeout=WAIT)
+    assert window.review_action.text() == "Review (4)"
+    # Activating a regulatory block in the explorer reviews it; "Open block" goes to editing.
+    window.tree.expandAll()
+    window._on_tree_activated(window.tree_model.find("block", "legal/withdrawal"))
+    assert window.review.block == "legal/withdrawal" and window.in_review()
+    qtbot.mouseClick(window.review.open_button, Qt.MouseButton.LeftButton)
+    assert not window.in_review() and not window.review_action.isChecked()
+    assert window.current_tab().rel == "blocks/legal/withdrawal.md"
+
+
+def test_locked_editor_for_non_owners(window, qtbot, project, monkeypatch):
+    from studio.core.settings import update_user_settings
+
+    update_user_settings(author={"name": LUCA[0], "email": LUCA[1]})
+    tab = window.open_file("blocks/legal/privacy.md")
+    assert tab.editor.isReadOnly()
+    assert "locked" in tab.banner.text() and "legal" in tab.banner.text()
+    before = tab.editor.text()
+    qtbot.keyClicks(tab.editor, "abc")
+    assert tab.editor.text() == before
+    assert "blocks/legal/privacy.md" not in window.session.buffers
+    window.close_tab(window.tabs.indexOf(tab))
+
+    update_user_settings(author={"name": GIULIA[0], "email": GIULIA[1]})
+    tab = window.open_file("blocks/legal/privacy.md")
+    assert not tab.editor.isReadOnly()
+    assert "you are an owner" in tab.banner.text()
+    qtbot.keyClicks(tab.editor, "abc")
+    assert "blocks/legal/privacy.md" in window.session.buffers
