@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,21 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from studio.core.compliance import verify
+    from studio.core.compliance import ledger_signatures, verify
 
-    problems = verify(_project(args.project))
+    root = _project(args.project)
+    problems = verify(root)
     for problem in problems:
         print(problem, file=sys.stderr)
+    signatures = ledger_signatures(root)
+    if signatures:
+        counts = Counter(s.state for s in signatures)
+        shown = ", ".join(f"{n} {state}" for state, n in counts.most_common())
+        print(f"sign-off commits: {len(signatures)} ({shown})")
+        for signature in signatures:
+            if signature.code != "N":
+                print(f"  {signature.commit[:10]} {signature.state}"
+                      + (f" — {signature.signer}" if signature.signer else ""))
     if problems:
         print(f"{len(problems)} compliance problem(s)", file=sys.stderr)
         return 1

@@ -156,6 +156,12 @@ def _git(repository: Repository, *args: str, check: bool = True) -> bytes:
     return done.stdout
 
 
+def _pathspec(repository: Repository, path: str) -> str:
+    """A project path as a git pathspec. git runs in the project's folder, which is a subfolder
+    of the repository when the project has a prefix: ":/" anchors the path at the top."""
+    return f":/{repository.prefix}{path}" if repository.prefix else path
+
+
 def _blob_hash(repository: Repository, path: str, rev: str = "HEAD") -> str:
     out = _git(
         repository, "rev-parse", "--verify", "-q", f"{rev}:{repository.prefix}{path}", check=False
@@ -528,7 +534,7 @@ def history_problems(repository: Repository) -> list[Problem]:
     problems: list[Problem] = []
     if not repository.has_commits():
         return problems
-    out = _git(repository, "log", "--format=%H %P", "--", repository.prefix + LEDGER)
+    out = _git(repository, "log", "--format=%H %P", "--", _pathspec(repository, LEDGER))
     for line in out.decode().splitlines():
         commit, *parents = line.split()
         new = _show(repository, commit, LEDGER) or b""
@@ -593,10 +599,12 @@ def record_problems(repository: Repository, records: Iterable[SignOff]) -> list[
 
 
 def owner_problems(repository: Repository, project: Project) -> list[Problem]:
-    """Commits that changed a regulatory block while their author was not in its owner role.
+    """Commits that changed or removed a regulatory block while their author was not in its
+    owner role.
 
-    A root commit is the project's import (`missiva new`, a first `git add`): it creates the
-    blocks before any role could own them, so it is not judged."""
+    Adding a block is not judged: an import (`missiva new`, a first `git add`, a project copied
+    into a repository) creates blocks before any role could own them, and new wording is
+    *pending* until an approver signs it off, so the export gate holds it anyway."""
     problems: list[Problem] = []
     if not repository.has_commits():
         return problems
@@ -605,10 +613,49 @@ def owner_problems(repository: Repository, project: Project) -> list[Problem]:
         "-c",
         "core.quotePath=false",
         "log",
+        "--format=%x1e%H%x00%ae",
+        "--name-status",
+        "--no-renames",
+        "--",
+        _pathspec(repository, "blocks/"),
+    )
+    for entry in out.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, names = entry.partition("\n")
+        commit, _, email = head.partition("\0")
+        for line in names.splitlines():
+            status, _, path = line.partition("\t")
+            if not path or status.startswith("A"):
+                continue
+            path = path.strip()
+            if repository.prefix and path.startswith(repository.prefix):
+                path = path[len(repository.prefix) :]
+            block_id = _block_of_path(project, path)
+            if block_id is None:
+                continue
+            block = project.blocks[block_id]
+            if not block.regulatory:
+                continue
+            if email.strip().lower() not in _emails(project, block.owner):
+                verb = "removed" if status.startswith("D") else "changed"
+                problems.append(
+                    error(
+                        path,
+                        0,
+                        0,
+                        f"commit {commit[:10]} by {email} {verb} regulatory "
+                        f"block {block_id}, owned by role {block.owner or '(none)'}",
+                    )
+                )
+    return problems
+    out = _git(
+        repository,
+        "-c",
+        "core.quotePath=false",
+        "log",
         "--format=%x1e%H%x00%ae%x00%P",
         "--name-only",
         "--",
-        repository.prefix + "blocks/",
+        _pathspec(repository, "blocks/"),
     )
     for entry in out.decode("utf-8", "replace").split("\x1e")[1:]:
         head, _, names = entry.partition("\n")
@@ -639,6 +686,56 @@ def owner_problems(repository: Repository, project: Project) -> list[Problem]:
     return problems
 
 
+#: git's %G? codes: what a reviewer reads for each.
+SIGNATURE_STATES = {
+    "G": "good",
+    "U": "good (signer not marked trusted)",
+    "X": "good, but the signature has expired",
+    "Y": "good, but the key has expired",
+    "R": "made with a revoked key",
+    "E": "cannot be checked (key not available)",
+    "B": "BAD",
+    "N": "unsigned",
+}
+
+
+@dataclass(frozen=True)
+class LedgerSignature:
+    commit: str
+    code: str  # git's %G?
+    signer: str  # %GS, the signer's identity as the key names it
+
+    @property
+    def state(self) -> str:
+        return SIGNATURE_STATES.get(self.code, self.code)
+
+
+def ledger_signatures(root: Root) -> list[LedgerSignature]:
+    """The signature of each commit that wrote the ledger, oldest first. Sign-offs are signed
+    when git is configured to sign commits (commit.gpgsign; GPG or SSH keys): `signoff` commits
+    through git, which applies it."""
+    repository = open_repository(root)
+    if not repository.has_commits():
+        return []
+    spec = _pathspec(repository, LEDGER)
+    out = _git(repository, "log", "--reverse", "--format=%H%x00%G?%x00%GS", "--", spec)
+    signatures = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        commit, code, signer = (line.split("\0") + ["", ""])[:3]
+        signatures.append(LedgerSignature(commit, code or "N", signer))
+    return signatures
+
+
+def signature_problems(signatures: Iterable[LedgerSignature]) -> list[Problem]:
+    """A bad signature on a sign-off commit means its content is not what was signed."""
+    return [
+        error(LEDGER, 0, 0, f"commit {s.commit[:10]} has a bad signature (its content changed "
+              "after it was signed)")
+        for s in signatures
+        if s.code == "B"
+    ]
+
+
 def verify(root: Root) -> list[Problem]:
     """Everything wrong with the ledger and the regulatory blocks' history (empty: all good)."""
     repository = open_repository(root)
@@ -648,6 +745,7 @@ def verify(root: Root) -> list[Problem]:
     problems += history_problems(repository)
     if repository.has_commits():
         problems += record_problems(repository, read_ledger(repository))
+        problems += signature_problems(ledger_signatures(repository))
     problems += owner_problems(repository, load_project(repository.root))
     return problems
 

@@ -61,7 +61,12 @@ def studio_sample_project(bundled: Path | None = None, target: Path | None = Non
     for path in staging.rglob("*"):
         # Files from a read-only install stay read-only when copied: make the copy editable.
         path.chmod(path.stat().st_mode | 0o200)
+    ledger = staging / "compliance" / "signoffs.jsonl"
+    shipped = ledger.read_bytes() if ledger.is_file() else b""
+    ledger.unlink(missing_ok=True)
     _first_commit(staging, f"The {bundled.name} sample project, as shipped")
+    if shipped:
+        _replay_ledger(staging, shipped)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(staging, target)
     return target
@@ -75,3 +80,48 @@ def _first_commit(root: Path, message: str) -> None:
     author = git.Actor("Missiva Studio", "studio@missiva.invalid")
     repo.index.commit(message, author=author, committer=author)
     repo.close()
+
+
+def _replay_ledger(root: Path, shipped: bytes) -> None:
+    """Record again, in the user's copy, the shipped decisions that still hold.
+
+    The shipped ledger's records name commits of the repository the sample was made in; in a
+    new repository those do not exist and `verify` would rightly flag every record. So each
+    block's last decision is signed off again here, by the same reviewer with the same comment,
+    when the block's text is the one decided on; a decision on an older text is not carried
+    over (that block is pending here). The ledger is then valid in this repository."""
+    import json
+
+    from studio.core.compliance import signoff
+    from studio.core.history import open_repository
+
+    latest: dict[str, dict[str, str]] = {}
+    for line in shipped.splitlines():
+        try:
+            record = json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(record, dict) and record.get("block") and record.get("reviewer"):
+            latest[str(record["block"])] = record
+    repository = open_repository(root)
+    try:
+        for block, record in latest.items():
+            path = f"blocks/{block}.md"
+            current = repository.repo.git.execute(["git", "rev-parse", f"HEAD:{path}"])
+            if str(current).strip() != record.get("blob"):
+                continue
+            reviewer = str(record["reviewer"])
+            saved = {k: os.environ.get(k) for k in ("MISSIVA_AUTHOR_NAME", "MISSIVA_AUTHOR_EMAIL")}
+            os.environ["MISSIVA_AUTHOR_NAME"] = reviewer
+            os.environ["MISSIVA_AUTHOR_EMAIL"] = reviewer
+            try:
+                signoff(repository, block, str(record.get("decision")),
+                        str(record.get("comment") or "as shipped"), as_email=reviewer)
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+    finally:
+        repository.close()

@@ -232,15 +232,15 @@ def test_export_gate_refuses_then_allows(project: Path) -> None:
     out = project.parent / "out"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
-            "targets: {}", f"targets:\n  production: {{path: {out}, requires_approval: true}}\n"
+            "targets:\n", f"targets:\n  vault: {{path: {out}, requires_approval: true}}\n", 1
         ),
         encoding="utf-8",
     )
-    open_repository(project).commit("Production target", ["studio.yaml"])
+    open_repository(project).commit("Vault target", ["studio.yaml"])
     assert export_gate(project, ["bill"]) == ["legal/bill-info", "legal/complaints-adr"]
     assert export_gate(project, ["otp"]) == []
     with pytest.raises(ProblemError) as refused:
-        export(project, target="production")
+        export(project, target="vault")
     for block in ("legal/bill-info", "legal/privacy", "reminder/consequences"):
         assert f"block {block}" in refused.value.problem.message
     assert not out.exists()
@@ -249,7 +249,7 @@ def test_export_gate_refuses_then_allows(project: Path) -> None:
 
     for state in block_states(project):
         signoff(project, state.block, "approve", "ready for production")
-    done = export(project, target="production")
+    done = export(project, target="vault")
     assert done.path is not None and done.path.parent == out
     package = read_package(done.path.read_bytes())
     assert package.commit == git(project, "rev-parse", "HEAD").strip()
@@ -261,7 +261,7 @@ def test_export_gate_refuses_then_allows(project: Path) -> None:
         export(project, target="staging")
     # An older version is gated with the ledger as it was then: nothing approved yet.
     with pytest.raises(ProblemError, match="refused: not approved"):
-        export(project, rev="HEAD~3", target="production")
+        export(project, rev="HEAD~3", target="vault")
 
 
 def _cli(argv: list[str]) -> int:
@@ -323,3 +323,70 @@ def test_a_new_project_verifies_clean(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "someone@example.com")
     assert cli_main(["new", str(tmp_path / "p")]) == 0
     assert verify(tmp_path / "p") == []
+
+
+def test_signed_signoffs_are_reported(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With commit signing configured (here an SSH key), sign-off commits are signed by git,
+    and verify reports each signature."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen is not installed")
+    key = project.parent / "giulia-key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", GIULIA, "-f", str(key)],
+                   check=True)
+    allowed = project.parent / "allowed_signers"
+    allowed.write_text(f"{GIULIA} {key.with_suffix('.pub').read_text()}", encoding="utf-8")
+    signoff(project, "legal/withdrawal", "approve", "before signing was set up")
+    for name, value in (("gpg.format", "ssh"), ("user.signingkey", str(key)),
+                        ("commit.gpgsign", "true"), ("gpg.ssh.allowedSignersFile", str(allowed))):
+        git(project, "config", name, value)
+    signoff(project, "legal/privacy", "approve", "signed decision")
+
+    unsigned, signed = compliance.ledger_signatures(project)
+    assert (unsigned.code, unsigned.state) == ("N", "unsigned")
+    assert (signed.code, signed.state) == ("G", "good")
+    assert signed.commit == git(project, "rev-parse", "HEAD").strip()
+    assert signed.signer == GIULIA
+    assert verify(project) == []
+    args = argparse.Namespace(project=str(project))
+    from studio.cli_compliance import cmd_verify
+
+    assert cmd_verify(args) == 0
+    out = capsys.readouterr().out
+    assert "sign-off commits: 2 (1 unsigned, 1 good)" in out or \
+        "sign-off commits: 2 (1 good, 1 unsigned)" in out
+    assert f"{signed.commit[:10]} good — {GIULIA}" in out
+
+
+def test_checks_read_the_history_of_a_project_in_a_subfolder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project inside a bigger repository (as the bundled sample is): the append-only and
+    owner checks must see its commits, not silently read none."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    outer = tmp_path / "company"
+    project = outer / "letters" / "lumen"
+    shutil.copytree(
+        SAMPLE, project, ignore=shutil.ignore_patterns("__init__.py", "__pycache__", "compliance")
+    )
+    git(outer, "init", "-q", "-b", "main")
+    git(outer, "add", "-A")
+    git(outer, "commit", "-q", "-m", "Import")
+    assert open_repository(project).prefix == "letters/lumen/"
+    signoff(project, "legal/privacy", "approve", "ok")
+    signoff(project, "legal/withdrawal", "approve", "ok")
+    assert verify(project) == []
+    assert [s.code for s in compliance.ledger_signatures(project)] == ["N", "N"]
+
+    become(monkeypatch, "Luca Moretti", LUCA)
+    edit_block(project, "legal/privacy")
+    open_repository(project).commit("Reword privacy")
+    ledger = project / LEDGER
+    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+    ledger.write_text(lines[0], encoding="utf-8")  # drop the last record
+    git(outer, "commit", "-q", "-am", "Tidy the ledger")
+    messages = [p.message for p in verify(project)]
+    assert any("append-only" in m for m in messages)
+    assert any(LUCA in m and "legal/privacy" in m for m in messages)

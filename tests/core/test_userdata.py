@@ -36,8 +36,18 @@ def test_installed_sample_is_copied_once_as_a_git_repository(tmp_path, git_env):
     assert opened == target
     repo = git.Repo(target)
     assert not repo.is_dirty(untracked_files=True)
-    [first] = list(repo.iter_commits())
+    first, *signoffs = reversed(list(repo.iter_commits()))
     assert first.author.name == "Missiva Studio"
+    # The shipped decisions that still hold are recorded again in this repository, by the
+    # same reviewers: a ledger that verifies here. The stale block's is not carried over.
+    from studio.core.compliance import block_states, verify
+
+    assert all(c.message.startswith("Sign-off: approve block") for c in signoffs)
+    assert {c.author.email for c in signoffs} >= {"giulia.bianchi@lumen-energia.example"}
+    states = {s.block: s.state for s in block_states(target)}
+    assert states["legal/privacy"] == "approved" and states["legal/withdrawal"] == "approved"
+    assert states["legal/bill-info"] == "pending"  # approved on an older text, stale at home
+    assert verify(target) == []
     assert not (target / "__init__.py").exists()
     assert (target / "blocks").is_dir() and load_project(target).name == "Lumen Energia"
     # The copy is the user's: it can be edited although the install was read-only.

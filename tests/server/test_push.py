@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +19,12 @@ from tests.server.conftest import TOKEN, Running, free_port, git
 
 
 def with_targets(root: Path, targets: str) -> None:
-    edit(root, "studio.yaml", "targets: {}", targets)
+    """Replace the sample's targets: section (up to the next top-level key) with TARGETS."""
+    path = root / "studio.yaml"
+    text = path.read_text(encoding="utf-8")
+    replaced = re.sub(r"(?ms)^targets:.*?(?=^\S|\Z)", targets.rstrip("\n") + "\n", text)
+    assert replaced != text
+    path.write_text(replaced, encoding="utf-8")
     git(root, "commit", "-q", "-am", "Targets")
 
 
