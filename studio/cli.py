@@ -440,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.set_defaults(func=cmd_new)
 
+    from studio.cli_batch import add_commands as add_batch
     from studio.cli_compliance import add_commands as add_compliance
     from studio.cli_export import add_commands as add_export
     from studio.cli_packaging import add_commands as add_packaging
@@ -449,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compliance(sub)
     add_export(sub)
     add_packaging(sub)
+    add_batch(sub)
     return parser
 
 

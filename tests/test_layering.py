@@ -11,7 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 HEADLESS = [REPO / "studio" / "core", REPO / "studio" / "server", REPO / "studio" / "cli.py",
-            REPO / "studio" / "cli_export.py"]
+            REPO / "studio" / "cli_batch.py", REPO / "studio" / "cli_export.py"]
 HEADLESS += [REPO / "studio" / "cli_packaging.py"]  # missiva doctor
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "studio.gui")
 

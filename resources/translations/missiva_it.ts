@@ -373,6 +373,16 @@ Recuperarle?</translation>
         <translation>Tempo di generazione</translation>
     </message>
     <message>
+        <location filename="../../studio/gui/previews/base.py" line="221" />
+        <source>sent</source>
+        <translation>inviata</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/previews/base.py" line="221" />
+        <source>not sent</source>
+        <translation>non inviata</translation>
+    </message>
+    <message>
         <location filename="../../studio/gui/previews/base.py" line="153" />
         <source>No preview yet</source>
         <translation>Nessuna anteprima</translation>

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.problems import Problem, ProblemError, error, warning
+from studio.core.routing import DeliverySection, parse_delivery
 from studio.core.sources import LocatedDict, LocatedList, load_json, load_yaml, split_front_matter
 
 CHANNELS: tuple[str, ...] = ("print", "email", "mobile", "sms")
@@ -35,6 +36,7 @@ class Config:
     compliance: Mapping[str, Any] = field(default_factory=dict)
     targets: Mapping[str, Any] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict)
+    delivery: DeliverySection | None = None  # the default delivery rules (routing.py)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Template:
     print: Mapping[str, Any]
     body: tuple[BodyItem, ...]
     raw: Mapping[str, Any]
+    delivery: DeliverySection | None = None  # its own delivery rules, over the project's
 
     def localized(self, value: Any, locale: str, default_locale: str) -> str:
         """A setting that is a string, or a mapping of locale to string."""
@@ -245,6 +248,7 @@ def load_config(root: Path, problems: list[Problem], overlay: Overlay | None = N
         compliance=mappings["compliance"],
         targets=mappings["targets"],
         raw=data,
+        delivery=parse_delivery(data.get("delivery"), CONFIG_FILE, where("delivery"), problems),
     )
 
 
@@ -507,6 +511,7 @@ def load_template(
         print=sections["print"],
         body=tuple(body_items),
         raw=data,
+        delivery=parse_delivery(data.get("delivery"), rel, data.where("delivery"), problems),
     )
 
 

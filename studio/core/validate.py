@@ -20,6 +20,7 @@ from studio.core.engine import (
 from studio.core.layouts import layout_file
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
 from studio.core.project import CHANNELS, SCHEMA_FILE, Block, Project, Template
+from studio.core.routing import delivery_problems
 from studio.core.schema import record_problems, schema_has_path, schema_problems
 from studio.core.sources import LocatedDict
 
@@ -59,6 +60,7 @@ def validate(project: Project, *, trial_render: bool = True) -> list[Problem]:
     for sample in project.samples.values():
         problems += record_problems(project.schema, sample.record, sample.path, sample.positions)
     problems += _layout_problems(project)
+    problems += delivery_problems(project)
     if trial_render and not any(p.is_error for p in problems):
         problems += _trial_problems(project)
     return _unique(problems)

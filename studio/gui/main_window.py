@@ -421,6 +421,8 @@ class MainWindow(QMainWindow):
         session.projectChanged.connect(self._on_project_changed)
         session.selectionChanged.connect(self._sync_selection)
         session.selectionChanged.connect(self._update_history)
+        session.selectionChanged.connect(self._mark_delivery)
+        session.projectChanged.connect(lambda _project: self._mark_delivery())
         session.renditionReady.connect(self._on_rendition)
         session.renditionFailed.connect(self._on_render_failed)
         session.renderStarted.connect(
@@ -557,6 +559,16 @@ class MainWindow(QMainWindow):
                 self.render_labels[channel].setText(f"{channel}: –")
 
     # Previews --------------------------------------------------------------------------------
+
+    def _mark_delivery(self) -> None:
+        """Mark the panes the sample customer would actually receive (the delivery rules)."""
+        chosen = self.session.delivery_route()
+        for channel, pane in self.previews.items():
+            if chosen is None:
+                pane.set_delivery(None)
+            else:
+                why = chosen.ruled_out.get(channel, chosen.reason)
+                pane.set_delivery(channel in chosen.channels, why)
 
     def _on_rendition(self, channel: str, rendition: Any, elapsed_ms: float) -> None:
         self.previews[channel].show_rendition(rendition, elapsed_ms)

@@ -26,6 +26,7 @@ from studio.core.project import (
     load_project,
     reload,
 )
+from studio.core.routing import Route, route
 from studio.gui.render_service import RenderService
 
 EDIT_PAUSE_MS = 60  # typing pause before the previews follow (newest edit wins anyway)
@@ -117,6 +118,16 @@ class Session(QObject):
         if self.project is None or self.template not in self.project.templates:
             return ()
         return self.project.templates[self.template].channels
+
+    def delivery_route(self) -> Route | None:
+        """The channels the previewed sample would receive for the template, by its delivery
+        rules (None when there is no template or sample to route)."""
+        if self.project is None or self.template not in self.project.templates:
+            return None
+        sample = self.project.samples.get(self.sample or "")
+        if sample is None:
+            return None
+        return route(self.project, self.template, sample.record)
 
     def select(self, *, template: str | None = None, sample: str | None = None,
                locale: str | None = None) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from studio.gui.main_window import MainWindow
 from studio.gui.models import RegulatoryRole
@@ -260,3 +260,21 @@ def test_changes_dock_names_changes_and_commits(studio, project, qtbot, monkeypa
     assert repo.head.commit.message.strip() == "A warmer closing"
     assert repo.head.commit.author.email == "luca.moretti@lumen-energia.example"
     assert "Grazie. " in repo.head.commit.tree["blocks/common/closing.md"].data_stream.read().decode()
+
+
+def test_previews_mark_the_channel_the_sample_would_receive(studio, project, qtbot):
+    panes = studio.previews
+    # Mario Rossi prefers email and has an address: the email pane is the one sent.
+    assert (panes["email"].delivered, panes["print"].delivered, panes["sms"].delivered) == (
+        True, False, False)
+    badge = panes["email"].findChild(QLabel, "deliveryBadge")
+    assert badge.isVisible() and badge.text() == "sent"
+    assert badge.toolTip() == "preferred email → email"
+    # Giuseppe Esposito prefers email but has no address: the reminder goes by SMS.
+    studio.sample_box.setCurrentIndex(studio.sample_box.findData("no-email"))
+    studio.sample_box.activated.emit(studio.sample_box.currentIndex())
+    qtbot.waitUntil(lambda: panes["sms"].delivered is True, timeout=WAIT)
+    assert panes["email"].delivered is False
+    assert panes["email"].findChild(QLabel, "deliveryBadge").toolTip() == "no address"
+    assert panes["sms"].findChild(QLabel, "deliveryBadge").toolTip() == (
+        "preferred email, no address → sms")

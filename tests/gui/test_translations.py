@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QLabel
 
 from studio.gui.app import install_translations
 from studio.gui.main_window import MainWindow
@@ -20,6 +21,8 @@ def test_italian_interface(qapp, tmp_path):
         assert window.review_action.text() == "Revisione"
         assert window.review.approve_button.text() == "Approva"
         assert window.review.views.tabText(0) == "Dove compare"
+        window.previews["sms"].set_delivery(False, "consenso revocato")
+        assert window.previews["sms"].findChild(QLabel, "deliveryBadge").text() == "non inviata"
         window.session.close()
         window.deleteLater()
     finally:

@@ -24,6 +24,14 @@ _STALE_STYLE = (
     "QLabel { background: #f59e0b; color: #1f2937; border-radius: 7px;"
     " padding: 0px 6px; font-weight: 600; }"
 )
+# Whether the previewed customer actually receives this channel (the delivery rules' choice).
+_SENT_STYLE = (
+    "QLabel { background: #15803d; color: #ffffff; border-radius: 7px;"
+    " padding: 0px 6px; font-weight: 600; }"
+)
+_NOT_SENT_STYLE = (
+    "QLabel { background: #6b7280; color: #ffffff; border-radius: 7px; padding: 0px 6px; }"
+)
 _OK_STYLE = (
     "QLabel { background: #d9f7e0; color: #116329; border-radius: 7px;"
     " padding: 0px 6px; font-weight: 600; }"
@@ -104,6 +112,12 @@ class PreviewPane(QWidget):
         self._badge.setObjectName("noteBadge")
         self._badge.setVisible(False)
         header.addWidget(self._badge)
+
+        self._delivery_badge = QLabel(self._header)
+        self._delivery_badge.setObjectName("deliveryBadge")
+        self._delivery_badge.setVisible(False)
+        self._delivered: bool | None = None
+        header.addWidget(self._delivery_badge)
         header.addStretch(1)
 
         self._tools = QWidget(self._header)
@@ -193,6 +207,20 @@ class PreviewPane(QWidget):
         self._stale_badge.setVisible(stale)
         self._stale_badge.setToolTip(reason or self.tr("The preview no longer matches the editor"))
 
+    @property
+    def delivered(self) -> bool | None:
+        """Whether the previewed record receives this channel (None: not known)."""
+        return self._delivered
+
+    def set_delivery(self, delivered: bool | None, reason: str = "") -> None:
+        """Mark whether the sample customer would actually receive this channel, and why."""
+        self._delivered = delivered
+        self._delivery_badge.setVisible(delivered is not None)
+        if delivered is None:
+            return
+        self._delivery_badge.setText(self.tr("sent") if delivered else self.tr("not sent"))
+        self._delivery_badge.setStyleSheet(_SENT_STYLE if delivered else _NOT_SENT_STYLE)
+        self._delivery_badge.setToolTip(reason)
     def set_badge(self, text: str, tooltip: str = "", ok: bool = False) -> None:
         """A note in the header ("changed since approval"); empty text hides it."""
         self._badge.setText(text)

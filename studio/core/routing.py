@@ -1,0 +1,349 @@
+"""Delivery routing: which channel(s) a record receives, and why, from the `delivery:` rules.
+
+The rules live in `studio.yaml` (the default for every template) and in a template (its keys
+override the default's, key by key):
+
+    delivery:
+      preference: customer.preferred_channel       # the record field naming the chosen channel
+      fallback: [email, sms, print]                # the order to try when that one cannot be used
+      requires: {email: customer.email, sms: customer.phone}
+      consent: {email: customer.consent.email, sms: customer.consent.sms}
+      always: [print]                              # paper the law requires, whatever the choice
+      record_id: customer.id                       # names a record in batch results
+      postal_code: customer.address.postal_code    # orders the mail room's print stream
+
+The template's `channels` bound every choice. A required field must be present and well formed:
+an email address must be syntactically valid (email-validator, without DNS: a batch must not
+depend on the network), and an SMS number a valid E.164 number of a mobile line
+(phonenumbers: the numbering plans of every country, which a pattern cannot know). A consent
+that is `false` rules its channel out; a missing consent does not. `always` channels go out
+whatever the customer chose or consented to, but still need their required field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from studio.core.problems import Problem, Severity, error
+from studio.core.sources import LocatedDict, LocatedList
+
+if TYPE_CHECKING:
+    from studio.core.project import Project, Template
+
+CHANNEL_NAMES: tuple[str, ...] = ("print", "email", "mobile", "sms")
+DELIVERY_KEYS = ("preference", "fallback", "requires", "consent", "always", "record_id",
+                 "postal_code")
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The delivery rules that apply to one template (the project default merged with its own)."""
+
+    preference: str | None = None
+    fallback: tuple[str, ...] | None = None  # None: the template's channels, in their order
+    requires: Mapping[str, str] = field(default_factory=dict)
+    consent: Mapping[str, str] = field(default_factory=dict)
+    always: tuple[str, ...] = ()
+    record_id: str | None = None
+    postal_code: str | None = None
+
+    def merged(self, other: Delivery | None, keys: frozenset[str]) -> Delivery:
+        """These rules with the keys a template set replaced by the template's."""
+        if other is None:
+            return self
+        values = {k: getattr(other if k in keys else self, k) for k in DELIVERY_KEYS}
+        return Delivery(**values)
+
+    def fields(self) -> list[tuple[str, str]]:
+        """Every record field the rules read, with the key that names it."""
+        found = [("preference", self.preference)] if self.preference else []
+        found += [(f"requires.{c}", f) for c, f in self.requires.items()]
+        found += [(f"consent.{c}", f) for c, f in self.consent.items()]
+        found += [(k, getattr(self, k)) for k in ("record_id", "postal_code") if getattr(self, k)]
+        return found
+
+
+@dataclass(frozen=True)
+class DeliverySection:
+    """A `delivery:` mapping as written in one file, with the keys it set."""
+
+    rules: Delivery
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Route:
+    """The channels one record receives for one template, and the reason in words."""
+
+    channels: tuple[str, ...]
+    reason: str
+    ruled_out: Mapping[str, str] = field(default_factory=dict)  # channel -> why not
+
+    def as_json(self) -> dict[str, Any]:
+        return {"channels": list(self.channels), "reason": self.reason,
+                "ruled_out": dict(self.ruled_out)}
+
+
+# Reading the rules ------------------------------------------------------------------------------
+
+
+def parse_delivery(node: Any, path: str, where: tuple[int, int],
+                   problems: list[Problem]) -> DeliverySection | None:
+    """A `delivery:` value from studio.yaml or a template; its mistakes become problems at
+    their line, and the rules keep what was right."""
+    if node is None:
+        return None
+    if not isinstance(node, Mapping):
+        problems.append(error(path, *where, "delivery must be a mapping (preference, fallback, "
+                              "requires, consent, always)"))
+        return None
+
+    def at(key: str) -> tuple[int, int]:
+        return node.where(key) if isinstance(node, LocatedDict) else where
+
+    for key in node:
+        if key not in DELIVERY_KEYS:
+            problems.append(error(path, *at(key), f"unknown key {key!r} in delivery "
+                                  f"(keys are {', '.join(DELIVERY_KEYS)})"))
+    values: dict[str, Any] = {}
+    for key in ("preference", "record_id", "postal_code"):
+        if key in node:
+            value = node[key]
+            if not isinstance(value, str) or not value.strip():
+                problems.append(error(path, *at(key), f"delivery.{key} must name a record "
+                                      "field, like customer.preferred_channel"))
+            else:
+                values[key] = value.strip()
+    for key in ("fallback", "always"):
+        if key in node:
+            values[key] = _channel_list(node[key], path, at(key), f"delivery.{key}", problems)
+    for key in ("requires", "consent"):
+        if key in node:
+            values[key] = _channel_fields(node[key], path, at(key), f"delivery.{key}", problems)
+    return DeliverySection(Delivery(**values), frozenset(node) & frozenset(DELIVERY_KEYS))
+
+
+def _channel_list(value: Any, path: str, where: tuple[int, int], what: str,
+                  problems: list[Problem]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(error(path, *where, f"{what} must be a list of channels"))
+        return ()
+    result = []
+    for index, item in enumerate(value):
+        line, col = value.where(index) if isinstance(value, LocatedList) else where
+        if item not in CHANNEL_NAMES:
+            problems.append(error(path, line, col, f"unknown channel {item!r} in {what} "
+                                  f"(channels are {', '.join(CHANNEL_NAMES)})"))
+        elif item not in result:
+            result.append(item)
+    return tuple(result)
+
+
+def _channel_fields(value: Any, path: str, where: tuple[int, int], what: str,
+                    problems: list[Problem]) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        problems.append(error(path, *where, f"{what} must map a channel to a record field"))
+        return {}
+    result = {}
+    for channel, name in value.items():
+        line, col = value.where(channel) if isinstance(value, LocatedDict) else where
+        if channel not in CHANNEL_NAMES:
+            problems.append(error(path, line, col, f"unknown channel {channel!r} in {what} "
+                                  f"(channels are {', '.join(CHANNEL_NAMES)})"))
+        elif not isinstance(name, str) or not name.strip():
+            problems.append(error(path, line, col, f"{what}.{channel} must name a record field"))
+        else:
+            result[str(channel)] = name.strip()
+    return result
+
+
+def delivery_for(project: Project, template: Template | str) -> Delivery:
+    """The rules for one template: the project's default with the template's keys over it."""
+    if isinstance(template, str):
+        template = project.templates[template]
+    default = project.config.delivery
+    base = default.rules if default is not None else Delivery()
+    own = template.delivery
+    return base.merged(own.rules, own.keys) if own is not None else base
+
+
+# Well-formed addresses and numbers --------------------------------------------------------------
+
+
+def email_problem(value: Any) -> str | None:
+    """Why a value is not a syntactically valid email address (None when it is)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if not isinstance(value, str):
+        return "address is not text"
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"address {value!r} is not valid ({str(exc).rstrip('.')})"
+    return None
+
+
+def phone_problem(value: Any) -> str | None:
+    """Why a value is not a valid E.164 phone number (None when it is)."""
+    import phonenumbers
+
+    if not isinstance(value, str):
+        return "number is not text"
+    if not value.startswith("+"):
+        return f"number {value!r} is not in E.164 form (+ and country code)"
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return f"number {value!r} is not a phone number"
+    if phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) != value:
+        return f"number {value!r} is not in E.164 form (digits only after +)"
+    if not phonenumbers.is_valid_number(number):
+        return f"number {value!r} is not a valid phone number"
+    kind = phonenumbers.number_type(number)
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE,
+                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return f"number {value!r} is a landline, not a mobile"
+    return None
+
+
+_CHECKS = {"email": email_problem, "sms": phone_problem}
+_MISSING_WORDS = {"email": "no address", "sms": "no phone number"}
+
+
+# Routing ----------------------------------------------------------------------------------------
+
+
+def field_value(record: Mapping[str, Any], name: str) -> Any:
+    """The value at a dotted path of the record (customer.consent.email), or MISSING."""
+    node: Any = record
+    for part in name.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return MISSING
+        node = node[part]
+    return node
+
+
+def _ruled_out(rules: Delivery, channel: str, record: Mapping[str, Any],
+               channels: tuple[str, ...], *, honour_consent: bool = True) -> str | None:
+    """Why a channel cannot carry this template to this record (None when it can)."""
+    if channel not in channels:
+        return "not a channel of this template"
+    name = rules.consent.get(channel)
+    if honour_consent and name is not None and field_value(record, name) is False:
+        return "consent withdrawn"
+    name = rules.requires.get(channel)
+    if name is not None:
+        value = field_value(record, name)
+        if value is MISSING or value is None or value == "":
+            return _MISSING_WORDS.get(channel, f"no {name}")
+        check = _CHECKS.get(channel)
+        if check is not None:
+            return check(value)
+    return None
+
+
+def route(project: Project, template: Template | str, record: Mapping[str, Any]) -> Route:
+    """The channels this record receives for this template, and why, in words a person reads:
+    "preferred email, no address → sms"."""
+    if isinstance(template, str):
+        template = project.templates[template]
+    rules = delivery_for(project, template)
+    channels = template.channels
+    ruled_out: dict[str, str] = {}
+    words: list[str] = []
+    chosen: str | None = None
+    preferred: Any = None
+    if rules.preference:
+        preferred = field_value(record, rules.preference)
+        if preferred is MISSING or preferred is None or preferred == "":
+            words.append("no preference")
+        elif preferred not in CHANNEL_NAMES:
+            words.append(f"preferred {preferred!r} is not a channel")
+        else:
+            why = _ruled_out(rules, preferred, record, channels)
+            if why is None:
+                chosen = preferred
+                words.append(f"preferred {preferred}")
+            else:
+                ruled_out[preferred] = why
+                words.append(f"preferred {preferred}, {why}")
+    if chosen is None:
+        for channel in channels if rules.fallback is None else rules.fallback:
+            if channel not in channels or channel in ruled_out:
+                continue
+            why = _ruled_out(rules, channel, record, channels)
+            if why is None:
+                chosen = channel
+                break
+            ruled_out[channel] = why
+            words.append(f"{channel}: {why}")
+    reason = ", ".join(words) if words else "first channel"
+    picked = [chosen] if chosen is not None else []
+    if chosen is None:
+        reason += " → no channel can reach this customer"
+    else:
+        reason += f" → {chosen}"
+    for channel in rules.always:
+        if channel not in channels or channel in picked:
+            continue
+        # The law's paper goes out whatever the customer chose; it still needs its address.
+        why = _ruled_out(rules, channel, record, channels, honour_consent=False)
+        if why is None:
+            picked.append(channel)
+            reason += f"; {channel} required by law"
+        else:
+            ruled_out[channel] = why
+            reason += f"; {channel} required by law, but {why}"
+    ordered = tuple(sorted(picked, key=CHANNEL_NAMES.index))
+    return Route(ordered, reason, ruled_out)
+
+
+# Validation -------------------------------------------------------------------------------------
+
+
+def delivery_problems(project: Project) -> list[Problem]:
+    """Rules that read a field the data schema does not have, and template rules that name a
+    channel the template does not have."""
+    from studio.core.project import CONFIG_FILE, SCHEMA_FILE
+    from studio.core.schema import schema_has_path
+
+    found: list[Problem] = []
+    sections: list[tuple[str, Any, DeliverySection, tuple[str, ...] | None]] = []
+    if project.config.delivery is not None:
+        sections.append((CONFIG_FILE, project.config.raw.get("delivery"),
+                         project.config.delivery, None))
+    for template in project.templates.values():
+        if template.delivery is not None:
+            sections.append((template.path, template.raw.get("delivery"), template.delivery,
+                             template.channels))
+    for path, node, section, channels in sections:
+        def at(key: str, node: Any = node) -> tuple[int, int]:
+            head, _, rest = key.partition(".")
+            where = node.where(head) if isinstance(node, LocatedDict) else (1, 1)
+            inner = node.get(head) if isinstance(node, Mapping) else None
+            if rest and isinstance(inner, LocatedDict):
+                where = inner.where(rest)
+            return where
+
+        if project.schema is not None:
+            for key, name in section.rules.fields():
+                if key.split(".")[0] not in section.keys:
+                    continue
+                if not schema_has_path(project.schema, tuple(name.split("."))):
+                    found.append(error(path, *at(key), f"delivery.{key}: field {name!r} is not "
+                                       f"in the data schema ({SCHEMA_FILE})"))
+        if channels is not None:
+            for key in ("fallback", "always"):
+                if key not in section.keys:
+                    continue
+                for channel in getattr(section.rules, key) or ():
+                    if channel not in channels:
+                        found.append(Problem(path, *at(key), Severity.WARNING,
+                                             f"delivery.{key} names {channel}, which is not one "
+                                             f"of this template's channels"))
+    return found

@@ -1,0 +1,254 @@
+"""The production batch on a real Dask cluster: a scheduler and two worker processes on loopback.
+
+Outputs are compared byte for byte with `missiva render`; a batch killed mid-run is restarted
+and must finish without loss, duplicates or half-written files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from distributed import get_task_stream
+from pypdf import PdfReader
+
+from studio.cli import main
+from studio.core.batch import (
+    BatchSpec,
+    WorkerProblem,
+    local_client,
+    project_loads,
+    project_version,
+    render_partition,
+    render_records,
+    run_batch,
+)
+from studio.core.project import load_project
+from tests.conftest import SAMPLE
+
+# many-lines is left out: a long bill renders slowly and adds nothing here.
+SAMPLES = ["typical", "no-email", "consent-withdrawn", "invalid-phone", "unknown-preference",
+           "long-address", "non-gsm", "english", "gold-customer", "injection"]
+
+
+def sample(name: str) -> dict:
+    return json.loads((SAMPLE / "data" / "samples" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def write_ndjson(path: Path, records: list, extra: list[str] = ()) -> Path:
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + list(extra)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A real scheduler and two worker processes on 127.0.0.1."""
+    client = local_client(2)
+    try:
+        yield client
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+
+
+def rows_of(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "results.ndjson").read_text().splitlines()]
+
+
+def test_routed_batch_on_an_existing_cluster_matches_render(tmp_path, cluster, capsys):
+    bad_schema = sample("typical")
+    del bad_schema["invoice"]
+    data = write_ndjson(tmp_path / "records.ndjson", [sample(n) for n in SAMPLES] + [bad_schema],
+                        extra=["{not json"])
+    out = tmp_path / "batch"
+    address = cluster.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    code = main(["batch", str(SAMPLE), "payment-reminder", "--data", str(data), "--out", str(out),
+                 "--routed", "--scheduler", address, "--quiet"])
+    summary = capsys.readouterr().out
+    assert code == 1  # two bad records, reported; the rest rendered
+    rows = rows_of(out)
+    good = [r for r in rows if r["ok"]]
+    assert sorted((r["index"], r["channel"]) for r in good) == [
+        (1, "email"), (2, "sms"), (3, "email"), (4, "email"), (5, "email"), (6, "print"),
+        (7, "sms"), (8, "email"), (9, "email"), (10, "email")]
+    bad = {r["index"]: r for r in rows if not r["ok"]}
+    assert bad[11]["channel"] == "email"
+    assert bad[11]["error"] == f"{data}:11:1: error: (record): 'invoice' is a required property"
+    assert bad[12]["channel"] is None and bad[12]["error"].startswith(f"{data}:12:2: error: JSON")
+    assert good[0]["id"].startswith("C") and all(r["id"] for r in good)
+
+    # The same records through `missiva render`, channel by channel: the same bytes.
+    for channel in ("print", "email", "sms"):
+        rendered = tmp_path / f"render-{channel}"
+        capsys.readouterr()
+        main(["render", str(SAMPLE), "payment-reminder", "--channel", channel,
+              "--data", str(data), "-o", str(rendered), "--json"])
+        reported = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        if channel == "email":  # the bad record: the same problem, at the same place
+            assert reported[10]["error"] == bad[11]["error"]
+        for row in (r for r in good if r["channel"] == channel):
+            produced = (out / row["file"]).read_bytes()
+            assert produced == (rendered / row["file"]).read_bytes(), row["file"]
+            assert hashlib.sha256(produced).hexdigest() == row["sha256"]
+            if channel == "print":
+                assert len(PdfReader(io.BytesIO(produced)).pages) == row["pages"]
+    assert "print " in summary and "sms " in summary and "email " in summary
+
+
+def test_print_stream_collates_by_postal_code(tmp_path, cluster):
+    records = []
+    for number, postal in enumerate(["50124", "00184", "20121", "10121", "00184"]):
+        record = sample("typical")
+        record["customer"]["id"] = f"C0000000{number:02d}"
+        record["customer"]["address"]["postal_code"] = postal
+        records.append(record)
+    data = write_ndjson(tmp_path / "letters.ndjson", records)
+    project = load_project(SAMPLE)
+    result = run_batch(cluster, project, "payment-reminder", data, tmp_path / "out",
+                       channel="print", print_stream=3)
+    manifest = [json.loads(x) for x in (tmp_path / "out/print-stream.ndjson").read_text().splitlines()]
+    assert manifest == result.stream
+    # Ordered by postal code, then by record; each two-page letter is one duplex sheet.
+    assert [(m["postal_code"], m["index"]) for m in manifest] == [
+        ("00184", 2), ("00184", 5), ("10121", 4), ("20121", 3), ("50124", 1)]
+    assert [m["file"] for m in manifest] == ["print-stream-0001.pdf"] * 3 + [
+        "print-stream-0002.pdf"] * 2
+    assert [(m["first_page"], m["last_page"], m["sheets"]) for m in manifest[:3]] == [
+        (1, 2, 1), (3, 4, 1), (5, 6, 1)]
+    stream = PdfReader(tmp_path / "out/print-stream-0001.pdf")
+    assert len(stream.pages) == 6
+    for entry in manifest[:3]:
+        letter = PdfReader(tmp_path / "out" / entry["source"])
+        assert stream.pages[entry["first_page"] - 1].extract_text() == \
+            letter.pages[0].extract_text()
+    assert "C000000001" in stream.pages[0].extract_text() or "00184" in \
+        stream.pages[0].extract_text()
+
+
+def test_records_travel_in_partitions_and_each_worker_loads_the_project_once(tmp_path):
+    client = local_client(2)  # fresh workers: nothing loaded yet
+    try:
+        data = write_ndjson(tmp_path / "otp.ndjson", [sample("typical")] * 40)
+        with get_task_stream(client) as stream:
+            result = run_batch(client, load_project(SAMPLE), "otp", data, tmp_path / "out",
+                               channel="sms", partition_size=4)
+        loads = client.run(project_loads)
+        tasks = [t["key"] for t in stream.data]
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+    assert result.progress.renditions == 40
+    assert sorted(loads.values()) in ([1, 1], [0, 1])  # once per worker that got work
+    assert len(result.worker_peak_kib) == 2
+    # Ten tasks of four records, not forty of one.
+    assert len(tasks) == 10 and all(str(k).startswith("render_partition") for k in tasks)
+
+
+def test_a_cut_last_row_is_redone_once(tmp_path, cluster):
+    records = [sample(n) for n in ("typical", "no-email", "non-gsm", "english")]
+    data = write_ndjson(tmp_path / "otp.ndjson", records)
+    project = load_project(SAMPLE)
+    out = tmp_path / "out"
+    run_batch(cluster, project, "otp", data, out, channel="sms")
+    results = out / "results.ndjson"
+    whole = results.read_bytes()
+    results.write_bytes(whole[: len(whole) - 40])  # a kill in the middle of a row
+    (out / ".otp-sms-1.txt.tmp").write_bytes(b"half")  # and of a rendition
+    again = run_batch(cluster, project, "otp", data, out, channel="sms")
+    assert again.progress.renditions == 1 and again.progress.skipped == 3
+    rows = rows_of(out)
+    assert sorted(r["index"] for r in rows) == [1, 2, 3, 4]
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_other_arguments_in_the_same_folder_are_refused(tmp_path, cluster, capsys):
+    data = write_ndjson(tmp_path / "one.ndjson", [sample("typical")])
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "otp", "--data", str(data), "--out", str(out),
+                 "--channel", "sms", "--scheduler", cluster.scheduler.address, "-q"]) == 0
+    assert main(["batch", str(SAMPLE), "otp", "--data", str(data), "--out", str(out),
+                 "--routed", "--scheduler", cluster.scheduler.address, "-q"]) == 2
+    assert "holds a batch with other arguments (channel)" in capsys.readouterr().err
+
+
+def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path):
+    records = []
+    for number in range(24):
+        record = sample("typical")
+        record["customer"]["id"] = f"C0000001{number:02d}"
+        records.append(record)
+    data = write_ndjson(tmp_path / "many.ndjson", records)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "studio.cli", "batch", str(SAMPLE), "payment-reminder",
+               "--data", str(data), "--out", str(out), "--channel", "print", "--workers", "2",
+               "--partition-size", "1"]
+    # Its own process group, so the kill takes the driver and its local cluster together.
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True)
+    results = out / "results.ndjson"
+    try:
+        while first.poll() is None:
+            if results.exists() and results.read_text().count("\n") >= 4:
+                os.killpg(first.pid, signal.SIGKILL)
+                break
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                first.wait(timeout=0.05)
+        first.wait(timeout=60)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert first.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
+    before = results.read_bytes()
+    done_before = before.count(b"\n")
+    assert 4 <= done_before < 24
+
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    after = results.read_bytes()
+    # The first run's complete rows are untouched, and followed by the rest, once each.
+    complete = before[: before.rfind(b"\n") + 1]
+    assert after.startswith(complete)
+    rows = rows_of(out)
+    assert sorted(r["index"] for r in rows) == list(range(1, 25))
+    assert all(r["ok"] for r in rows)
+    kept = complete.count(b"\n")
+    assert f"{kept} done by an earlier run, not redone" in second.stdout
+    for row in rows:
+        assert hashlib.sha256((out / row["file"]).read_bytes()).hexdigest() == row["sha256"]
+    assert not list(out.glob(".*.tmp"))
+    assert len(list(out.glob("*.pdf"))) == 24
+
+
+def test_a_worker_without_the_project_says_so(tmp_path, cluster):
+    spec = BatchSpec(str(tmp_path / "elsewhere"), "otp", "sms", None, "r.ndjson", "v1")
+    future = cluster.submit(render_partition, spec, [], pure=False)
+    with pytest.raises(WorkerProblem, match=r"no project at .*elsewhere; every worker needs"):
+        future.result()
+
+
+def test_render_records_is_the_servers_path_routing_included(cluster):
+    """What /v1/batch calls: raw records in, rows and bytes out, in process or on Dask."""
+    spec = BatchSpec(str(SAMPLE), "payment-reminder", None, "en", "request",
+                     project_version(SAMPLE))
+    records = [json.dumps(sample("no-email")), "{oops", json.dumps(sample("long-address"))]
+    for produced in (render_records(spec, records, first_index=7),
+                     cluster.submit(render_records, spec, records, 7, pure=False).result()):
+        assert [(p.row["index"], p.row["channel"], p.row["ok"]) for p in produced] == [
+            (7, "sms", True), (8, None, False), (9, "print", True)]
+        sms, bad, letter = produced
+        assert sms.content.decode().startswith("Lumen Energia: bill no.")  # English, as asked
+        assert bad.content is None and "JSON" in bad.row["error"]
+        assert letter.content.startswith(b"%PDF") and letter.row["postal_code"] == "24015"
+        assert letter.row["sha256"] == hashlib.sha256(letter.content).hexdigest()
