@@ -64,9 +64,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ),
         **({"workers": args.workers} if args.workers is not None else {}),
         max_batch_records=args.max_batch_records,
+        scheduler=args.scheduler,
     )
+    on_dask = f", batches on the Dask cluster at {args.scheduler}" if args.scheduler else ""
     print(f"missiva serve: store {settings.store.resolve()}, {settings.workers} render "
-          f"worker(s), http://{args.host}:{args.port}/v1/", file=sys.stderr, flush=True)
+          f"worker(s){on_dask}, http://{args.host}:{args.port}/v1/", file=sys.stderr, flush=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
                 timeout_graceful_shutdown=10)
     return 0
@@ -105,6 +107,9 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--store", required=True, metavar="DIR", help="the package store")
     p.add_argument("--workers", type=int, help="render processes (default: one a core; 0: "
                    "render in a thread of the server process)")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help="send /v1/batch work to this Dask scheduler (tcp://HOST:8786); its "
+                   "workers must see the store folder")
     p.add_argument("--max-package-mb", type=_positive(float), default=64.0)
     p.add_argument("--max-member-mb", type=_positive(float), default=32.0)
     p.add_argument("--max-total-mb", type=_positive(float), default=256.0)

@@ -48,6 +48,9 @@ class ServerSettings:
     max_request_bytes: int = 4 * _MIB  # one /v1/render body
     max_batch_bytes: int = 64 * _MIB  # one /v1/batch body
     max_batch_records: int = 100_000
+    # A Dask scheduler (tcp://HOST:8786): /v1/batch sends its chunks there, as `missiva batch
+    # --scheduler` does; single renders stay in the server's own workers.
+    scheduler: str | None = None
 
 
 class Refused(Exception):
@@ -79,6 +82,7 @@ class Server:
         self.settings = settings
         self.store = Store(settings.store)
         self.pool: Executor | None = None
+        self.dask: Any = None  # a distributed.Client when settings.scheduler is set
 
     # Plumbing -----------------------------------------------------------------------------
 
@@ -121,9 +125,12 @@ class Server:
         [outcome] = await self.render_many([job])
         return outcome
 
-    async def render_many(self, jobs: list[RenderRequest]) -> list[Outcome]:
+    async def render_many(self, jobs: list[RenderRequest], *, batch: bool = False) -> list[Outcome]:
         """Render JOBS in one worker task (a batch sends records in chunks: one process hop
-        for several light renditions)."""
+        for several light renditions). A batch's chunks go to the Dask cluster when there is
+        one: a partition a task, never a record a task."""
+        if batch and self.dask is not None:
+            return await self._on_dask(jobs)
         loop = asyncio.get_running_loop()
         pool = self.pool
         assert pool is not None
@@ -137,6 +144,20 @@ class Server:
                 pool.shutdown(wait=False, cancel_futures=True)
             problem = error("(server)", 0, 0, "a render worker stopped; try again")
             return [Outcome(503, problem=problem) for _ in jobs]
+
+    async def _on_dask(self, jobs: list[RenderRequest]) -> list[Outcome]:
+        future = self.dask.submit(render_requests, jobs, pure=False)
+        try:
+            outcomes: list[Outcome] = await anyio.to_thread.run_sync(future.result)
+        except Exception as exc:  # noqa: BLE001 - a lost worker or scheduler: say so per record
+            problem = error("(server)", 0, 0, f"the Dask cluster did not render: {exc}")
+            return [Outcome(503, problem=problem) for _ in jobs]
+        return outcomes
+
+    def batch_workers(self) -> int:
+        if self.dask is not None:
+            return max(1, len(self.dask.scheduler_info().get("workers", {})))
+        return max(1, self.settings.workers)
 
     # Endpoints ----------------------------------------------------------------------------
 
@@ -234,7 +255,7 @@ class Server:
         jobs = await anyio.to_thread.run_sync(  # parsing up to the batch limit: off the loop
             lambda: [self._batch_job(package_id, n, text, defaults) for n, text in lines])
         as_zip = "application/zip" in request.headers.get("accept", "")
-        workers = max(1, settings.workers)
+        workers = self.batch_workers()
         window = 2 * workers
         # Chunks big enough to save process hops, small enough to keep every worker busy.
         size = max(1, min(16, len(jobs) // (4 * workers)))
@@ -289,7 +310,8 @@ class Server:
             for start in range(0, len(jobs), size):
                 chunk = jobs[start : start + size]
                 requests = [job for _, _, job in chunk if isinstance(job, RenderRequest)]
-                pending.append((chunk, asyncio.ensure_future(self.render_many(requests))))
+                pending.append((chunk, asyncio.ensure_future(
+                    self.render_many(requests, batch=True))))
                 while len(pending) >= window:
                     for result in await emit(*pending.popleft()):
                         yield result
@@ -342,9 +364,16 @@ def create_app(settings: ServerSettings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         server.pool = executor(settings.workers)
+        if settings.scheduler:
+            from distributed import Client
+
+            server.dask = await anyio.to_thread.run_sync(
+                lambda: Client(settings.scheduler, timeout="30s", set_as_default=False))
         try:
             yield
         finally:
+            if server.dask is not None:
+                await anyio.to_thread.run_sync(server.dask.close)
             # Wait for the workers to take their stop signal: with wait=False the process may
             # exit before the pool's manager thread sends it, leaving workers behind.
             pool = server.pool
