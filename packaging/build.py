@@ -146,11 +146,11 @@ def screenshot(target: Path, wait: float) -> None:
     with tempfile.TemporaryDirectory(prefix="missiva-first-run-") as temporary:
         home = Path(temporary)
         target.parent.mkdir(parents=True, exist_ok=True)
-        # The app leads its own process group, so its render workers end with it: a plain
-        # kill of the app alone would orphan them (they do not watch their parent).
+        # The app leads its own process group, so its render workers end with it at once
+        # (they also leave by themselves within a second of their parent's end).
         script = (f'setsid "{APP}" > "{home}/app.log" 2>&1 & pid=$!; sleep {wait}; '
-                  f'import -window root "{target}"; kill -TERM -- -$pid; sleep 3; '
-                  f'kill -KILL -- -$pid 2>/dev/null; true')
+                  f'import -window root "{target}"; kill -TERM -$pid; sleep 3; '
+                  f'kill -KILL -$pid 2>/dev/null; true')
         offline = offline_prefix()
         say(f"starting {APP.name} with no arguments under Xvfb"
             f"{' with no network' if offline else ''}, screenshot after {wait:.0f} s")
