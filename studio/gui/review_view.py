@@ -503,6 +503,8 @@ class ReviewPanel(QWidget):
                     pages = review.rendition.facts.get("block_pages", {}).get(self.block, [])
                     if pages and hasattr(pane, "go_to_page"):
                         pane.go_to_page(pages[0] - 1)  # the page the block starts on
+                    if hasattr(pane, "reveal_block"):
+                        pane.reveal_block(self.block)  # email, mobile: scrolled to its section
                 else:
                     problem = review.problem
                     pane.clear(str(problem) if problem is not None else self.tr("No rendition"))

@@ -116,6 +116,9 @@ def test_a_block_in_every_template_and_channel(panel, qtbot, project):
     assert first > 1
     # The view moved down to it: to its page's top, or as far as the view scrolls.
     qtbot.waitUntil(lambda: panes[("bill", "print")].vertical_scroll()[0] > 0, timeout=WAIT)
+    # Email and mobile scroll to the block's section too (it ends the message).
+    qtbot.waitUntil(lambda: panes[("bill", "email")].scrolled_to() > 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: panes[("bill", "mobile")].scrolled_to() > 0, timeout=WAIT)
     assert all(p.badge() == "" for p in panes.values())  # never approved: nothing to compare
     assert "Never approved" in panel.changes_view.toPlainText()
     # Another sample renders again: the customer's name follows.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import json
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
+    QWebEngineScript,
     QWebEngineSettings,
     QWebEngineUrlRequestInfo,
     QWebEngineUrlRequestInterceptor,
@@ -195,6 +197,8 @@ class _WebPreview(PreviewPane):
         self._source_html = ""
         self._html = ""
         self._dark = False
+        self._reveal: str | None = None
+        self._scrolled_to: float | None = None
         self._view = preview_web_view()
         self._view.setObjectName("webView")
         self._view.loadFinished.connect(self._on_load_finished)
@@ -236,7 +240,30 @@ class _WebPreview(PreviewPane):
         self._source_html = self._html = ""
         self._view.setHtml("", BASE_URL)
 
+    def reveal_block(self, block: str | None) -> None:
+        """Keep the section of BLOCK in view (the review shows where a block is), now and
+        after every load. Page scripts stay off: this runs in Qt's isolated application world,
+        and only scrolls."""
+        self._reveal = block
+        if block and self._html:
+            self._scroll_to_block()
+
+    def _scroll_to_block(self) -> None:
+        selector = json.dumps(f'[data-block="{self._reveal}"]')
+        self._view.page().runJavaScript(
+            f"(function(){{var e=document.querySelector({selector});"
+            "if(e){e.scrollIntoView({block:'start'});}return window.scrollY;})()",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld,
+            lambda y: setattr(self, "_scrolled_to", y),
+        )
+
+    def scrolled_to(self) -> float:
+        """Where the last reveal_block left the page (pixels from the top)."""
+        return float(self._scrolled_to or 0)
+
     def _on_load_finished(self, ok: bool) -> None:
+        if ok and self._reveal:
+            self._scroll_to_block()
         self.htmlLoaded.emit(ok)
 
 
