@@ -168,3 +168,17 @@ def edit(root: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (relative, old)
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A real Dask scheduler and two worker processes on 127.0.0.1 (batch and server tests)."""
+    from studio.core.batch import local_client
+
+    client = local_client(2)
+    try:
+        yield client
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()

@@ -49,18 +49,6 @@ def write_ndjson(path: Path, records: list, extra: list[str] = ()) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    """A real scheduler and two worker processes on 127.0.0.1."""
-    client = local_client(2)
-    try:
-        yield client
-    finally:
-        cluster = client.cluster
-        client.close()
-        cluster.close()
-
-
 def rows_of(out: Path) -> list[dict]:
     return [json.loads(line) for line in (out / "results.ndjson").read_text().splitlines()]
 

@@ -7,25 +7,12 @@ import base64
 import json
 from pathlib import Path
 
-import pytest
 from distributed import get_task_stream
 
-from studio.core.batch import local_client
 from studio.core.package import build_package
 from tests.server.conftest import start_server
 
 CHANNELS = ("sms", "email", "print")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    client = local_client(2)
-    try:
-        yield client
-    finally:
-        cluster = client.cluster
-        client.close()
-        cluster.close()
 
 
 def test_batch_goes_to_the_cluster_in_partitions_with_the_same_bytes(
