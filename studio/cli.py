@@ -18,7 +18,7 @@ from studio import __version__
 from studio.core.channels import Rendition
 from studio.core.files import write_atomic as _write_atomic
 from studio.core.problems import Problem, ProblemError, error
-from studio.core.project import CHANNELS, Project, load_project
+from studio.core.project import CHANNELS, Project, Template, load_project
 from studio.core.resources import resources_dir
 from studio.core.sources import load_json
 
@@ -114,6 +114,14 @@ def _load(path: str) -> Project:
     return load_project(root)
 
 
+def _template(project: Project, name: str) -> Template:
+    """The template a command names, or a usage error listing the project's templates."""
+    if name not in project.templates:
+        known = ", ".join(sorted(project.templates)) or "none"
+        raise UsageError(f"no template {name!r} (templates: {known})")
+    return project.templates[name]
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from studio.core.validate import validate
 
@@ -166,9 +174,7 @@ def _output_path(
 
 def cmd_render(args: argparse.Namespace) -> int:
     project = _load(args.project)
-    if args.template not in project.templates:
-        known = ", ".join(sorted(project.templates)) or "none"
-        raise UsageError(f"no template {args.template!r} (templates: {known})")
+    _template(project, args.template)
     if args.locale is not None and args.locale not in project.config.locales:
         raise UsageError(
             f"unknown locale {args.locale!r} (locales: {', '.join(project.config.locales)})"
@@ -332,8 +338,7 @@ def cmd_send_test(args: argparse.Namespace) -> int:
     from studio.core.sending import as_test, send, smtp_settings
 
     project = _load(args.project)
-    if args.template not in project.templates:
-        raise UsageError(f"no template {args.template!r}")
+    _template(project, args.template)
     [record] = records_from(project, args.sample, None)
     rendition, problem = _render_one(project, args.template, "email", record, args.locale)
     if rendition is None:

@@ -20,13 +20,11 @@ def _usage(message: str) -> Exception:
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from studio.cli import _load, records_from
+    from studio.cli import _load, _template, records_from
     from studio.core.routing import MISSING, delivery_for, field_value, route
 
     project = _load(args.project)
-    if args.template not in project.templates:
-        known = ", ".join(sorted(project.templates)) or "none"
-        raise _usage(f"no template {args.template!r} (templates: {known})")
+    _template(project, args.template)
     rules = delivery_for(project, args.template)
     records = records_from(project, args.sample, args.data)
     failures = 0
@@ -130,14 +128,11 @@ def summary_lines(result: BatchResult) -> list[str]:
 def cmd_batch(args: argparse.Namespace) -> int:
     from distributed import KilledWorker
 
-    from studio.cli import _load
+    from studio.cli import _load, _template
     from studio.core.batch import BatchMismatch, WorkerProblem, local_client, run_batch
 
     project = _load(args.project)
-    if args.template not in project.templates:
-        known = ", ".join(sorted(project.templates)) or "none"
-        raise _usage(f"no template {args.template!r} (templates: {known})")
-    template = project.templates[args.template]
+    template = _template(project, args.template)
     if args.channel is not None and args.channel not in template.channels:
         raise _usage(f"template {args.template!r} has no channel {args.channel} "
                      f"(channels: {', '.join(template.channels)})")
