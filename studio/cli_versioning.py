@@ -140,6 +140,8 @@ def _rendered(args: argparse.Namespace, colour: bool | None) -> int:
     print(f"{diff.template} · {diff.channel} · sample {diff.sample} · {diff.locale}")
     print(f"  A {a.short}  {_when(a.date)}  {a.author}  {a.subject}")
     print(f"  B {b.short}  {_when(b.date)}  {b.author}  {b.subject}")
+    for note in diff.notes:
+        print(f"note: {note}", file=sys.stderr)
     if not diff.changed:
         print("no difference in the rendered output")
         return 0

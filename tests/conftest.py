@@ -163,6 +163,28 @@ def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def without_record_fields(root: Path, *names: str) -> Callable[[], None]:
+    """Take customer fields NAMES out of a copy of the sample's schema and records, as they were
+    before the record gained them; the function returned puts them back."""
+    files = [root / "data" / "schema.json", *sorted((root / "data" / "samples").glob("*.json"))]
+    saved = {path: path.read_text(encoding="utf-8") for path in files}
+    schema = json.loads(saved[files[0]])
+    for name in names:
+        del schema["properties"]["customer"]["properties"][name]
+    files[0].write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    for path in files[1:]:
+        record = json.loads(saved[path])
+        for name in names:
+            record.get("customer", {}).pop(name, None)
+        path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def restore() -> None:
+        for path, text in saved.items():
+            path.write_text(text, encoding="utf-8")
+
+    return restore
+
+
 def edit(root: Path, relative: str, old: str, new: str) -> None:
     path = root / relative
     text = path.read_text(encoding="utf-8")

@@ -923,6 +923,7 @@ class RenderedDiff:
     html: HtmlDiff | None = None  # email and mobile
     print: PrintDiff | None = None
     fields: Mapping[str, TextDiff] = field(default_factory=dict)  # email subject, preheader
+    notes: tuple[str, ...] = ()  # how the record was fitted to a revision's schema
 
     @property
     def changed(self) -> bool:
@@ -945,6 +946,8 @@ class RenderedDiff:
             "facts_a": dict(self.facts_a),
             "facts_b": dict(self.facts_b),
         }
+        if self.notes:
+            data["notes"] = list(self.notes)
         if self.fields:
             data["fields"] = {name: d.as_json() for name, d in self.fields.items()}
         if self.text is not None:
@@ -965,6 +968,32 @@ def _pick_sample(project: Project, name: str | None) -> str:
     if not project.samples:
         raise ProblemError(error("data/samples", 0, 0, "the project has no sample records"))
     return sorted(project.samples)[0]
+
+
+def _record_at(
+    project: Project, label: str, sample_name: str, record: Mapping[str, Any], record_path: str
+) -> tuple[Mapping[str, Any], str, str | None]:
+    """The record to render PROJECT (one revision) with, its path, and a note when it differs.
+
+    The same record on both sides shows what the project's changes do. When a revision's
+    schema does not accept it (the schema gained fields since), the fields it does not know
+    are left out and the note names them; when even that does not fit, the revision's own
+    sample of the same name is used."""
+    from studio.core.schema import fit_record, record_problems
+
+    if not record_problems(project.schema, record, record_path):
+        return record, record_path, None
+    fitted, dropped = fit_record(project.schema, record)
+    if dropped and not record_problems(project.schema, fitted, record_path):
+        names = ", ".join(dropped)
+        return fitted, record_path, (
+            f"at {label} the schema does not have {names}: "
+            f"sample {sample_name!r} rendered without {'it' if len(dropped) == 1 else 'them'}"
+        )
+    own = project.samples.get(sample_name)
+    if own is not None and not record_problems(project.schema, own.record, own.path):
+        return own.record, own.path, f"at {label} sample {sample_name!r} as it was then"
+    return record, record_path, None  # the render reports what does not fit
 
 
 def _render_at(
@@ -1038,8 +1067,14 @@ def rendered_diff(
         )
     locale = locale or project_b.config.default_locale
     label_a, label_b = _label(commit_a), _label(commit_b)
-    a = _render_at(project_a, label_a, template, channel, found.record, found.path, locale)
-    b = _render_at(project_b, label_b, template, channel, found.record, found.path, locale)
+    notes: list[str] = []
+    sides = []
+    for project, label in ((project_a, label_a), (project_b, label_b)):
+        record, path, note = _record_at(project, label, sample_name, found.record, found.path)
+        if note:
+            notes.append(note)
+        sides.append(_render_at(project, label, template, channel, record, path, locale))
+    a, b = sides
     common: dict[str, Any] = {
         "template": template,
         "channel": channel,
@@ -1049,6 +1084,7 @@ def rendered_diff(
         "rev_b": commit_b,
         "facts_a": _plain_facts(a.facts),
         "facts_b": _plain_facts(b.facts),
+        "notes": tuple(notes),
     }
     if channel == "sms":
         return RenderedDiff(**common, text=word_diff(_sms_text(a), _sms_text(b)))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -112,3 +114,42 @@ def _resolve(root: Mapping[str, Any], node: Any) -> Any:
         node = target
         seen += 1
     return node
+
+
+def fit_record(schema: Mapping[str, Any] | None, record: Any) -> tuple[Any, list[str]]:
+    """RECORD without the fields SCHEMA does not allow, and the dotted names of those dropped.
+
+    A schema that gained a field is the normal life of a project: a record written for today's
+    schema is still the right record for an older revision once the new fields are left out.
+    Only fields refused by ``additionalProperties`` are dropped; any other mismatch stays for
+    the render's own check to report."""
+    if schema is None or not isinstance(record, Mapping):
+        return record, []
+    try:
+        check = validator(schema)
+    except SchemaError:
+        return record, []
+    fitted = copy.deepcopy(record)
+    dropped: list[str] = []
+    for _ in range(32):  # each pass removes at least one field; nesting bounds the passes
+        removed = False
+        for failure in check.iter_errors(fitted):
+            if failure.validator != "additionalProperties" or not isinstance(
+                failure.instance, dict
+            ):
+                continue
+            sub = failure.schema if isinstance(failure.schema, Mapping) else {}
+            known = set(sub.get("properties") or {})
+            patterns = list((sub.get("patternProperties") or {}).keys())
+            node: Any = fitted
+            for part in failure.absolute_path:
+                node = node[part]
+            for key in [k for k in node if k not in known]:
+                if any(re.search(p, key) for p in patterns):
+                    continue
+                del node[key]
+                dropped.append(".".join([*map(str, failure.absolute_path), key]))
+                removed = True
+        if not removed:
+            break
+    return fitted, sorted(set(dropped))

@@ -310,10 +310,25 @@ class CompareDialog(QDialog):
             return label
         rendered: diff.RenderedDiff = result
         if rendered.print is not None:
-            return self._pages_widget(channel, rendered.print)
-        view = QTextBrowser()
-        view.setHtml(_rendered_html(rendered))
-        return view
+            shown: QWidget = self._pages_widget(channel, rendered.print)
+        else:
+            view = QTextBrowser()
+            view.setHtml(_rendered_html(rendered))
+            shown = view
+        if not rendered.notes:
+            return shown
+        # the record had to be fitted to an older schema: say so above what it shows
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        for note in rendered.notes:
+            label = QLabel(f"Note: {note}")
+            label.setWordWrap(True)
+            label.setObjectName("compare-note")
+            label.setStyleSheet("background: #fff4ce; color: #3d2e00; padding: 4px;")
+            column.addWidget(label)
+        column.addWidget(shown, 1)
+        return box
 
     def _pages_widget(self, channel: str, printed: diff.PrintDiff) -> QWidget:
         body = QWidget()

@@ -25,7 +25,7 @@ from studio.core.diff import (
     word_diff,
 )
 from studio.core.problems import ProblemError
-from tests.conftest import SAMPLE, edit, write_project
+from tests.conftest import SAMPLE, edit, without_record_fields, write_project
 
 
 def init(root: Path) -> Path:
@@ -329,3 +329,73 @@ def test_print_diff_of_identical_documents_is_empty(small_repo: Path) -> None:
     pdf = render(project, "letter", "print", project.samples["typical"].record).content
     result = print_diff(pdf, pdf)
     assert result.pages == () and result.changed_pages == [] and not result.changed
+
+
+# A schema that gained fields ---------------------------------------------------------------
+
+
+@pytest.fixture
+def schema_grew(tmp_path: Path, git_env: None) -> Path:
+    """The sample as it was before the record gained `consent` and `preferred_channel`, then
+    today's sample, then an edit to the bill's regulatory text: the life of a real project."""
+    root = tmp_path / "lumen-energia"
+    shutil.copytree(SAMPLE, root)
+    restore = without_record_fields(root, "consent", "preferred_channel")
+    init(root)
+    restore()
+    history.commit(root, "Records carry consent and the preferred channel")
+    edit(
+        root,
+        "blocks/legal/complaints-adr.md",
+        "Per informazioni: www.arera.it.",
+        "Per informazioni: www.arera.it oppure lo Sportello per il consumatore.",
+    )
+    history.commit(root, "Point to the consumer help desk")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("template", "channel"), [("bill", "email"), ("bill", "mobile"), ("bill", "print"),
+                              ("payment-reminder", "sms")]
+)
+def test_rendered_diff_across_a_schema_that_gained_fields(
+    schema_grew: Path, tmp_path: Path, template: str, channel: str
+) -> None:
+    result = rendered_diff(
+        schema_grew, "HEAD~2", "HEAD", template, channel, sample="typical", output_dir=tmp_path
+    )
+    [note] = result.notes
+    assert "customer.consent" in note and "customer.preferred_channel" in note
+    assert result.as_json()["notes"] == [note]
+    if channel in ("email", "mobile"):
+        assert result.html is not None
+        assert result.html.changed_blocks == ["legal/complaints-adr"]
+    if channel == "print":
+        assert result.print is not None and result.changed_pages
+    if channel == "sms":
+        assert result.text is not None and not result.changed  # the help desk is not in the SMS
+
+
+def test_rendered_diff_with_a_record_both_revisions_accept_has_no_note(schema_grew: Path) -> None:
+    result = rendered_diff(schema_grew, "HEAD~1", "HEAD", "bill", "email", sample="typical")
+    assert result.notes == () and result.html is not None
+    assert result.html.changed_blocks == ["legal/complaints-adr"]
+
+
+def test_fit_record_drops_only_what_the_schema_refuses() -> None:
+    from studio.core.schema import fit_record
+
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "a": {"type": "object", "additionalProperties": False,
+                  "properties": {"x": {"type": "integer"}}},
+            "b": {"type": "string"},
+        },
+    }
+    record = {"a": {"x": 1, "y": 2}, "b": "kept", "c": [1]}
+    fitted, dropped = fit_record(schema, record)
+    assert fitted == {"a": {"x": 1}, "b": "kept"} and dropped == ["a.y", "c"]
+    assert record == {"a": {"x": 1, "y": 2}, "b": "kept", "c": [1]}  # the caller's is untouched
+    assert fit_record(schema, {"a": {"x": "wrong"}}) == ({"a": {"x": "wrong"}}, [])

@@ -7,11 +7,11 @@ import subprocess
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QTextBrowser
 
 from studio.core.history import open_repository
 from studio.gui.history_view import DELETED_STYLE, INSERTED_STYLE, HistoryPanel
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, edit, without_record_fields
 
 PRIVACY = "blocks/legal/privacy.md"
 WAIT = 60_000  # ms: the print diff renders two PDFs and rasterizes them
@@ -175,3 +175,31 @@ def test_restore_declined_changes_nothing(panel, project):
     assert panel.restore_selected() is None
     assert panel.row_count() == 3
     assert (root / PRIVACY).read_text(encoding="utf-8") == third
+
+
+def test_compare_across_a_schema_that_gained_fields_renders_and_says_so(
+    project, qtbot, monkeypatch
+):
+    """The reviewer's before/after must not fail because the record gained fields since."""
+    root, _ = project
+    repository = open_repository(root)
+    restore = without_record_fields(root, "consent", "preferred_channel")
+    edit(root, PRIVACY, "per dieci anni", "per undici anni")
+    repository.commit("Records as they were before consent; eleven years", None)
+    restore()
+    repository.commit("Records carry consent and the preferred channel", None)
+    edit(root, PRIVACY, "per undici anni", "per dodici anni")
+    repository.commit("Retention period: twelve years", [PRIVACY])
+    widget = HistoryPanel()
+    qtbot.addWidget(widget)
+    widget.set_item(root, PRIVACY, "Informativa privacy")
+    widget.set_preview_context("contract-change", "typical", "it", ["email"])
+    widget.select_rows([0, 1])  # newest privacy edit against the one before the schema grew
+    dialog = widget.compare()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.is_rendering(), timeout=WAIT)
+    shown = dialog.channel_tabs["email"]
+    notes = [label.text() for label in shown.findChildren(QLabel, "compare-note")]
+    assert notes and "customer.consent" in notes[0]
+    [view] = shown.findChildren(QTextBrowser)
+    assert "dodici" in view.toPlainText() and "Could not compare" not in view.toPlainText()
