@@ -28,6 +28,10 @@ DEBIAN_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0",
 GUI_DEBIAN_PACKAGES = ["libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-image0",
                        "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0",
                        "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1", "libegl1", "libnss3"]
+# ...found by these names: one missing (libxcb-icccm4 alone, say) and no window opens.
+GUI_LIBRARIES = ["xcb-cursor", "xkbcommon-x11", "xcb-icccm", "xcb-image", "xcb-keysyms",
+                 "xcb-randr", "xcb-render-util", "xcb-shape", "xcb-xinerama", "xcb-xkb", "EGL",
+                 "nss3"]
 
 
 def say(message: str) -> None:
@@ -39,7 +43,7 @@ def system_libraries(gui: bool = False) -> None:
     present = ctypes.util.find_library("pango-1.0") and ctypes.util.find_library("harfbuzz-subset")
     if gui:
         needed += GUI_DEBIAN_PACKAGES
-        present = present and ctypes.util.find_library("xcb-cursor")
+        present = present and all(ctypes.util.find_library(name) for name in GUI_LIBRARIES)
     if present:
         return
     if sys.platform.startswith("linux") and shutil.which("apt-get") and os.geteuid() == 0:

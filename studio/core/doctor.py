@@ -172,24 +172,95 @@ def check_qt(family: str, command: list[str] | None = None) -> Check:
     return Check("qt", OK, detail)
 
 
-XCB_FIXES = {
-    "debian": "sudo apt install libxcb-cursor0",
-    "fedora": "sudo dnf install xcb-util-cursor",
-    "other": "install libxcb-cursor (xcb-util-cursor) with your package manager",
+# What Qt's X11 window plugin links and PySide6 does not ship: soname → (Debian, Fedora) package.
+XCB_PACKAGES = {
+    "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor"),
+    "libxcb-icccm.so.4": ("libxcb-icccm4", "xcb-util-wm"),
+    "libxcb-keysyms.so.1": ("libxcb-keysyms1", "xcb-util-keysyms"),
+    "libxcb-image.so.0": ("libxcb-image0", "xcb-util-image"),
+    "libxcb-render-util.so.0": ("libxcb-render-util0", "xcb-util-renderutil"),
+    "libxcb-randr.so.0": ("libxcb-randr0", "libxcb"),
+    "libxcb-shape.so.0": ("libxcb-shape0", "libxcb"),
+    "libxcb-xinerama.so.0": ("libxcb-xinerama0", "libxcb"),
+    "libxcb-xkb.so.1": ("libxcb-xkb1", "libxcb"),
+    "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11"),
+    "libxkbcommon.so.0": ("libxkbcommon0", "libxkbcommon"),
+    "libEGL.so.1": ("libegl1", "mesa-libEGL"),
+    "libnss3.so": ("libnss3", "nss"),
 }
 
 
-def check_display_libraries(family: str) -> Check | None:
-    """On Linux, Qt's X11 plugin needs libxcb-cursor, which neither PySide6 nor most desktops
-    ship: without it the studio cannot open a window (Wayland sessions may still work)."""
+def _xcb_fix(family: str, missing: list[str]) -> str:
+    column = {"debian": 0, "fedora": 1}.get(family)
+    known = [XCB_PACKAGES[name][column] for name in missing
+             if column is not None and name in XCB_PACKAGES]
+    unknown = [name for name in missing if column is None or name not in XCB_PACKAGES]
+    parts = []
+    if known:
+        tool = "apt install" if family == "debian" else "dnf install"
+        parts.append(f"sudo {tool} " + " ".join(dict.fromkeys(known)))
+    if unknown:
+        parts.append("install the packages that provide " + ", ".join(unknown))
+    return "; ".join(parts)
+
+
+def xcb_plugin() -> Path | None:
+    """PySide6's X11 platform plugin, if PySide6 is installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    plugin = Path(next(iter(spec.submodule_search_locations))) / "Qt" / "plugins" / \
+        "platforms" / "libqxcb.so"
+    return plugin if plugin.exists() else None
+
+
+def missing_libraries(binary: Path) -> list[str] | None:
+    """The shared libraries BINARY needs and the loader cannot find (ldd), None without ldd.
+    The plugin's own Qt library is looked at too: that is where most xcb links are."""
+    ldd = shutil.which("ldd")
+    if ldd is None:
+        return None
+    targets = [binary]
+    qpa = binary.parents[2] / "lib" / "libQt6XcbQpa.so.6" if len(binary.parents) > 2 else None
+    if qpa is not None and qpa.exists():
+        targets.append(qpa)
+    missing: list[str] = []
+    for target in targets:
+        try:
+            result = subprocess.run([ldd, str(target)], capture_output=True, text=True,
+                                    timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        for line in result.stdout.splitlines():
+            name, _, where = line.strip().partition(" => ")
+            if where.strip() == "not found" and name not in missing:
+                missing.append(name)
+    return missing
+
+
+def check_display_libraries(family: str, plugin: Path | None = None) -> Check | None:
+    """On Linux, what Qt's X11 window plugin links and the machine lacks (ldd says, not a
+    guess): without it the studio cannot open a window on X11. In an X11 session that is a
+    failure; elsewhere (Wayland, a server) a warning."""
     if not sys.platform.startswith("linux"):
         return None
-    import ctypes.util
+    plugin = plugin or xcb_plugin()
+    missing = missing_libraries(plugin) if plugin is not None else None
+    if missing is None:
+        import ctypes.util
 
-    if ctypes.util.find_library("xcb-cursor"):
-        return Check("x11", OK, "libxcb-cursor present (Qt's X11 window plugin)")
-    return Check("x11", WARNING, "libxcb-cursor missing: Qt cannot open a window on X11",
-                 _fix(family, XCB_FIXES))
+        if ctypes.util.find_library("xcb-cursor"):
+            return Check("x11", OK, "libxcb-cursor present (Qt's X11 window plugin)")
+        missing = ["libxcb-cursor.so.0"]
+    if not missing:
+        return Check("x11", OK, "Qt's X11 window plugin finds every library it links")
+    x11_session = bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
+    status = FAILED if x11_session else WARNING
+    return Check("x11", status,
+                 f"Qt cannot open a window on X11: missing {', '.join(missing)}",
+                 _xcb_fix(family, missing))
 
 
 GIT_FIXES = {

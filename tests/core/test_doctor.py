@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def test_platform_family_from_os_release(text, family):
 
 
 def test_every_check_passes_on_this_machine(tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)  # no X11 session: a missing xcb lib warns
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     checks = {check.name: check for check in doctor.run_checks()}
@@ -104,3 +106,51 @@ def test_sample_check_names_the_installed_sample():
 
     check = doctor.check_sample()
     assert check.status == OK and str(Path(sample_project())) in check.detail
+
+
+def _plugin_linking(tmp_path: Path, sonames: tuple[str, ...]) -> tuple[Path, Path]:
+    """A real shared object laid out as PySide6 lays out its X11 plugin, linked against stub
+    libraries SONAMES (built in a folder of their own, returned second)."""
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "stub.c").write_text("int stub(void) { return 0; }\n")
+    for soname in sonames:
+        subprocess.run(["gcc", "-shared", "-fPIC", f"-Wl,-soname,{soname}", "-o",
+                        str(stubs / soname), str(stubs / "stub.c")], check=True)
+    platforms = tmp_path / "Qt" / "plugins" / "platforms"
+    platforms.mkdir(parents=True)
+    (tmp_path / "plugin.c").write_text("int plugin(void) { return 1; }\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(platforms / "libqxcb.so"),
+                    str(tmp_path / "plugin.c"), "-Wl,--no-as-needed",
+                    *(str(stubs / soname) for soname in sonames)], check=True)
+    return platforms / "libqxcb.so", stubs
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("gcc")
+                    or not shutil.which("ldd"), reason="builds a real ELF plugin with gcc")
+def test_x11_check_names_what_the_window_plugin_cannot_load(tmp_path, monkeypatch):
+    # Library names no machine has once their stubs are gone: ldd, not a guess, says what is
+    # missing, whatever this machine has installed.
+    sonames = ("libmissiva-absent-a.so.4", "libmissiva-absent-b.so.1")
+    plugin, stubs = _plugin_linking(tmp_path, sonames)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(stubs))
+    assert doctor.check_display_libraries("debian", plugin).status == OK
+    monkeypatch.delenv("LD_LIBRARY_PATH")
+    shutil.rmtree(stubs)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    check = doctor.check_display_libraries("debian", plugin)
+    assert check.status == FAILED  # in an X11 session the studio cannot start: not "Ready"
+    assert "libmissiva-absent-a.so.4" in check.detail and "libmissiva-absent-b.so.1" in check.detail
+    assert "libmissiva-absent-a.so.4" in check.fix
+    monkeypatch.delenv("DISPLAY")
+    assert doctor.check_display_libraries("debian", plugin).status == WARNING  # no X11 here
+
+
+@pytest.mark.parametrize(("family", "words"), [
+    ("debian", "sudo apt install libxcb-icccm4 libxcb-keysyms1"),
+    ("fedora", "sudo dnf install xcb-util-wm xcb-util-keysyms"),
+    ("other", "install the packages that provide libxcb-icccm.so.4, libxcb-keysyms.so.1"),
+])
+def test_x11_fix_names_the_packages_of_the_platform(family, words):
+    assert doctor._xcb_fix(family, ["libxcb-icccm.so.4", "libxcb-keysyms.so.1"]) == words
