@@ -59,13 +59,14 @@ class ProgressBar:
         self.stream = stream
         self.tty = stream.isatty()
         self.every = every
-        self.last = 0.0
+        self.last: float | None = None  # the first state is always shown
         self.closed = False
 
     def __call__(self, state: BatchProgress) -> None:
         now = time.monotonic()
         finished = state.records_done >= state.records_total
-        if self.closed or (not finished and now - self.last < (0.2 if self.tty else self.every)):
+        interval = 0.2 if self.tty else self.every
+        if self.closed or (not finished and self.last is not None and now - self.last < interval):
             return
         self.closed = finished
         self.last = now
