@@ -103,7 +103,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for option in ("template", "channel", "sample", "locale", "output"):
         if getattr(args, option) is not None:
             raise _usage(f"--{option} is for a rendered diff: add --rendered")
-    from studio.core.diff import format_terminal, source_diff
+    from studio.cli_terminal import format_terminal
+    from studio.core.diff import source_diff
 
     repository = _repository(args.project)
     diff = source_diff(repository, args.rev_a, args.rev_b, args.path)
@@ -119,7 +120,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _rendered(args: argparse.Namespace, colour: bool | None) -> int:
-    from studio.core.diff import format_words, rendered_diff
+    from studio.cli_terminal import format_words
+    from studio.core.diff import rendered_diff
 
     repository = _repository(args.project)
     diff = rendered_diff(

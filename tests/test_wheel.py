@@ -120,3 +120,15 @@ def test_installed_wheel_runs_version_doctor_and_render(installed, tmp_path):
     line = json.loads(sms.stdout)
     assert line["encoding"] == "GSM-7" and line["segments"] == 1
     assert "Lumen Energia" in line["text"]
+
+
+def test_every_python_package_is_named_in_pyproject():
+    # packages are listed by hand (the data folders must not be taken for packages): a new
+    # subpackage left out would be missing from the wheel, and only an installed user would see.
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {".".join(init.parent.relative_to(REPO).parts)
+             for init in (REPO / "studio").rglob("__init__.py")}
+    assert found - listed == set()

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from studio.core import diff, history
+from studio.cli_terminal import format_terminal, format_words
+from studio.core import history
 from studio.core.diff import (
     DELETE,
     EQUAL,
     INSERT,
-    format_terminal,
-    format_words,
     html_blocks,
     html_diff,
     line_diff,
@@ -24,6 +23,7 @@ from studio.core.diff import (
     source_diff,
     word_diff,
 )
+from studio.core.history import WORKTREE
 from studio.core.problems import ProblemError
 from tests.conftest import SAMPLE, edit, without_record_fields, write_project
 
@@ -131,7 +131,7 @@ def test_source_diff_of_the_whole_project_follows_a_rename(small_repo: Path) -> 
 
     # against the working tree
     edit(small_repo, "blocks/greeting.md", "Gentile", "Caro")
-    [working] = source_diff(small_repo, "HEAD", diff.WORKTREE).files
+    [working] = source_diff(small_repo, "HEAD", WORKTREE).files
     assert working.name == "block greeting"
 
     with pytest.raises(ProblemError, match="exists at neither"):
