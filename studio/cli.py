@@ -6,7 +6,6 @@ import argparse
 import html
 import json
 import os
-import shutil
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -15,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from studio import __version__
-from studio.core.channels import Rendition
+from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition
 from studio.core.files import write_atomic as _write_atomic
 from studio.core.problems import Problem, ProblemError, error
-from studio.core.project import CHANNELS, Project, Template, load_project
-from studio.core.resources import resources_dir
+from studio.core.project import Project, Template, load_project
 from studio.core.sources import load_json
 
 
@@ -219,10 +217,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def _to_stdout(rendition: Rendition) -> None:
-    if rendition.channel == "print" and sys.stdout.isatty():
-        raise UsageError("a PDF is not for the terminal: give -o FILE.pdf")
+    kind = CHANNELS[rendition.channel]
+    if kind.binary and sys.stdout.isatty():
+        raise UsageError(f"a {kind.extension.upper()} is not for the terminal: "
+                         f"give -o FILE.{kind.extension}")
     sys.stdout.buffer.write(rendition.content)
-    if rendition.channel == "sms":
+    if kind.segmented:  # a text message ends without a newline of its own
         sys.stdout.buffer.write(b"\n")
     sys.stdout.flush()
 
@@ -285,18 +285,7 @@ def cmd_proof(args: argparse.Namespace) -> int:
 
 
 def _fact_summary(row: dict[str, Any]) -> str:
-    facts = row.get("facts") or {}
-    channel = row["channel"]
-    if channel == "print":
-        return f"{facts.get('pages')} page(s), {facts.get('bytes', 0) // 1024} KB"
-    if channel == "email":
-        return f"“{facts.get('subject', '')}”, {facts.get('bytes', 0) // 1024} KB"
-    if channel == "sms":
-        return (
-            f"{facts.get('segments')} segment(s), {facts.get('encoding')}, "
-            f"{facts.get('characters')} chars"
-        )
-    return f"{facts.get('bytes', 0) // 1024} KB"
+    return CHANNELS[row["channel"]].summary(row.get("facts") or {})
 
 
 def _proof_index(project: Project, rows: list[dict[str, Any]]) -> str:
@@ -353,26 +342,14 @@ def cmd_send_test(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    import git
+    from studio.core.create import create_project
 
     target = Path(args.path)
-    if target.exists() and any(target.iterdir()):
-        raise UsageError(f"{target}: exists and is not empty")
-    shutil.copytree(resources_dir() / "starter", target, dirs_exist_ok=True)
-    name = args.name or target.resolve().name
-    config = target / "studio.yaml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("__NAME__", name), encoding="utf-8"
-    )
-    repo = git.Repo.init(target)
-    repo.git.add(A=True)
-    author = git.Actor("Missiva Studio", "studio@missiva.invalid")
     try:
-        repo.git.commit(m=f"New Missiva project: {name}")
-    except git.GitCommandError:
-        # No identity configured for git on this machine: the studio signs the first commit.
-        repo.index.commit(f"New Missiva project: {name}", author=author, committer=author)
-    print(f"created {target} (git repository, first commit {repo.head.commit.hexsha[:10]})")
+        commit = create_project(target, args.name)
+    except ProblemError as exc:  # a folder in the way: how the command was called
+        raise UsageError(f"{target}: {exc.problem.message}") from None
+    print(f"created {target} (git repository, first commit {commit[:10]})")
     return 0
 
 
@@ -417,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="render a template on one channel")
     p.add_argument("project")
     p.add_argument("template")
-    p.add_argument("--channel", required=True, choices=CHANNELS)
+    p.add_argument("--channel", required=True, choices=CHANNEL_NAMES)
     source = p.add_mutually_exclusive_group()
     source.add_argument("--sample", help="a sample record from data/samples/")
     source.add_argument("--data", help="a JSON record, or NDJSON (one record a line); - for stdin")

@@ -184,7 +184,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    from studio.core.project import CHANNELS
+    from studio.core.channels import CHANNEL_NAMES
 
     p = sub.add_parser("route", help="which channel(s) each record receives, and why")
     p.add_argument("project")
@@ -201,7 +201,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--data", required=True, help="NDJSON: one record a line")
     p.add_argument("--out", required=True, help="folder for the renditions and results.ndjson")
     how = p.add_mutually_exclusive_group()
-    how.add_argument("--channel", choices=CHANNELS, help="every record on this channel")
+    how.add_argument("--channel", choices=CHANNEL_NAMES, help="every record on this channel")
     how.add_argument("--routed", action="store_true",
                      help="each record on the channel(s) its delivery rules choose")
     p.add_argument("--locale")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from studio.core.project import CHANNELS
+from studio.core.channels import CHANNEL_NAMES, CHANNELS
 
 
 def _usage(message: str) -> Exception:
@@ -150,7 +150,7 @@ def _rendered(args: argparse.Namespace, colour: bool | None) -> int:
     for name, text in diff.fields.items():
         if text.changed:
             print(f"{name}: {format_words(text, colour)}")
-    if diff.channel == "sms" and diff.text is not None:
+    if CHANNELS[diff.channel].segmented and diff.text is not None:
         for fact in ("segments", "encoding", "characters"):
             before, after = diff.facts_a.get(fact), diff.facts_b.get(fact)
             if before != after:
@@ -238,7 +238,7 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("path", nargs="?", metavar="PATH")
     p.add_argument("--rendered", action="store_true", help="compare the rendered output")
     p.add_argument("--template")
-    p.add_argument("--channel", choices=CHANNELS)
+    p.add_argument("--channel", choices=CHANNEL_NAMES)
     p.add_argument("--sample")
     p.add_argument("--locale")
     p.add_argument("-o", "--output", help="print: folder for side-by-side PNGs of changed pages")

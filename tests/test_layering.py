@@ -12,7 +12,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 HEADLESS = [REPO / "studio" / "core", REPO / "studio" / "server", REPO / "studio" / "cli.py",
             REPO / "studio" / "cli_batch.py", REPO / "studio" / "cli_export.py"]
-HEADLESS += [REPO / "studio" / "cli_packaging.py"]  # missiva doctor
+HEADLESS += [REPO / "studio" / "cli_packaging.py",  # missiva doctor
+             REPO / "studio" / "cli_terminal.py", REPO / "studio" / "cli_versioning.py"]
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "studio.gui")
 
 
@@ -67,3 +68,49 @@ def test_rendering_every_channel_loads_no_qt(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "QT:"
+
+
+def _channel_comparisons(path: Path) -> list[str]:
+    from studio.core.channels import CHANNEL_NAMES
+
+    def names(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Constant) and node.value in CHANNEL_NAMES:
+            return [node.value]
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            return [n for element in node.elts for n in names(element)]
+        return []
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                found += [f"{path.relative_to(REPO)}:{node.lineno} compares {name!r}"
+                          for name in names(side)]
+    return found
+
+
+def test_no_channel_name_is_compared_outside_the_channels():
+    # Everything a channel is (paged, has a subject, counted in segments…) is the registry's:
+    # studio.core.channels.CHANNELS. A new channel must not need a hunt for `== "sms"`.
+    channels = REPO / "studio" / "core" / "channels"
+    found = [hit for path in sorted((REPO / "studio").rglob("*.py"))
+             if channels not in path.parents for hit in _channel_comparisons(path)]
+    assert found == []
+    planted = REPO / "studio" / "core" / "render.py"
+    assert _channel_comparisons(planted) == []  # and the check itself sees one when there is:
+    tree_text = 'if channel == "sms" or kind in ("print", "email"):\n    pass\n'
+    probe = REPO / "studio" / "_probe_channel_literals.py"
+    probe.write_text(tree_text, encoding="utf-8")
+    try:
+        assert len(_channel_comparisons(probe)) == 3
+    finally:
+        probe.unlink()
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "studio" / "gui").rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_the_studio_does_not_reach_the_cli(path):
+    # the CLI is a front end like the studio: what both need lives in the core
+    for module, line in _imports(path):
+        assert not module.startswith(("studio.cli", "studio.cli_")), \
+            f"{path}:{line} imports {module}"

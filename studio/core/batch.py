@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studio.core.channels import CHANNELS
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 from studio.core.routing import MISSING, delivery_for, field_value, route
@@ -138,7 +139,7 @@ def _row(spec: BatchSpec, item: Item, channel: str | None, **values: Any) -> dic
     row: dict[str, Any] = {"index": item.index, "id": item.record_id, "line": item.line,
                            "channel": channel}
     row.update(values)
-    if channel == "print" and item.postal_code is not None:
+    if channel is not None and CHANNELS[channel].paged and item.postal_code is not None:
         row["postal_code"] = item.postal_code
     return row
 
@@ -516,7 +517,8 @@ def collate_print_stream(out: Path, rows: Iterable[Mapping[str, Any]],
     for old in out.glob("print-stream-*.pdf"):
         old.unlink()
     letters = sorted(
-        (r for r in rows if r.get("channel") == "print" and r.get("ok")),
+        (r for r in rows if r.get("ok") and r.get("channel") in CHANNELS
+         and CHANNELS[r["channel"]].paged),
         key=lambda r: (r.get("postal_code") or "", r["index"]),
     )
     manifest: list[dict[str, Any]] = []

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core import markdown
+from studio.core.channels import CHANNELS
 from studio.core.engine import (
     TrustedMarkdown,
     compile_expression,
@@ -294,7 +295,7 @@ def _compose(
         )
 
     address_html = address_text = ""
-    address_block = template.print.get("address_block") if channel == "print" else None
+    address_block = template.print.get("address_block") if CHANNELS[channel].paged else None
     if address_block:
         line, col = template.where("print", "address_block")
         source = composer.render_block(str(address_block), {}, template.path, line, col)
@@ -314,11 +315,11 @@ def _compose(
         used_blocks=frozenset(composer.used),
         title=title,
         subject=_one_line(composer.setting(template.email, "email", "subject"))
-        if channel == "email"
+        if CHANNELS[channel].subject
         else "",
         preheader=(
             _one_line(composer.setting(template.email, "email", "preheader"))
-            if channel == "email"
+            if CHANNELS[channel].subject
             else ""
         ),
         address_html=address_html,

@@ -12,6 +12,7 @@ from jinja2 import ChainableUndefined, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from studio.core.channels import CHANNELS
 from studio.core.engine import located_error
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, inside
@@ -67,9 +68,7 @@ _ENV.filters["css_value"] = css_value
 # The layout kinds a channel accepts, preferred first: email is written in MJML, or in HTML
 # by a project that wants full control.
 LAYOUT_SUFFIXES: Mapping[str, tuple[str, ...]] = {
-    "print": (".html",),
-    "mobile": (".html",),
-    "email": (".mjml", ".html"),
+    name: channel.layouts for name, channel in CHANNELS.items() if channel.layouts
 }
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from studio.core.channels import CHANNEL_NAMES
 from studio.core.history import Repository, open_repository
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project
@@ -36,7 +37,6 @@ from studio.core.project import Project
 FORMAT = 1
 MANIFEST = "manifest.json"
 LEDGER = "compliance/signoffs.jsonl"
-CHANNELS = ("print", "email", "mobile", "sms")
 # What the engine reads: files, and folders whose whole content it may read.
 ENGINE_FILES = ("studio.yaml", "data/schema.json")
 ENGINE_FOLDERS = ("blocks/", "templates/", "layouts/", "styles/", "assets/")
@@ -437,9 +437,9 @@ def check_manifest(data: bytes) -> dict[str, Any]:
     for name, entry in templates.items():
         channels = entry.get("channels") if isinstance(entry, dict) else None
         if (not name or not isinstance(channels, list)
-                or not all(c in CHANNELS for c in channels)):
+                or not all(c in CHANNEL_NAMES for c in channels)):
             raise bad("templates", f"template {name!r} needs a list of channels among "
-                      f"{', '.join(CHANNELS)}")
+                      f"{', '.join(CHANNEL_NAMES)}")
     if manifest.get("schema") is not None and not isinstance(manifest["schema"], dict):
         raise bad("schema", "must be a JSON Schema object or null")
     if not isinstance(manifest.get("signoffs", []), list):

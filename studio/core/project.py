@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.core.channels import CHANNEL_NAMES
 from studio.core.problems import Problem, ProblemError, error, warning
 from studio.core.routing import DeliverySection, parse_delivery
 from studio.core.sources import LocatedDict, LocatedList, load_json, load_yaml, split_front_matter
 
-CHANNELS: tuple[str, ...] = ("print", "email", "mobile", "sms")
 CONFIG_FILE = "studio.yaml"
 SCHEMA_FILE = "data/schema.json"
 SAMPLES_DIR = "data/samples"
@@ -261,13 +261,14 @@ def _variants(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> di
     result = {}
     for channel, text in variants.items():
         line, col = variants.where(channel) if isinstance(variants, LocatedDict) else (1, 1)
-        if channel not in CHANNELS:
+        if channel not in CHANNEL_NAMES:
             problems.append(
                 error(
                     path,
                     line,
                     col,
-                    f"unknown channel {channel!r} in variants (channels are {', '.join(CHANNELS)})",
+                    f"unknown channel {channel!r} in variants "
+                    f"(channels are {', '.join(CHANNEL_NAMES)})",
                 )
             )
             continue
@@ -396,17 +397,17 @@ def _channels(
         problems.append(error(path, line, col, f"{key} must be a list of channel names"))
         return None
     for index, value in enumerate(values):
-        if value not in CHANNELS:
+        if value not in CHANNEL_NAMES:
             vline, vcol = values.where(index) if isinstance(values, LocatedList) else (line, col)
             problems.append(
                 error(
                     path,
                     vline,
                     vcol,
-                    f"unknown channel {value!r} (channels are {', '.join(CHANNELS)})",
+                    f"unknown channel {value!r} (channels are {', '.join(CHANNEL_NAMES)})",
                 )
             )
-    return frozenset(v for v in values if v in CHANNELS)
+    return frozenset(v for v in values if v in CHANNEL_NAMES)
 
 
 def _page_break(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> str | None:
@@ -500,7 +501,7 @@ def load_template(
                     col=col,
                 )
             )
-    ordered = tuple(c for c in CHANNELS if channels and c in channels)
+    ordered = tuple(c for c in CHANNEL_NAMES if channels and c in channels)
     return Template(
         name=name,
         path=rel,

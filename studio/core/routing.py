@@ -26,13 +26,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from studio.core.channels import CHANNEL_NAMES, CHANNELS
 from studio.core.problems import Problem, Severity, error
 from studio.core.sources import LocatedDict, LocatedList
 
 if TYPE_CHECKING:
     from studio.core.project import Project, Template
 
-CHANNEL_NAMES: tuple[str, ...] = ("print", "email", "mobile", "sms")
 DELIVERY_KEYS = ("preference", "fallback", "requires", "consent", "always", "record_id",
                  "postal_code")
 MISSING = object()
@@ -211,8 +211,9 @@ def phone_problem(value: Any) -> str | None:
     return None
 
 
-_CHECKS = {"email": email_problem, "sms": phone_problem}
-_MISSING_WORDS = {"email": "no address", "sms": "no phone number"}
+# by what a channel addresses (the registry's Channel.addressed)
+_CHECKS = {"email": email_problem, "phone": phone_problem}
+_MISSING_WORDS = {"email": "no address", "phone": "no phone number"}
 
 
 # Routing ----------------------------------------------------------------------------------------
@@ -240,8 +241,8 @@ def _ruled_out(rules: Delivery, channel: str, record: Mapping[str, Any],
     if name is not None:
         value = field_value(record, name)
         if value is MISSING or value is None or value == "":
-            return _MISSING_WORDS.get(channel, f"no {name}")
-        check = _CHECKS.get(channel)
+            return _MISSING_WORDS.get(CHANNELS[channel].addressed or "", f"no {name}")
+        check = _CHECKS.get(CHANNELS[channel].addressed or "")
         if check is not None:
             return check(value)
     return None

@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 
 from studio.core import channels, markdown
+from studio.core.channels import CHANNELS
 from studio.core.compose import compose
 from studio.core.engine import (
     TEXT_ENV,
@@ -19,7 +20,7 @@ from studio.core.engine import (
 )
 from studio.core.layouts import layout_file
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
-from studio.core.project import CHANNELS, SCHEMA_FILE, Block, Project, Template
+from studio.core.project import SCHEMA_FILE, Block, Project, Template
 from studio.core.routing import delivery_problems
 from studio.core.schema import record_problems, schema_has_path, schema_problems
 from studio.core.sources import LocatedDict
@@ -236,18 +237,14 @@ def _template_problems(project: Project, template: Template) -> Iterator[Problem
     path = template.path
     if not template.channels and "channels" in template.raw:
         yield error(path, *template.where("channels"), "a template needs at least one channel")
-    if "email" in template.channels and not template.email.get("subject"):
-        yield error(
-            path,
-            *template.where("email") if "email" in template.raw else (1, 1),
-            "the email channel needs email.subject",
-        )
-    if "sms" in template.channels and not isinstance(template.sms.get("max_segments"), int):
-        yield warning(
-            path,
-            *template.where("sms") if "sms" in template.raw else (1, 1),
-            "the sms channel should set sms.max_segments (its segment budget)",
-        )
+    for name in template.channels:
+        kind = CHANNELS[name]
+        where = template.where(name) if name in template.raw else (1, 1)
+        if kind.subject and not template.email.get("subject"):
+            yield error(path, *where, f"the {name} channel needs {name}.subject")
+        if kind.segmented and not isinstance(template.sms.get("max_segments"), int):
+            yield warning(path, *where,
+                          f"the {name} channel should set {name}.max_segments (its segment budget)")
     address_block = template.print.get("address_block")
     if address_block and str(address_block) not in project.blocks:
         yield error(
@@ -325,7 +322,7 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
         return
     for file in sorted(folder.glob("*.html")):
         rel = f"layouts/{file.name}"
-        if file.stem not in CHANNELS or file.stem == "sms":
+        if file.stem not in CHANNELS or not CHANNELS[file.stem].layouts:
             yield warning(
                 rel, 0, 0, "not a channel layout (print.html, email.html, mobile.html); ignored"
             )
@@ -350,7 +347,7 @@ def _trial_problems(project: Project) -> Iterator[Problem]:
                     context = f" [sample {sample.name}, locale {locale}, {channel}]"
                     try:
                         composition = compose(project, template, channel, sample.record, locale)
-                        if channel in ("sms", "email"):
+                        if CHANNELS[channel].trial:
                             # Cheap channels: their warnings (segment budget, subject length,
                             # missing alt text) belong in validation.
                             rendition = channels.renderer(channel)(composition)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core import diff
+from studio.core.channels import CHANNELS
 from studio.core.history import WORKTREE, Revision, describe_path, open_repository
 from studio.core.problems import ProblemError
 
@@ -369,7 +370,7 @@ def _rendered_html(rendered: diff.RenderedDiff) -> str:
                 )
             parts.append("</ul>")
     if rendered.text is not None and rendered.text.changed:
-        heading = "Text" if rendered.channel == "sms" else "Plain-text part"
+        heading = CHANNELS[rendered.channel].text_heading
         parts.append(f"<h4>{heading}</h4>{words_html(rendered.text, only_changed=True)}")
     return "".join(parts)
 

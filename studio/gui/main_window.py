@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio import __version__
+from studio.core.channels import CHANNEL_NAMES
 from studio.core.engine import FILTERS
-from studio.core.problems import Problem
-from studio.core.project import CHANNELS, Project
+from studio.core.problems import Problem, ProblemError
+from studio.core.project import Project
 from studio.core.resources import resources_dir
 from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
@@ -219,7 +220,7 @@ class MainWindow(QMainWindow):
             lambda _: self.editor_stack.setCurrentIndex(1 if self.tabs.count() else 0))
         self.previews: dict[str, PreviewPane] = {}
         self.preview_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        for channel in CHANNELS:
+        for channel in CHANNEL_NAMES:
             pane = PREVIEW_PANES[channel](self)
             pane.setObjectName(f"preview-{channel}")
             pane.maximizeRequested.connect(
@@ -363,7 +364,7 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         self.render_labels: dict[str, QLabel] = {}
-        for channel in CHANNELS:
+        for channel in CHANNEL_NAMES:
             label = QLabel(f"{channel}: –", self)
             label.setObjectName(f"time-{channel}")
             self.statusBar().addPermanentWidget(label)
@@ -390,7 +391,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.history_dock.toggleViewAction())
         view.addAction(self.changes_dock.toggleViewAction())
         view.addSeparator()
-        for channel in CHANNELS:
+        for channel in CHANNEL_NAMES:
             self._action(view, self.tr("Maximise %s") % channel,
                          lambda _=False, c=channel: self.maximize_channel(c))
         self._action(view, self.tr("Show all channels"), lambda: self.maximize_channel(None))
@@ -458,13 +459,16 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the new project"))
         if not folder:
             return
-        from studio.cli import main as cli_main
+        from studio.core.create import create_project
 
-        if cli_main(["new", folder]) == 0:
-            self.open_project(folder)
-        else:
+        try:
+            create_project(Path(folder))
+        except ProblemError as exc:
             QMessageBox.warning(self, self.tr("New project"),
-                                self.tr("The folder must be empty."))
+                                self.tr("Cannot create a project in {0}: {1}").format(
+                                    folder, exc.problem.message))
+            return
+        self.open_project(folder)
 
     def _remember_recent(self, root: Path) -> None:
         recent = [str(root)] + [p for p in self.recent_projects() if p != str(root)]

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from studio.core.channels import CHANNELS
 from studio.core.jobs import (
     ProjectState,
     RenderJob,
@@ -98,7 +99,7 @@ class RenderService(QObject):
             lane.waiting = job  # replaces any older waiting job: the newest edit wins
 
     def _start(self, lane: _Lane, job: RenderJob) -> None:
-        pool = self._print if job.channel == "print" else self._light
+        pool = self._print if CHANNELS[job.channel].heavy else self._light
         future = pool.submit(run_render, job)
         lane.running = future
         future.add_done_callback(lambda f: self._post("render", f))

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from studio.core.channels import CHANNEL_NAMES, CHANNELS
 from studio.core.files import write_atomic
 from studio.core.jobs import ProjectState, RenderJob, RenderOutcome
 from studio.core.problems import Problem
 from studio.core.project import (
-    CHANNELS,
     CONFIG_FILE,
     SAMPLES_DIR,
     SCHEMA_FILE,
@@ -143,7 +143,7 @@ class Session(QObject):
     # Rendering -------------------------------------------------------------------------------
 
     def render_all(self) -> None:
-        self._pending.update(CHANNELS)
+        self._pending.update(CHANNEL_NAMES)
         self._render_pending()
 
     def _render_pending(self) -> None:
@@ -181,18 +181,18 @@ class Session(QObject):
         for rel in changed:
             if rel in (CONFIG_FILE, SCHEMA_FILE) or (template and rel == template.path) \
                     or rel.startswith("templates/"):
-                return set(CHANNELS)
+                return set(CHANNEL_NAMES)
             if rel.startswith(SAMPLES_DIR + "/"):
                 if sample is None or rel == sample.path:
-                    return set(CHANNELS)
+                    return set(CHANNEL_NAMES)
             elif rel.startswith(("layouts/", "styles/")):
                 channel = Path(rel).stem
-                result.update([channel] if channel in CHANNELS else CHANNELS)
+                result.update([channel] if channel in CHANNEL_NAMES else CHANNEL_NAMES)
             elif rel.startswith("assets/"):
-                result.update(("print", "email", "mobile"))
+                result.update(name for name, c in CHANNELS.items() if c.reads_assets)
             elif rel.startswith("blocks/"):
                 block = block_id_of(self.project, rel)
-                for channel in CHANNELS:
+                for channel in CHANNEL_NAMES:
                     used = self._last_used.get(channel)
                     # No rendition yet (it failed): any block may be what fixes it.
                     if used is None or block in used:

@@ -22,11 +22,11 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from studio import __version__
+from studio.core.channels import CHANNEL_NAMES
 from studio.core.package import Limits, PackageTooLarge, deterministic_zip, read_package
 from studio.core.problems import Problem, ProblemError, error
 from studio.server.openapi import OPENAPI
 from studio.server.rendering import (
-    CHANNELS,
     Outcome,
     RenderRequest,
     default_workers,
@@ -226,9 +226,9 @@ class Server:
         for name in ("template", "channel", "data"):
             if name not in body:
                 raise _refused(422, f"{name}: missing", name)
-        if body["channel"] not in CHANNELS:
+        if body["channel"] not in CHANNEL_NAMES:
             raise _refused(422, f"channel: {body['channel']!r} is not one of "
-                           f"{', '.join(CHANNELS)}", "channel")
+                           f"{', '.join(CHANNEL_NAMES)}", "channel")
         package_id = self.package_for(body.get("package"))
         outcome = await self.render(RenderRequest(
             str(self.store.root), package_id, body["template"], body["channel"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from studio import __version__
+from studio.core.channels import CHANNEL_NAMES
 
 _PROBLEM = {
     "type": "object",
@@ -44,7 +45,7 @@ _RENDER_REQUEST = {
     "required": ["template", "channel", "data"],
     "properties": {
         "template": {"type": "string"},
-        "channel": {"type": "string", "enum": ["print", "email", "mobile", "sms"]},
+        "channel": {"type": "string", "enum": list(CHANNEL_NAMES)},
         "data": {"type": "object", "description": "the record, checked against the schema"},
         "locale": {"type": "string", "description": "default: the project's default locale"},
         "package": {"type": "string", "description": "a package id; default: the active one"},

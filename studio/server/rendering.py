@@ -27,7 +27,6 @@ from studio.core.jobs import leave_with_parent
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 
-CHANNELS = ("print", "email", "mobile", "sms")
 _KEPT = 8
 
 

@@ -12,12 +12,65 @@ from studio.core.problems import Problem
 if TYPE_CHECKING:
     from studio.core.compose import Composition
 
-CHANNEL_MODULES: Mapping[str, str] = {
-    "print": "studio.core.channels.print",
-    "email": "studio.core.channels.email",
-    "mobile": "studio.core.channels.mobile",
-    "sms": "studio.core.channels.sms",
+@dataclass(frozen=True)
+class Channel:
+    """What the rest of the program knows of a channel: everything outside this package asks
+    the registry (``CHANNELS``) rather than comparing channel names."""
+
+    name: str
+    title: str  # for people: "Print (PDF)"
+    module: str  # the module whose render(composition) makes its rendition
+    extension: str  # of a rendition's file, without the dot
+    media_type: str
+    binary: bool  # its rendition is not for a terminal
+    paged: bool = False  # pages, paper, an address window, the mail room's postal sort
+    heavy: bool = False  # a render costs hundreds of ms: its own worker in the studio
+    addressed: str | None = None  # the record field routing needs: an address, a number
+    subject: bool = False  # a subject line and preheader (the template's email: settings)
+    segmented: bool = False  # counted in segments against a budget (the template's sms:)
+    text_variant: bool = False  # blocks may carry a wording of their own for it (variants:)
+    reads_assets: bool = True  # images, fonts and styles reach it
+    trial: bool = False  # validation renders it on every sample: cheap, and its warnings matter
+    layouts: tuple[str, ...] = ()  # layout file suffixes it accepts, preferred first
+    compare: str = "html"  # how two renditions are compared: pages, mime, html, text
+    text_heading: str = ""  # the heading of its text comparison
+
+    def summary(self, facts: Mapping[str, Any]) -> str:
+        """One line of a rendition's facts, for a person."""
+        size = f"{int(facts.get('bytes', 0) or 0) // 1024} KB"
+        if self.paged:
+            return f"{facts.get('pages')} page(s), {size}"
+        if self.subject:
+            return f"“{facts.get('subject', '')}”, {size}"
+        if self.segmented:
+            return (f"{facts.get('segments')} segment(s), {facts.get('encoding')}, "
+                    f"{facts.get('characters')} chars")
+        return size
+
+
+CHANNELS: Mapping[str, Channel] = {
+    channel.name: channel
+    for channel in (
+        Channel("print", "Print (PDF)", "studio.core.channels.print", "pdf", "application/pdf",
+                binary=True, paged=True, heavy=True, layouts=(".html",), compare="pages"),
+        Channel("email", "Email", "studio.core.channels.email", "eml", "message/rfc822",
+                binary=False, addressed="email", subject=True, trial=True,
+                layouts=(".mjml", ".html"), compare="mime", text_heading="Plain-text part"),
+        Channel("mobile", "Mobile", "studio.core.channels.mobile", "html",
+                "text/html; charset=utf-8",
+                binary=False, layouts=(".html",), compare="html"),
+        Channel("sms", "SMS", "studio.core.channels.sms", "txt", "text/plain; charset=utf-8",
+                binary=False, addressed="phone", segmented=True, text_variant=True,
+                reads_assets=False, trial=True, compare="text", text_heading="Text"),
+    )
 }
+CHANNEL_NAMES: tuple[str, ...] = tuple(CHANNELS)
+CHANNEL_MODULES: Mapping[str, str] = {name: c.module for name, c in CHANNELS.items()}
+
+
+def channel(name: str) -> Channel:
+    """The registry's entry for NAME (KeyError for a name that is not a channel)."""
+    return CHANNELS[name]
 
 
 @dataclass(frozen=True)

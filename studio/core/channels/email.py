@@ -16,7 +16,7 @@ import css_inline
 from markupsafe import Markup
 from mjml import mjml2html
 
-from studio.core.channels import Rendition
+from studio.core.channels import CHANNELS, Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.layouts import (
@@ -266,8 +266,8 @@ def render(composition: Composition) -> Rendition:
         channel="email",
         locale=composition.locale,
         content=data,
-        media_type="message/rfc822",
-        extension="eml",
+        media_type=CHANNELS["email"].media_type,
+        extension=CHANNELS["email"].extension,
         facts={
             "subject": composition.subject,
             "preheader": composition.preheader,

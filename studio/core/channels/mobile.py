@@ -6,7 +6,7 @@ import base64
 import html as html_lib
 import re
 
-from studio.core.channels import Rendition
+from studio.core.channels import CHANNELS, Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.layouts import render_layout, shell_context
@@ -52,8 +52,8 @@ def render(composition: Composition) -> Rendition:
         channel="mobile",
         locale=composition.locale,
         content=data,
-        media_type="text/html; charset=utf-8",
-        extension="html",
+        media_type=CHANNELS["mobile"].media_type,
+        extension=CHANNELS["mobile"].extension,
         facts={"bytes": len(data), "title": composition.title, "viewports": list(VIEWPORTS)},
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,

@@ -15,7 +15,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studio.core.channels import Rendition
+from studio.core.channels import CHANNELS, Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
@@ -240,8 +240,8 @@ def render(composition: Composition) -> Rendition:
         channel="print",
         locale=composition.locale,
         content=pdf,
-        media_type="application/pdf",
-        extension="pdf",
+        media_type=CHANNELS["print"].media_type,
+        extension=CHANNELS["print"].extension,
         facts={
             "pages": pages,
             "bytes": len(pdf),

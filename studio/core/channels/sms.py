@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.core.channels import Rendition
+from studio.core.channels import CHANNELS, Rendition
 from studio.core.channels.gsm import analyse, transliterate
 from studio.core.compose import Composition
 from studio.core.problems import Problem, warning
@@ -63,8 +63,8 @@ def render(composition: Composition) -> Rendition:
         channel="sms",
         locale=composition.locale,
         content=text.encode("utf-8"),
-        media_type="text/plain; charset=utf-8",
-        extension="txt",
+        media_type=CHANNELS["sms"].media_type,
+        extension=CHANNELS["sms"].extension,
         facts={
             "text": text,
             "encoding": facts.encoding,

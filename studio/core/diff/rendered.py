@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from studio.core.channels import Rendition
     from studio.core.project import Project
+from studio.core.channels import CHANNELS
 from studio.core.diff.html import BlockChange, HtmlDiff, html_diff
 from studio.core.diff.pages import PrintDiff, print_diff
 from studio.core.diff.source import resolve_revision
@@ -203,9 +204,10 @@ def rendered_diff(
         "facts_b": _plain_facts(b.facts),
         "notes": tuple(notes),
     }
-    if channel == "sms":
+    compare = CHANNELS[channel].compare if channel in CHANNELS else ""
+    if compare == "text":
         return RenderedDiff(**common, text=word_diff(_sms_text(a), _sms_text(b)))
-    if channel == "email":
+    if compare == "mime":
         text_a, html_a = _email_parts(a.content)
         text_b, html_b = _email_parts(b.content)
         fields = {
@@ -215,15 +217,15 @@ def rendered_diff(
         return RenderedDiff(
             **common, text=word_diff(text_a, text_b), html=html_diff(html_a, html_b), fields=fields
         )
-    if channel == "mobile":
+    if compare == "html":
         return RenderedDiff(
             **common,
             html=html_diff(
                 a.content.decode("utf-8", "replace"), b.content.decode("utf-8", "replace")
             ),
         )
-    if channel == "print":
-        stem = f"{template.replace('/', '_')}-print-{sample_name}-{locale}-page"
+    if compare == "pages":
+        stem = f"{template.replace('/', '_')}-{channel}-{sample_name}-{locale}-page"
         result = print_diff(
             a.content,
             b.content,
