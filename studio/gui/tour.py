@@ -165,6 +165,10 @@ class Tour(QWidget):
         if not self.steps:
             self.dismiss()
             return
+        session = getattr(self.window_, "session", None)
+        # The tour may show another template to point at a channel; the author's own comes
+        # back when it ends.
+        self._template_before = session.template if session is not None else None
         self.setGeometry(self.window_.rect())
         self.show()
         self.raise_()
@@ -207,6 +211,11 @@ class Tour(QWidget):
         self.card.hide()
         self.card.deleteLater()
         self.hide()
+        session = getattr(self.window_, "session", None)
+        before = getattr(self, "_template_before", None)
+        if session is not None and session.project is not None and before is not None \
+                and before in session.project.templates and session.template != before:
+            session.select(template=before)
         self.finished.emit()
         self.deleteLater()
 

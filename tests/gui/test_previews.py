@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import http.server
 import threading
 from collections.abc import Callable, Iterator
@@ -15,8 +16,16 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytest.importorskip("PySide6.QtPdfWidgets")
 
 from PySide6.QtCore import QRect, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QColor, QImage, QPalette, QTextDocumentFragment  # noqa: E402
-from PySide6.QtWebEngineCore import QWebEnginePage  # noqa: E402
+from PySide6.QtGui import (  # noqa: E402
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPalette,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextOption,
+)
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript  # noqa: E402
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QToolButton, QWidget  # noqa: E402
 
 from studio.core.channels import Rendition  # noqa: E402
@@ -139,7 +148,8 @@ def top_band_height(image: QImage) -> int:
 def label_text(label: QLabel) -> str:
     """A rich-text label's text as the reader sees it (line breaks as newlines)."""
     plain = QTextDocumentFragment.fromHtml(label.text()).toPlainText()
-    return plain.replace("\u2028", "\n").replace("\u2029", "\n").replace("\u00a0", " ")
+    plain = plain.replace("\u2028", "\n").replace("\u2029", "\n").replace("\u00a0", " ")
+    return plain.replace("\u200b", "")  # the SMS bubble's break opportunities show nothing
 
 
 # -- the common frame ------------------------------------------------------------------------
@@ -474,3 +484,73 @@ def test_every_pane_looks_right_in_a_dark_palette(qtbot, shown, rendition):
     header = pane.findChild(QWidget, "mailHeader")
     assert header.palette().color(QPalette.ColorRole.Base).lightness() < 60
     pane.grab().save(str(GRABS / "preview-email-dark-palette.png"))
+
+
+@pytest.mark.parametrize(("pane_type", "channel"), [(EmailPreview, "email"),
+                                                    (MobilePreview, "mobile")])
+def test_web_preview_keeps_the_readers_place_across_edits(qtbot, shown, rendition, pane_type,
+                                                          channel):
+    pane = shown(pane_type(), 760, 700)
+    with qtbot.waitSignal(pane.htmlLoaded, timeout=20000):
+        pane.show_rendition(rendition("bill", channel), elapsed_ms=100)
+    assert pane.patches() == 0  # the first page is loaded whole
+    pane.view().page().runJavaScript("window.scrollTo(0, 400);",
+                                     QWebEngineScript.ScriptWorldId.ApplicationWorld)
+    qtbot.waitUntil(lambda: pane.scroll_position() > 300, timeout=10000)
+    edited = rendition("bill", channel, customer__first_name="Marianna")
+    with qtbot.waitSignal(pane.htmlLoaded, timeout=20000):
+        pane.show_rendition(edited, elapsed_ms=100)
+    assert pane.patches() == 1
+    texts: list[str] = []
+    pane.view().page().runJavaScript("document.body.innerText",
+                                     QWebEngineScript.ScriptWorldId.ApplicationWorld,
+                                     texts.append)
+    qtbot.waitUntil(lambda: bool(texts), timeout=10000)
+    assert "Marianna" in texts[0]
+    qtbot.wait(200)  # a frame or two: a reload would have put the page back at the top
+    assert pane.scroll_position() > 300
+
+
+def test_sms_bubble_wraps_a_long_link_and_copies_it_whole(qtbot, shown, rendition):
+    link = "https://lumen.example/p?t=K9dQ2xLmZ7aB4cRt8WvY3nHs6JpE1fUg5oIk0MzXq"  # a signed token
+    sms = rendition("otp", "sms", "non-gsm")
+    text = str(sms.facts["text"]) + " " + link
+    long = dataclasses.replace(sms, facts={**sms.facts, "text": text})
+    pane = shown(SmsPreview(), 360, 420)
+    pane.show_rendition(long)
+    bubble = pane.findChild(QLabel, "smsBubble")
+    qtbot.waitUntil(lambda: bubble.width() > 0)
+    assert bubble.geometry().right() <= pane.width()
+    laid_out = QTextDocument()
+    laid_out.setDefaultFont(bubble.font())
+    laid_out.setDocumentMargin(0)
+    wrapping = laid_out.defaultTextOption()
+    wrapping.setWrapMode(QTextOption.WrapMode.WordWrap)  # as a word-wrapping label does
+    laid_out.setDefaultTextOption(wrapping)
+    laid_out.setHtml(bubble.text())
+    laid_out.setTextWidth(bubble.contentsRect().width())
+    assert laid_out.idealWidth() <= bubble.contentsRect().width()  # the link wraps, not clipped
+    assert label_text(bubble) == text
+    bubble.copy_message()
+    assert QGuiApplication.clipboard().text() == text  # as the customer receives it
+    assert "\u200b" not in QGuiApplication.clipboard().text()
+
+
+def test_print_preview_fits_a_whole_page_in_a_narrow_pane(qtbot, shown, rendition):
+    pane = shown(PrintPreview(), 330, 700)  # a quarter of a laptop's screen
+    pane.show_rendition(rendition("bill", "print", "many-lines"))
+    width_zoom = pane.zoom_factor()
+    pane.go_to_page(2)
+    qtbot.mouseClick(pane.findChild(QToolButton, "fitPage"), Qt.MouseButton.LeftButton)
+    assert pane.findChild(QToolButton, "fitPage").isChecked()
+    assert not pane.findChild(QToolButton, "fitWidth").isChecked()
+    qtbot.waitUntil(lambda: pane.page_indicator() == "Page 3 of 5")
+    view = pane.findChild(QWidget, "pdfView")
+    # a whole A4 page stands in the viewport: as tall as it, at most
+    page_height = 842 * view.logicalDpiY() / 72 * pane.zoom_factor()
+    assert page_height <= view.viewport().height()
+    assert pane.zoom_factor() <= width_zoom
+    qtbot.waitUntil(lambda: has_ink(view.viewport()))
+    qtbot.mouseClick(pane.findChild(QToolButton, "fitWidth"), Qt.MouseButton.LeftButton)
+    assert pane.zoom_factor() == pytest.approx(width_zoom)
+    assert not pane.findChild(QToolButton, "fitPage").isChecked()

@@ -73,6 +73,8 @@ def test_first_run_walks_the_previews_and_the_history(studio, settings, qtbot):
 
     assert studio.history_dock.isVisible()
     qtbot.waitUntil(lambda: not tour.isVisible() and not tour.card.isVisible(), timeout=WAIT)
+    # it showed the bill for the mobile step; the author's reminder is back on show
+    assert studio.session.template == "payment-reminder"
     assert tour_dismissed(settings)
     assert start_on_first_run(studio, settings) is None
 

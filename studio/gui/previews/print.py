@@ -46,6 +46,11 @@ class PrintPreview(PreviewPane):
         self._fit_button = self._tool_button(self.tr("Fit"), self.tr("Fit width"), "fitWidth")
         self._fit_button.setCheckable(True)
         self._fit_button.setChecked(True)
+        # In a narrow pane the width fit makes text unreadable and a page tall: a whole page
+        # at once shows the letter's layout, the envelope window, where a block falls.
+        self._page_button = self._tool_button(self.tr("Page"), self.tr("Fit the whole page"),
+                                              "fitPage")
+        self._page_button.setCheckable(True)
         self._previous_button = self._tool_button("‹", self.tr("Previous page"), "previousPage")
         self._page_label = QLabel(self)
         self._page_label.setObjectName("pageIndicator")
@@ -55,6 +60,7 @@ class PrintPreview(PreviewPane):
         self._zoom_out_button.clicked.connect(self.zoom_out)
         self._zoom_in_button.clicked.connect(self.zoom_in)
         self._fit_button.clicked.connect(self.fit_width)
+        self._page_button.clicked.connect(self.fit_page)
         self._previous_button.clicked.connect(self.previous_page)
         self._next_button.clicked.connect(self.next_page)
         self._navigator.currentPageChanged.connect(self._update_page_indicator)
@@ -118,11 +124,16 @@ class PrintPreview(PreviewPane):
         """The zoom in effect, also when fitting the width (which QPdfView doesn't report)."""
         if self._view.zoomMode() == QPdfView.ZoomMode.Custom or self.page_count() == 0:
             return self._view.zoomFactor()
-        page_points = self._document.pagePointSize(max(0, self.current_page())).width()
+        size = self._document.pagePointSize(max(0, self.current_page()))
         margins = self._view.documentMargins()
         available = self._view.viewport().width() - margins.left() - margins.right()
-        page_pixels = page_points * self._view.logicalDpiX() / 72.0
-        return available / page_pixels if page_pixels > 0 else 1.0
+        page_pixels = size.width() * self._view.logicalDpiX() / 72.0
+        factor = available / page_pixels if page_pixels > 0 else 1.0
+        if self._view.zoomMode() == QPdfView.ZoomMode.FitInView:
+            tall = self._view.viewport().height() - margins.top() - margins.bottom()
+            page_height = size.height() * self._view.logicalDpiY() / 72.0
+            factor = min(factor, tall / page_height if page_height > 0 else factor)
+        return factor
 
     def zoom_in(self) -> None:
         self._set_zoom(self.zoom_factor() * _ZOOM_STEP)
@@ -133,6 +144,15 @@ class PrintPreview(PreviewPane):
     def fit_width(self) -> None:
         self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self._fit_button.setChecked(True)
+        self._page_button.setChecked(False)
+
+    def fit_page(self) -> None:
+        """A whole page in view (QPdfView's fit-in-view), the page in view kept."""
+        page = self.current_page()
+        self._view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self._page_button.setChecked(True)
+        self._fit_button.setChecked(False)
+        self.go_to_page(page)
 
     # -- PreviewPane ---------------------------------------------------------------------
 
@@ -179,6 +199,7 @@ class PrintPreview(PreviewPane):
         self._view.setZoomMode(QPdfView.ZoomMode.Custom)
         self._view.setZoomFactor(min(_ZOOM_MAX, max(_ZOOM_MIN, factor)))
         self._fit_button.setChecked(False)
+        self._page_button.setChecked(False)
 
     def _update_page_indicator(self) -> None:
         count = self.page_count()

@@ -10,6 +10,10 @@ from typing import Any
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -36,18 +41,30 @@ _OVER_BUDGET = "#e53935"
 _BUBBLE_RADIUS = 18.0
 
 
+ZWSP = "\u200b"  # a break opportunity that shows nothing: long URLs wrap as on a phone
+_BREAK_AFTER = set("/.?&=-_#")
+_LONG_WORD = 16
+
+
 def bubble_html(text: str, highlight: Iterable[int]) -> str:
-    """The message as rich text, the characters at `highlight` (code point indexes) marked."""
+    """The message as rich text, the characters at `highlight` (code point indexes) marked.
+    A long unbroken run (a payment link) may break after / . ? & = - _ # or every 16
+    characters, as a phone wraps it, rather than running out of the bubble."""
     marked = set(highlight)
     out: list[str] = []
+    run = 0
     for index, char in enumerate(text):
         if char == "\n":
             out.append("<br>")
+            run = 0
             continue
         escaped = html.escape(char)
         if char == " " and (index == 0 or text[index - 1] == " "):
             escaped = "&nbsp;"  # rich text would fold runs of spaces the phone shows
         out.append(f'<span style="{_UCS2_MARK}">{escaped}</span>' if index in marked else escaped)
+        run = 0 if char.isspace() else run + 1
+        if run >= 2 and (char in _BREAK_AFTER or run % _LONG_WORD == 0):
+            out.append(ZWSP)
     return "".join(out)
 
 
@@ -85,6 +102,30 @@ class _Bubble(QLabel):
         self.setMargin(12)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setCursor(Qt.CursorShape.IBeamCursor)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.matches(QKeySequence.StandardKey.Copy) and self.hasSelectedText():
+            self.copy_selection()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt's name)
+        menu = QMenu(self)
+        copy = menu.addAction(self.tr("Copy"))
+        copy.setEnabled(self.hasSelectedText())
+        copy.triggered.connect(self.copy_selection)
+        whole = menu.addAction(self.tr("Copy the whole message"))
+        whole.triggered.connect(self.copy_message)
+        menu.exec(event.globalPos())
+
+    def copy_selection(self) -> None:
+        """The selected text, as the customer receives it: without the break opportunities."""
+        QGuiApplication.clipboard().setText(self.selectedText().replace(ZWSP, ""))
+
+    def copy_message(self) -> None:
+        document = QTextDocument()
+        document.setHtml(self.text())
+        QGuiApplication.clipboard().setText(document.toPlainText().replace(ZWSP, ""))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         # The label draws its text in WindowText; the bubble is chosen to contrast with it.

@@ -186,6 +186,17 @@ def preview_web_view(parent: QWidget | None = None) -> QWebEngineView:
     return view
 
 
+_BODY = re.compile(r"(<body\b[^>]*>)(.*)(</body\s*>)", re.S | re.I)
+
+
+def split_body(html: str) -> tuple[str, str] | None:
+    """(the page without its body's content, the body's content), None without a body."""
+    found = _BODY.search(html)
+    if found is None:
+        return None
+    return html[: found.start(2)] + html[found.end(2):], found.group(2)
+
+
 class _WebPreview(PreviewPane):
     """What the email and mobile previews share: the web view, its HTML and a Dark toggle."""
 
@@ -199,6 +210,8 @@ class _WebPreview(PreviewPane):
         self._dark = False
         self._reveal: str | None = None
         self._scrolled_to: float | None = None
+        self._loaded = False  # the view shows self._html, loaded: its body can be patched
+        self._patches = 0  # loads done by patching the body, not by setHtml
         self._view = preview_web_view()
         self._view.setObjectName("webView")
         self._view.loadFinished.connect(self._on_load_finished)
@@ -231,13 +244,41 @@ class _WebPreview(PreviewPane):
 
     def _load_html(self, html: str) -> None:
         self._source_html = html
-        self._html = color_scheme_html(html, self._dark)
+        before, self._html = self._html, color_scheme_html(html, self._dark)
+        old, new = split_body(before), split_body(self._html)
+        if self._loaded and old is not None and new is not None and old[0] == new[0]:
+            # Only the body changed (an edit of the text): patch it in place, so the reader
+            # keeps their place on the page, and it costs a few ms rather than a page load.
+            # In Qt's isolated world: page scripts stay off, and innerHTML runs none.
+            self._patches += 1
+            self._view.page().runJavaScript(
+                f"document.body.innerHTML = {json.dumps(new[1])}; window.scrollY;",
+                QWebEngineScript.ScriptWorldId.ApplicationWorld,
+                lambda _y: self._on_patched(),
+            )
+            return
+        self._loaded = False
         # setHtml goes through a data: URL, which Chromium caps at 2 MB; renditions are far
         # smaller because images are the only large things and they are logos.
         self._view.setHtml(self._html, BASE_URL)
 
+    def _on_patched(self) -> None:
+        if self._reveal:
+            self._scroll_to_block()
+        self.htmlLoaded.emit(True)
+
+    def patches(self) -> int:
+        """How many renditions were shown by patching the page's body (scroll kept)."""
+        return self._patches
+
+    def scroll_position(self) -> float:
+        """The page's vertical scroll in CSS pixels, as Chromium last reported it."""
+        return float(self._view.page().scrollPosition().y()) / max(self._view.zoomFactor(),
+                                                                    0.01)
+
     def _clear_content(self) -> None:
         self._source_html = self._html = ""
+        self._loaded = False
         self._view.setHtml("", BASE_URL)
 
     def reveal_block(self, block: str | None) -> None:
@@ -262,6 +303,7 @@ class _WebPreview(PreviewPane):
         return float(self._scrolled_to or 0)
 
     def _on_load_finished(self, ok: bool) -> None:
+        self._loaded = ok and bool(self._html)
         if ok and self._reveal:
             self._scroll_to_block()
         self.htmlLoaded.emit(ok)
