@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.channels import CHANNEL_NAMES
+from studio.core.delivery import DeliverySection, parse_delivery
 from studio.core.problems import Problem, ProblemError, error, warning
-from studio.core.routing import DeliverySection, parse_delivery
 from studio.core.sources import LocatedDict, LocatedList, load_json, load_yaml, split_front_matter
 
 CONFIG_FILE = "studio.yaml"

@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from studio.core.problems import Problem
 
-if TYPE_CHECKING:
-    from studio.core.compose import Composition
 
 @dataclass(frozen=True)
 class Channel:
@@ -98,7 +96,9 @@ class Rendition:
         }
 
 
-def renderer(channel: str) -> Callable[[Composition], Rendition]:
-    """The channel's render function; imported on first use (print pulls in WeasyPrint)."""
+def renderer(channel: str) -> Callable[[Any], Rendition]:
+    """The channel's render(composition) (a studio.core.compose.Composition, which is not
+    named here: compose needs this registry); imported on first use (print pulls in
+    WeasyPrint)."""
     module = importlib.import_module(CHANNEL_MODULES[channel])
     return module.render  # type: ignore[no-any-return]
