@@ -52,3 +52,7 @@ class ProblemError(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[ProblemError], tuple[Problem]]:
+        # Back from a worker process with its Problem, not just the message.
+        return ProblemError, (self.problem,)

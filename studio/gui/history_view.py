@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import queue
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -16,9 +15,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QPixmap
@@ -39,10 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core import diff
+from studio.core import diff, history
 from studio.core.channels import CHANNELS
 from studio.core.history import WORKTREE, Revision, describe_path, open_repository
-from studio.core.problems import ProblemError
+from studio.core.problems import Problem
+from studio.gui import operations
 
 DELETED_STYLE = "color:#a40e26;background:#ffe3e6;text-decoration:line-through"
 INSERTED_STYLE = "color:#116329;background:#d9f7e0;font-weight:bold"
@@ -161,59 +159,6 @@ class HistoryModel(QAbstractTableModel):
 # Comparing two versions ------------------------------------------------------------------
 
 
-class _Notifier(QObject):
-    ready = Signal()  # results wait in the dialog's queue: no Python objects cross threads
-
-
-class _RenderedDiffJob(QRunnable):
-    """Render the template on each channel at both revisions and compare (worker thread)."""
-
-    def __init__(
-        self,
-        root: Path,
-        revs: tuple[str, str],
-        context: tuple[str, str, str],
-        channels: Sequence[str],
-        output_dir: str,
-        results: queue.SimpleQueue[tuple[str, Any]],
-        notifier: _Notifier,
-    ) -> None:
-        super().__init__()
-        self.root, self.revs, self.context = root, revs, context
-        self.channels, self.output_dir = list(channels), output_dir
-        self.results, self.notifier = results, notifier
-
-    def run(self) -> None:
-        template, sample, locale = self.context
-        repository = open_repository(self.root)
-        for channel in self.channels:
-            result: Any
-            try:
-                found = repository.project_at(self.revs[1]).templates.get(template)
-                if found is not None and channel not in found.channels:
-                    result = f"Template {template} is not sent by {channel}."
-                else:
-                    result = diff.rendered_diff(
-                        repository,
-                        self.revs[0],
-                        self.revs[1],
-                        template,
-                        channel,
-                        sample=sample,
-                        locale=locale,
-                        output_dir=self.output_dir,
-                    )
-            except ProblemError as exc:
-                result = f"Could not compare: {exc.problem.message}"
-            except Exception as exc:  # a render bug must not kill the dialog's other tabs
-                result = f"Could not compare: {exc}"
-            self.results.put((channel, result))
-            try:
-                self.notifier.ready.emit()
-            except RuntimeError:  # the dialog was closed and deleted meanwhile
-                return
-
-
 class CompareDialog(QDialog):
     """Two versions of one file side by side in words, and what each channel then sends."""
 
@@ -255,7 +200,6 @@ class CompareDialog(QDialog):
         self.channel_tabs: dict[str, QWidget] = {}
         self.page_images: dict[str, list[str]] = {}
         self._pending = 0
-        self._results: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._pages_dir = tempfile.TemporaryDirectory(
             prefix="missiva-compare-", ignore_cleanup_errors=True
         )
@@ -274,32 +218,27 @@ class CompareDialog(QDialog):
             self.channel_tabs[channel] = waiting
             self.tabs.addTab(waiting, channel)
         self._pending = len(channels)
-        self._notifier = _Notifier(self)
-        self._notifier.ready.connect(self._take_results)
-        job = _RenderedDiffJob(
-            self.root,
-            (self.old.commit, new_rev),
-            (template, sample, locale),
-            channels,
-            self._pages_dir.name,
-            self._results,
-            self._notifier,
-        )
-        QThreadPool.globalInstance().start(job)
+        # Each channel in a worker process of the studio's runner: two PDFs rendered and
+        # rasterized must not stall the window (nor share the GUI process's GIL).
+        for channel in channels:
+            operations.shared().run(
+                diff.compare_channel,
+                str(self.root), (self.old.commit, new_rev), template, channel, sample, locale,
+                self._pages_dir.name,
+                success=lambda result, c=channel: self._take_result(c, result),
+                failure=lambda problem, c=channel: self._take_result(
+                    c, f"Could not compare: {problem.message}"),
+                owner=self,
+            )
 
-    def _take_results(self) -> None:
-        while True:
-            try:
-                channel, result = self._results.get_nowait()
-            except queue.Empty:
-                break
-            self._pending -= 1
-            widget = self._channel_widget(channel, result)
-            index = self.tabs.indexOf(self.channel_tabs[channel])
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, widget, channel)
-            self.channel_tabs[channel].deleteLater()
-            self.channel_tabs[channel] = widget
+    def _take_result(self, channel: str, result: Any) -> None:
+        self._pending -= 1
+        widget = self._channel_widget(channel, result)
+        index = self.tabs.indexOf(self.channel_tabs[channel])
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, channel)
+        self.channel_tabs[channel].deleteLater()
+        self.channel_tabs[channel] = widget
         if self._pending == 0:
             self.rendering_done.emit()
 
@@ -381,10 +320,11 @@ def _rendered_html(rendered: diff.RenderedDiff) -> str:
 class HistoryPanel(QWidget):
     """The versions of the studio's current item, with Compare… and Restore this version.
 
-    The history is read synchronously (one `git log`, milliseconds); the rendered diffs of
-    the compare dialog run on the thread pool."""
+    The history (one `git log`), a restore (a commit) and the compare dialog's rendered diffs
+    run on the studio's operation runner, off the GUI thread."""
 
     restored = Signal(str)  # the project-relative path that was restored
+    loaded = Signal()  # the versions of the item on show are listed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -447,15 +387,22 @@ class HistoryPanel(QWidget):
         self._preview = (template, sample, locale, tuple(channels))
 
     def reload(self) -> None:
-        revisions: list[Revision] = []
-        if self.root is not None and self.rel:
-            try:
-                revisions = open_repository(self.root).history(self.rel)
-            except ProblemError as exc:
-                self.heading.setText(f"{self.title}: {exc.problem.message}")
-                self._model.set_revisions([])
-                self._update_buttons()
-                return
+        if self.root is None or not self.rel:
+            self._show_revisions([])
+            return
+        operations.shared().run(
+            history.history, str(self.root), self.rel,
+            success=self._show_revisions, failure=self._show_failure,
+            key=f"history:{id(self)}", owner=self,
+        )
+
+    def _show_failure(self, problem: Problem) -> None:
+        self.heading.setText(f"{self.title}: {problem.message}")
+        self._model.set_revisions([])
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _show_revisions(self, revisions: list[Revision]) -> None:
         self._model.set_revisions(revisions)
         count = len(revisions)
         self.heading.setText(
@@ -463,6 +410,7 @@ class HistoryPanel(QWidget):
             f"{count} version{'s' if count != 1 else ''}"
         )
         self._update_buttons()
+        self.loaded.emit()
 
     def selected_rows(self) -> list[int]:
         return sorted(index.row() for index in self.table.selectionModel().selectedRows())
@@ -487,22 +435,28 @@ class HistoryPanel(QWidget):
         dialog.show()
         return dialog
 
-    def restore_selected(self) -> Revision | None:
-        """Restore the one selected version as a new commit, after confirmation."""
+    def restore_selected(self) -> bool:
+        """Restore the one selected version as a new commit, after confirmation (in the
+        background: `restored` says when it is done). False when nothing was started."""
         rows = self.selected_rows()
         if self.root is None or len(rows) != 1:
-            return None
+            return False
         revision = self._model.revision(rows[0])
         if not self.confirm_restore(revision.commit, self.rel):
-            return None
-        try:
-            made = open_repository(self.root).restore(self.rel, revision.commit, None)
-        except ProblemError as exc:
-            self.show_problem(exc.problem.message)
-            return None
-        self.reload()
-        self.restored.emit(self.rel)
-        return made
+            return False
+        rel = self.rel
+        self.restore_button.setEnabled(False)
+
+        def done(_made: Revision) -> None:
+            self.reload()
+            self.restored.emit(rel)
+
+        operations.shared().run(
+            history.restore, str(self.root), rel, revision.commit, None,
+            success=done, failure=lambda problem: self.show_problem(problem.message),
+            owner=self,
+        )
+        return True
 
     # Overridable questions ----------------------------------------------------------------
 

@@ -61,7 +61,8 @@ def panel(qtbot, project):
     root, _ = project
     widget = HistoryPanel()
     qtbot.addWidget(widget)
-    widget.set_item(root, PRIVACY, "Informativa privacy")
+    with qtbot.waitSignal(widget.loaded, timeout=WAIT):  # git log runs in a worker process
+        widget.set_item(root, PRIVACY, "Informativa privacy")
     widget.show()
     return widget
 
@@ -155,8 +156,8 @@ def test_restore_the_oldest_version_adds_a_commit(panel, project, qtbot):
     panel.confirm_restore = confirm
     oldest = panel.model().revision(2).commit
     panel.select_rows([2])
-    with qtbot.waitSignal(panel.restored, timeout=5_000) as signal:
-        panel.restore_selected()
+    with qtbot.waitSignal(panel.restored, timeout=WAIT) as signal:
+        assert panel.restore_selected()
     assert signal.args == [PRIVACY]
     assert asked == [(oldest, PRIVACY)]
     log = subprocess.run(
@@ -164,7 +165,7 @@ def test_restore_the_oldest_version_adds_a_commit(panel, project, qtbot):
     )
     assert len(log.stdout.splitlines()) == 4
     assert (root / PRIVACY).read_text(encoding="utf-8") == original
-    assert panel.row_count() == 4
+    qtbot.waitUntil(lambda: panel.row_count() == 4, timeout=WAIT)
     assert _messages(panel)[0].startswith("Restore block legal/privacy")
 
 
@@ -172,7 +173,7 @@ def test_restore_declined_changes_nothing(panel, project):
     root, (_, _, third) = project
     panel.confirm_restore = lambda rev, rel: False
     panel.select_rows([2])
-    assert panel.restore_selected() is None
+    assert not panel.restore_selected()
     assert panel.row_count() == 3
     assert (root / PRIVACY).read_text(encoding="utf-8") == third
 
@@ -192,7 +193,8 @@ def test_compare_across_a_schema_that_gained_fields_renders_and_says_so(
     repository.commit("Retention period: twelve years", [PRIVACY])
     widget = HistoryPanel()
     qtbot.addWidget(widget)
-    widget.set_item(root, PRIVACY, "Informativa privacy")
+    with qtbot.waitSignal(widget.loaded, timeout=WAIT):
+        widget.set_item(root, PRIVACY, "Informativa privacy")
     widget.set_preview_context("contract-change", "typical", "it", ["email"])
     widget.select_rows([0, 1])  # newest privacy edit against the one before the schema grew
     dialog = widget.compare()

@@ -234,7 +234,7 @@ def test_history_dock_follows_the_file_in_front(studio, project, qtbot, monkeypa
     studio.open_file("blocks/reminder/notice.md")
     studio.open_file("blocks/common/closing.md")
     studio.open_file("blocks/reminder/notice.md")
-    assert studio.history.row_count() == 2
+    qtbot.waitUntil(lambda: studio.history.row_count() == 2, timeout=WAIT)
     assert studio.history.model().index(0, 2).data() == "Shorter sender name"
 
 

@@ -19,7 +19,12 @@ from studio.core.diff.pages import (
     print_diff,
     side_by_side,
 )
-from studio.core.diff.rendered import RenderedDiff, iter_changed_blocks, rendered_diff
+from studio.core.diff.rendered import (
+    RenderedDiff,
+    compare_channel,
+    iter_changed_blocks,
+    rendered_diff,
+)
 from studio.core.diff.source import FileDiff, SourceDiff, file_diff, resolve_revision, source_diff
 from studio.core.diff.text import (
     DELETE,
@@ -38,7 +43,8 @@ from studio.core.diff.text import (
 __all__ = [
     "DELETE", "EQUAL", "INSERT", "LAYOUT", "BlockChange", "DiffLine", "FileDiff", "HtmlDiff",
     "Hunk", "PageChange", "PrintDiff", "Region", "RenderedDiff", "Segment", "SourceDiff",
-    "TextDiff", "changed_regions", "file_diff", "html_blocks", "html_diff", "iter_changed_blocks",
+    "TextDiff", "changed_regions", "compare_channel", "file_diff", "html_blocks", "html_diff",
+    "iter_changed_blocks",
     "line_diff", "page_images", "print_diff", "rendered_diff", "resolve_revision", "side_by_side",
     "source_diff", "word_diff", "word_spans",
 ]

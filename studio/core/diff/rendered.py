@@ -255,3 +255,22 @@ def iter_changed_blocks(diff: RenderedDiff) -> Iterator[BlockChange]:
     """The blocks whose visible text changed (email and mobile)."""
     if diff.html is not None:
         yield from (b for b in diff.html.blocks if b.status != "equal")
+
+
+def compare_channel(
+    root: str | os.PathLike[str],
+    revs: tuple[str, str],
+    template: str,
+    channel: str,
+    sample: str | None,
+    locale: str | None,
+    output_dir: str | None,
+) -> RenderedDiff | str:
+    """The studio's compare of one channel (run in a worker): the rendered diff, or in words
+    why there is none (the template is not sent on CHANNEL at the newer revision)."""
+    repository = open_repository(root)
+    found = repository.project_at(revs[1]).templates.get(template)
+    if found is not None and channel not in found.channels:
+        return f"Template {template} is not sent by {channel}."
+    return rendered_diff(repository, revs[0], revs[1], template, channel, sample=sample,
+                         locale=locale, output_dir=output_dir)
