@@ -17,6 +17,7 @@ from studio.gui.main_window import MainWindow
 def install_translations(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
     """The studio's own strings and Qt's standard dialogs, in the system language."""
     locale = locale or QLocale.system()
+    QLocale.setDefault(locale)  # dates and numbers (studio.gui.formats) follow the UI language
     installed = []
     for catalogue in ("missiva", "missiva_tour"):  # the tour's strings: their own catalogue
         ours = QTranslator(app)

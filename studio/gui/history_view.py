@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -41,26 +41,18 @@ from studio.core.channels import CHANNELS
 from studio.core.history import WORKTREE, Revision, describe_path, open_repository
 from studio.core.problems import Problem
 from studio.gui import operations
+from studio.gui.formats import date_in_words
 
 DELETED_STYLE = "color:#a40e26;background:#ffe3e6;text-decoration:line-through"
 INSERTED_STYLE = "color:#116329;background:#d9f7e0;font-weight:bold"
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def date_in_words(iso: str) -> str:
-    """An ISO 8601 commit date as a reviewer reads it, in local time: "3 March 2026, 14:05"."""
-    try:
-        moment = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return iso
-    return f"{moment.day} {moment:%B %Y, %H:%M}"
-
-
 def version_in_words(revision: Revision | None) -> str:
     """One side of a comparison: "Giulia Bianchi, 3 March 2026 “Updated DPO address”"."""
     if revision is None:
-        return "working copy"
-    day = date_in_words(revision.date).partition(",")[0]
+        return QCoreApplication.translate("HistoryPanel", "working copy")
+    day = date_in_words(revision.date, time=False)
     return f"{revision.author}, {day} “{revision.subject}”"
 
 
