@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -330,3 +330,49 @@ def _compose(
 def _one_line(text: str) -> str:
     """Subjects and preheaders are one line: a newline from a record must not reach a header."""
     return " ".join(text.split())
+
+
+# Which channels a change of a block reaches --------------------------------------------------
+
+
+def block_text(block: Block, channel: str, locale: str, default_locale: str) -> str:
+    """The source text CHANNEL reads of BLOCK in LOCALE: its variant for the channel (a
+    translation without one falls back to the original's), else the body."""
+    source = block.source(locale, default_locale)
+    variant = source.variants.get(channel)
+    if variant is None and source is not block.sources.get(default_locale):
+        variant = block.source(default_locale, default_locale).variants.get(channel)
+    return variant if variant is not None else source.body
+
+
+def _shape(block: Block) -> tuple[Any, ...]:
+    """Everything of a block but its texts: a change there may reach any channel."""
+    sources = tuple(
+        (locale, source.path, tuple(sorted(
+            (k, repr(v)) for k, v in source.meta.items() if k != "variants")))
+        for locale, source in sorted(block.sources.items())
+    )
+    return (block.id, block.title, block.owner, block.regulatory, block.channels,
+            repr(block.params), block.page_break, block.keep_together, sources)
+
+
+def channels_reading_change(
+    before: Block | None,
+    after: Block | None,
+    channels: Iterable[str],
+    locales: Iterable[str],
+    default_locale: str,
+) -> set[str]:
+    """The CHANNELS whose text of the block differs between BEFORE and AFTER: an edit of the
+    SMS wording (variants.sms) reaches only the SMS, an edit of the body every channel
+    without a wording of its own. A new or deleted block, or a change of anything but its
+    texts, reaches them all."""
+    channels = list(channels)
+    if before is None or after is None or _shape(before) != _shape(after):
+        return set(channels)
+    return {
+        channel for channel in channels
+        if any(block_text(before, channel, locale, default_locale)
+               != block_text(after, channel, locale, default_locale)
+               for locale in locales)
+    }

@@ -7,7 +7,7 @@ import pytest
 from studio.core.compose import compose
 from studio.core.problems import ProblemError
 from studio.core.project import load_project
-from tests.conftest import BASE_RECORD
+from tests.conftest import BASE_RECORD, SAMPLE
 
 
 def _project(project_dir, files=None, **kwargs):
@@ -159,3 +159,30 @@ def test_unknown_channel_for_template(project_dir):
     with pytest.raises(ProblemError) as caught:
         compose(_project(project_dir, files), "letter", "print", BASE_RECORD)
     assert "has no print channel" in caught.value.problem.message
+
+
+def test_an_edit_reaches_only_the_channels_that_read_what_changed():
+    from studio.core.compose import channels_reading_change
+    from studio.core.project import reload
+
+    project = load_project(SAMPLE)
+    rel = "blocks/reminder/notice.md"
+    text = (SAMPLE / rel).read_text(encoding="utf-8")
+    assert 'sms: "' in text  # the notice has a wording of its own for the SMS
+    before = project.blocks["reminder/notice"]
+    channels, locales = ("print", "email", "mobile", "sms"), project.config.locales
+
+    def after(new_text: str):
+        return reload(project, [rel], {rel: new_text}).blocks["reminder/notice"]
+
+    body_edit = text.replace("\n---\n", "\n---\nUrgente. ", 1)
+    sms_edit = text.replace('sms: "', 'sms: "Urgente. ', 1)
+    title_edit = text.replace("title: ", "title: Nuovo ", 1)
+    default = project.config.default_locale
+    assert channels_reading_change(before, after(body_edit), channels, locales, default) == {
+        "print", "email", "mobile"}
+    assert channels_reading_change(before, after(sms_edit), channels, locales, default) == {"sms"}
+    assert channels_reading_change(before, after(title_edit), channels, locales, default) == set(
+        channels)
+    assert channels_reading_change(before, before, channels, locales, default) == set()
+    assert channels_reading_change(None, before, channels, locales, default) == set(channels)
