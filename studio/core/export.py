@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from studio.core import signatures
 from studio.core.files import write_atomic
 from studio.core.history import Repository, open_repository
-from studio.core.package import Package, build_package
+from studio.core.package import Package, build_package, signed_package
 from studio.core.problems import ProblemError, error
 from studio.core.project import load_project
 
@@ -42,6 +43,14 @@ class Exported:
     target: str | None = None
     activated: bool = False
 
+    @property
+    def signed_by(self) -> str | None:
+        """The fingerprint of the key that signed the manifest (None: unsigned)."""
+        from studio.core.signatures import signature_key_fingerprint
+
+        signature = self.package.signature
+        return signature_key_fingerprint(signature) if signature is not None else None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path) if self.path is not None else None,
@@ -53,6 +62,7 @@ class Exported:
             "url": self.url,
             "activated": self.activated,
             "bytes": len(self.package.data),
+            "signed_by": self.signed_by,
         }
 
 
@@ -63,8 +73,12 @@ def export(
     out: str | os.PathLike[str] | None = None,
     target: str | None = None,
     with_samples: bool = False,
+    signing_key: str | None = None,
 ) -> Exported:
-    """Build the package of a committed version and write it to OUT or deliver it to TARGET."""
+    """Build the package of a committed version and write it to OUT or deliver it to TARGET.
+
+    The manifest is signed with SIGNING_KEY, or with git's user.signingkey when git signs with
+    SSH (the releaser's key: a server with trusted signers accepts only signed packages)."""
     if (out is None) == (target is None):
         raise ValueError("export to a folder (out) or to a target, one of the two")
     repository = open_repository(root)
@@ -74,6 +88,9 @@ def export(
     package = build_package(repository, rev, with_samples=with_samples)
     if settings.get("requires_approval"):
         gate(repository, package, target or "")
+    key = signatures.signing_key(repository, signing_key)
+    if key is not None:
+        package = signed_package(package, signatures.sign(package.manifest_bytes, key))
     if out is not None:
         return Exported(package, path=write_package(package, Path(out)))
     assert target is not None
