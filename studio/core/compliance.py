@@ -694,9 +694,6 @@ def verify(root: Root) -> list[Problem]:
     if repository.has_commits():
         problems += record_problems(repository, read_ledger(repository))
         problems += signature_problems(ledger_signatures(repository))
-        from studio.core.signatures import verify_signatures  # signatures.py: part B of #14
-
-        problems += verify_signatures(repository)
     problems += owner_problems(repository, load_project(repository.root))
     return problems
 

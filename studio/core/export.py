@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from studio.core import signatures
 from studio.core.files import write_atomic
 from studio.core.history import Repository, open_repository
-from studio.core.package import Package, build_package, signed_package
+from studio.core.package import Package, build_package
 from studio.core.problems import ProblemError, error
 from studio.core.project import load_project
 
@@ -88,9 +87,9 @@ def export(
     package = build_package(repository, rev, with_samples=with_samples)
     if settings.get("requires_approval"):
         gate(repository, package, target or "")
-    key = signatures.signing_key(repository, signing_key)
+    key = signing_key_for(repository, signing_key)
     if key is not None:
-        package = signed_package(package, signatures.sign(package.manifest_bytes, key))
+        package = sign_package(package, key)
     if out is not None:
         return Exported(package, path=write_package(package, Path(out)))
     assert target is not None
@@ -112,6 +111,21 @@ def export(
         target=target,
     )
     return Exported(package, url=url, target=target, activated=activate)
+
+
+def signing_key_for(repository: Repository, explicit: str | None) -> str | None:
+    """The releaser's SSH key: EXPLICIT, or git's user.signingkey when git signs with SSH."""
+    from studio.core.signatures import signing_key
+
+    return signing_key(repository, explicit)
+
+
+def sign_package(package: Package, key: str) -> Package:
+    """PACKAGE with the detached SSH signature of its manifest made with KEY."""
+    from studio.core.package import signed_package
+    from studio.core.signatures import sign
+
+    return signed_package(package, sign(package.manifest_bytes, key))
 
 
 def target_settings(repository: Repository, name: str) -> Mapping[str, Any]:

@@ -459,15 +459,41 @@ def allowed_signers_problems(root: str | os.PathLike[str] | Repository) -> list[
     return problems
 
 
-def verify_signatures(root: str | os.PathLike[str] | Repository) -> list[Problem]:
-    """What `verify` reports about signatures: changes to the allowed signers by non-approvers,
-    and, where the project required signatures, every commit that needed one without it."""
+def _first_path(repository: Repository, commit: str) -> str:
+    """The first project file COMMIT changed (where a problem about it points)."""
+    out = _git(repository, "-c", "core.quotePath=false", "diff-tree", "--no-commit-id",
+               "--name-only", "-r", "--root", commit)
+    for path in out.splitlines():
+        if path.startswith(repository.prefix):
+            return path[len(repository.prefix) :]
+    return CONFIG
+
+
+def commit_problems(
+    root: str | os.PathLike[str] | Repository, commits: Iterable[str] = ()
+) -> list[Problem]:
+    """What `verify` reports about signatures. COMMITS: those the caller's walk of the history
+    found regulated (decisions, regulatory blocks, compliance rules); with the ones
+    `commits_needing_signature` finds, each is judged where the project required signatures
+    before it. Plus the approvers' rule on compliance/allowed_signers and a meaningless
+    `compliance.signatures` value. (compliance.verify calls this hook.)"""
     repository = open_repository(root)
+    if not repository.has_commits():
+        return []
+    needing = commits_needing_signature(repository)
+    for commit in commits:
+        full = repository.resolve(commit)
+        if full not in needing and _first_parent(repository, full) is not None:
+            needing[full] = _first_path(repository, full)
     problems = allowed_signers_problems(repository)
-    problems += setting_problems(_config_at(repository, "HEAD")) if repository.has_commits() \
-        else []
-    problems += commit_signature_problems(repository, commits_needing_signature(repository))
+    problems += setting_problems(_config_at(repository, "HEAD"))
+    problems += commit_signature_problems(repository, needing)
     return problems
+
+
+def verify_signatures(root: str | os.PathLike[str] | Repository) -> list[Problem]:
+    """`commit_problems` with only the commits this module finds by itself."""
+    return commit_problems(root)
 
 
 # Signing data (packages) --------------------------------------------------------------------
