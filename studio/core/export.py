@@ -113,21 +113,6 @@ def export(
     return Exported(package, url=url, target=target, activated=activate)
 
 
-def signing_key_for(repository: Repository, explicit: str | None) -> str | None:
-    """The releaser's SSH key: EXPLICIT, or git's user.signingkey when git signs with SSH."""
-    from studio.core.signatures import signing_key
-
-    return signing_key(repository, explicit)
-
-
-def sign_package(package: Package, key: str) -> Package:
-    """PACKAGE with the detached SSH signature of its manifest made with KEY."""
-    from studio.core.package import signed_package
-    from studio.core.signatures import sign
-
-    return signed_package(package, sign(package.manifest_bytes, key))
-
-
 def target_settings(repository: Repository, name: str) -> Mapping[str, Any]:
     """The target named NAME in studio.yaml, its kind checked."""
     targets = load_project(repository.root).config.targets
@@ -248,6 +233,21 @@ def write_package(package: Package, folder: Path) -> Path:
     if path.is_file() and path.read_bytes() == package.data:
         return path
     return write_atomic(path, package.data)
+
+
+def signing_key_for(repository: Repository, explicit: str | None) -> str | None:
+    """The releaser's SSH key: EXPLICIT, or git's user.signingkey when git signs with SSH."""
+    from studio.core.signatures import signing_key
+
+    return signing_key(repository, explicit)
+
+
+def sign_package(package: Package, key: str) -> Package:
+    """PACKAGE with the detached SSH signature of its manifest made with KEY."""
+    from studio.core.package import signed_package
+    from studio.core.signatures import sign
+
+    return signed_package(package, sign(package.manifest_bytes, key))
 
 
 # Pushing over HTTP ------------------------------------------------------------------------

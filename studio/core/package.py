@@ -35,10 +35,6 @@ from studio.core.project import Project
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-# The releaser's detached SSH signature of manifest.json (`ssh-keygen -Y sign -n
-# missiva-package`): not listed in the manifest it signs, and optional.
-SIGNATURE = "manifest.json.sig"
-MAX_SIGNATURE_BYTES = 64 * 1024
 LEDGER = "compliance/signoffs.jsonl"
 CHANNELS = ("print", "email", "mobile", "sms")
 # What the engine reads: files, and folders whose whole content it may read.
@@ -49,6 +45,10 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 _MIB = 1024 * 1024
+# The releaser's detached SSH signature of manifest.json (`ssh-keygen -Y sign -n
+# missiva-package`): not listed in the manifest it signs, and optional.
+SIGNATURE = "manifest.json.sig"
+MAX_SIGNATURE_BYTES = 64 * 1024
 
 
 class PackageError(ProblemError):
