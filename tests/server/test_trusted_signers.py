@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.core.compliance import signoff
+from studio.core.compliance import block_states, signoff
 from studio.core.export import export
 from studio.core.package import Package, package_from, read_package
 from tests.conftest import REPO
@@ -101,8 +102,9 @@ def approve_everything(setup: Setup) -> None:
         env.setenv("GIT_CONFIG_GLOBAL", os.devnull)
         env.setenv("MISSIVA_AUTHOR_NAME", "Giulia Bianchi")
         env.setenv("MISSIVA_AUTHOR_EMAIL", RELEASER)
-        for block in ("legal/bill-info", "reminder/consequences"):
-            signoff(setup.project, block, "approve", "wording checked for release")
+        for state in block_states(setup.project):
+            if state.state != "approved":
+                signoff(setup.project, state.block, "approve", "wording checked for release")
 
 
 def test_without_the_option_the_server_says_it_checks_no_provenance(setup: Setup) -> None:
@@ -128,14 +130,20 @@ def test_a_package_stored_unsigned_is_not_activated(server: Running, setup: Setu
 
 def test_signed_but_not_approved_is_refused_naming_the_block(server: Running,
                                                               setup: Setup) -> None:
-    # The sample ships with legal/bill-info changed since its approval.
-    package = signed_export(setup, "stale")
+    # The sample ships with regulatory blocks not approved at their current version (changed
+    # since approval, or never approved).
+    states = {s.block: s.state for s in block_states(setup.project)}
+    assert set(states.values()) != {"approved"}
+    package = signed_export(setup, "unapproved")
     with server.client() as client:
         answer = client.post("/v1/packages", content=package.data)
     assert answer.status_code == 403, answer.text
     problem = answer.json()["problem"]
-    assert problem["path"] == "blocks/legal/bill-info.md"
-    assert "regulatory block legal/bill-info (template bill) is stale" in problem["message"]
+    named = re.match(r"refused: regulatory block (\S+) \(template \S+\) is (\w+) at the "
+                     r"exported commit: no approval covers it", problem["message"])
+    assert named, problem["message"]
+    assert problem["path"] == f"blocks/{named[1]}.md"
+    assert states[named[1]] == named[2] != "approved"
 
 
 def test_genuine_accepted_tampered_refused(server: Running, setup: Setup) -> None:
