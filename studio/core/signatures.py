@@ -316,7 +316,7 @@ def commit_signatures(
         with _signers_file(text) as path:
             out = _git(
                 repository, "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={path}",
-                "-c", "gpg.ssh.revocationFile=", "log", "--no-walk=unsorted", "--stdin",
+                "log", "--no-walk=unsorted", "--stdin",
                 "--format=%H%x00%G?%x00%GK%x00%ae%x00%s%x1e", stdin="\n".join(group) + "\n",
             )
         for entry in out.split("\x1e"):
