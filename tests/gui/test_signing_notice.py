@@ -3,6 +3,7 @@ on this computer will not make them."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -74,3 +75,34 @@ def test_the_notice_in_italian(qapp, qtbot, project):
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+def test_review_says_it_too(qtbot, project):
+    from studio.gui.review_view import ReviewPanel
+
+    panel = ReviewPanel()
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.statesChanged, timeout=90_000):
+        panel.set_root(project)
+    try:
+        notice = panel.findChild(SigningNotice, "signingNotice")
+        assert not notice.isHidden()
+        assert "git does not sign commits on this computer" in notice.text()
+        # Set up as required (a key listed for the reviewer): the notice goes.
+        key = project.parent / "giulia"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],
+                       check=True)
+        (project / "compliance").mkdir()
+        (project / "compliance/allowed_signers").write_text(
+            f"{GIULIA} {key.with_name('giulia.pub').read_text()}", encoding="utf-8")
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", "Allowed signers")
+        for name, value in (("commit.gpgsign", "true"), ("gpg.format", "ssh"),
+                            ("user.signingkey", str(key))):
+            git(project, "config", name, value)
+        with qtbot.waitSignal(panel.statesChanged, timeout=90_000):
+            panel.refresh()
+        assert notice.isHidden()
+    finally:
+        panel.shutdown()
