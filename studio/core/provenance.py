@@ -58,10 +58,7 @@ def package_signer(
     try:
         return verify_signed(manifest_bytes, signature, trusted_signers)
     except SigningError as exc:
-        raise ProvenanceError(
-            error(SIGNATURE, 0, 0, f"refused: {exc.problem.message}. Was the package altered "
-                  "after export, or signed by a key this server does not trust?")
-        ) from None
+        raise ProvenanceError(error(SIGNATURE, 0, 0, f"refused: {exc.problem.message}")) from None
 
 
 def git_blob_id(data: bytes, length: int = 40) -> str:

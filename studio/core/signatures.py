@@ -651,7 +651,8 @@ def verify_signed(
             lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
             reasons.append(lines[0] if lines else "verification failed")
     raise SigningError(error("(signature)", 0, 0, "the signature does not verify: the signed "
-                             f"content was changed or the key is not allowed ({reasons[0]})"))
+                             "content was altered after it was signed, or the key is not "
+                             f"allowed for this use ({reasons[0]})"))
 
 
 def signature_key_fingerprint(signature: bytes) -> str | None:

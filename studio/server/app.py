@@ -31,7 +31,6 @@ from studio.core.package import (
     read_package,
 )
 from studio.core.problems import Problem, ProblemError, error
-from studio.core.project import Project
 from studio.core.provenance import ProvenanceError, check_evidence, package_signer
 from studio.server.openapi import OPENAPI
 from studio.server.rendering import (
@@ -155,10 +154,6 @@ class Server:
         return package_signer(package.manifest_bytes, package.signature,
                               self.settings.trusted_signers)
 
-    def evidence_check(self, project: Project, manifest: Any) -> None:
-        if self.settings.trusted_signers is not None:
-            check_evidence(project, manifest)
-
     def stored_signer(self, package_id: str) -> str | None:
         """The same judgement for a package in the store (activation, rendering by id), cached
         per package id and trusted-signers file; Refused with 403 when it cannot be trusted."""
@@ -240,8 +235,9 @@ class Server:
         try:
             package = await anyio.to_thread.run_sync(read_package, data, self.settings.limits)
             signer = await anyio.to_thread.run_sync(self.signer_of, package)
-            created = await anyio.to_thread.run_sync(
-                lambda: self.store.add(package, lambda p: self.evidence_check(p, package.manifest)))
+            check = (None if self.settings.trusted_signers is None
+                     else lambda project: check_evidence(project, package.manifest))
+            created = await anyio.to_thread.run_sync(self.store.add, package, check)
             if (signer is not None and package.signature is not None
                     and package.signature != self.store.signature(package.id)):
                 # Stored before, unsigned or signed otherwise: keep the signature just checked.

@@ -168,7 +168,7 @@ def test_genuine_accepted_tampered_refused(server: Running, setup: Setup) -> Non
         problem = answer.json()["problem"]
         assert problem["path"] == "manifest.json.sig"
         assert "the signature does not verify" in problem["message"]
-        assert "altered after export" in problem["message"]
+        assert "altered after it was signed" in problem["message"]
 
         # The same, signed again with a key the server does not trust.
         other = signed_export(setup, "mallory", key="mallory")
