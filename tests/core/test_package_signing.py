@@ -161,3 +161,20 @@ def test_trusted_signers_file_problems(tmp_path, trusted) -> None:
     count, [problem] = trusted_signers_problems(bad)
     assert (count, problem.path, problem.line) == (0, str(bad), 1)
     assert "cannot read" in trusted_signers_problems(tmp_path / "missing")[1][0].message
+
+
+def test_the_cli_says_whether_the_package_is_signed(project, tmp_path, keys, capsys) -> None:
+    from studio.cli import main
+
+    assert main(["export", str(project), "--out", str(tmp_path / "a")]) == 0
+    assert "manifest not signed" in capsys.readouterr().out
+    assert main(["export", str(project), "--out", str(tmp_path / "b"),
+                 "--signing-key", str(keys["releaser"])]) == 0
+    out = capsys.readouterr().out
+    public = keys["releaser"].with_name("releaser.pub").read_text().split()[1]
+    from studio.core.signatures import fingerprint
+
+    assert f"manifest signed with key {fingerprint(public)}" in out
+    assert main(["export", str(project), "--out", str(tmp_path / "c"),
+                 "--signing-key", str(tmp_path / "no-such-key")]) == 1
+    assert "the signing key file does not exist" in capsys.readouterr().err
