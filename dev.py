@@ -24,6 +24,8 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 # WeasyPrint draws text with Pango; fonts-dejavu gives every machine the same default font.
 DEBIAN_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0",
                    "fonts-dejavu-core", "poppler-utils"]
+# ssh-keygen: SSH signatures of commits and packages (compliance.signatures, --trusted-signers).
+SIGNING_DEBIAN_PACKAGES = ["openssh-client"]
 # Qt's xcb platform plugin (a real window on X11) needs these beyond what PySide6 ships.
 GUI_DEBIAN_PACKAGES = ["libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-image0",
                        "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0",
@@ -44,6 +46,9 @@ def system_libraries(gui: bool = False) -> None:
     if gui:
         needed += GUI_DEBIAN_PACKAGES
         present = present and all(ctypes.util.find_library(name) for name in GUI_LIBRARIES)
+    if not shutil.which("ssh-keygen"):
+        needed += SIGNING_DEBIAN_PACKAGES
+        present = False
     if present:
         return
     if sys.platform.startswith("linux") and shutil.which("apt-get") and os.geteuid() == 0:

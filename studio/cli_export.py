@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not (root / "studio.yaml").is_file():
         raise _usage(f"{args.project}: not a Missiva project (no studio.yaml)")
     done = export(
-        root, rev=args.rev, out=args.out, target=args.target, with_samples=args.with_samples
+        root, rev=args.rev, out=args.out, target=args.target, with_samples=args.with_samples,
+        signing_key=args.signing_key,
     )
     if args.json:
         print(json.dumps(done.as_json(), ensure_ascii=False))
@@ -38,6 +40,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         state = "uploaded and activated" if done.activated else "uploaded"
         print(f"exported {version} to {done.target} ({done.url}): {state} as "
               f"{package.id[:16]}…")
+    if done.signed_by:
+        print(f"manifest signed with key {done.signed_by}")
+    else:
+        print("manifest not signed (no SSH signing key: git config gpg.format ssh and "
+              "user.signingkey, or --signing-key); a server with --trusted-signers refuses it")
     return 0
 
 
@@ -66,12 +73,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_batch_records=args.max_batch_records,
         scheduler=args.scheduler,
     )
+    trusted = _trusted_signers(args.trusted_signers)
+    settings = replace(settings, trusted_signers=trusted)
     on_dask = f", batches on the Dask cluster at {args.scheduler}" if args.scheduler else ""
     print(f"missiva serve: store {settings.store.resolve()}, {settings.workers} render "
           f"worker(s){on_dask}, http://{args.host}:{args.port}/v1/", file=sys.stderr, flush=True)
+    if trusted is None:
+        print("missiva serve: no --trusted-signers: packages are NOT checked for a releaser's "
+              "signature or sign-off evidence (any package consistent with its own manifest is "
+              "accepted)", file=sys.stderr, flush=True)
+    else:
+        print(f"missiva serve: packages must be signed by a key of {trusted} and cover their "
+              "regulatory blocks with approvals", file=sys.stderr, flush=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
                 timeout_graceful_shutdown=10)
     return 0
+
+
+def _trusted_signers(path: str | None) -> Path | None:
+    """The trusted-signers file, checked before the server starts (a typo must not silently
+    leave a production server open to any package)."""
+    if path is None:
+        return None
+    import shutil
+
+    from studio.core.provenance import trusted_signers_problems
+
+    if shutil.which("ssh-keygen") is None:
+        raise _usage("--trusted-signers needs ssh-keygen (the OpenSSH client) to check "
+                     "signatures: install it")
+    count, problems = trusted_signers_problems(path)
+    if problems:
+        raise _usage("--trusted-signers: " + "; ".join(str(p) for p in problems[:5]))
+    print(f"missiva serve: {count} trusted signer key(s) in {path}", file=sys.stderr)
+    return Path(path).resolve()
 
 
 def _positive(kind: type) -> Any:
@@ -99,6 +134,9 @@ def add_commands(subparsers: Any) -> None:
     where.add_argument("--target", metavar="NAME", help="a target of studio.yaml")
     p.add_argument("--with-samples", action="store_true", help="include data/samples/")
     p.add_argument("--json", action="store_true", help="print path, sha256, commit, id as JSON")
+    p.add_argument("--signing-key", metavar="KEY",
+                   help="sign the manifest with this SSH key (default: git's user.signingkey "
+                   "when gpg.format is ssh)")
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser("serve", help="run the rendering server (token: MISSIVA_TOKEN)")
@@ -110,6 +148,9 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--scheduler", metavar="ADDR",
                    help="send /v1/batch work to this Dask scheduler (tcp://HOST:8786); its "
                    "workers must see the store folder")
+    p.add_argument("--trusted-signers", metavar="FILE",
+                   help="accept only packages signed by a key of FILE (git's allowed-signers "
+                   "format) whose sign-off evidence covers their regulatory blocks")
     p.add_argument("--max-package-mb", type=_positive(float), default=64.0)
     p.add_argument("--max-member-mb", type=_positive(float), default=32.0)
     p.add_argument("--max-total-mb", type=_positive(float), default=256.0)

@@ -42,6 +42,14 @@ class Exported:
     target: str | None = None
     activated: bool = False
 
+    @property
+    def signed_by(self) -> str | None:
+        """The fingerprint of the key that signed the manifest (None: unsigned)."""
+        from studio.core.signatures import signature_key_fingerprint
+
+        signature = self.package.signature
+        return signature_key_fingerprint(signature) if signature is not None else None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path) if self.path is not None else None,
@@ -53,6 +61,7 @@ class Exported:
             "url": self.url,
             "activated": self.activated,
             "bytes": len(self.package.data),
+            "signed_by": self.signed_by,
         }
 
 
@@ -63,8 +72,12 @@ def export(
     out: str | os.PathLike[str] | None = None,
     target: str | None = None,
     with_samples: bool = False,
+    signing_key: str | None = None,
 ) -> Exported:
-    """Build the package of a committed version and write it to OUT or deliver it to TARGET."""
+    """Build the package of a committed version and write it to OUT or deliver it to TARGET.
+
+    The manifest is signed with SIGNING_KEY, or with git's user.signingkey when git signs with
+    SSH (the releaser's key: a server with trusted signers accepts only signed packages)."""
     if (out is None) == (target is None):
         raise ValueError("export to a folder (out) or to a target, one of the two")
     repository = open_repository(root)
@@ -74,6 +87,9 @@ def export(
     package = build_package(repository, rev, with_samples=with_samples)
     if settings.get("requires_approval"):
         gate(repository, package, target or "")
+    key = signing_key_for(repository, signing_key)
+    if key is not None:
+        package = sign_package(package, key)
     if out is not None:
         return Exported(package, path=write_package(package, Path(out)))
     assert target is not None
@@ -217,6 +233,21 @@ def write_package(package: Package, folder: Path) -> Path:
     if path.is_file() and path.read_bytes() == package.data:
         return path
     return write_atomic(path, package.data)
+
+
+def signing_key_for(repository: Repository, explicit: str | None) -> str | None:
+    """The releaser's SSH key: EXPLICIT, or git's user.signingkey when git signs with SSH."""
+    from studio.core.signatures import signing_key
+
+    return signing_key(repository, explicit)
+
+
+def sign_package(package: Package, key: str) -> Package:
+    """PACKAGE with the detached SSH signature of its manifest made with KEY."""
+    from studio.core.package import signed_package
+    from studio.core.signatures import sign
+
+    return signed_package(package, sign(package.manifest_bytes, key))
 
 
 # Pushing over HTTP ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
@@ -171,9 +172,11 @@ def index_of(project: Project) -> ProjectIndex:
             return found[1]
     index = ProjectIndex(project)
 
-    def forget(_gone: weakref.ref[Project]) -> None:
-        with _CACHE_LOCK:
-            _CACHE.pop(key, None)
+    def forget(_gone: weakref.ref[Project], cache: dict[int, Any] = _CACHE,
+               lock: Any = _CACHE_LOCK) -> None:
+        # bound now: at interpreter exit the module's globals may already be gone
+        with lock:
+            cache.pop(key, None)
 
     with _CACHE_LOCK:
         _CACHE[key] = (weakref.ref(project, forget), index)

@@ -45,6 +45,10 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 _MIB = 1024 * 1024
+# The releaser's detached SSH signature of manifest.json (`ssh-keygen -Y sign -n
+# missiva-package`): not listed in the manifest it signs, and optional.
+SIGNATURE = "manifest.json.sig"
+MAX_SIGNATURE_BYTES = 64 * 1024
 
 
 class PackageError(ProblemError):
@@ -73,7 +77,8 @@ class Package:
     data: bytes = field(repr=False)
     manifest: Mapping[str, Any] = field(repr=False)
     manifest_bytes: bytes = field(repr=False)
-    files: Mapping[str, bytes] = field(repr=False)  # every member but the manifest
+    files: Mapping[str, bytes] = field(repr=False)  # every member but manifest and signature
+    signature: bytes | None = field(default=None, repr=False)  # SIGNATURE, when signed
 
     @property
     def sha256(self) -> str:
@@ -277,10 +282,22 @@ def deterministic_zip(members: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def package_from(manifest: Mapping[str, Any], files: Mapping[str, bytes]) -> Package:
+def package_from(
+    manifest: Mapping[str, Any], files: Mapping[str, bytes], signature: bytes | None = None
+) -> Package:
+    """The package of MANIFEST and FILES: manifest first, its signature (if any) next, then the
+    files sorted by path."""
     manifest_bytes = canonical_json(manifest)
-    data = deterministic_zip([(MANIFEST, manifest_bytes), *sorted(files.items())])
-    return Package(_sha(manifest_bytes), data, dict(manifest), manifest_bytes, dict(files))
+    signed = [(SIGNATURE, signature)] if signature is not None else []
+    data = deterministic_zip([(MANIFEST, manifest_bytes), *signed, *sorted(files.items())])
+    return Package(
+        _sha(manifest_bytes), data, dict(manifest), manifest_bytes, dict(files), signature
+    )
+
+
+def signed_package(package: Package, signature: bytes) -> Package:
+    """PACKAGE with SIGNATURE (of its manifest's bytes) added; same id, same other members."""
+    return package_from(package.manifest, package.files, signature)
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -309,7 +326,7 @@ def member_name_problem(name: str) -> str | None:
         return "path traversal ('..'): a member must stay inside the package folder"
     if "" in parts or "." in parts:
         return "member name with an empty or '.' component (a folder entry?)"
-    if name != MANIFEST and not engine_path(name, with_samples=True):
+    if name not in (MANIFEST, SIGNATURE) and not engine_path(name, with_samples=True):
         return (
             "not a file the engine reads (only studio.yaml, data/schema.json, data/samples/, "
             "blocks/, templates/, layouts/, styles/ and assets/)"
@@ -373,6 +390,12 @@ def read_package(data: bytes, limits: Limits | None = None) -> Package:
         raise _refuse(MANIFEST, "the package has no manifest.json")
     manifest_bytes = contents.pop(MANIFEST)
     manifest = check_manifest(manifest_bytes)
+    signature = contents.pop(SIGNATURE, None)
+    if signature is not None and (
+        len(signature) > MAX_SIGNATURE_BYTES
+        or not signature.startswith(b"-----BEGIN SSH SIGNATURE-----")
+    ):
+        raise _refuse(SIGNATURE, "not an SSH signature (ssh-keygen -Y sign)")
     listed: Mapping[str, Mapping[str, Any]] = manifest["files"]
     for name in sorted(contents.keys() - listed.keys()):
         raise _refuse(name, "member not listed in the manifest")
@@ -382,7 +405,7 @@ def read_package(data: bytes, limits: Limits | None = None) -> Package:
         expected = listed[name]
         if len(content) != expected["size"] or _sha(content) != expected["sha256"]:
             raise _refuse(name, "content does not match its SHA-256 in the manifest")
-    return Package(_sha(manifest_bytes), data, manifest, manifest_bytes, contents)
+    return Package(_sha(manifest_bytes), data, manifest, manifest_bytes, contents, signature)
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:

@@ -19,7 +19,8 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     locale = locale or QLocale.system()
     QLocale.setDefault(locale)  # dates and numbers (studio.gui.formats) follow the UI language
     installed = []
-    for catalogue in ("missiva", "missiva_tour"):  # the tour's strings: their own catalogue
+    # The tour's and the signing notice's strings have their own catalogues.
+    for catalogue in ("missiva", "missiva_tour", "missiva_signing"):
         ours = QTranslator(app)
         if ours.load(locale, catalogue, "_", str(resources_dir() / "translations")):
             app.installTranslator(ours)

@@ -56,6 +56,7 @@ from studio.gui.models import (
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
 from studio.gui.session import Session
+from studio.gui.signing import SigningNotice
 from studio.gui.watcher import ProjectWatcher
 
 AUTOSAVE_MS = 5_000
@@ -126,7 +127,7 @@ class EditorTab(QWidget):
 class SettingsDialog(QDialog):
     """Who the author is: used for commits and sign-offs, shared with the command line."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, project_root: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         author = settings_author() or ("", "")
@@ -135,6 +136,12 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(self.tr("Author name"), self.name)
         form.addRow(self.tr("Author email"), self.email)
+        # Whether git here makes the signatures the project requires (signatures: required).
+        self.signing = SigningNotice(self)
+        self.signing.check(project_root, self.email.text().strip())
+        self.email.editingFinished.connect(
+            lambda: self.signing.check(project_root, self.email.text().strip()))
+        form.addRow(self.signing)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -859,7 +866,7 @@ class MainWindow(QMainWindow):
     # Misc ------------------------------------------------------------------------------------
 
     def edit_settings(self) -> None:
-        if SettingsDialog(self).exec():
+        if SettingsDialog(self, self.session.root).exec():
             for tab in self.editor_tabs():
                 self._apply_lock(tab)
 

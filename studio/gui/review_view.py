@@ -52,6 +52,7 @@ from studio.core.problems import Problem, ProblemError
 from studio.gui.history_view import CompareDialog, date_in_words, words_html
 from studio.gui.models import StateRole
 from studio.gui.previews import PREVIEW_PANES
+from studio.gui.signing import SigningNotice
 
 #: Badge colours (background, text) of each state: the same in the explorer and the queue.
 STATE_COLOURS: dict[str, tuple[str, str]] = {
@@ -113,6 +114,9 @@ class ReviewPanel(QWidget):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.identity_label)
+        # Signed sign-offs required, and git here cannot make them: said before deciding.
+        self.signing = SigningNotice(self)
+        column.addWidget(self.signing)
         column.addWidget(self.awaiting_only)
         column.addWidget(self.queue, 1)
 
@@ -256,6 +260,7 @@ class ReviewPanel(QWidget):
     def refresh(self) -> None:
         """Read the states again (after a commit, a sign-off, a change on disk)."""
         self._update_identity()
+        self.signing.check(self.root, "")
         if self.root is not None:
             self._submit("states", None, compliance.block_states, str(self.root))
 

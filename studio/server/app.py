@@ -23,8 +23,16 @@ from starlette.routing import Route
 
 from studio import __version__
 from studio.core.channels import CHANNEL_NAMES
-from studio.core.package import Limits, PackageTooLarge, deterministic_zip, read_package
+from studio.core.package import (
+    MANIFEST,
+    Limits,
+    Package,
+    PackageTooLarge,
+    deterministic_zip,
+    read_package,
+)
 from studio.core.problems import Problem, ProblemError, error
+from studio.core.provenance import ProvenanceError, check_evidence, package_signer
 from studio.server.openapi import OPENAPI
 from studio.server.rendering import (
     Outcome,
@@ -51,6 +59,10 @@ class ServerSettings:
     # A Dask scheduler (tcp://HOST:8786): /v1/batch sends its chunks there, as `missiva batch
     # --scheduler` does; single renders stay in the server's own workers.
     scheduler: str | None = None
+    # An allowed-signers file (`--trusted-signers`): packages must be signed by one of its keys
+    # and carry sign-off evidence covering their regulatory blocks. None: any consistent
+    # package is accepted, as before.
+    trusted_signers: Path | None = None
 
 
 class Refused(Exception):
@@ -83,6 +95,9 @@ class Server:
         self.store = Store(settings.store)
         self.pool: Executor | None = None
         self.dask: Any = None  # a distributed.Client when settings.scheduler is set
+        # Provenance verdicts per package id (a package never changes), for the trusted-signers
+        # file as it was when judged: editing the file judges again.
+        self._trusted: dict[str, tuple[tuple[int, int], str | ProblemError]] = {}
 
     # Plumbing -----------------------------------------------------------------------------
 
@@ -120,6 +135,53 @@ class Server:
             raise _refused(409, "no package is active: activate one, or name it (package)",
                            "package")
         return active
+
+    # Provenance (--trusted-signers) ----------------------------------------------------------
+
+    def _signers_stamp(self) -> tuple[int, int]:
+        assert self.settings.trusted_signers is not None
+        try:
+            found = self.settings.trusted_signers.stat()
+        except OSError:
+            return (0, 0)
+        return (found.st_mtime_ns, found.st_size)
+
+    def signer_of(self, package: Package) -> str | None:
+        """The trusted principal who signed an uploaded package (None: no trusted signers are
+        configured); ProvenanceError when it is not signed by one."""
+        if self.settings.trusted_signers is None:
+            return None
+        return package_signer(package.manifest_bytes, package.signature,
+                              self.settings.trusted_signers)
+
+    def stored_signer(self, package_id: str) -> str | None:
+        """The same judgement for a package in the store (activation, rendering by id), cached
+        per package id and trusted-signers file; Refused with 403 when it cannot be trusted."""
+        if self.settings.trusted_signers is None:
+            return None
+        stamp = self._signers_stamp()
+        known = self._trusted.get(package_id)
+        if known is None or known[0] != stamp:
+            from studio.core.project import load_project
+
+            folder = self.store.folder(package_id)
+            try:
+                manifest_bytes = (folder / MANIFEST).read_bytes()
+                signer = package_signer(manifest_bytes, self.store.signature(package_id),
+                                        self.settings.trusted_signers)
+                check_evidence(load_project(folder), self.store.manifest(package_id))
+                verdict: str | ProblemError = signer
+            except ProblemError as exc:
+                verdict = exc
+            known = (stamp, verdict)
+            self._trusted[package_id] = known
+        if isinstance(known[1], ProblemError):
+            raise Refused(403, known[1].problem)
+        return known[1]
+
+    async def require_trusted(self, package_id: str) -> None:
+        if self.settings.trusted_signers is not None:
+            await anyio.to_thread.run_sync(self.stored_signer, package_id)
 
     async def render(self, job: RenderRequest) -> Outcome:
         [outcome] = await self.render_many([job])
@@ -172,12 +234,26 @@ class Server:
         data = await self.body(request, self.settings.limits.max_package_bytes, "package")
         try:
             package = await anyio.to_thread.run_sync(read_package, data, self.settings.limits)
-            created = await anyio.to_thread.run_sync(self.store.add, package)
+            signer = await anyio.to_thread.run_sync(self.signer_of, package)
+            check = (None if self.settings.trusted_signers is None
+                     else lambda project: check_evidence(project, package.manifest))
+            created = await anyio.to_thread.run_sync(self.store.add, package, check)
+            if (signer is not None and package.signature is not None
+                    and package.signature != self.store.signature(package.id)):
+                # Stored before, unsigned or signed otherwise: keep the signature just checked.
+                await anyio.to_thread.run_sync(self.store.set_signature, package.id,
+                                               package.signature)
         except PackageTooLarge as exc:
             raise Refused(413, exc.problem) from None
+        except ProvenanceError as exc:
+            raise Refused(403, exc.problem) from None
         except ProblemError as exc:
             raise Refused(422, exc.problem) from None
-        return JSONResponse({**package.summary(), "created": created}, status_code=201)
+        self._trusted.pop(package.id, None)
+        summary = {**package.summary(), "created": created}
+        if signer is not None:
+            summary["signed_by"] = signer
+        return JSONResponse(summary, status_code=201)
 
     def _summary(self, package_id: str, active: str | None) -> dict[str, Any]:
         manifest = self.store.manifest(package_id)
@@ -209,6 +285,7 @@ class Server:
         package_id = request.path_params["id"]
         if not self.store.has(package_id):
             raise _refused(404, f"no package {package_id!r} in the store", "id")
+        await self.require_trusted(package_id)
         await anyio.to_thread.run_sync(self.store.activate, package_id)
         return JSONResponse({"active": package_id})
 
@@ -230,6 +307,7 @@ class Server:
             raise _refused(422, f"channel: {body['channel']!r} is not one of "
                            f"{', '.join(CHANNEL_NAMES)}", "channel")
         package_id = self.package_for(body.get("package"))
+        await self.require_trusted(package_id)
         outcome = await self.render(RenderRequest(
             str(self.store.root), package_id, body["template"], body["channel"],
             body["data"], body.get("locale")))
@@ -248,6 +326,7 @@ class Server:
         data = await self.body(request, settings.max_batch_bytes, "batch")
         defaults = {k: request.query_params.get(k) for k in ("template", "channel", "locale")}
         package_id = self.package_for(request.query_params.get("package"))
+        await self.require_trusted(package_id)
         lines = [(n, text) for n, text in enumerate(data.split(b"\n"), 1) if text.strip()]
         if len(lines) > settings.max_batch_records:
             raise _refused(413, f"{len(lines)} records: over the limit of "

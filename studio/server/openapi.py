@@ -63,6 +63,8 @@ _SUMMARY = {
         "time": {"type": "string"},
         "templates": {"type": "object"},
         "active": {"type": "boolean"},
+        "signed_by": {"type": "string", "description": "with --trusted-signers: the trusted "
+                      "principal whose key signed the manifest (upload answers)"},
     },
 }
 
@@ -118,6 +120,9 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
+                    "403": _error("with --trusted-signers: not signed by a trusted key "
+                                  "(or altered after signing), or sign-off evidence that does "
+                                  "not cover a regulatory block"),
                     "413": _error("over a size or member-count limit"),
                     "422": _error("refused: not a zip, unsafe member, hash mismatch, bad "
                                   "manifest, project errors"),
@@ -140,6 +145,8 @@ OPENAPI: dict[str, Any] = {
                 "parameters": [{"name": "id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "{active: id}"},
+                              "403": _error("with --trusted-signers: a package the server "
+                                            "cannot trace to an approved, signed export"),
                               "404": _error("no such package"), **_AUTH_ERRORS},
             }
         },

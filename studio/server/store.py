@@ -19,13 +19,14 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from studio.core.package import MANIFEST, Package, member_name_problem
+from studio.core.package import MANIFEST, SIGNATURE, Package, member_name_problem
 from studio.core.problems import ProblemError, error
-from studio.core.project import load_project
+from studio.core.project import Project, load_project
 
 _ID = re.compile(r"[0-9a-f]{64}")
 
@@ -56,18 +57,36 @@ class Store:
     def manifest(self, package_id: str) -> dict[str, Any]:
         return _manifest(str(self.folder(package_id) / MANIFEST))
 
-    def add(self, package: Package) -> bool:
-        """Extract a verified package into the store; False when it was there already."""
+    def signature(self, package_id: str) -> bytes | None:
+        """The releaser's signature of the package's manifest, as uploaded (None: unsigned)."""
+        try:
+            return (self.folder(package_id) / SIGNATURE).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def add(self, package: Package, check: Callable[[Project], None] | None = None) -> bool:
+        """Extract a verified package into the store; False when it was there already.
+
+        CHECK sees the loaded project before the package is stored (and raises ProblemError to
+        refuse it): the server's provenance rules."""
         if self.has(package.id):
+            if check is not None:
+                check(load_project(self.folder(package.id)))
+            if package.signature is not None and self.signature(package.id) is None:
+                self.set_signature(package.id, package.signature)
             return False
         staging = Path(tempfile.mkdtemp(prefix="upload-", dir=self.tmp))
         try:
-            for name, data in [(MANIFEST, package.manifest_bytes), *package.files.items()]:
+            signed = [(SIGNATURE, package.signature)] if package.signature is not None else []
+            for name, data in [(MANIFEST, package.manifest_bytes), *signed,
+                               *package.files.items()]:
                 _write_member(staging, name, data)
             loaded = load_project(staging)
             errors = [p for p in loaded.problems if p.is_error]
             if errors:
                 raise ProblemError(errors[0])
+            if check is not None:
+                check(loaded)
             try:
                 os.rename(staging, self.packages / package.id)
             except OSError:
@@ -78,6 +97,21 @@ class Store:
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+
+    def set_signature(self, package_id: str, signature: bytes) -> None:
+        """Keep SIGNATURE as the package's (a signed upload of a package stored unsigned, or
+        signed by a key the server no longer trusts): the one file of a package that may be
+        replaced, atomically; the signed content never changes."""
+        folder = self.folder(package_id)
+        handle, temporary = tempfile.mkstemp(prefix=".signature.", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(signature)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, folder / SIGNATURE)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
     def active(self) -> str | None:
         try:
