@@ -8,6 +8,7 @@ this guarantees and against whom.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -541,8 +542,10 @@ def commit_signature_problems(repository: Repository, commits: Sequence[str]) ->
     (sign-off commits, changes to regulatory blocks or the compliance rules). The signatures
     module (SSH signatures against compliance/allowed_signers) provides them when present."""
     try:
-        from studio.core import signatures  # type: ignore[attr-defined]
-    except ImportError:
+        signatures = importlib.import_module("studio.core.signatures")
+    except ModuleNotFoundError as exc:
+        if exc.name != "studio.core.signatures":
+            raise
         return []
     check = getattr(signatures, "commit_problems", None)
     return list(check(repository, commits)) if check is not None else []
