@@ -620,11 +620,22 @@ def signature_problems(signatures: Iterable[LedgerSignature]) -> list[Problem]:
 
 
 def ledger_integrity(repository: Repository, judged: Judged) -> list[Problem]:
-    """The problems that make the ledger itself untrustworthy (altered or removed decisions,
-    a broken legacy chain): the export gate refuses while there is one. A decision that is
-    merely invalid (not attributable, not by an approver) does not count, and so cannot
-    approve anything, but does not stop exports of what other decisions approved."""
-    return list(judged.tampering) + chain_problems(judged.legacy)
+    """What makes the ledger untrustworthy now: a decision file altered or removed and not put
+    back, an invalid file, a broken legacy chain. The export gate refuses while there is one.
+    (Decisions are read from the commits that added them, so a later edit changes no state;
+    verify keeps reporting it.) A decision that is merely invalid (not attributable, not by an
+    approver) counts for nothing, so it cannot approve, but does not stop exports."""
+    broken = []
+    for path in sorted(judged.must_hold):
+        data = repository.object(f"HEAD:{repository.prefix}{path}")
+        if data is None or parse_decision(path, data)[0] is None:
+            broken.append(error(path, 0, 0, "a recorded decision was changed or removed: put "
+                                "it back as it was committed (a change of mind is a new "
+                                "decision)"))
+    for path in sorted(judged.must_go):
+        if repository.object(f"HEAD:{repository.prefix}{path}") is not None:
+            broken.append(error(path, 0, 0, "not a valid decision file: remove it"))
+    return broken + chain_problems(judged.legacy)
 
 
 def export_gate(root: Root, templates: Iterable[str], rev: str | None = None) -> list[str]:

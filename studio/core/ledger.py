@@ -289,6 +289,8 @@ class Judged:
     regulated: tuple[str, ...]  # commits that decided, or touched regulatory content or rules
     legacy: bytes = b""  # the legacy ledger at the (first) tip
     tampering: tuple[Problem, ...] = ()  # of the problems: decisions altered or removed
+    must_hold: frozenset[str] = frozenset()  # decision files changed or removed after adding
+    must_go: frozenset[str] = frozenset()  # invalid files added under compliance/decisions
 
     def valid(self) -> list[SignOff]:
         return [d for d in self.decisions if d.valid]
@@ -314,6 +316,9 @@ class _Walk:
         self.unflagged: dict[str, Problem] = {}
         self.regulated: list[str] = []
         self.tampering: list[Problem] = []
+        self._seen: set[str] = set()  # decision files already admitted
+        self.must_hold: set[str] = set()  # admitted decisions a later commit changed/removed
+        self.must_go: set[str] = set()  # files added that are not valid decisions
         self._rules: dict[str, Rules] = {}
         self._flags: dict[str, Flag] = {}
 
@@ -514,6 +519,9 @@ class _Walk:
         self, commit: str, author: str, committer: str, before: Rules, entry: _Entry
     ) -> bool:
         if entry.status != "A":
+            if entry.old_path not in self._seen:  # never a decision: removing it is cleanup
+                return True
+            self.must_hold.add(entry.old_path)
             verb = {"D": "removed", "R": "renamed"}.get(entry.status, "changed")
             self.tamper(
                 error(
@@ -525,9 +533,12 @@ class _Walk:
                 )
             )
             return True
+        if entry.path in self._seen:
+            return True  # the same decision put back after a removal: already counted
         data = self.repository.object(entry.new) or b""
         record, why = parse_decision(entry.path, data)
         if record is None:
+            self.must_go.add(entry.path)
             self.tamper(
                 error(entry.path, 0, 0, f"commit {commit[:10]} by {author} added a decision "
                       f"file that is not valid: {why}")
@@ -541,6 +552,7 @@ class _Walk:
             committer=committer,
             path=entry.path,
         )
+        self._seen.add(entry.path)
         self.admit(signoff, before, entry.path, 0)
         return True
 
@@ -697,6 +709,8 @@ def judge_history(
         tuple(walk.regulated),
         legacy,
         tuple(walk.tampering),
+        frozenset(walk.must_hold),
+        frozenset(walk.must_go),
     )
 
 

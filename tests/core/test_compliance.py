@@ -184,16 +184,23 @@ def test_tampered_decision_caught(project: Path) -> None:
     first = git(project, "log", "--reverse", "--format=%H", "--", LEDGER).split()[0]
     [path] = git(project, "show", "--format=", "--name-only", first).split()
     target = project / path
+    original = target.read_bytes()
     target.write_text(target.read_text().replace('"comment":"ok"', '"comment":"looks fine"'))
     git(project, "commit", "-q", "-am", "Tidy the ledger")
+    tidied = head(project)
     messages = [p.message for p in verify(project)]
-    assert any("changed a recorded decision" in m and "never changed" in m for m in messages)
-    # The altered file no longer matches its name: it counts for nothing.
-    assert state_of(project, "legal/privacy").state == "approved"  # the committed original
-    problems = compliance.ledger_integrity(
-        open_repository(project), compliance.judge_history(open_repository(project))
-    )
-    assert problems and "changed a recorded decision" in problems[0].message
+    assert messages == [f"commit {tidied[:10]} by {GIULIA} changed a recorded decision "
+                        "(decisions are never changed or removed: record a new one)"]
+    # A decision is read from the commit that added it: the edit changes no state…
+    assert state_of(project, "legal/privacy").state == "approved"
+    # …but gated exports stop until the file is put back as it was committed.
+    repository = open_repository(project)
+    [broken] = compliance.ledger_integrity(repository, compliance.judge_history(repository))
+    assert broken.path == path and "put it back" in broken.message
+    target.write_bytes(original)
+    git(project, "commit", "-q", "-am", "Put the decision back")
+    assert compliance.ledger_integrity(repository, compliance.judge_history(repository)) == []
+    assert len(verify(project)) == 2  # history still shows both changes
 
 
 def test_removed_decision_caught(project: Path) -> None:
