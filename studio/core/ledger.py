@@ -319,21 +319,50 @@ class _Walk:
         self._seen: set[str] = set()  # decision files already admitted
         self.must_hold: set[str] = set()  # admitted decisions a later commit changed/removed
         self.must_go: set[str] = set()  # files added that are not valid decisions
-        self._rules: dict[str, Rules] = {}
-        self._flags: dict[str, Flag] = {}
+        self._rules: dict[bytes, Rules] = {}  # by studio.yaml's content
+        self._flags: dict[bytes, Flag] = {}  # by the block file's content
+        self._blobs: dict[str, bytes | None] = {}
 
     # Objects, cached by what names them -------------------------------------------------
 
+    def read(self, ref: str) -> bytes | None:
+        if ref in self._blobs:
+            return self._blobs[ref]
+        return self.repository.object(ref)
+
     def rules_at(self, commit: str) -> Rules:
-        if commit not in self._rules:
-            data = self.repository.object(f"{commit}:{self.prefix}studio.yaml")
-            self._rules[commit] = rules_from(data)
-        return self._rules[commit]
+        data = self.read(f"{commit}:{self.prefix}studio.yaml")
+        key = data or b""
+        if key not in self._rules:
+            self._rules[key] = rules_from(data)
+        return self._rules[key]
 
     def flag_of(self, ref: str) -> Flag:
-        if ref not in self._flags:
-            self._flags[ref] = flag_from(self.repository.object(ref))
-        return self._flags[ref]
+        data = self.read(ref)
+        if data is None or b"regulatory" not in data:
+            return Flag()  # most blocks: no YAML to parse
+        if data not in self._flags:
+            self._flags[data] = flag_from(data)
+        return self._flags[data]
+
+    def prefetch(self, commits: Sequence[tuple[str, list[str], list[_Entry]]]) -> None:
+        """Read every object the judging will need in one `git cat-file --batch` process."""
+        refs: dict[str, None] = {}
+        for _, parents, entries in commits:
+            parent = parents[0] if parents else ""
+            if parent:
+                refs[f"{parent}:{self.prefix}studio.yaml"] = None
+            for entry in entries:
+                if entry.status != "A" and entry.old:
+                    refs[entry.old] = None
+                    match = _LOCALE_SUFFIX.match(entry.old_path[len("blocks/") : -len(".md")])
+                    if parent and match and entry.old_path.startswith("blocks/"):
+                        refs[f"{parent}:{self.prefix}blocks/{match['id']}.md"] = None
+                if entry.new and entry.path.startswith("compliance/"):
+                    refs[entry.new] = None
+                if entry.new and entry.path == "studio.yaml":
+                    refs[entry.new] = None
+        self._blobs.update(read_objects(self.repository, list(refs)))
 
     def main_file(self, parent: str, rules: Rules, path: str) -> tuple[str, str] | None:
         """The block a path under blocks/ belongs to in PARENT and the ref of its main file."""
@@ -363,11 +392,15 @@ class _Walk:
         if out.returncode != 0:
             message = out.stderr.decode("utf-8", "replace").strip()
             raise ProblemError(error(str(self.repository.root), 0, 0, f"git log failed: {message}"))
+        commits = []
         for chunk in out.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
             head, _, rest = chunk.partition("\0")
             ids, author, committer = (head.split("\x1f") + ["", ""])[:3]
             commit, *parents = ids.split()
-            self.commit(commit, parents, author.strip(), committer.strip(), self.entries(rest))
+            commits.append((commit, parents, author.strip(), committer.strip(), self.entries(rest)))
+        self.prefetch([(c, parents, entries) for c, parents, _, _, entries in commits])
+        for commit, parents, author, committer, entries in commits:
+            self.commit(commit, parents, author, committer, entries)
 
     def entries(self, raw: str) -> list[_Entry]:
         tokens = raw.lstrip("\n").split("\0")
@@ -494,7 +527,7 @@ class _Walk:
         )
 
     def settings(self, commit: str, author: str, before: Rules, entry: _Entry) -> bool:
-        after = rules_from(self.repository.object(entry.new)) if entry.new else Rules()
+        after = rules_from(self.read(entry.new)) if entry.new else Rules()
         loosened = sorted(before.gated_targets - after.gated_targets)
         if after.compliance == before.compliance and not loosened:
             return False
@@ -535,7 +568,7 @@ class _Walk:
             return True
         if entry.path in self._seen:
             return True  # the same decision put back after a removal: already counted
-        data = self.repository.object(entry.new) or b""
+        data = self.read(entry.new) or b""
         record, why = parse_decision(entry.path, data)
         if record is None:
             self.must_go.add(entry.path)
@@ -559,8 +592,8 @@ class _Walk:
     def legacy(
         self, commit: str, author: str, committer: str, before: Rules, entry: _Entry
     ) -> bool:
-        old = self.repository.object(entry.old) if entry.old else b""
-        new = self.repository.object(entry.new) if entry.new else b""
+        old = self.read(entry.old) if entry.old else b""
+        new = self.read(entry.new) if entry.new else b""
         old, new = old or b"", new or b""
         if entry.status in "DR" or not new.startswith(old):
             self.tamper(
@@ -645,6 +678,36 @@ class _Walk:
 def sha1_blob(data: bytes) -> str:
     """git's id of a blob holding DATA."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def read_objects(repository: Repository, refs: Sequence[str]) -> dict[str, bytes | None]:
+    """REFS (blob ids or "rev:path") read in one `git cat-file --batch`: ref -> bytes, None
+    when missing or not a blob."""
+    if not refs:
+        return {}
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=repository.root,
+        input="".join(f"{ref}\n" for ref in refs).encode("utf-8"),
+        capture_output=True,
+        check=False,
+    )
+    out = done.stdout
+    found: dict[str, bytes | None] = {}
+    at = 0
+    for ref in refs:
+        end = out.find(b"\n", at)
+        if end < 0:
+            break
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3 or not header[2].isdigit():
+            found[ref] = None  # "<ref> missing", "ambiguous"
+            continue
+        size = int(header[2])
+        found[ref] = out[at : at + size] if header[1] == b"blob" else None
+        at += size + 1
+    return found
 
 
 def _is_ancestor(repository: Repository, ancestor: str, commit: str) -> bool:
