@@ -96,7 +96,7 @@ def read_ledger(root: Root) -> list[SignOff]:
     """The valid decisions committed on the project's main line, in the order history recorded
     them (a decision that fails verify's checks does not count)."""
     repository = open_repository(root)
-    return judge_history(repository, main_line(repository)).valid()
+    return counted(repository, judge_history(repository, main_line(repository)))
 
 
 # Helpers on the project -------------------------------------------------------------------
@@ -239,7 +239,8 @@ def last_approval(root: Root, block_id: str) -> SignOff | None:
     repository = open_repository(root)
     judged = judge_history(repository, main_line(repository))
     names = _aliases(block_id, judged.renamed)
-    records = [r for r in judged.valid() if r.block in names and r.decision == "approve"]
+    records = [r for r in counted(repository, judged)
+               if r.block in names and r.decision == "approve"]
     return records[-1] if records else None
 
 
@@ -473,7 +474,7 @@ def block_states(
         project = repository.project_at(at)
     if judged is None:
         judged = judge_history(repository, main_line(repository))
-    decisions = judged.valid()
+    decisions = counted(repository, judged)
     interrupted = [d for d, _, _ in uncommitted_decisions(repository) if d is not None] \
         if rev is None else []
     states = []
@@ -537,17 +538,48 @@ def interrupted_problems(repository: Repository) -> list[Problem]:
     return problems
 
 
+def _signatures() -> Any:
+    """The signatures module (SSH signatures, compliance/allowed_signers), None without it."""
+    try:
+        return importlib.import_module("studio.core.signatures")
+    except ModuleNotFoundError as exc:
+        if exc.name != "studio.core.signatures":
+            raise
+        return None
+
+
+def counted(repository: Repository, judged: Judged) -> list[SignOff]:
+    """The decisions that count: valid (attributable, unaltered, by an approver, about a real
+    version) and, where the project required signatures before the commit that recorded one,
+    signed by a key listed for its reviewer. A signature that cannot be checked counts as
+    missing."""
+    decisions = judged.valid()
+    signatures = _signatures()
+    required = getattr(signatures, "signatures_required", None)
+    check = getattr(signatures, "commit_signatures", None)
+    if required is None or check is None or not decisions:
+        return decisions
+    needing = []
+    for decision in decisions:
+        parent = f"{decision.ledger_commit}^"
+        if repository.object(f"{parent}:{repository.prefix}studio.yaml") is not None and \
+                required(repository, parent):
+            needing.append(decision.ledger_commit)
+    if not needing:
+        return decisions
+    try:
+        good = {s.commit for s in check(repository, needing) if s.ok}
+    except ProblemError:
+        good = set()
+    refused = set(needing) - good
+    return [d for d in decisions if d.ledger_commit not in refused]
+
+
 def commit_signature_problems(repository: Repository, commits: Sequence[str]) -> list[Problem]:
     """Per-commit signature problems of the commits that must be signed in a signed project
     (sign-off commits, changes to regulatory blocks or the compliance rules). The signatures
     module (SSH signatures against compliance/allowed_signers) provides them when present."""
-    try:
-        signatures = importlib.import_module("studio.core.signatures")
-    except ModuleNotFoundError as exc:
-        if exc.name != "studio.core.signatures":
-            raise
-        return []
-    check = getattr(signatures, "commit_problems", None)
+    check = getattr(_signatures(), "commit_problems", None)
     return list(check(repository, commits)) if check is not None else []
 
 
