@@ -378,17 +378,19 @@ class _Walk:
 
     def run(self, tips: Sequence[str]) -> None:
         spec = f":/{self.prefix}" if self.prefix else "."
-        out = subprocess.run(
-            [
-                "git", "-c", "core.quotePath=false", "log", "--reverse", "--topo-order",
-                "--full-history", "--no-abbrev", "--raw", "-M",
-                "--diff-merges=dense-combined", "-z",
-                "--format=%x1e%H %P%x1f%ae%x1f%ce", *tips, "--", spec,
-            ],
-            cwd=self.repository.root,
-            capture_output=True,
-            check=False,
-        )
+        command = [
+            "git", "-c", "core.quotePath=false", "log", "--no-show-signature", "--reverse",
+            "--topo-order", "--full-history", "--no-abbrev", "--raw", "-M",
+            "--diff-merges=dense-combined", "-z", "--format=%x1e%H %P%x1f%ae%x1f%ce",
+            *tips, "--", spec,
+        ]
+        out = subprocess.run(command, cwd=self.repository.root, capture_output=True, check=False)
+        if out.returncode != 0 and b"diff-merges" in out.stderr:
+            # git before 2.31: merges show no diff of their own (so they are not judged)
+            command.remove("--diff-merges=dense-combined")
+            out = subprocess.run(
+                command, cwd=self.repository.root, capture_output=True, check=False
+            )
         if out.returncode != 0:
             message = out.stderr.decode("utf-8", "replace").strip()
             raise ProblemError(error(str(self.repository.root), 0, 0, f"git log failed: {message}"))
