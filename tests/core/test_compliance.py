@@ -721,3 +721,28 @@ def test_a_legacy_ledger_still_counts_and_stays_append_only(project: Path) -> No
     add_vault(project)
     with pytest.raises(ProblemError, match="ledger is broken"):
         export(project, target="vault")
+
+
+def test_a_merge_that_rewords_a_regulatory_block_is_judged(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change made in the merge commit itself (not on either side) is the merger's change."""
+    if subprocess.run(["git", "log", "-1", "--diff-merges=dense-combined"], cwd=project,
+                      capture_output=True).returncode != 0:
+        pytest.skip("this git has no --diff-merges (before 2.31): merges carry no diff")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    git(project, "checkout", "-q", "-b", "side")
+    edit_block(project, "billing/summary")
+    git(project, "commit", "-q", "-am", "Summary on the side")
+    git(project, "checkout", "-q", "main")
+    edit_block(project, "common/greeting")
+    git(project, "commit", "-q", "-am", "Greeting on main")
+    git(project, "merge", "-q", "--no-commit", "side")
+    edit_block(project, "legal/privacy")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "--no-edit")
+    merge = head(project)
+    assert len(git(project, "show", "-s", "--format=%P", merge).split()) == 2
+    [problem] = verify(project)
+    assert f"commit {merge[:10]} by {LUCA} changed regulatory block legal/privacy" in \
+        problem.message
