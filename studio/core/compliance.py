@@ -388,6 +388,9 @@ def signoff(
     try:
         recorded = _commit_decision(repository, path, record, who)
     except ProblemError:
+        # Not recorded: leave nothing behind, in the index either (a later commit of everything
+        # would otherwise record it under someone else's name).
+        _git(repository, "reset", "-q", "--", _pathspec(repository, path), check=False)
         target.unlink(missing_ok=True)
         raise
     return signoff_from(
