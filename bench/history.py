@@ -11,6 +11,7 @@ history is long and crosses a rename. Measured (median of warm runs, time.perf_c
 - source diff of the hot block between a revision before the rename and HEAD,
 - rendered diff of a template using the hot block, sms and print, warm (both revisions
   already exported) and cold (each run exports both trees again),
+- compliance verify and block states (one walk judging every commit),
 - status of the working tree with three files changed.
 
 Targets are reported (met / missed), never asserted. Prints a table and one JSON line.
@@ -37,7 +38,8 @@ if str(REPO) not in sys.path:
 from studio.core.diff import rendered_diff, source_diff  # noqa: E402
 from studio.core.history import Repository  # noqa: E402
 
-TARGETS_MS = {"history": 300.0, "source diff": 100.0, "status": 500.0}
+TARGETS_MS = {"history": 300.0, "source diff": 100.0, "status": 500.0,
+              "compliance verify": 2000.0}
 HOT_OLD = "blocks/legal/terms.md"
 HOT_NEW = "blocks/legal/terms-and-conditions.md"
 AUTHORS = [
@@ -267,6 +269,15 @@ def main() -> int:
     )
     median, runs = measure(cold(pdf), args.print_runs)
     row("rendered diff print (cold)", median, runs)
+
+    # Compliance: verify judges every commit against the rules before it in one walk of the
+    # history (git log --raw -M, the objects it needs in one cat-file --batch).
+    from studio.core.compliance import block_states, verify
+
+    median, runs = measure(lambda: verify(repository), args.print_runs)
+    row("compliance verify", median, runs, f"every one of {count} commits judged")
+    median, runs = measure(lambda: block_states(repository), args.print_runs)
+    row("compliance states", median, runs, "the walk, then the project at HEAD")
 
     for index in (3, 500, 998):
         path = root / block_path(index)

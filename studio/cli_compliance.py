@@ -26,9 +26,22 @@ def _project(project: str) -> Path:
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
-    from studio.core.compliance import signoff
+    from studio.core.compliance import finish_signoffs, signoff
 
     root = _project(args.project)
+    if args.finish:
+        if args.block or args.approve or args.reject or args.message:
+            raise _usage("signoff --finish takes no block, decision or comment: it commits "
+                         "the interrupted sign-off as it was written")
+        for record in finish_signoffs(root, args.as_email):
+            print(
+                f"finished: {record.decision} of block {record.block} by {record.reviewer}; "
+                f"recorded in {record.ledger_commit[:10]}"
+            )
+        return 0
+    if not args.block or not (args.approve or args.reject) or not args.message:
+        raise _usage("signoff needs BLOCK_ID, --approve or --reject, and -m COMMENT "
+                     "(or --finish to complete an interrupted sign-off)")
     decision = "approve" if args.approve else "reject"
     record = signoff(root, args.block, decision, args.message, args.as_email)
     print(
@@ -39,21 +52,34 @@ def cmd_signoff(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from studio.core.compliance import block_states
+    from studio.core.compliance import block_states, interrupted_problems
+    from studio.core.history import open_repository
 
-    states = block_states(_project(args.project))
+    root = _project(args.project)
+    states = block_states(root)
+    problems = interrupted_problems(open_repository(root))
+    for problem in problems:
+        print(problem, file=sys.stderr)
     if args.json:
         print(json.dumps([s.as_json() for s in states], ensure_ascii=False, indent=2))
-        return 0
+        return 1 if problems else 0
     if not states:
         print("no regulatory blocks")
-        return 0
-    width = max(len(s.block) for s in states)
+    width = max((len(s.block) for s in states), default=0)
     for state in states:
         last = f"{state.reviewer} {state.time}" if state.reviewer else "-"
         used = ", ".join(state.templates) or "(no template)"
-        print(f"{state.block:<{width}}  {state.state:<8}  {last}  [{used}]")
-    return 0
+        notes = []
+        if state.renamed_from:
+            notes.append(f"renamed from {state.renamed_from}")
+        if state.interrupted:
+            notes.append("interrupted sign-off by "
+                         + ", ".join(d.reviewer for d in state.interrupted))
+        if state.note:
+            notes.append(state.note)
+        shown = f"  ({'; '.join(notes)})" if notes else ""
+        print(f"{state.block:<{width}}  {state.state:<8}  {last}  [{used}]{shown}")
+    return 1 if problems else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -72,6 +98,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if signature.code != "N":
                 print(f"  {signature.commit[:10]} {signature.state}"
                       + (f" — {signature.signer}" if signature.signer else ""))
+    from studio.core.history import open_repository
+    from studio.core.ledger import judge_history
+
+    for decision in judge_history(open_repository(root)).valid():
+        if decision.committer and decision.committer.lower() != decision.author.lower():
+            print(f"  {decision.ledger_commit[:10]} {decision.decision} of block "
+                  f"{decision.block} by {decision.reviewer}, committed by {decision.committer}")
     if problems:
         print(f"{len(problems)} compliance problem(s)", file=sys.stderr)
         return 1
@@ -86,12 +119,22 @@ def add_commands(subparsers: Any) -> None:
     """Add signoff, status and verify to `missiva`'s subcommands."""
     p = subparsers.add_parser("signoff", help="approve or reject a regulatory block's version")
     p.add_argument("project")
-    p.add_argument("block", metavar="BLOCK_ID")
-    decision = p.add_mutually_exclusive_group(required=True)
+    p.add_argument("block", metavar="BLOCK_ID", nargs="?")
+    decision = p.add_mutually_exclusive_group()
     decision.add_argument("--approve", action="store_true")
     decision.add_argument("--reject", action="store_true")
-    p.add_argument("-m", "--message", required=True, metavar="COMMENT")
-    p.add_argument("--as", dest="as_email", metavar="EMAIL", help="the reviewer's email")
+    p.add_argument("-m", "--message", metavar="COMMENT")
+    p.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        help="decide and commit as EMAIL (sets the commit's author, as git --author does)",
+    )
+    p.add_argument(
+        "--finish",
+        action="store_true",
+        help="commit an interrupted sign-off (written, not committed) as its reviewer",
+    )
     p.set_defaults(func=cmd_signoff)
 
     p = subparsers.add_parser("status", help="the sign-off state of each regulatory block")

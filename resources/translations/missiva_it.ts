@@ -715,4 +715,63 @@ Recuperarle?</translation>
         <translation>Anteprima come la vede chi usa la modalità scura</translation>
     </message>
 </context>
+<context>
+    <name>ReviewPanel</name>
+    <message>
+        <source>Finish interrupted sign-off</source>
+        <translation>Completa la firma interrotta</translation>
+    </message>
+    <message>
+        <source>from the studio's settings</source>
+        <translation>dalle impostazioni dello studio</translation>
+    </message>
+    <message>
+        <source>from git's user.email</source>
+        <translation>dallo user.email di git</translation>
+    </message>
+    <message>
+        <source>from MISSIVA_AUTHOR_EMAIL</source>
+        <translation>da MISSIVA_AUTHOR_EMAIL</translation>
+    </message>
+    <message>
+        <source>Decisions are committed under this identity (%s): the commit's author is the reviewer on record.</source>
+        <translation>Le decisioni sono registrate nel commit con questa identità (%s): l’autore del commit è il revisore agli atti.</translation>
+    </message>
+    <message>
+        <source>renamed</source>
+        <translation>rinominato</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>interrotta</translation>
+    </message>
+    <message>
+        <source>un-flagged</source>
+        <translation>non più regolamentato</translation>
+    </message>
+    <message>
+        <source>Renamed from %s: it replaces the wording decided on under that name.</source>
+        <translation>Rinominato da %s: sostituisce il testo su cui si è deciso con quel nome.</translation>
+    </message>
+    <message>
+        <source>Interrupted sign-off: the %s by %s was written but not committed, so it does not count until they finish it.</source>
+        <translation>Firma interrotta: la decisione (%s) di %s è stata scritta ma non registrata in un commit, quindi non conta finché non la completa.</translation>
+    </message>
+    <message>
+        <source>No longer flagged regulatory, but not by its owners: %s</source>
+        <translation>Non più contrassegnato come regolamentato, ma non dai suoi responsabili: %s</translation>
+    </message>
+    <message>
+        <source>Commit the sign-off you started, as it was written</source>
+        <translation>Registra la firma che hai iniziato, così com’è stata scritta</translation>
+    </message>
+    <message>
+        <source>Only the reviewer who made it can finish it</source>
+        <translation>Solo il revisore che l’ha iniziata può completarla</translation>
+    </message>
+    <message>
+        <source>Finishing the interrupted sign-off of %s…</source>
+        <translation>Completamento della firma interrotta di %s…</translation>
+    </message>
+</context>
 <context><name>StateBadgeDelegate</name><message><source>approved</source><translation>approvato</translation></message><message><source>stale</source><translation>da riapprovare</translation></message><message><source>pending</source><translation>in attesa</translation></message><message><source>rejected</source><translation>respinto</translation></message></context></TS>

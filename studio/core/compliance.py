@@ -1,16 +1,14 @@
-"""Compliance: the sign-off ledger of regulatory blocks, their states, checks and the export gate.
+"""Compliance: sign-offs of regulatory blocks, their states, verify and the export gate.
 
-The ledger is `compliance/signoffs.jsonl`, one JSON object a line, committed in the project's
-repository. Each record carries `prev`, the sha256 (hex) of the previous line's exact bytes
-(without its newline; "" for the first line), and `hash`, the sha256 of the record's canonical
-JSON without "hash": ``json.dumps(record, sort_keys=True, separators=(",", ":"),
-ensure_ascii=False).encode("utf-8")``. Lines are written in that same canonical form.
+Decisions are files under compliance/decisions/, one each, committed by the reviewer they name;
+`studio.core.ledger` reads them (and the legacy compliance/signoffs.jsonl) from git history and
+judges every commit against the rules as they stood before it. docs/compliance.md says what
+this guarantees and against whom.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import importlib
 import os
 import re
 import subprocess
@@ -21,49 +19,49 @@ from typing import Any
 
 from studio.core.channels import Rendition
 from studio.core.files import write_atomic as _write_atomic
-from studio.core.history import Repository, open_repository
+from studio.core.history import Identity, Repository, open_repository
+from studio.core.index import index_of
+from studio.core.ledger import (
+    DECISIONS,
+    DECISIONS_DIR,
+    LEGACY,
+    Judged,
+    SignOff,
+    chain_problems,
+    decision_file,
+    judge_history,
+    main_line,
+    parse_decision,
+    signoff_from,
+    uncommitted_decisions,
+)
+from studio.core.ledger import (
+    sha256 as _sha,
+)
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 
-LEDGER = "compliance/signoffs.jsonl"
-DECISIONS = ("approve", "reject")
+__all__ = [
+    "DECISIONS",
+    "LEDGER",
+    "LEGACY",
+    "BlockState",
+    "ReviewRendition",
+    "SignOff",
+    "block_states",
+    "chain_problems",
+    "export_gate",
+    "finish_signoffs",
+    "review_renditions",
+    "signoff",
+    "verify",
+]
+
+LEDGER = DECISIONS_DIR  # where new decisions go: one file each
 STATES = ("approved", "stale", "pending", "rejected")
 _LOCALE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<locale>[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)$")
 
 Root = str | os.PathLike[str] | Repository
-
-
-@dataclass(frozen=True)
-class SignOff:
-    """One ledger record."""
-
-    block: str
-    blob: str
-    decision: str
-    comment: str
-    reviewer: str
-    role: str
-    time: str
-    commit: str
-    renditions: Mapping[str, str]
-    prev: str
-    hash: str
-    ledger_commit: str = ""  # the commit that recorded it (filled in by `signoff`)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "block": self.block,
-            "blob": self.blob,
-            "decision": self.decision,
-            "comment": self.comment,
-            "reviewer": self.reviewer,
-            "role": self.role,
-            "time": self.time,
-            "commit": self.commit,
-            "renditions": dict(self.renditions),
-            "prev": self.prev,
-            "hash": self.hash,
-        }
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,9 @@ class BlockState:
     blob: str = ""  # the block's committed blob now
     approved_blob: str = ""  # the blob of its last approval
     history: tuple[SignOff, ...] = field(default=(), repr=False)
+    renamed_from: str = ""  # the block id it had before a rename (its decisions carry over)
+    interrupted: tuple[SignOff, ...] = field(default=(), repr=False)  # uncommitted decisions
+    note: str = ""  # why a block no longer flagged regulatory is still listed
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -86,62 +87,17 @@ class BlockState:
             "time": self.time,
             "templates": list(self.templates),
             "owner": self.owner,
+            "renamed_from": self.renamed_from,
+            "interrupted": [d.reviewer for d in self.interrupted],
+            "note": self.note,
         }
 
 
-# Canonical form ---------------------------------------------------------------------------
-
-
-def canonical(record: Mapping[str, Any]) -> bytes:
-    return json.dumps(
-        dict(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
-
-
-def record_hash(record: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _lines(data: bytes) -> list[bytes]:
-    return [line for line in data.split(b"\n") if line.strip()]
-
-
-def _parse(line: bytes) -> dict[str, Any] | None:
-    try:
-        value = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _signoff(record: Mapping[str, Any]) -> SignOff:
-    renditions = record.get("renditions")
-    return SignOff(
-        block=str(record.get("block", "")),
-        blob=str(record.get("blob", "")),
-        decision=str(record.get("decision", "")),
-        comment=str(record.get("comment", "")),
-        reviewer=str(record.get("reviewer", "")),
-        role=str(record.get("role", "")),
-        time=str(record.get("time", "")),
-        commit=str(record.get("commit", "")),
-        renditions=dict(renditions) if isinstance(renditions, Mapping) else {},
-        prev=str(record.get("prev", "")),
-        hash=str(record.get("hash", "")),
-    )
-
-
 def read_ledger(root: Root) -> list[SignOff]:
-    """The records of the ledger on disk, oldest first (unreadable lines are skipped:
-    `verify` reports them)."""
+    """The valid decisions committed on the project's main line, in the order history recorded
+    them (a decision that fails verify's checks does not count)."""
     repository = open_repository(root)
-    path = repository.root / LEDGER
-    data = path.read_bytes() if path.is_file() else b""
-    return [_signoff(r) for r in map(_parse, _lines(data)) if r is not None]
+    return counted(repository, judge_history(repository, main_line(repository)))
 
 
 # Helpers on the project -------------------------------------------------------------------
@@ -187,26 +143,12 @@ def approver_role(project: Project, email: str) -> str | None:
 
 def template_blocks(project: Project, template: str) -> set[str]:
     """The blocks a template uses: its body, and block("…") includes, recursively."""
-    from studio.core.validate import includes
-
-    found: set[str] = set()
-    todo = [item.block for item in project.templates[template].body]
-    while todo:
-        block_id = todo.pop()
-        if block_id in found:
-            continue
-        found.add(block_id)
-        block = project.blocks.get(block_id)
-        if block is None:
-            continue
-        for source in block.sources.values():
-            for text in (source.body, *source.variants.values()):
-                todo.extend(included for included, _ in includes(text))
-    return found
+    return set(index_of(project).template_blocks(template))
 
 
 def templates_using(project: Project, block_id: str) -> tuple[str, ...]:
-    return tuple(sorted(t for t in project.templates if block_id in template_blocks(project, t)))
+    """The templates that reach the block, directly or through other blocks (one index)."""
+    return index_of(project).templates_using(block_id)
 
 
 def _block_of_path(project: Project, path: str) -> str | None:
@@ -280,7 +222,12 @@ class ReviewRendition:
 
 
 def last_approval(root: Root, block_id: str) -> SignOff | None:
-    records = [r for r in read_ledger(root) if r.block == block_id and r.decision == "approve"]
+    """The latest approval that counts for BLOCK_ID (under the names it had before renames)."""
+    repository = open_repository(root)
+    judged = judge_history(repository, main_line(repository))
+    names = _aliases(block_id, judged.renamed)
+    records = [r for r in counted(repository, judged)
+               if r.block in names and r.decision == "approve"]
     return records[-1] if records else None
 
 
@@ -337,10 +284,46 @@ def review_renditions(
 # Sign-off ---------------------------------------------------------------------------------
 
 
+def _decider(repository: Repository, as_email: str | None) -> Identity:
+    """Who decides: the identity that will author the sign-off commit. --as sets it, as git's
+    --author does; the record and the commit always name the same person."""
+    if as_email:
+        email = as_email.strip()
+        try:
+            mine = repository.identity()
+        except ProblemError:
+            mine = None
+        name = mine.name if mine is not None and mine.email.lower() == email.lower() else email
+        return Identity(name, email, "--as")
+    return repository.identity()
+
+
+def _not_an_approver(project: Project, email: str) -> ProblemError:
+    approvers = ", ".join(map(str, project.config.compliance.get("approvers") or [])) or "none"
+    return ProblemError(
+        error(
+            "studio.yaml",
+            0,
+            0,
+            f"{email} is not in an approver role (compliance.approvers: {approvers})",
+        )
+    )
+
+
+def _commit_decision(
+    repository: Repository, path: str, record: Mapping[str, Any], who: Identity, note: str = ""
+) -> str:
+    subject = str(record["comment"]).strip().splitlines()[0]
+    message = f"Sign-off: {record['decision']} block {record['block']} — {subject}{note}"
+    return repository.commit(message, [path], author=who).commit
+
+
 def signoff(
     root: Root, block_id: str, decision: str, comment: str, as_email: str | None = None
 ) -> SignOff:
-    """Record DECISION (approve | reject) on the block's committed version and commit it."""
+    """Record DECISION (approve | reject) on the block's committed version: a new decision file,
+    committed on its own, authored by the reviewer it names (AS_EMAIL, else the identity the
+    project commits as)."""
     repository = open_repository(root)
     if decision not in DECISIONS:
         raise ProblemError(
@@ -351,32 +334,22 @@ def signoff(
     if not repository.has_commits():
         raise ProblemError(error(str(repository.root), 0, 0, "nothing committed to sign off"))
     project = repository.project_at("HEAD")
-    email = (as_email or repository.identity().email).strip()
-    role = approver_role(project, email)
+    who = _decider(repository, as_email)
+    role = approver_role(project, who.email)
     if role is None:
-        approvers = ", ".join(map(str, project.config.compliance.get("approvers") or [])) or "none"
-        raise ProblemError(
-            error(
-                "studio.yaml",
-                0,
-                0,
-                f"{email} is not in an approver role (compliance.approvers: {approvers})",
-            )
-        )
+        raise _not_an_approver(project, who.email)
     block = project.blocks.get(block_id)
     if block is None:
         raise ProblemError(
             error(f"blocks/{block_id}.md", 0, 0, f"no block {block_id!r} in the committed project")
         )
     if not block.regulatory:
-        raise ProblemError(
-            error(block.path, 0, 0, f"block {block_id} is not regulatory: it needs no sign-off")
-        )
-    dirty = [
-        c
-        for c in repository.status()
-        if _block_of_path(project, c.path) == block_id or c.path == LEDGER
-    ]
+        judged = judge_history(repository)
+        if block_id not in judged.unflagged:
+            raise ProblemError(
+                error(block.path, 0, 0, f"block {block_id} is not regulatory: it needs no sign-off")
+            )
+    dirty = [c for c in repository.status() if _block_of_path(project, c.path) == block_id]
     if dirty:
         shown = ", ".join(str(c) for c in dirty)
         raise ProblemError(
@@ -384,37 +357,75 @@ def signoff(
                 dirty[0].path, 0, 0, f"uncommitted changes ({shown}): commit them before a sign-off"
             )
         )
-    blob = _blob_hash(repository, block.path)
-    head = repository.resolve("HEAD")
-    ledger = repository.root / LEDGER
-    existing = ledger.read_bytes() if ledger.is_file() else b""
-    previous = _lines(existing)
     record: dict[str, Any] = {
         "block": block_id,
-        "blob": blob,
+        "blob": _blob_hash(repository, block.path),
         "decision": decision,
         "comment": comment,
-        "reviewer": email,
+        "reviewer": who.email,
         "role": role,
         "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": head,
+        "commit": repository.resolve("HEAD"),
         "renditions": rendition_hashes(project, block_id),
-        "prev": _sha(previous[-1]) if previous else "",
     }
-    record["hash"] = record_hash(record)
-    if existing and not existing.endswith(b"\n"):
-        existing += b"\n"
-    _write_atomic(ledger, existing + canonical(record) + b"\n")
-    subject = comment.strip().splitlines()[0]
+    path, data = decision_file(record)
+    target = repository.root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(target, data)
     try:
-        revision = repository.commit(f"Sign-off: {decision} block {block_id} — {subject}", [LEDGER])
+        recorded = _commit_decision(repository, path, record, who)
     except ProblemError:
-        if existing:
-            _write_atomic(ledger, existing)
-        else:
-            ledger.unlink(missing_ok=True)
+        # Not recorded: leave nothing behind, in the index either (a later commit of everything
+        # would otherwise record it under someone else's name).
+        _git(repository, "reset", "-q", "--", _pathspec(repository, path), check=False)
+        target.unlink(missing_ok=True)
         raise
-    return SignOff(**{**_signoff(record).__dict__, "ledger_commit": revision.commit})
+    return signoff_from(
+        record, id=path[len(DECISIONS_DIR) + 1 : -len(".json")], ledger_commit=recorded,
+        author=who.email, path=path,
+    )
+
+
+def finish_signoffs(root: Root, as_email: str | None = None) -> list[SignOff]:
+    """Commit the decisions an interrupted `signoff` wrote but did not commit, each authored
+    by the reviewer it names, who must be the one finishing it (the project's identity, or
+    AS_EMAIL)."""
+    repository = open_repository(root)
+    pending = uncommitted_decisions(repository)
+    if not pending:
+        raise ProblemError(error(LEDGER, 0, 0, "no interrupted sign-off to finish"))
+    project = repository.project_at("HEAD")
+    who = _decider(repository, as_email)
+    done = []
+    for decision, path, _ in pending:
+        if decision is None:
+            _, why = parse_decision(path, (repository.root / path).read_bytes())
+            raise ProblemError(
+                error(path, 0, 0, f"not a decision that can be finished: {why}; remove it")
+            )
+        if decision.reviewer.strip().lower() != who.email.lower():
+            raise ProblemError(
+                error(
+                    path,
+                    0,
+                    0,
+                    f"this sign-off of block {decision.block} was made by {decision.reviewer}: "
+                    f"only they can finish it (you are {who.email}); or remove the file",
+                )
+            )
+        if approver_role(project, who.email) is None:
+            raise _not_an_approver(project, who.email)
+        if _blob_hash(repository, f"blocks/{decision.block}.md", decision.commit) != decision.blob:
+            raise ProblemError(
+                error(path, 0, 0, f"block {decision.block} at {decision.commit[:10]} is not the "
+                      "version this decision names: remove the file and sign off again")
+            )
+        recorded = _commit_decision(
+            repository, path, decision.record(), who, " (finished after an interruption)"
+        )
+        done.append(signoff_from(decision.record(), id=decision.id, ledger_commit=recorded,
+                                 author=who.email, path=path))
+    return done
 
 
 # States -----------------------------------------------------------------------------------
@@ -429,24 +440,42 @@ def _state(records: Sequence[SignOff], blob: str) -> str:
     return "stale" if any(r.decision == "approve" for r in records) else "pending"
 
 
-def block_states(root: Root, rev: str | None = None) -> list[BlockState]:
-    """Every regulatory block of the project with its state at its committed version (HEAD and
-    the ledger on disk), or at REV: the blocks and the ledger as committed there."""
+def _aliases(block_id: str, renamed: Mapping[str, str]) -> list[str]:
+    """BLOCK_ID and the ids it had before renames, newest first."""
+    names = [block_id]
+    while names[-1] in renamed and renamed[names[-1]] not in names:
+        names.append(renamed[names[-1]])
+    return names
+
+
+def block_states(
+    root: Root, rev: str | None = None, judged: Judged | None = None
+) -> list[BlockState]:
+    """Every regulatory block of the project with its state at its committed version (HEAD), or
+    at REV. The decisions that count are those committed on the project's main line (HEAD and
+    the main branch, see ledger.main_line): the latest decision on a text governs every revision
+    that holds that text. A block a non-owner took the regulatory flag off is still listed."""
     repository = open_repository(root)
     if rev is None:
         project = load_project(repository.root)
-        records = read_ledger(repository)
         at = "HEAD"
     else:
         at = repository.resolve(rev)
         project = repository.project_at(at)
-        ledger = repository.blob(LEDGER, at) or b""
-        records = [_signoff(r) for r in map(_parse, _lines(ledger)) if r is not None]
+    if judged is None:
+        judged = judge_history(repository, main_line(repository))
+    decisions = counted(repository, judged)
+    interrupted = [d for d, _, _ in uncommitted_decisions(repository) if d is not None] \
+        if rev is None else []
     states = []
     for block_id, block in sorted(project.blocks.items()):
+        note = ""
         if not block.regulatory:
-            continue
-        mine = [r for r in records if r.block == block_id]
+            if block_id not in judged.unflagged:
+                continue
+            note = judged.unflagged[block_id].message
+        names = _aliases(block_id, judged.renamed)
+        mine = [r for r in decisions if r.block in names]
         blob = _blob_hash(repository, block.path, at) if repository.has_commits() else ""
         approvals = [r for r in mine if r.decision == "approve"]
         states.append(
@@ -460,6 +489,9 @@ def block_states(root: Root, rev: str | None = None) -> list[BlockState]:
                 blob=blob,
                 approved_blob=approvals[-1].blob if approvals else "",
                 history=tuple(mine),
+                renamed_from=names[1] if len(names) > 1 else "",
+                interrupted=tuple(d for d in interrupted if d.block == block_id),
+                note=note,
             )
         )
     return states
@@ -468,169 +500,91 @@ def block_states(root: Root, rev: str | None = None) -> list[BlockState]:
 # Verify -----------------------------------------------------------------------------------
 
 
-def chain_problems(data: bytes, where: str = LEDGER) -> list[Problem]:
+def interrupted_problems(repository: Repository) -> list[Problem]:
+    """Decisions written but not committed (a sign-off killed before its commit), and
+    uncommitted edits of the legacy ledger."""
     problems = []
-    previous: bytes | None = None
-    number = 0
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
+    for decision, path, kind in uncommitted_decisions(repository):
+        if decision is None:
+            problems.append(error(path, 0, 0, f"uncommitted ({kind}) file in {DECISIONS_DIR} "
+                                  "that is not a valid decision: remove it"))
             continue
-        record = _parse(line)
-        if record is None:
-            problems.append(error(where, number, 0, "ledger record is not a JSON object"))
-        else:
-            if record.get("hash") != record_hash(record):
-                problems.append(
-                    error(
-                        where,
-                        number,
-                        0,
-                        f"record of block {record.get('block')} was altered "
-                        "(its hash does not match its content)",
-                    )
-                )
-            expected = _sha(previous) if previous is not None else ""
-            if record.get("prev") != expected:
-                problems.append(
-                    error(
-                        where,
-                        number,
-                        0,
-                        "broken chain: prev does not match the previous record "
-                        "(a record was removed, inserted or edited)",
-                    )
-                )
-        previous = line
-    return problems
-
-
-def _show(repository: Repository, rev: str, path: str) -> bytes | None:
-    done = subprocess.run(
-        ["git", "show", f"{rev}:{repository.prefix}{path}"],
-        cwd=repository.root,
-        capture_output=True,
-        check=False,
-    )
-    return done.stdout if done.returncode == 0 else None
-
-
-def history_problems(repository: Repository) -> list[Problem]:
-    """Each commit that touched the ledger must only have appended to it."""
-    problems: list[Problem] = []
-    if not repository.has_commits():
-        return problems
-    out = _git(repository, "log", "--format=%H %P", "--", _pathspec(repository, LEDGER))
-    for line in out.decode().splitlines():
-        commit, *parents = line.split()
-        new = _show(repository, commit, LEDGER) or b""
-        old = (_show(repository, parents[0], LEDGER) if parents else None) or b""
-        if not new.startswith(old):
-            problems.append(
-                error(
-                    LEDGER,
-                    0,
-                    0,
-                    f"commit {commit[:10]} edited or removed ledger records "
-                    "(the ledger is append-only)",
-                )
-            )
-    committed = _show(repository, "HEAD", LEDGER) or b""
-    on_disk = repository.root / LEDGER
-    if on_disk.is_file() and not on_disk.read_bytes().startswith(committed):
         problems.append(
-            error(LEDGER, 0, 0, "the ledger on disk edits or removes committed records")
-        )
-    return problems
-
-
-def record_problems(repository: Repository, records: Iterable[SignOff]) -> list[Problem]:
-    """A record must name a commit of the history holding the block's recorded blob: a
-    rewritten history loses them."""
-    problems = []
-    for number, record in enumerate(records, start=1):
-        known = (
-            bool(re.fullmatch(r"[0-9a-f]{40}", record.commit))
-            and subprocess.run(
-                ["git", "merge-base", "--is-ancestor", record.commit, "HEAD"],
-                cwd=repository.root,
-                capture_output=True,
-                check=False,
-            ).returncode
-            == 0
-        )
-        if not known:
-            problems.append(
-                error(
-                    LEDGER,
-                    number,
-                    0,
-                    f"record of block {record.block} names commit "
-                    f"{record.commit[:10]}, not in the project's history "
-                    "(was the history rewritten?)",
-                )
+            error(
+                path,
+                0,
+                0,
+                f"interrupted sign-off: the {decision.decision} of block {decision.block} by "
+                f"{decision.reviewer} is written but not committed ({kind}); it does not count "
+                f"until {decision.reviewer} runs `missiva signoff PROJECT --finish`",
             )
-            continue
-        if _blob_hash(repository, f"blocks/{record.block}.md", record.commit) != record.blob:
+        )
+    for change in repository.status():
+        if change.path == LEGACY:
             problems.append(
-                error(
-                    LEDGER,
-                    number,
-                    0,
-                    f"record of block {record.block}: the block at "
-                    f"{record.commit[:10]} is not the version signed off",
-                )
+                error(LEGACY, 0, 0, f"uncommitted change to the legacy ledger ({change.kind}): "
+                      "it is append-only and written only by sign-offs")
             )
     return problems
 
 
-def owner_problems(repository: Repository, project: Project) -> list[Problem]:
-    """Commits that changed or removed a regulatory block while their author was not in its
-    owner role.
+def _signatures() -> Any:
+    """The signatures module (SSH signatures, compliance/allowed_signers), None without it."""
+    try:
+        return importlib.import_module("studio.core.signatures")
+    except ModuleNotFoundError as exc:
+        if exc.name != "studio.core.signatures":
+            raise
+        return None
 
-    Adding a block is not judged: an import (`missiva new`, a first `git add`, a project copied
-    into a repository) creates blocks before any role could own them, and new wording is
-    *pending* until an approver signs it off, so the export gate holds it anyway."""
-    problems: list[Problem] = []
-    if not repository.has_commits():
-        return problems
-    out = _git(
-        repository,
-        "-c",
-        "core.quotePath=false",
-        "log",
-        "--format=%x1e%H%x00%ae",
-        "--name-status",
-        "--no-renames",
-        "--",
-        _pathspec(repository, "blocks/"),
-    )
-    for entry in out.decode("utf-8", "replace").split("\x1e")[1:]:
-        head, _, names = entry.partition("\n")
-        commit, _, email = head.partition("\0")
-        for line in names.splitlines():
-            status, _, path = line.partition("\t")
-            if not path or status.startswith("A"):
-                continue
-            path = path.strip()
-            if repository.prefix and path.startswith(repository.prefix):
-                path = path[len(repository.prefix) :]
-            block_id = _block_of_path(project, path)
-            if block_id is None:
-                continue
-            block = project.blocks[block_id]
-            if not block.regulatory:
-                continue
-            if email.strip().lower() not in _emails(project, block.owner):
-                verb = "removed" if status.startswith("D") else "changed"
-                problems.append(
-                    error(
-                        path,
-                        0,
-                        0,
-                        f"commit {commit[:10]} by {email} {verb} regulatory "
-                        f"block {block_id}, owned by role {block.owner or '(none)'}",
-                    )
-                )
+
+def counted(repository: Repository, judged: Judged) -> list[SignOff]:
+    """The decisions that count: valid (attributable, unaltered, by an approver, about a real
+    version) and, where the project required signatures before the commit that recorded one,
+    signed by a key listed for its reviewer. A signature that cannot be checked counts as
+    missing."""
+    decisions = judged.valid()
+    signatures = _signatures()
+    required = getattr(signatures, "signatures_required", None)
+    check = getattr(signatures, "commit_signatures", None)
+    if required is None or check is None or not decisions:
+        return decisions
+    needing = []
+    for decision in decisions:
+        parent = f"{decision.ledger_commit}^"
+        if repository.object(f"{parent}:{repository.prefix}studio.yaml") is not None and \
+                required(repository, parent):
+            needing.append(decision.ledger_commit)
+    if not needing:
+        return decisions
+    try:
+        good = {s.commit for s in check(repository, needing) if s.ok}
+    except ProblemError:
+        good = set()
+    refused = set(needing) - good
+    return [d for d in decisions if d.ledger_commit not in refused]
+
+
+def commit_signature_problems(repository: Repository, commits: Sequence[str]) -> list[Problem]:
+    """Per-commit signature problems of the commits that must be signed in a signed project
+    (sign-off commits, changes to regulatory blocks or the compliance rules). The signatures
+    module (SSH signatures against compliance/allowed_signers) provides them when present."""
+    check = getattr(_signatures(), "commit_problems", None)
+    return list(check(repository, commits)) if check is not None else []
+
+
+def verify(root: Root) -> list[Problem]:
+    """Everything wrong with the sign-offs and the regulatory blocks' history (empty: all good):
+    every commit judged against the rules before it, every decision's attribution, the legacy
+    ledger's chain, interrupted sign-offs."""
+    repository = open_repository(root)
+    judged = judge_history(repository, deep=True)
+    problems = list(judged.problems)
+    problems += chain_problems(judged.legacy)
+    if repository.has_commits():
+        problems += signature_problems(ledger_signatures(repository))
+        problems += commit_signature_problems(repository, judged.regulated)
+    problems += interrupted_problems(repository)
     return problems
 
 
@@ -659,14 +613,14 @@ class LedgerSignature:
 
 
 def ledger_signatures(root: Root) -> list[LedgerSignature]:
-    """The signature of each commit that wrote the ledger, oldest first. Sign-offs are signed
+    """The signature of each commit that recorded decisions, oldest first. Sign-offs are signed
     when git is configured to sign commits (commit.gpgsign; GPG or SSH keys): `signoff` commits
     through git, which applies it."""
     repository = open_repository(root)
     if not repository.has_commits():
         return []
-    spec = _pathspec(repository, LEDGER)
-    out = _git(repository, "log", "--reverse", "--format=%H%x00%G?%x00%GS", "--", spec)
+    specs = [_pathspec(repository, DECISIONS_DIR), _pathspec(repository, LEGACY)]
+    out = _git(repository, "log", "--reverse", "--format=%H%x00%G?%x00%GS", "--", *specs)
     signatures = []
     for line in out.decode("utf-8", "replace").splitlines():
         commit, code, signer = (line.split("\0") + ["", ""])[:3]
@@ -684,35 +638,45 @@ def signature_problems(signatures: Iterable[LedgerSignature]) -> list[Problem]:
     ]
 
 
-def verify(root: Root) -> list[Problem]:
-    """Everything wrong with the ledger and the regulatory blocks' history (empty: all good)."""
-    repository = open_repository(root)
-    ledger = repository.root / LEDGER
-    data = ledger.read_bytes() if ledger.is_file() else b""
-    problems = chain_problems(data)
-    problems += history_problems(repository)
-    if repository.has_commits():
-        problems += record_problems(repository, read_ledger(repository))
-        problems += signature_problems(ledger_signatures(repository))
-    problems += owner_problems(repository, load_project(repository.root))
-    return problems
-
-
 # Export gate ------------------------------------------------------------------------------
 
 
+def ledger_integrity(repository: Repository, judged: Judged) -> list[Problem]:
+    """What makes the ledger untrustworthy now: a decision file altered or removed and not put
+    back, an invalid file, a broken legacy chain. The export gate refuses while there is one.
+    (Decisions are read from the commits that added them, so a later edit changes no state;
+    verify keeps reporting it.) A decision that is merely invalid (not attributable, not by an
+    approver) counts for nothing, so it cannot approve, but does not stop exports."""
+    broken = []
+    for path in sorted(judged.must_hold):
+        data = repository.object(f"HEAD:{repository.prefix}{path}")
+        if data is None or parse_decision(path, data)[0] is None:
+            broken.append(error(path, 0, 0, "a recorded decision was changed or removed: put "
+                                "it back as it was committed (a change of mind is a new "
+                                "decision)"))
+    for path in sorted(judged.must_go):
+        if repository.object(f"HEAD:{repository.prefix}{path}") is not None:
+            broken.append(error(path, 0, 0, "not a valid decision file: remove it"))
+    return broken + chain_problems(judged.legacy)
+
+
 def export_gate(root: Root, templates: Iterable[str], rev: str | None = None) -> list[str]:
-    """The regulatory blocks used by TEMPLATES that are not approved at their current version
-    (or at REV, with the ledger as committed there)."""
+    """The regulatory blocks used by TEMPLATES that are not approved at their version in REV
+    (HEAD when None), judged with the decisions of the project's main line."""
+    return [s.block for s in gate_states(root, templates, rev)]
+
+
+def gate_states(root: Root, templates: Iterable[str], rev: str | None = None) -> list[BlockState]:
+    """The states of the regulatory blocks TEMPLATES use at REV that stop an export."""
     repository = open_repository(root)
     project = load_project(repository.root) if rev is None else repository.project_at(rev)
     states = {s.block: s for s in block_states(repository, rev)}
-    blocked: set[str] = set()
+    blocked: dict[str, BlockState] = {}
     for name in templates:
         if name not in project.templates:
             raise ProblemError(error(f"templates/{name}.yaml", 0, 0, f"no template {name!r}"))
         for block_id in template_blocks(project, name):
             state = states.get(block_id)
             if state is not None and state.state != "approved":
-                blocked.add(block_id)
-    return sorted(blocked)
+                blocked[block_id] = state
+    return [blocked[b] for b in sorted(blocked)]

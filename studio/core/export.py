@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from studio.core.files import write_atomic
-from studio.core.history import Repository, open_repository
+from studio.core.history import WORKTREE, Repository, open_repository
 from studio.core.package import Package, build_package
 from studio.core.problems import ProblemError, error
 from studio.core.project import load_project
@@ -81,10 +81,10 @@ def export(
     if (out is None) == (target is None):
         raise ValueError("export to a folder (out) or to a target, one of the two")
     repository = open_repository(root)
+    package = build_package(repository, rev, with_samples=with_samples)
     settings: Mapping[str, Any] = {}
     if target is not None:
-        settings = target_settings(repository, target)
-    package = build_package(repository, rev, with_samples=with_samples)
+        settings = target_settings(repository, target, package.commit)
     if settings.get("requires_approval"):
         gate(repository, package, target or "")
     key = signing_key_for(repository, signing_key)
@@ -113,9 +113,41 @@ def export(
     return Exported(package, url=url, target=target, activated=activate)
 
 
-def target_settings(repository: Repository, name: str) -> Mapping[str, Any]:
-    """The target named NAME in studio.yaml, its kind checked."""
-    targets = load_project(repository.root).config.targets
+def target_settings(
+    repository: Repository, name: str, commit: str | None = None
+) -> Mapping[str, Any]:
+    """The target named NAME in studio.yaml, its kind checked: as committed in COMMIT (the
+    version exported), else in the working tree.
+
+    The gate's rules come from the commit, so an uncommitted `requires_approval: false` changes
+    nothing; and while studio.yaml in the working tree differs from COMMIT, only a plain folder
+    target without approval is allowed (what you see in the file is not what would apply)."""
+    if commit is None:
+        return _target_in(load_project(repository.root).config.targets, name)
+    settings = _target_in(repository.project_at(commit).config.targets, name)
+    on_disk = repository.blob("studio.yaml", WORKTREE)
+    if on_disk != repository.blob("studio.yaml", commit):
+        here = load_project(repository.root).config.targets.get(name)
+        plain = (
+            bool(settings.get("path"))
+            and not settings.get("requires_approval")
+            and not (isinstance(here, Mapping) and here.get("requires_approval"))
+        )
+        if not plain:
+            raise ProblemError(
+                error(
+                    "studio.yaml",
+                    0,
+                    0,
+                    f"export to {name} refused: studio.yaml in the working tree differs from "
+                    f"the exported commit {commit[:10]}, and a target's settings are read from "
+                    "the commit: commit studio.yaml (or check out that version) first",
+                )
+            )
+    return settings
+
+
+def _target_in(targets: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     settings = targets.get(name)
     if not isinstance(settings, Mapping):
         known = ", ".join(sorted(targets)) or "none"
@@ -201,28 +233,39 @@ def _token(target: str, settings: Mapping[str, Any]) -> str:
 
 
 def gate(repository: Repository, package: Package, target: str) -> None:
-    """Refuse the export while a regulatory block the package uses is not approved, or the
-    sign-off ledger at the exported version is broken."""
-    from studio.core.compliance import LEDGER, chain_problems, export_gate
+    """Refuse the export while a regulatory block the package uses is not approved (judged with
+    the decisions of the project's main line: the latest decision on a text governs every
+    revision holding it), or the sign-off ledger itself is broken."""
+    from studio.core.compliance import gate_states, ledger_integrity
+    from studio.core.ledger import judge_history, main_line
 
-    ledger = repository.blob(LEDGER, package.commit) or b""
-    broken = chain_problems(ledger)
+    broken = ledger_integrity(repository, judge_history(repository, main_line(repository)))
     if broken:
         raise ProblemError(
             error(
-                LEDGER,
+                broken[0].path,
                 broken[0].line,
                 0,
                 f"export to {target} refused: the sign-off ledger is broken "
                 f"({broken[0].message})",
             )
         )
-    blocked = export_gate(repository, package.manifest["templates"], rev=package.commit)
+    blocked = gate_states(repository, package.manifest["templates"], rev=package.commit)
     if blocked:
-        states = {e["block"]: e["state"] for e in package.manifest["signoffs"]}
-        shown = ", ".join(f"block {b} ({states.get(b, 'pending')})" for b in blocked)
+        shown = ", ".join(
+            f"block {s.block} ({s.state}"
+            + (f", renamed from {s.renamed_from}" if s.renamed_from else "")
+            + (f"; {s.note}" if s.note else "")
+            + ")"
+            for s in blocked
+        )
         raise ProblemError(
-            error("studio.yaml", 0, 0, f"export to {target} refused: not approved: {shown}")
+            error(
+                "studio.yaml",
+                0,
+                0,
+                f"export to {target} refused: not approved at {package.commit[:10]}: {shown}",
+            )
         )
 
 

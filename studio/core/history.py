@@ -136,6 +136,8 @@ def describe_path(path: str, locales: Iterable[str] | None = None) -> str:
         return "schema"
     if path == "compliance/signoffs.jsonl":
         return "sign-off ledger"
+    if path.startswith("compliance/decisions/"):
+        return "sign-off decision"
     if head == "blocks" and ext == "md" and dot:
         match = _LOCALE_SUFFIX.match(stem)
         if match and (locales is None or match["locale"] in set(locales)):
@@ -272,6 +274,16 @@ class Repository:
         with self._lock:
             try:
                 _, kind, _, data = self.repo.git.get_object_data(f"{rev}:{self._git_path(path)}")
+            except ValueError:
+                return None
+        return data if kind in (b"blob", "blob") else None
+
+    def object(self, ref: str) -> bytes | None:
+        """The blob named REF (a blob id, or "commit:git/path" from the repository's top), read
+        through the persistent cat-file process; None when there is no such blob."""
+        with self._lock:
+            try:
+                _, kind, _, data = self.repo.git.get_object_data(ref)
             except ValueError:
                 return None
         return data if kind in (b"blob", "blob") else None
@@ -430,22 +442,32 @@ class Repository:
         except git.GitCommandError:
             return ""
 
-    def _identity_env(self) -> dict[str, str]:
-        who = self.identity()
+    def _identity_env(self, author: Identity | None = None) -> dict[str, str]:
+        try:
+            who = self.identity()
+        except ProblemError:
+            if author is None:
+                raise
+            who = author
+        author = author or who
         return {
-            "GIT_AUTHOR_NAME": who.name,
-            "GIT_AUTHOR_EMAIL": who.email,
+            "GIT_AUTHOR_NAME": author.name,
+            "GIT_AUTHOR_EMAIL": author.email,
             "GIT_COMMITTER_NAME": who.name,
             "GIT_COMMITTER_EMAIL": who.email,
         }
 
-    def commit(self, message: str, paths: Sequence[str] | None = None) -> Revision:
+    def commit(
+        self, message: str, paths: Sequence[str] | None = None, *, author: Identity | None = None
+    ) -> Revision:
         """Commit every change of the project (new, changed and deleted files), or only PATHS.
+        AUTHOR, when given, authors the commit (as git's --author: the committer stays whoever
+        commits).
 
         Raises ProblemError when there is nothing to commit or no author is known."""
         if not message.strip():
             raise ProblemError(error(str(self.root), 0, 0, "a commit needs a message"))
-        env = self._identity_env()
+        env = self._identity_env(author)
         with self._lock:
             if paths:
                 relative = [self._git_path(self.relative(p)) for p in paths]

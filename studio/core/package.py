@@ -36,7 +36,6 @@ from studio.core.project import Project
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-LEDGER = "compliance/signoffs.jsonl"
 # What the engine reads: files, and folders whose whole content it may read.
 ENGINE_FILES = ("studio.yaml", "data/schema.json")
 ENGINE_FOLDERS = ("blocks/", "templates/", "layouts/", "styles/", "assets/")
@@ -192,7 +191,7 @@ def build_package(
         dirty = [
             c
             for c in repository.status()
-            if engine_path(c.path, with_samples) or c.path == LEDGER
+            if engine_path(c.path, with_samples) or c.path.startswith("compliance/")
             or engine_path(c.old_path, with_samples)
         ]
         if dirty:

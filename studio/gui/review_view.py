@@ -86,6 +86,7 @@ class ReviewPanel(QWidget):
         self.reviews: list[ReviewRendition] = []
         self.block: str | None = None
         self.reviewer_role: str | None = None
+        self.reviewer_email = ""
         self._executor: ProcessPoolExecutor | None = None
         self._inbox: queue.SimpleQueue[tuple[str, Any, Any]] = queue.SimpleQueue()
         self._wake = _Inbox(self)
@@ -168,6 +169,10 @@ class ReviewPanel(QWidget):
         self.reject_button = QPushButton(self.tr("Reject"), self)
         self.reject_button.setObjectName("rejectButton")
         self.reject_button.clicked.connect(lambda: self.decide("reject"))
+        self.finish_button = QPushButton(self.tr("Finish interrupted sign-off"), self)
+        self.finish_button.setObjectName("finishButton")
+        self.finish_button.clicked.connect(self.finish)
+        self.finish_button.hide()
         self.status = QLabel(self)
         self.status.setObjectName("reviewStatus")
         self.status.setWordWrap(True)
@@ -175,6 +180,7 @@ class ReviewPanel(QWidget):
         decision.addWidget(self.comment, 1)
         decision.addWidget(self.approve_button)
         decision.addWidget(self.reject_button)
+        decision.addWidget(self.finish_button)
 
         right = QWidget(self)
         detail = QVBoxLayout(right)
@@ -281,9 +287,17 @@ class ReviewPanel(QWidget):
             return
         role = compliance.approver_role(project, who.email) if project is not None else None
         self.reviewer_role = role
+        self.reviewer_email = who.email
+        # A decision is recorded under the identity that authors its commit, never another:
+        # say which one it is and where it comes from.
+        source = {"settings": self.tr("from the studio's settings"),
+                  "git config": self.tr("from git's user.email"),
+                  "environment": self.tr("from MISSIVA_AUTHOR_EMAIL")}.get(who.source, who.source)
         if role:
             self.identity_label.setText(
-                self.tr("Reviewing as %s <%s>, approver (%s).") % (who.name, who.email, role))
+                self.tr("Reviewing as %s <%s>, approver (%s).") % (who.name, who.email, role)
+                + " " + self.tr("Decisions are committed under this identity (%s): "
+                                "the commit's author is the reviewer on record.") % source)
         else:
             self.identity_label.setText(
                 self.tr("You (%s) are not an approver: you can read, not decide.") % who.email)
@@ -310,8 +324,11 @@ class ReviewPanel(QWidget):
         for state in shown:
             if self.awaiting_only.isChecked() and state.state not in AWAITING:
                 continue
-            item = QTreeWidgetItem([state.block, self.tr(state.state), state.owner or "–"])
+            item = QTreeWidgetItem([state.block, self._state_text(state), state.owner or "–"])
             item.setData(0, Qt.ItemDataRole.UserRole, state.block)
+            notes = self._notes(state)
+            if notes:
+                item.setToolTip(1, "\n".join(notes))
             background, foreground = STATE_COLOURS.get(state.state, ("#eeeeee", "#333333"))
             item.setBackground(1, QColor(background))
             item.setForeground(1, QColor(foreground))
@@ -321,6 +338,34 @@ class ReviewPanel(QWidget):
                 self.queue.setCurrentItem(item)
         self.queue.blockSignals(False)
         self.queue.resizeColumnToContents(1)
+
+    def _state_text(self, state: BlockState) -> str:
+        """"stale · renamed", "pending · interrupted": the state and what else a reviewer must
+        know at a glance."""
+        marks = [self.tr(state.state)]
+        if state.renamed_from:
+            marks.append(self.tr("renamed"))
+        if state.interrupted:
+            marks.append(self.tr("interrupted"))
+        if state.note:
+            marks.append(self.tr("un-flagged"))
+        return " · ".join(marks)
+
+    def _notes(self, state: BlockState) -> list[str]:
+        """What the heading and the queue's tooltip say beyond the state."""
+        notes = []
+        if state.renamed_from:
+            notes.append(self.tr("Renamed from %s: it replaces the wording decided on under "
+                                 "that name.") % state.renamed_from)
+        for decision in state.interrupted:
+            notes.append(self.tr("Interrupted sign-off: the %s by %s was written but not "
+                                 "committed, so it does not count until they finish it.")
+                         % (self.tr(PAST.get(decision.decision, decision.decision)),
+                            decision.reviewer))
+        if state.note:
+            notes.append(self.tr("No longer flagged regulatory, but not by its owners: %s")
+                         % state.note)
+        return notes
 
     def _on_queue_selection(self, item: QTreeWidgetItem | None, _previous: Any = None) -> None:
         block = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
@@ -383,11 +428,13 @@ class ReviewPanel(QWidget):
             last = self.tr(" — last %s by %s, %s") % (verb, state.reviewer,
                                                       date_in_words(state.time))
         used = ", ".join(state.templates) or self.tr("no template")
+        notes = "".join(f"<br><span style='color:#7a4d00'>{html.escape(note)}</span>"
+                        for note in self._notes(state))
         self.heading.setText(
             f"<span style='font-size:15px;font-weight:bold'>{html.escape(state.block)}</span> "
             f"{badge} &nbsp;{self.tr('owner')}: <b>{html.escape(state.owner or '–')}</b>"
             f"{html.escape(last)}<br><span style='color:#555'>"
-            f"{self.tr('Used by')}: {html.escape(used)}</span>")
+            f"{self.tr('Used by')}: {html.escape(used)}</span>{notes}")
 
     def _show_changes(self) -> None:
         for index in reversed(range(self.compare_row.count())):
@@ -411,8 +458,9 @@ class ReviewPanel(QWidget):
                 "<p><i>" + html.escape(self.tr("Never approved: the whole text is new.")) +
                 "</i></p>" + words_html(diff.word_diff("", current)))
             return
-        approved = (repository.blob(block.path, approval.commit) or b"").decode("utf-8",
-                                                                                  "replace")
+        # Under the name it had then: a renamed block's approval is of its old path.
+        approved = (repository.blob(f"blocks/{approval.block}.md", approval.commit)
+                    or b"").decode("utf-8", "replace")
         when = date_in_words(approval.time)
         header = html.escape(self.tr("Approved by %s, %s → the committed version now")
                              % (approval.reviewer, when))
@@ -559,6 +607,22 @@ class ReviewPanel(QWidget):
         for button in (self.approve_button, self.reject_button):
             button.setEnabled(allowed)
             button.setToolTip(reason)
+        state = self.states.get(self.block or "")
+        mine = [d for d in (state.interrupted if state is not None else ())
+                if d.reviewer.lower() == self.reviewer_email.lower()]
+        self.finish_button.setVisible(bool(state is not None and state.interrupted))
+        self.finish_button.setEnabled(bool(mine) and self._busy["decide"] == 0)
+        self.finish_button.setToolTip(
+            self.tr("Commit the sign-off you started, as it was written") if mine
+            else self.tr("Only the reviewer who made it can finish it"))
+
+    def finish(self) -> None:
+        """Commit the interrupted sign-off(s) of the current reviewer."""
+        if self.root is None or self.block is None:
+            return
+        self.status.setText(self.tr("Finishing the interrupted sign-off of %s…") % self.block)
+        self._submit("decide", self.block, finish_interrupted, str(self.root))
+        self._update_buttons()
 
     def decide(self, decision: str) -> None:
         if self.root is None or self.block is None:
@@ -586,6 +650,11 @@ class ReviewPanel(QWidget):
         if block == self.block:
             self._show_changes()
             self.render_block()
+
+
+def finish_interrupted(root: str) -> SignOff:
+    """The worker's side of Finish: commit the interrupted sign-offs, return the last."""
+    return compliance.finish_signoffs(root)[-1]
 
 
 def state_label(state: BlockState) -> str:

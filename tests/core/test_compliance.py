@@ -1,8 +1,9 @@
-"""Compliance: sign-off ledger, block states, verify (chain, append-only, owners), export gate."""
+"""Compliance: sign-offs, block states, verify (history, attribution, owners), export gate."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -81,15 +82,21 @@ def test_pending_approved_stale_approved(project: Path) -> None:
     assert git(project, "log", "-1", "--format=%s") == (
         "Sign-off: approve block legal/privacy — GDPR wording checked\n"
     )
-    line = json.loads((project / LEDGER).read_text().splitlines()[0])
+    # One file, named by the hash of its content, is all the sign-off commit adds.
+    [added] = git(project, "show", "--format=", "--name-status", "HEAD").splitlines()
+    status, path = added.split("\t")
+    assert status == "A" and path == f"{LEDGER}/{record.id}.json"
+    data = (project / path).read_bytes()
+    assert hashlib.sha256(data.rstrip(b"\n")).hexdigest() == record.id
+    line = json.loads(data)
     assert line["blob"] == git(project, "rev-parse", "HEAD~1:blocks/legal/privacy.md").strip()
     assert line["commit"] == git(project, "rev-parse", "HEAD~1").strip()
-    assert line["reviewer"] == GIULIA and line["role"] == "legal" and line["prev"] == ""
+    assert line["reviewer"] == GIULIA and line["role"] == "legal"
+    assert git(project, "log", "-1", "--format=%ae").strip() == GIULIA  # committed by its reviewer
     assert line["time"].endswith("Z")
     channels = open_repository(project).project_at("HEAD").templates["contract-change"].channels
     assert set(line["renditions"]) == {f"contract-change/{c}" for c in channels}
     assert all(len(h) == 64 for h in line["renditions"].values())
-    assert line["hash"] == compliance.record_hash(line)
     privacy = state_of(project, "legal/privacy")
     assert (privacy.state, privacy.reviewer) == ("approved", GIULIA)
 
@@ -99,11 +106,12 @@ def test_pending_approved_stale_approved(project: Path) -> None:
     open_repository(project).commit("Extra clause", ["blocks/legal/privacy.md"])
     assert state_of(project, "legal/privacy").state == "stale"
 
+    # --as sets the identity of both the decision and the commit's author (as git --author).
     signoff(project, "legal/privacy", "approve", "extra clause ok", as_email=MARCO)
     privacy = state_of(project, "legal/privacy")
     assert (privacy.state, privacy.reviewer) == ("approved", MARCO)
-    lines = (project / LEDGER).read_bytes().splitlines()
-    assert json.loads(lines[1])["prev"] == compliance._sha(lines[0])
+    assert git(project, "log", "-1", "--format=%ae %ce").split() == [MARCO, GIULIA]
+    assert [r.reviewer for r in privacy.history] == [GIULIA, MARCO]
     assert verify(project) == []
 
 
@@ -165,42 +173,46 @@ def test_rejection(project: Path) -> None:
     assert state_of(project, "legal/withdrawal").state == "stale"  # approved once, changed since
 
 
-def _rewrite_ledger(project: Path, change) -> None:
-    path = project / LEDGER
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(change(lines)), encoding="utf-8")
-    git(project, "commit", "-q", "-am", "Tidy the ledger")
+def decision_paths(project: Path) -> list[Path]:
+    return sorted((project / LEDGER).glob("*.json"))
 
 
-def test_tampered_record_caught(project: Path) -> None:
+def test_tampered_decision_caught(project: Path) -> None:
     signoff(project, "legal/privacy", "approve", "ok")
     signoff(project, "legal/bill-info", "approve", "ok")
     assert verify(project) == []
-
-    def tamper(lines: list[str]) -> list[str]:
-        return [lines[0].replace('"comment":"ok"', '"comment":"looks fine"'), *lines[1:]]
-
-    _rewrite_ledger(project, tamper)
+    first = git(project, "log", "--reverse", "--format=%H", "--", LEDGER).split()[0]
+    [path] = git(project, "show", "--format=", "--name-only", first).split()
+    target = project / path
+    original = target.read_bytes()
+    target.write_text(target.read_text().replace('"comment":"ok"', '"comment":"looks fine"'))
+    git(project, "commit", "-q", "-am", "Tidy the ledger")
+    tidied = head(project)
     messages = [p.message for p in verify(project)]
-    assert any("was altered" in m for m in messages)
-    assert any("append-only" in m for m in messages)
+    assert messages == [f"commit {tidied[:10]} by {GIULIA} changed a recorded decision "
+                        "(decisions are never changed or removed: record a new one)"]
+    # A decision is read from the commit that added it: the edit changes no state…
+    assert state_of(project, "legal/privacy").state == "approved"
+    # …but gated exports stop until the file is put back as it was committed.
+    repository = open_repository(project)
+    [broken] = compliance.ledger_integrity(repository, compliance.judge_history(repository))
+    assert broken.path == path and "put it back" in broken.message
+    target.write_bytes(original)
+    git(project, "commit", "-q", "-am", "Put the decision back")
+    assert compliance.ledger_integrity(repository, compliance.judge_history(repository)) == []
+    assert len(verify(project)) == 2  # history still shows both changes
 
 
-def test_deleted_records_caught(project: Path) -> None:
-    for block in ("legal/privacy", "legal/bill-info", "legal/withdrawal"):
-        signoff(project, block, "approve", "ok")
-    _rewrite_ledger(project, lambda lines: [lines[0], lines[2]])  # the middle one
-    messages = [p.message for p in verify(project)]
-    assert any("broken chain" in m for m in messages)
-    assert any("append-only" in m for m in messages)
-
-
-def test_deleted_last_record_caught_by_history(project: Path) -> None:
+def test_removed_decision_caught(project: Path) -> None:
     signoff(project, "legal/privacy", "approve", "ok")
     signoff(project, "legal/privacy", "reject", "no")
-    _rewrite_ledger(project, lambda lines: lines[:1])  # the chain alone is still intact
+    rejection = git(project, "show", "--format=", "--name-only", "HEAD").strip()
+    git(project, "rm", "-q", rejection)
+    git(project, "commit", "-q", "-m", "Drop the rejection")
     messages = [p.message for p in verify(project)]
-    assert messages and all("append-only" in m for m in messages)
+    assert len(messages) == 1 and "removed a recorded decision" in messages[0]
+    head = git(project, "rev-parse", "HEAD").strip()
+    assert head[:10] in messages[0]
 
 
 def test_rewritten_ledger_history_caught(project: Path) -> None:
@@ -210,7 +222,7 @@ def test_rewritten_ledger_history_caught(project: Path) -> None:
     orphan = git(project, "commit-tree", tree, "-m", "Everything").strip()
     git(project, "reset", "-q", "--hard", orphan)
     messages = [p.message for p in verify(project)]
-    assert any("not in the project's history" in m for m in messages)
+    assert any("history rewritten" in m for m in messages)
 
 
 def test_regulatory_block_changed_by_non_owner(
@@ -224,6 +236,8 @@ def test_regulatory_block_changed_by_non_owner(
     problems = verify(project)
     assert len(problems) == 1
     assert LUCA in problems[0].message and "legal/complaints-adr" in problems[0].message
+    assert git(project, "rev-parse", "--short=10", "HEAD").strip() in problems[0].message
+    assert "owned by role legal before that commit" in problems[0].message
     assert problems[0].path == "blocks/legal/complaints-adr.md"
 
 
@@ -259,9 +273,12 @@ def test_export_gate_refuses_then_allows(project: Path) -> None:
     assert record["decision"] == "approve" and record["blob"] == evidence["legal/privacy"]["blob"]
     with pytest.raises(ProblemError, match="no target"):
         export(project, target="staging")
-    # An older version is gated with the ledger as it was then: nothing approved yet.
-    with pytest.raises(ProblemError, match="refused: not approved"):
-        export(project, rev="HEAD~3", target="vault")
+    # An older version with the same texts is judged with today's decisions: approved.
+    assert export(project, rev="HEAD~3", target="vault").package.commit == git(
+        project, "rev-parse", "HEAD~3").strip()
+    # Targets are read from the version exported: before the commit that added it, no vault.
+    with pytest.raises(ProblemError, match="no target 'vault'"):
+        export(project, rev="HEAD~6", target="vault")
 
 
 def _cli(argv: list[str]) -> int:
@@ -305,10 +322,12 @@ def test_cli_subprocess_verify_exit_codes(project: Path) -> None:
 
     signoff(project, "legal/privacy", "approve", "ok")
     assert run("verify", str(project)).returncode == 0
-    _rewrite_ledger(project, lambda lines: [lines[0].replace('"ok"', '"OK"')])
+    [path] = decision_paths(project)
+    path.write_text(path.read_text().replace('"ok"', '"OK"'))
+    git(project, "commit", "-q", "-am", "Tidy the ledger")
     done = run("verify", str(project))
     assert done.returncode == 1
-    assert "was altered" in done.stderr and "Traceback" not in done.stderr
+    assert "changed a recorded decision" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_new_project_verifies_clean(tmp_path, monkeypatch):
@@ -383,10 +402,347 @@ def test_checks_read_the_history_of_a_project_in_a_subfolder(
     become(monkeypatch, "Luca Moretti", LUCA)
     edit_block(project, "legal/privacy")
     open_repository(project).commit("Reword privacy")
-    ledger = project / LEDGER
-    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
-    ledger.write_text(lines[0], encoding="utf-8")  # drop the last record
+    decision_paths(project)[-1].unlink()  # drop a decision
     git(outer, "commit", "-q", "-am", "Tidy the ledger")
     messages = [p.message for p in verify(project)]
-    assert any("append-only" in m for m in messages)
+    assert any("removed a recorded decision" in m for m in messages)
     assert any(LUCA in m and "legal/privacy" in m for m in messages)
+
+
+# The issue's cases: an author who wants around the control -----------------------------------
+# Each is played on a throwaway copy of the sample and must be refused with a message naming
+# the commit, the block and the rule.
+
+
+def add_vault(project: Path) -> Path:
+    """A folder target that requires approval, committed by an approver."""
+    out = project.parent / "vault"
+    config = project / "studio.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "targets:\n", f"targets:\n  vault: {{path: {out}, requires_approval: true}}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    open_repository(project).commit("Vault target", ["studio.yaml"])
+    return out
+
+
+def head(project: Path, rev: str = "HEAD") -> str:
+    return git(project, "rev-parse", rev).strip()
+
+
+def test_case1_a_non_owner_cannot_unflag_a_regulatory_block(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = add_vault(project)
+    signoff(project, "legal/privacy", "approve", "GDPR wording checked")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    edit_block(project, "legal/privacy", "\nUna frase in più.\n")
+    git(project, "commit", "-q", "-am", "Privacy: one more sentence")  # plain git
+    earlier = head(project)
+    path = project / "blocks/legal/privacy.md"
+    text = path.read_text(encoding="utf-8")
+    assert "regulatory: true\n" in text
+    path.write_text(text.replace("regulatory: true\n", "") + "\nE un'altra.\n", encoding="utf-8")
+    open_repository(project).commit("Privacy is plain text")  # missiva commit
+    unflagged = head(project)
+
+    messages = [p.message for p in verify(project)]
+    assert len(messages) == 2
+    # The earlier edit is judged with the flag as it was then: removing it later hides nothing.
+    assert f"commit {earlier[:10]} by {LUCA} changed regulatory block legal/privacy" in messages[0]
+    assert (f"commit {unflagged[:10]} by {LUCA} took the regulatory flag off regulatory block "
+            "legal/privacy, owned by role legal before that commit") in messages[1]
+    assert all("only its owners may" in m for m in messages)
+    # status keeps listing it, and says why; the export gate still holds it.
+    state = state_of(project, "legal/privacy")
+    assert state.state == "stale" and "took the regulatory flag off" in state.note
+    with pytest.raises(ProblemError) as refused:
+        export(project, target="vault")
+    message = refused.value.problem.message
+    assert "block legal/privacy (stale" in message and unflagged[:10] in message
+    assert not out.exists()
+    assert _cli(["verify", str(project)]) == 1
+    assert "took the regulatory flag off" in capsys.readouterr().err
+    # An owner putting the flag back (or taking it off themselves) settles the listing.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: legal\n",
+                                                             "owner: legal\nregulatory: true\n"))
+    open_repository(project).commit("Privacy is regulatory again")
+    assert state_of(project, "legal/privacy").note == ""
+
+
+def test_case2_delete_or_rename_of_a_regulatory_block(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = project / "templates/contract-change.yaml"
+    signoff(project, "legal/privacy", "approve", "GDPR wording checked")
+
+    # An owner renames it and rewords it: the new name carries the history, shown as stale.
+    git(project, "mv", "blocks/legal/privacy.md", "blocks/legal/gdpr.md")
+    git(project, "mv", "blocks/legal/privacy.en.md", "blocks/legal/gdpr.en.md")
+    edit_block(project, "legal/gdpr", "\nUna frase in più.\n")
+    template.write_text(template.read_text().replace("block: legal/privacy", "block: legal/gdpr"))
+    open_repository(project).commit("Privacy becomes gdpr")
+    state = state_of(project, "legal/gdpr")
+    assert (state.state, state.renamed_from) == ("stale", "legal/privacy")
+    assert [r.block for r in state.history] == ["legal/privacy"]
+    assert verify(project) == []
+    signoff(project, "legal/gdpr", "approve", "new wording ok")
+
+    # A rename without a change of text keeps its approval.
+    git(project, "mv", "blocks/legal/gdpr.md", "blocks/legal/data-protection.md")
+    git(project, "mv", "blocks/legal/gdpr.en.md", "blocks/legal/data-protection.en.md")
+    template.write_text(template.read_text().replace("block: legal/gdpr",
+                                                     "block: legal/data-protection"))
+    open_repository(project).commit("gdpr becomes data-protection")
+    state = state_of(project, "legal/data-protection")
+    assert (state.state, state.renamed_from) == ("approved", "legal/gdpr")
+    assert [r.block for r in state.history] == ["legal/privacy", "legal/gdpr"]
+    assert verify(project) == []
+
+    # A non-owner renaming it, or deleting it with its use, is refused by verify.
+    become(monkeypatch, "Luca Moretti", LUCA)
+    git(project, "mv", "blocks/legal/data-protection.md", "blocks/legal/notice.md")
+    git(project, "mv", "blocks/legal/data-protection.en.md", "blocks/legal/notice.en.md")
+    template.write_text(template.read_text().replace("block: legal/data-protection",
+                                                     "block: legal/notice"))
+    open_repository(project).commit("Shorter name")
+    renamed = head(project)
+    git(project, "rm", "-q", "blocks/legal/withdrawal.md", "blocks/legal/withdrawal.en.md")
+    text = template.read_text()
+    template.write_text(text[: text.index("  - block: legal/withdrawal")]
+                        + text[text.index("  - block: legal/complaints-adr"):])
+    git(project, "commit", "-q", "-am", "Withdrawal is in the contract anyway")
+    removed = head(project)
+    messages = [p.message for p in verify(project)]
+    assert any(f"commit {renamed[:10]} by {LUCA} renamed it to blocks/legal/notice.md" in m
+               and "regulatory block legal/data-protection" in m for m in messages)
+    assert any(f"commit {removed[:10]} by {LUCA} removed regulatory block legal/withdrawal" in m
+               and "only its owners may" in m for m in messages)
+
+
+def test_case3_a_decision_must_be_committed_by_its_reviewer(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from studio.core.ledger import decision_file
+
+    out = add_vault(project)
+    become(monkeypatch, "Luca Moretti", LUCA)
+    record = {
+        "block": "legal/privacy",
+        "blob": head(project, "HEAD:blocks/legal/privacy.md"),
+        "decision": "approve",
+        "comment": "fine",
+        "reviewer": GIULIA,
+        "role": "legal",
+        "time": "2026-12-01T00:00:00Z",
+        "commit": head(project),
+        "renditions": {},
+    }
+    path, data = decision_file(record)
+    (project / path).parent.mkdir(parents=True)
+    (project / path).write_bytes(data)
+    git(project, "add", path)
+    git(project, "commit", "-q", "-m", "Sign-off: approve block legal/privacy — fine")
+    forged = head(project)
+    [problem] = verify(project)
+    assert problem.path == path
+    assert (f"commit {forged[:10]} records an approval of block legal/privacy by {GIULIA}, but its "
+            f"author is {LUCA}: a decision must be committed by the reviewer it names"
+            ) == problem.message
+    assert state_of(project, "legal/privacy").state == "pending"  # it counts for nothing
+    with pytest.raises(ProblemError, match="legal/privacy"):
+        export(project, target="vault")
+    assert not out.exists()
+
+    # --as only sets who decides and authors the commit: the record and the commit agree, and
+    # the commit still says who made it. (Signatures are what prove it: docs/compliance.md.)
+    signoff(project, "legal/privacy", "approve", "as Giulia", as_email=GIULIA)
+    assert git(project, "log", "-1", "--format=%ae %ce").split() == [GIULIA, LUCA]
+    assert _cli(["verify", str(project)]) == 1  # the forged record above still stands out
+    shown = capsys.readouterr().out
+    assert f"by {GIULIA}, committed by {LUCA}" in shown
+
+
+def test_case4_the_latest_decision_governs_older_revisions(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = add_vault(project)
+    for state in block_states(project):
+        signoff(project, state.block, "approve", "ready")
+    approved = head(project)
+    assert export(project, rev=approved, target="vault").path is not None
+    become(monkeypatch, "Marco Ferri", MARCO)
+    signoff(project, "legal/privacy", "reject", "the DPO's address is wrong")
+    rejected = head(project)
+    for rev in (approved, rejected):
+        with pytest.raises(ProblemError) as refused:
+            export(project, rev=rev, target="vault")
+        message = refused.value.problem.message
+        assert f"not approved at {rev[:10]}" in message
+        assert "block legal/privacy (rejected)" in message
+    assert len(list(out.iterdir())) == 1  # only the export made before the rejection
+
+
+def test_case5_gate_settings_come_from_the_exported_commit(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = add_vault(project)
+    config = project / "studio.yaml"
+    committed = config.read_text(encoding="utf-8")
+    config.write_text(committed.replace("requires_approval: true}", "requires_approval: false}"),
+                      encoding="utf-8")
+    with pytest.raises(ProblemError) as refused:
+        export(project, rev="HEAD", target="vault")
+    assert (f"export to vault refused: studio.yaml in the working tree differs from the "
+            f"exported commit {head(project)[:10]}") in refused.value.problem.message
+    assert not out.exists()
+    # A plain folder without approval is fine; so is export to a folder (not a target).
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert export(project, rev="HEAD", target="proofs").path is not None
+    assert export(project, rev="HEAD", out=tmp_path / "draft").path is not None
+
+    # Committed by a non-approver, the change is in the history, and verify names it.
+    become(monkeypatch, "Luca Moretti", LUCA)
+    open_repository(project).commit("Vault needs no approval", ["studio.yaml"])
+    loosened = head(project)
+    [problem] = verify(project)
+    assert problem.path == "studio.yaml"
+    assert (f"commit {loosened[:10]} by {LUCA} dropped requires_approval from target vault: "
+            "only an approver") in problem.message
+    # So does adding oneself to the approvers' role.
+    config.write_text(committed.replace("  marketing:", f"    - {LUCA}\n  marketing:"))
+    git(project, "commit", "-q", "-am", "Luca joins legal")
+    messages = [p.message for p in verify(project)]
+    assert any(head(project)[:10] in m and "changed the roles or compliance settings" in m
+               for m in messages)
+
+
+def test_case7_two_clones_sign_off_and_merge_without_conflict(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(project, "push", "-q", str(remote), "main")
+    desks = {}
+    for name in ("giulia", "marco"):
+        git(tmp_path, "clone", "-q", str(remote), name)
+        git(tmp_path / name, "config", "pull.rebase", "false")
+        desks[name] = tmp_path / name
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    signoff(desks["giulia"], "legal/privacy", "approve", "GDPR ok")
+    git(desks["giulia"], "push", "-q")
+    become(monkeypatch, "Marco Ferri", MARCO)
+    signoff(desks["marco"], "legal/withdrawal", "approve", "withdrawal ok")
+    git(desks["marco"], "pull", "-q", "--no-edit")  # a merge: no conflict
+    assert "Merge" in git(desks["marco"], "log", "-1", "--format=%s")
+    git(desks["marco"], "push", "-q")
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    git(desks["giulia"], "pull", "-q", "--no-edit")
+    for desk in desks.values():
+        assert verify(desk) == []
+        states = {s.block: s for s in block_states(desk)}
+        assert (states["legal/privacy"].state, states["legal/privacy"].reviewer) == (
+            "approved", GIULIA)
+        assert (states["legal/withdrawal"].state, states["legal/withdrawal"].reviewer) == (
+            "approved", MARCO)
+        assert len(list((desk / LEDGER).glob("*.json"))) == 2
+
+
+def test_case8_an_interrupted_signoff_is_reported_and_finished(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def killed(repository, path, record, who, note=""):  # the process dies after `git add`
+        git(project, "add", path)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(compliance, "_commit_decision", killed)
+        with pytest.raises(KeyboardInterrupt):
+            signoff(project, "legal/privacy", "approve", "GDPR ok")
+    [staged] = git(project, "diff", "--cached", "--name-only").split()
+    assert staged.startswith(f"{LEDGER}/")
+
+    state = state_of(project, "legal/privacy")
+    assert state.state == "pending"  # written, not committed: not a decision yet
+    assert [d.reviewer for d in state.interrupted] == [GIULIA]
+    assert _cli(["status", str(project)]) == 1
+    captured = capsys.readouterr()
+    assert "interrupted sign-off by " + GIULIA in captured.out
+    assert f"{staged}:0:0: error: interrupted sign-off: the approve of block legal/privacy by " \
+        f"{GIULIA} is written but not committed (staged)" in captured.err
+    [problem] = verify(project)
+    assert "interrupted sign-off" in problem.message and "--finish" in problem.message
+
+    # Later sign-offs are not held up, and leave the interrupted one as it is.
+    signoff(project, "legal/withdrawal", "approve", "ok")
+    assert git(project, "diff", "--cached", "--name-only").split() == [staged]
+    # Only the reviewer it names may finish it.
+    assert _cli(["signoff", str(project), "--finish", "--as", MARCO]) == 1
+    assert _cli(["signoff", str(project), "--finish"]) == 0
+    assert git(project, "log", "-1", "--format=%ae %s").startswith(
+        f"{GIULIA} Sign-off: approve block legal/privacy — GDPR ok")
+    assert state_of(project, "legal/privacy").state == "approved"
+    assert verify(project) == []
+    assert _cli(["signoff", str(project), "--finish"]) == 1  # nothing left to finish
+
+
+def test_a_legacy_ledger_still_counts_and_stays_append_only(project: Path) -> None:
+    """Projects signed off before decision files keep compliance/signoffs.jsonl: its records
+    count, attributed to the commit that appended each, and tampering is still caught."""
+    from studio.core.ledger import LEGACY, canonical, legacy_hash, sha256
+
+    lines: list[bytes] = []
+    for block in ("legal/privacy", "legal/withdrawal"):
+        record = {
+            "block": block, "blob": head(project, f"HEAD:blocks/{block}.md"),
+            "decision": "approve", "comment": "ok", "reviewer": GIULIA, "role": "legal",
+            "time": "2026-11-26T00:00:00Z", "commit": head(project), "renditions": {},
+            "prev": sha256(lines[-1]) if lines else "",
+        }
+        record["hash"] = legacy_hash(record)
+        lines.append(canonical(record))
+        (project / "compliance").mkdir(exist_ok=True)
+        (project / LEGACY).write_bytes(b"\n".join(lines) + b"\n")
+        git(project, "add", LEGACY)
+        git(project, "commit", "-q", "-m", f"Sign-off: approve block {block} — ok")
+    assert state_of(project, "legal/privacy").state == "approved"
+    assert verify(project) == []
+    signoff(project, "legal/bill-info", "approve", "new format beside the old")
+    assert verify(project) == []
+
+    (project / LEGACY).write_bytes(lines[0].replace(b'"ok"', b'"OK"') + b"\n" + lines[1] + b"\n")
+    git(project, "commit", "-q", "-am", "Tidy the ledger")
+    messages = [p.message for p in verify(project)]
+    assert any("was altered" in m for m in messages)
+    assert any(f"commit {head(project)[:10]}" in m and "append-only" in m for m in messages)
+    add_vault(project)
+    with pytest.raises(ProblemError, match="ledger is broken"):
+        export(project, target="vault")
+
+
+def test_a_merge_that_rewords_a_regulatory_block_is_judged(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change made in the merge commit itself (not on either side) is the merger's change."""
+    if subprocess.run(["git", "log", "-1", "--diff-merges=dense-combined"], cwd=project,
+                      capture_output=True).returncode != 0:
+        pytest.skip("this git has no --diff-merges (before 2.31): merges carry no diff")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    git(project, "checkout", "-q", "-b", "side")
+    edit_block(project, "billing/summary")
+    git(project, "commit", "-q", "-am", "Summary on the side")
+    git(project, "checkout", "-q", "main")
+    edit_block(project, "common/greeting")
+    git(project, "commit", "-q", "-am", "Greeting on main")
+    git(project, "merge", "-q", "--no-commit", "side")
+    edit_block(project, "legal/privacy")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "--no-edit")
+    merge = head(project)
+    assert len(git(project, "show", "-s", "--format=%P", merge).split()) == 2
+    [problem] = verify(project)
+    assert f"commit {merge[:10]} by {LUCA} changed regulatory block legal/privacy" in \
+        problem.message

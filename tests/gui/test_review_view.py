@@ -74,6 +74,13 @@ def queue_rows(panel):
             for i in range(panel.queue.topLevelItemCount())]
 
 
+def last_decision(project):
+    """The decision file the last commit added (a sign-off commits exactly one)."""
+    [path] = git(project, "show", "--format=", "--name-only", "HEAD").split()
+    assert path.startswith(f"{LEDGER}/")
+    return json.loads((project / path).read_text(encoding="utf-8"))
+
+
 def review(panel, qtbot, block):
     with qtbot.waitSignal(panel.renderingDone, timeout=WAIT):
         panel.select(block)
@@ -133,7 +140,7 @@ def test_a_block_in_every_template_and_channel(panel, qtbot, project):
 def test_approve_then_stale_with_the_changed_words(panel, qtbot, project):
     review(panel, qtbot, "legal/privacy")
     decide(panel, qtbot, panel.approve_button, "GDPR wording checked")
-    record = json.loads((project / LEDGER).read_text().splitlines()[-1])
+    record = last_decision(project)
     assert (record["block"], record["decision"], record["reviewer"]) == (
         "legal/privacy", "approve", GIULIA[1])
     assert record["comment"] == "GDPR wording checked"
@@ -170,7 +177,7 @@ def test_reject_is_recorded(panel, qtbot, project):
     review(panel, qtbot, "reminder/consequences")
     decide(panel, qtbot, panel.reject_button, "Cite the article of the regulation")
     assert dict(queue_rows(panel))["reminder/consequences"] == "rejected"
-    record = json.loads((project / LEDGER).read_text().splitlines()[-1])
+    record = last_decision(project)
     assert record["decision"] == "reject"
     assert panel.decisions.item(0, 1).text() == "rejected"
 
@@ -203,6 +210,57 @@ def test_a_refused_signoff_is_explained(panel, qtbot, project):
     qtbot.waitUntil(lambda: "Not recorded" in panel.status.text(), timeout=WAIT)
     assert "uncommitted" in panel.status.text()
     assert not (project / LEDGER).exists()
+
+
+def test_a_renamed_block_shows_where_it_comes_from(panel, qtbot, project):
+    from studio.core.compliance import signoff
+
+    signoff(project, "legal/privacy", "approve", "GDPR ok")
+    git(project, "mv", "blocks/legal/privacy.md", "blocks/legal/gdpr.md")
+    git(project, "mv", "blocks/legal/privacy.en.md", "blocks/legal/gdpr.en.md")
+    gdpr = project / "blocks/legal/gdpr.md"
+    gdpr.write_text(gdpr.read_text(encoding="utf-8").replace("per 10 anni", "per dodici anni"),
+                    encoding="utf-8")
+    template = project / "templates/contract-change.yaml"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "block: legal/privacy", "block: legal/gdpr"), encoding="utf-8")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Privacy becomes gdpr, twelve years")
+    with qtbot.waitSignal(panel.statesChanged, timeout=WAIT):
+        panel.refresh()
+    assert dict(queue_rows(panel))["legal/gdpr"] == "stale · renamed"
+    review(panel, qtbot, "legal/gdpr")
+    assert "Renamed from legal/privacy" in panel.heading.text()
+    # The changes are against the wording approved under the old name, not a whole new text.
+    assert "Never approved" not in panel.changes_view.toPlainText()
+    assert "dodici" in panel.changes_view.toPlainText()
+    assert panel.decisions.rowCount() == 1
+
+
+def test_an_interrupted_signoff_is_shown_and_finished(panel, qtbot, project, monkeypatch):
+    from studio.core import compliance
+
+    def killed(repository, path, record, who, note=""):  # the process dies after `git add`
+        git(project, "add", path)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(compliance, "_commit_decision", killed)
+        with pytest.raises(KeyboardInterrupt):
+            compliance.signoff(project, "legal/withdrawal", "approve", "Recesso ok")
+    with qtbot.waitSignal(panel.statesChanged, timeout=WAIT):
+        panel.refresh()
+    assert dict(queue_rows(panel))["legal/withdrawal"] == "pending · interrupted"
+    review(panel, qtbot, "legal/withdrawal")
+    assert "Interrupted sign-off" in panel.heading.text()
+    assert panel.finish_button.isVisible() and panel.finish_button.isEnabled()
+    with qtbot.waitSignal(panel.decided, timeout=WAIT):
+        qtbot.mouseClick(panel.finish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dict(queue_rows(panel))["legal/withdrawal"] == "approved",
+                    timeout=WAIT)
+    assert git(project, "log", "-1", "--format=%ae").strip() == GIULIA[1]
+    assert git(project, "status", "--porcelain") == ""
+    assert not panel.finish_button.isVisible()
 
 
 # In the window: the explorer's badges and the locked editor ---------------------------------

@@ -20,6 +20,7 @@ def test_italian_interface(qapp, tmp_path):
         assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Visualizza"]
         assert window.review_action.text() == "Revisione"
         assert window.review.approve_button.text() == "Approva"
+        assert window.review.finish_button.text() == "Completa la firma interrotta"
         assert window.review.views.tabText(0) == "Dove compare"
         window.previews["sms"].set_delivery(False, "consenso revocato")
         assert window.previews["sms"].findChild(QLabel, "deliveryBadge").text() == "non inviata"
