@@ -164,11 +164,13 @@ class CompareDialog(QDialog):
         new: Revision | None,
         preview: tuple[str, str, str, Sequence[str]] | None = None,
         parent: QWidget | None = None,
+        sides: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.root, self.rel, self.old, self.new = root, rel, old, new
         name = describe_path(rel)
-        self.header_text = f"{name} — {version_in_words(old)} → {version_in_words(new)}"
+        before, after = sides or (version_in_words(old), version_in_words(new))
+        self.header_text = f"{name} — {before} → {after}"
         self.setWindowTitle(f"Compare {name}")
         self.resize(1000, 700)
         header = QLabel(self.header_text)

@@ -474,23 +474,33 @@ class ReviewPanel(QWidget):
         for template in self.states[self.block].templates if self.block in self.states else ():
             button = QPushButton(self.tr("Compare %s") % template)
             button.clicked.connect(
-                lambda _=False, t=template, c=approval.commit: self.compare_rendered(t, c))
+                lambda _=False, t=template, a=approval: self.compare_rendered(t, a.commit, a))
             self.compare_row.addWidget(button)
         self.compare_row.addStretch(1)
 
-    def compare_rendered(self, template: str, approved_commit: str) -> CompareDialog | None:
-        """Open the rendered comparison of TEMPLATE: last approval → the committed version."""
+    def compare_rendered(self, template: str, approved_commit: str,
+                         approval: SignOff | None = None) -> CompareDialog | None:
+        """Open the rendered comparison of TEMPLATE: last approval → the committed version,
+        titled for the block: who approved it and when, who changed it last, when and why."""
         if self.root is None or self.block is None:
             return None
         repository = open_repository(self.root)
         project = repository.project_at("HEAD")
         block = project.blocks[self.block]
         channels = project.templates[template].channels
+        sides = None
+        if approval is not None:
+            last = repository.history(block.path, limit=1)
+            current = (self.tr("current ({0}, {1}, “{2}”)").format(
+                last[0].author, date_in_words(last[0].date, time=False), last[0].subject)
+                if last else self.tr("current"))
+            sides = (self.tr("approved version ({0}, {1})").format(
+                approval.reviewer, date_in_words(approval.time, time=False)), current)
         dialog = CompareDialog(
             self.root, block.path, repository.revision(approved_commit),
             repository.revision("HEAD"),
             (template, self.sample_box.currentText(), self.locale_box.currentText(), channels),
-            self)
+            self, sides)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
         dialog.show()
@@ -551,10 +561,19 @@ class ReviewPanel(QWidget):
                 pane = PREVIEW_PANES[review.channel](row)
                 pane.setObjectName(f"review-{template}-{review.channel}")
                 pane.set_maximizable(False)
-                if review.rendition is not None:
+                if review.rendition is not None and self.block not in \
+                        review.rendition.used_blocks:
+                    # e.g. the SMS uses its own short wording: say so, not a message to search
+                    pane.clear(self.tr("{0} is not in the {1} of {2}: this channel does not "
+                                       "use it.").format(self.block, review.channel, template))
+                elif review.rendition is not None:
                     pane.show_rendition(review.rendition)
-                    pages = review.rendition.facts.get("block_pages", {}).get(self.block, [])
-                    if pages and hasattr(pane, "go_to_page"):
+                    facts = review.rendition.facts
+                    top = facts.get("block_tops", {}).get(self.block)
+                    pages = facts.get("block_pages", {}).get(self.block, [])
+                    if top and hasattr(pane, "go_to_place"):
+                        pane.go_to_place(int(top[0]) - 1, float(top[1]))  # the block itself
+                    elif pages and hasattr(pane, "go_to_page"):
                         pane.go_to_page(pages[0] - 1)  # the page the block starts on
                     if hasattr(pane, "reveal_block"):
                         pane.reveal_block(self.block)  # email, mobile: scrolled to its section

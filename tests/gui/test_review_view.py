@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import QPushButton
 
 from studio.core.compliance import LEDGER
 from studio.core.history import open_repository
@@ -137,6 +138,19 @@ def test_a_block_in_every_template_and_channel(panel, qtbot, project):
         panes[("bill", "email")].rendition.facts["subject"]
 
 
+def test_a_block_low_on_its_page_is_shown_and_one_not_in_a_channel_says_so(panel, qtbot):
+    review(panel, qtbot, "reminder/consequences")
+    panes = panel.panes()
+    printed = panes[("payment-reminder", "print")]
+    page, top = printed.rendition.facts["block_tops"]["reminder/consequences"]
+    assert page == 1 and top > 500  # it starts in the lower half of page 1
+    # the view goes to the block itself, not to the top of its first page
+    qtbot.waitUntil(lambda: printed.vertical_scroll()[0] > 0, timeout=WAIT)
+    sms = panes[("payment-reminder", "sms")]
+    assert sms.rendition is None  # no SMS bubble to search: the SMS has its own wording
+    assert "not in the sms of payment-reminder" in sms.message()
+
+
 def test_approve_then_stale_with_the_changed_words(panel, qtbot, project):
     review(panel, qtbot, "legal/privacy")
     decide(panel, qtbot, panel.approve_button, "GDPR wording checked")
@@ -168,6 +182,17 @@ def test_approve_then_stale_with_the_changed_words(panel, qtbot, project):
     assert "#d9f7e0" in INSERTED_STYLE
     badges = {c: p.badge() for (_, c), p in panel.panes().items()}
     assert badges["print"] == "changed since approval"
+    # Compare names the two versions of the block: who approved it, who changed it since
+    [compare] = [b for b in panel.findChildren(QPushButton)
+                 if b.text() == "Compare contract-change"]
+    qtbot.mouseClick(compare, Qt.MouseButton.LeftButton)
+    dialog = panel._dialogs[-1]
+    assert dialog.header_text.startswith(f"block legal/privacy — approved version ({GIULIA[1]}, ")
+    assert dialog.header_text.endswith(", “Retention: twelve years”)")
+    assert "→ current (" in dialog.header_text
+    qtbot.waitUntil(lambda: not dialog.is_rendering(), timeout=WAIT)
+    assert "dodici" in dialog.channel_tabs["email"].toPlainText()
+    dialog.close()
     panel.awaiting_only.setChecked(True)
     assert [b for b, _ in queue_rows(panel)][0] == "legal/privacy"  # stale comes first
     assert "approved" not in {s for _, s in queue_rows(panel)}

@@ -93,11 +93,13 @@ def write_pdf(html: str, resolver: AssetResolver, options: dict[str, Any]) -> tu
     return document.write_pdf(**options), len(document.pages)
 
 
-def block_pages(document: Document) -> dict[str, list[int]]:
-    """The pages (from 1) each block's section is laid out on, so a reviewer or the preview
-    can go to a block. Reads WeasyPrint's laid-out boxes; an API change gives no pages, not
-    a failed render."""
+def block_places(document: Document) -> tuple[dict[str, list[int]], dict[str, list[float]]]:
+    """The pages (from 1) each block's section is laid out on, and where it starts (its first
+    page, and the top of its box there in PDF points), so a reviewer or the preview can go to
+    the block itself, not to the top of its page. Reads WeasyPrint's laid-out boxes; an API
+    change gives no places, not a failed render."""
     pages: dict[str, list[int]] = {}
+    tops: dict[str, list[float]] = {}
     try:
         for number, page in enumerate(document.pages, start=1):
             for box in page._page_box.descendants():
@@ -106,9 +108,11 @@ def block_pages(document: Document) -> dict[str, list[int]]:
                 block = box.element.get("data-block")
                 if block and number not in pages.setdefault(block, []):
                     pages[block].append(number)
+                    # CSS pixels (1/96 in) to PDF points (1/72 in)
+                    tops.setdefault(block, [number, round(box.position_y * 0.75, 1)])
     except AttributeError:
-        return {}
-    return pages
+        return {}, {}
+    return pages, tops
 
 
 def hidden_address_lines(document: Document) -> list[str]:
@@ -202,7 +206,7 @@ def render(composition: Composition) -> Rendition:
         document = layout(html, resolver, options)
         hidden = hidden_address_lines(document)
         pdf, pages = document.write_pdf(**options), len(document.pages)
-        located = block_pages(document)
+        located, tops = block_places(document)
     finally:
         logger.removeHandler(collector)
     warnings: list[Problem] = [
@@ -247,6 +251,7 @@ def render(composition: Composition) -> Rendition:
             "bytes": len(pdf),
             "title": composition.title,
             "block_pages": located,
+            "block_tops": tops,  # block -> [page, points from the page's top]
         },
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,

@@ -29,6 +29,7 @@ class PrintPreview(PreviewPane):
         # the bytes) must outlive the load call: it is a member, replaced only on the next load.
         self._buffer: QBuffer | None = None
         self._pending_page: int | None = None
+        self._pending_top: float | None = None  # with _pending_page: a place on that page
 
         self._view = QPdfView(self)
         self._view.setObjectName("pdfView")
@@ -94,16 +95,35 @@ class PrintPreview(PreviewPane):
         if 0 <= page < self.page_count():
             # Zoom 0 in a jump means "keep the current zoom".
             self._navigator.jump(page, QPointF(), 0)
+            self._pending_top = None
             # A view not yet shown and sized lays its pages out later, back at the top: the
             # page is kept and jumped to again once the view has its size.
             self._pending_page = None if self._laid_out() else page
+
+    def go_to_place(self, page: int, top_points: float) -> None:
+        """Show PAGE (from 0) scrolled to TOP_POINTS from its top (a block's first line)."""
+        if not 0 <= page < self.page_count():
+            return
+        self._navigator.jump(page, QPointF(), 0)
+        if not self._laid_out():
+            self._pending_page, self._pending_top = page, top_points
+            return
+        self._pending_page = self._pending_top = None
+        # QPdfView scrolls to a page's top and ignores the location within it: scroll on by
+        # the block's depth on the page, at the zoom in effect (a few points above it).
+        pixels = max(0.0, top_points - 12) * self.zoom_factor() * self._view.logicalDpiY() / 72
+        bar = self._view.verticalScrollBar()
+        bar.setValue(bar.value() + round(pixels))
 
     def _laid_out(self) -> bool:
         return self._view.isVisible() and self._view.viewport().height() > 0
 
     def _apply_pending_page(self) -> None:
         if self._pending_page is not None and self._laid_out():
-            self.go_to_page(self._pending_page)
+            if self._pending_top is not None:
+                self.go_to_place(self._pending_page, self._pending_top)
+            else:
+                self.go_to_page(self._pending_page)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
