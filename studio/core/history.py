@@ -35,6 +35,11 @@ _CHANGE_KINDS = {
     "C": "copied",
     "T": "modified",
 }
+# Never content: temporary files of a save in progress (or killed) and editors' backups. They
+# are left out of status and commits even when no .gitignore says so.
+# ([~]: a bare ~ does not match as a glob; the excludes go with "." only: with literal paths
+# git 2.39 applies them to those paths too.)
+_NOT_CONTENT = ("**/.*.tmp", "**/*[~]", "**/.*.sw[px]")
 _LOCALE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<locale>[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)$")
 
 
@@ -362,6 +367,7 @@ class Repository:
                     "--untracked-files=all",
                     "--",
                     self.prefix or ".",
+                    *self._not_content(),
                 ],
                 strip_newline_in_stdout=False,
             )
@@ -396,6 +402,38 @@ class Repository:
 
     def is_dirty(self) -> bool:
         return bool(self.status())
+
+    def _not_content(self) -> list[str]:
+        return [f":(exclude,glob){self.prefix}{pattern}" for pattern in _NOT_CONTENT]
+
+    def index_lock(self) -> Path | None:
+        """The index lock a git program holds while it writes the index, or left behind when
+        it was killed (then every commit fails until it is removed); None when there is none."""
+        lock = Path(self.repo.git_dir) / "index.lock"
+        return lock if lock.exists() else None
+
+    def clear_index_lock(self) -> bool:
+        """Remove a stale index lock (only when no git program is running on the repository:
+        the caller asks the author). True when one was removed."""
+        lock = self.index_lock()
+        if lock is None:
+            return False
+        lock.unlink(missing_ok=True)
+        return True
+
+    def _check_index_lock(self) -> None:
+        lock = self.index_lock()
+        if lock is not None:
+            raise ProblemError(
+                error(
+                    str(self.root),
+                    0,
+                    0,
+                    f"git's index is locked ({lock}): another git program is running, or one "
+                    "was interrupted and left its lock behind. If no git program is running, "
+                    "clear the lock and commit again",
+                )
+            )
 
     # Writing -----------------------------------------------------------------------------
 
@@ -447,48 +485,55 @@ class Repository:
             raise ProblemError(error(str(self.root), 0, 0, "a commit needs a message"))
         env = self._identity_env()
         with self._lock:
-            if paths:
-                relative = [self._git_path(self.relative(p)) for p in paths]
-                missing = [
-                    p
-                    for p in relative
-                    if not (Path(self.repo.working_tree_dir or "") / p).exists()
-                    and not self._tracked(p)
-                ]
-                if missing:
-                    raise ProblemError(
-                        error(
-                            self._project_path(missing[0]),
-                            0,
-                            0,
-                            "no such file in the project or its history",
-                        )
-                    )
-                self.repo.git.execute(["git", "add", "--all", "--", *relative])
-                staged = self._staged(relative)
-                if not staged:
-                    raise ProblemError(
-                        error(
-                            self._project_path(relative[0]),
-                            0,
-                            0,
-                            "nothing to commit: no changes in the given path(s)",
-                        )
-                    )
-                command = ["git", "commit", "--no-verify", "-q", "-m", message, "--", *relative]
-            else:
-                self.repo.git.execute(["git", "add", "--all", "--", self.prefix or "."])
-                if not self._staged(None):
-                    raise ProblemError(
-                        error(str(self.root), 0, 0, "nothing to commit: the project is unchanged")
-                    )
-                command = ["git", "commit", "--no-verify", "-q", "-m", message]
+            self._check_index_lock()
             try:
-                self.repo.git.execute(command, env=env)
+                return self._commit(message, paths, env)
             except git.GitCommandError as exc:
+                self._check_index_lock()  # taken while we ran: say so, not git's words
                 raise ProblemError(
                     error(str(self.root), 0, 0, f"git commit failed: {_stderr(exc)}")
                 ) from None
+
+    def _commit(self, message: str, paths: Sequence[str] | None, env: dict[str, str]) -> Revision:
+        if paths:
+            relative = [self._git_path(self.relative(p)) for p in paths]
+            missing = [
+                p
+                for p in relative
+                if not (Path(self.repo.working_tree_dir or "") / p).exists()
+                and not self._tracked(p)
+            ]
+            if missing:
+                raise ProblemError(
+                    error(
+                        self._project_path(missing[0]),
+                        0,
+                        0,
+                        "no such file in the project or its history",
+                    )
+                )
+            self.repo.git.execute(["git", "add", "--all", "--", *relative])
+            staged = self._staged(relative)
+            if not staged:
+                raise ProblemError(
+                    error(
+                        self._project_path(relative[0]),
+                        0,
+                        0,
+                        "nothing to commit: no changes in the given path(s)",
+                    )
+                )
+            command = ["git", "commit", "--no-verify", "-q", "-m", message, "--", *relative]
+        else:
+            self.repo.git.execute(
+                ["git", "add", "--all", "--", self.prefix or ".", *self._not_content()]
+            )
+            if not self._staged(None):
+                raise ProblemError(
+                    error(str(self.root), 0, 0, "nothing to commit: the project is unchanged")
+                )
+            command = ["git", "commit", "--no-verify", "-q", "-m", message]
+        self.repo.git.execute(command, env=env)
         return self.revision("HEAD")
 
     def _tracked(self, git_path: str) -> bool:
