@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.files import remove_leftover_temporaries
 from studio.core.history import Change, open_repository
 from studio.core.problems import ProblemError
 
@@ -30,7 +31,14 @@ class ChangesPanel(QWidget):
         super().__init__(parent)
         self.root: Path | None = None
         self._changes: list[Change] = []
+        self.status_runs = 0  # how many times git status ran (an idle studio: none)
         self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        # A git program killed mid-write leaves .git/index.lock: every commit fails until it
+        # goes. Offered (not done): a running git program holds the same file.
+        self.clear_lock_button = QPushButton(self.tr("Clear the lock"), self)
+        self.clear_lock_button.clicked.connect(self.clear_index_lock)
+        self.clear_lock_button.hide()
         self.list = QListWidget(self)
         self.list.itemActivated.connect(
             lambda item: self.fileActivated.emit(str(item.data(256))))
@@ -47,6 +55,7 @@ class ChangesPanel(QWidget):
         row.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.clear_lock_button)
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
 
@@ -56,6 +65,13 @@ class ChangesPanel(QWidget):
 
     def changes(self) -> list[Change]:
         return list(self._changes)
+
+    def clear_index_lock(self) -> None:
+        if self.root is None:
+            return
+        open_repository(self.root).clear_index_lock()
+        self.clear_lock_button.hide()
+        self.heading.setText(self.tr("The lock is cleared: commit again."))
 
     def refresh(self) -> None:
         self.list.clear()
@@ -68,6 +84,7 @@ class ChangesPanel(QWidget):
             self.heading.setText(self.tr("No version control here: %s") % exc)
             self.commit_button.setEnabled(False)
             return
+        self.status_runs += 1
         for change in self._changes:
             item = QListWidgetItem(str(change), self.list)
             item.setData(256, change.path)
@@ -81,11 +98,15 @@ class ChangesPanel(QWidget):
         if not text or self.root is None:
             self.heading.setText(self.tr("Write a commit message first."))
             return
+        remove_leftover_temporaries(self.root)  # a killed save's leftovers are not content
+        repository = open_repository(self.root)
         try:
-            revision = open_repository(self.root).commit(text)
+            revision = repository.commit(text)
         except ProblemError as exc:
             self.heading.setText(exc.problem.message)
+            self.clear_lock_button.setVisible(repository.index_lock() is not None)
             return
+        self.clear_lock_button.hide()
         self.message.clear()
         self.refresh()
         self.committed.emit(revision.commit)

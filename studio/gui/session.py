@@ -57,7 +57,9 @@ class Session(QObject):
     renderStarted = Signal(str)  # channel
     problemsChanged = Signal(list)  # every current Problem
     buffersChanged = Signal()  # the set of unsaved files changed
-    fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them
+    fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them (once a
+    # version: the same disk content never raises it twice)
+    writing = Signal(str, str)  # rel, text: about to be written by the studio itself
 
     def __init__(self, service: RenderService | None = None,
                  parent: QObject | None = None) -> None:
@@ -68,6 +70,9 @@ class Session(QObject):
         self.project: Project | None = None
         self.buffers: dict[str, str] = {}
         self.disk_digests: dict[str, str] = {}  # what we last read or wrote, per file
+        # A file with unsaved edits changed on disk: the disk version the author was told
+        # about (None: deleted). The same version is never told twice.
+        self.conflicts: dict[str, str | None] = {}
         self.template: str | None = None
         self.sample: str | None = None
         self.locale: str | None = None
@@ -89,6 +94,7 @@ class Session(QObject):
     def open(self, root: str | os.PathLike[str]) -> Project:
         self.buffers.clear()
         self.disk_digests.clear()
+        self.conflicts.clear()
         self.project = load_project(root)
         config = self.project.config
         self.template = next(iter(self.project.templates), None)
@@ -217,6 +223,7 @@ class Session(QObject):
 
     def drop_buffer(self, rel: str) -> None:
         """Forget unsaved text (saved, or reverted to the disk)."""
+        self.conflicts.pop(rel, None)
         if self.project is None or rel not in self.buffers:
             return
         del self.buffers[rel]
@@ -236,27 +243,58 @@ class Session(QObject):
         self.disk_digests[rel] = digest(text)
         return text
 
+    def take_disk(self, rel: str) -> str | None:
+        """Drop the unsaved text of REL for the file on disk; its text (None: it is gone)."""
+        self.drop_buffer(rel)
+        self.disk_digests.pop(rel, None)
+        try:
+            return self.read(rel)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def recover(self, rel: str, text: str, based_on: str | None) -> None:
+        """Unsaved text back from an autosave, with the disk version it was typed over
+        (BASED_ON, None when unknown): saving asks before replacing anything newer."""
+        if based_on is not None:
+            self.disk_digests[rel] = based_on
+        else:
+            self.disk_digests.pop(rel, None)
+        self.set_buffer(rel, text)
+        if self.changed_on_disk(rel):
+            self.conflicts[rel] = self.disk_digest(rel)
+            self.fileChangedOnDisk.emit(rel)
+
     def save(self, rel: str) -> None:
-        """Write a buffer atomically. The caller has checked for changes on disk."""
+        """Write a buffer atomically. The caller has checked for changes on disk.
+
+        Raises OSError when the file cannot be written (read-only, no room, no folder): the
+        buffer is then kept as it was."""
         assert self.root is not None
         text = self.buffers.get(rel)
         if text is None:
             return
+        self.writing.emit(rel, text)
         write_atomic(self.root / rel, text)
         self.disk_digests[rel] = digest(text)
         self.disk_version += 1
         self.drop_buffer(rel)
 
-    def changed_on_disk(self, rel: str) -> bool:
-        """Whether the file is no longer what we last read or wrote (another editor, git)."""
+    def disk_digest(self, rel: str) -> str | None:
+        """The digest of the file on disk now (None: missing or unreadable)."""
         assert self.root is not None
-        path = self.root / rel
         try:
-            current = digest(path.read_bytes())
+            return digest((self.root / rel).read_bytes())
         except OSError:
-            return True
-        known = self.disk_digests.get(rel)
-        return known is not None and known != current
+            return None
+
+    def changed_on_disk(self, rel: str) -> bool:
+        """Whether saving REL would replace a version the author has not seen: the file is no
+        longer what we last read or wrote (another editor, git), or we never read it. A
+        missing file replaces nothing."""
+        current = self.disk_digest(rel)
+        if current is None:
+            return False
+        return self.disk_digests.get(rel) != current
 
     def files_changed(self, rels: Iterable[str]) -> None:
         """Files changed on disk (watchdog), already coalesced."""
@@ -264,18 +302,17 @@ class Session(QObject):
             return
         changed = []
         for rel in rels:
-            path = self.project.root / rel
-            try:
-                now = digest(path.read_bytes()) if path.is_file() else None
-            except OSError:
-                now = None
+            now = self.disk_digest(rel)
             if now is not None and self.disk_digests.get(rel) == now:
                 continue  # our own save coming back
-            changed.append(rel)
             if rel in self.buffers:
+                if rel in self.conflicts and self.conflicts[rel] == now:
+                    continue  # the author already knows about this version
+                self.conflicts[rel] = now
                 self.fileChangedOnDisk.emit(rel)
             elif now is not None:
                 self.disk_digests[rel] = now
+            changed.append(rel)
         if not changed:
             return
         self.disk_version += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -150,28 +151,29 @@ def test_save_is_atomic_and_autosave_recovers(studio, project, qtbot, monkeypatc
     qtbot.keyClicks(tab.editor, "Nota. ")
     qtbot.waitUntil(lambda: "blocks/common/closing.md" in studio.session.buffers, timeout=WAIT)
     studio.autosave_now()
-    recovered = studio.autosave.recoverable()
-    assert recovered["blocks/common/closing.md"].startswith("Nota. ")
+    record = json.loads(next(studio.autosave.folder.glob("*.json")).read_text())
+    assert record["path"] == "blocks/common/closing.md"
+    assert record["text"].startswith("Nota. ")
+    assert studio.autosave.recoverable() == {}  # this window is alive: its edits are its own
     studio.tabs.setCurrentWidget(tab)
     studio.save_current()
     assert (project / "blocks/common/closing.md").read_text().startswith("Nota. ")
     assert "blocks/common/closing.md" not in studio.session.buffers
-    assert studio.autosave.recoverable() == {}
-    assert not list((project / "blocks/common").glob(".*missiva-tmp"))
+    assert list(studio.autosave.folder.glob("*.json")) == []
+    assert not list((project / "blocks/common").glob(".*.tmp"))
 
 
 def test_unsaved_edits_are_never_silently_overwritten(studio, project, qtbot, monkeypatch):
     asked = []
-    monkeypatch.setattr(studio, "ask_conflict", lambda rel: asked.append(rel) or False)
-    monkeypatch.setattr(studio, "ask_overwrite", lambda rel: False)
+    monkeypatch.setattr(studio, "ask_overwrite", lambda rel: asked.append(rel) or False)
     tab = studio.open_file("blocks/reminder/how-to-pay.md")
     qtbot.keyClicks(tab.editor, "MIA MODIFICA ")
     path = project / "blocks/reminder/how-to-pay.md"
     path.write_text("Versione di un altro editor\n")
-    qtbot.waitUntil(lambda: asked == ["blocks/reminder/how-to-pay.md"], timeout=WAIT)
+    qtbot.waitUntil(lambda: "changed on disk" in tab.notice.text(), timeout=WAIT)
     assert tab.editor.text().startswith("MIA MODIFICA ")  # kept
-    assert "changed on disk" in tab.banner.text()
     studio.save("blocks/reminder/how-to-pay.md")  # asks, and the answer is no
+    assert asked == ["blocks/reminder/how-to-pay.md"]
     assert path.read_text() == "Versione di un altro editor\n"
 
 
