@@ -18,7 +18,8 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     """The studio's own strings and Qt's standard dialogs, in the system language."""
     locale = locale or QLocale.system()
     installed = []
-    for catalogue in ("missiva", "missiva_tour"):  # the tour's strings: their own catalogue
+    # The tour's strings and the safety notices (conflicts, failed saves): their own catalogues.
+    for catalogue in ("missiva", "missiva_tour", "missiva_safety"):
         ours = QTranslator(app)
         if ours.load(locale, catalogue, "_", str(resources_dir() / "translations")):
             app.installTranslator(ours)

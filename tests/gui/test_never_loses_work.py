@@ -431,3 +431,26 @@ def test_a_deleted_file_keeps_its_text_until_the_author_decides(
     assert NOTICE not in studio.session.buffers
     assert autosaved(studio, NOTICE) == mine  # kept in recovery
     assert prompts.asked == []
+
+
+def test_the_notices_speak_italian(qapp, tmp_path):
+    from PySide6.QtCore import QLocale
+
+    from studio.gui.app import install_translations
+    from studio.gui.notice import BothVersionsDialog
+
+    translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
+                                                     QLocale.Country.Italy))
+    try:
+        window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"),
+                                               QSettings.Format.IniFormat))
+        assert window.tr("Take theirs") == "Prendi quella sul disco"
+        assert window.changes.clear_lock_button.text() == "Rimuovi il blocco"
+        dialog = BothVersionsDialog(NOTICE, None, "mio", window)
+        assert dialog.windowTitle() == f"{NOTICE}: sul disco e la tua"
+        assert "eliminato dal disco" in dialog.view.toPlainText()
+        window.session.close()
+        window.deleteLater()
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
