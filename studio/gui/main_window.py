@@ -446,6 +446,7 @@ class MainWindow(QMainWindow):
         session.problemsChanged.connect(self._on_problems)
         session.buffersChanged.connect(self._refresh_tab_titles)
         session.fileChangedOnDisk.connect(self._on_conflict)
+        session.conflictGone.connect(self._on_conflict_gone)
 
     # Project ---------------------------------------------------------------------------------
 
@@ -838,6 +839,11 @@ class MainWindow(QMainWindow):
             (self.tr("Keep mine"), lambda: self.keep_mine(rel)),
             (self.tr("Take theirs"), lambda: self.take_theirs(rel)),
         ])
+
+    def _on_conflict_gone(self, rel: str) -> None:
+        tab = self.tab_for(rel)
+        if tab is not None and tab.notice.kind != "error":
+            tab.notice.clear()
 
     def show_both(self, rel: str) -> BothVersionsDialog:
         """The disk version and the unsaved one side by side, as a diff (non-modal)."""

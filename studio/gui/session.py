@@ -60,6 +60,7 @@ class Session(QObject):
     fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them (once a
     # version: the same disk content never raises it twice)
     writing = Signal(str, str)  # rel, text: about to be written by the studio itself
+    conflictGone = Signal(str)  # the file is back to the version the unsaved text is based on
 
     def __init__(self, service: RenderService | None = None,
                  parent: QObject | None = None) -> None:
@@ -304,7 +305,11 @@ class Session(QObject):
         for rel in rels:
             now = self.disk_digest(rel)
             if now is not None and self.disk_digests.get(rel) == now:
-                continue  # our own save coming back
+                # Our own save coming back, or the file back to the version the unsaved text
+                # was typed over (a checkout and back): no conflict any more.
+                if self.conflicts.pop(rel, False) is not False:
+                    self.conflictGone.emit(rel)
+                continue
             if rel in self.buffers:
                 if rel in self.conflicts and self.conflicts[rel] == now:
                     continue  # the author already knows about this version

@@ -87,8 +87,12 @@ class ProjectWatcher(QObject):
         # The real path: inotify reports paths under the folder as it was scheduled.
         self._root = root.resolve()
         observer = Observer()
-        observer.schedule(_Handler(self, self._root), str(self._root), recursive=True,
-                          event_filter=CONTENT_EVENTS)
+        handler = _Handler(self, self._root)
+        try:  # the OS is not even asked about reads (inotify's mask)
+            observer.schedule(handler, str(self._root), recursive=True,
+                              event_filter=CONTENT_EVENTS)
+        except TypeError:  # an older watchdog: the handler drops them instead
+            observer.schedule(handler, str(self._root), recursive=True)
         observer.daemon = True
         observer.start()
         self._observer = observer

@@ -270,6 +270,12 @@ def test_a_git_checkout_under_unsaved_edits(studio, project, prompts, qtbot, mon
                     timeout=WAIT)  # no unsaved edits: it follows the disk
     qtbot.wait(QUIET_MS * 4)
     assert told == [NOTICE] and edited.editor.text() == mine
+    # Back to main: the file is again what the edits were typed over; the bar goes.
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=project, check=True)
+    qtbot.waitUntil(lambda: edited.notice.text() == "", timeout=WAIT)
+    subprocess.run(["git", "checkout", "-q", "wording"], cwd=project, check=True)
+    qtbot.waitUntil(lambda: "changed on disk" in edited.notice.text(), timeout=WAIT)
+    assert told == [NOTICE, NOTICE] and edited.editor.text() == mine
     edited.notice.buttons["Keep mine"].click()
     studio.save(NOTICE)
     assert prompts.asked == [("overwrite", NOTICE)]
