@@ -63,13 +63,19 @@ class AutosaveStore:
                 self.folder.rmdir()
         self.lock.release()
 
-    def _file(self, rel: str) -> Path:
-        return self.folder / (hashlib.sha256(rel.encode()).hexdigest()[:24] + ".json")
+    def _file(self, rel: str, kind: str = "") -> Path:
+        return self.folder / (hashlib.sha256(rel.encode()).hexdigest()[:24] + kind + ".json")
 
-    def save(self, rel: str, text: str, based_on: str | None) -> None:
+    def save(self, rel: str, text: str, based_on: str | None, *, kind: str = "") -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         record = {"path": rel, "text": text, "based_on": based_on, "time": time.time()}
-        write_atomic(self._file(rel), json.dumps(record, ensure_ascii=False))
+        write_atomic(self._file(rel, kind), json.dumps(record, ensure_ascii=False))
+
+    def keep(self, rel: str, text: str, based_on: str | None) -> None:
+        """Text the author set aside (took the disk version instead): a record of its own,
+        which autosaving or saving the file later does not replace; offered back like any
+        other once this window is gone, unless the file then holds the same text."""
+        self.save(rel, text, based_on, kind=".kept")
 
     def discard(self, rel: str) -> None:
         self._file(rel).unlink(missing_ok=True)

@@ -458,8 +458,6 @@ class MainWindow(QMainWindow):
             self.tabs.removeTab(index)
         if self.autosave is not None:
             self.autosave.close()
-        for tab in self.editor_tabs():
-            tab.notice.clear()
         remove_leftover_temporaries(root)  # what a killed save left behind: never content
         project = self.session.open(root)
         self.setWindowTitle(f"Missiva Studio — {project.name}")
@@ -876,7 +874,7 @@ class MainWindow(QMainWindow):
         mine = self.session.buffers.get(rel)
         based_on = self.session.disk_digests.get(rel)
         if mine is not None and self.autosave is not None:
-            self.autosave.save(rel, mine, based_on)  # offered back when this window is gone
+            self.autosave.keep(rel, mine, based_on)  # offered back when this window is gone
         tab = self.tab_for(rel)
         text = self.session.take_disk(rel)
         if tab is None:

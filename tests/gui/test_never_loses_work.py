@@ -461,3 +461,21 @@ def test_the_notices_speak_italian(qapp, tmp_path):
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)
+
+
+def test_text_set_aside_survives_later_saves_and_comes_back(qapp, tmp_path):
+    from studio.gui.autosave import AutosaveStore
+
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "a.md").write_text("dal disco\n")
+    first = AutosaveStore(root, base=tmp_path / "autosave")
+    first.open()
+    first.keep("a.md", "la mia versione\n", None)  # Take theirs
+    first.save("a.md", "scritto dopo\n", None)  # typing on the disk version, then saving it
+    first.discard("a.md")
+    second = AutosaveStore(root, base=tmp_path / "autosave")
+    assert second.open() != [] and second.recoverable() == {}  # the first window is open
+    first.close()
+    found = second.recoverable()
+    assert found["a.md"].text == "la mia versione\n"
