@@ -11,6 +11,10 @@
         <source>The lock is cleared: commit again.</source>
         <translation>Il blocco è stato rimosso: registra di nuovo.</translation>
     </message>
+    <message>
+        <source>git's index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
+        <translation>l’indice di git è bloccato (%s) da un programma git che sembra essersi fermato: le registrazioni non riusciranno finché il blocco non sarà rimosso.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

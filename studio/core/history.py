@@ -8,6 +8,7 @@ import re
 import tarfile
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -411,6 +412,18 @@ class Repository:
         it was killed (then every commit fails until it is removed); None when there is none."""
         lock = Path(self.repo.git_dir) / "index.lock"
         return lock if lock.exists() else None
+
+    def stale_index_lock(self, older_than: float = 10.0) -> Path | None:
+        """The index lock when it has been there OLDER_THAN seconds: git holds it for the
+        moment it writes the index, so one that old was left by a git program that died."""
+        lock = self.index_lock()
+        if lock is None:
+            return None
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except OSError:
+            return None
+        return lock if age >= older_than else None
 
     def clear_index_lock(self) -> bool:
         """Remove a stale index lock (only when no git program is running on the repository:

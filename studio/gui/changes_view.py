@@ -92,6 +92,12 @@ class ChangesPanel(QWidget):
         self.heading.setText(self.tr("%d change(s) since the last commit") % len(self._changes)
                              if self._changes else self.tr("No changes since the last commit"))
         self.commit_button.setEnabled(bool(self._changes))
+        stale = open_repository(self.root).stale_index_lock()
+        self.clear_lock_button.setVisible(stale is not None)
+        if stale is not None:
+            self.heading.setText(self.heading.text() + " — " + self.tr(
+                "git's index is locked (%s) by a git program that seems to have stopped: "
+                "commits will fail until the lock is cleared.") % stale)
 
     def commit(self) -> None:
         text = self.message.text().strip()

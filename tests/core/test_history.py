@@ -312,3 +312,14 @@ def test_a_stale_index_lock_is_named_and_can_be_cleared(repo_dir: Path) -> None:
     assert repository.index_lock() is None
     repository.commit("Totale")
     assert git_cmd(repo_dir, "log", "-1", "--format=%s") == "Totale\n"
+
+
+def test_an_index_lock_is_stale_only_when_old(repo_dir: Path) -> None:
+    import os
+
+    lock = repo_dir / ".git" / "index.lock"
+    lock.write_text("")
+    repository = open_repository(repo_dir)
+    assert repository.stale_index_lock() is None  # a git program may be writing right now
+    os.utime(lock, (lock.stat().st_atime - 60, lock.stat().st_mtime - 60))
+    assert repository.stale_index_lock() == lock

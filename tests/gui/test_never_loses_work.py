@@ -293,8 +293,14 @@ def test_a_stale_index_lock_is_offered_to_clear(studio, project, prompts, monkey
     repo.index.commit("Initial")
     (project / CLOSING).write_text("Cordiali saluti.\n")
     (project / "blocks/common/.closing.md.999999999-1.tmp").write_text("mezzo salvatag")
-    (project / ".git" / "index.lock").write_text("")
+    lock = project / ".git" / "index.lock"
+    lock.write_text("")
     studio.changes.set_root(project)
+    assert not studio.changes.clear_lock_button.isVisibleTo(studio.changes)  # may be in use
+    os.utime(lock, (lock.stat().st_atime - 60, lock.stat().st_mtime - 60))
+    studio.changes.refresh()  # a minute old: left by a git program that died
+    assert "index is locked" in studio.changes.heading.text()
+    assert studio.changes.clear_lock_button.isVisibleTo(studio.changes)
     studio.changes.message.setText("Shorter closing")
     studio.changes.commit()
     assert "index.lock" in studio.changes.heading.text()
