@@ -96,7 +96,13 @@ class AutosaveStore:
         for slot in sorted(self.project_folder.iterdir()):
             if slot.is_dir() and slot.name != "windows" and slot.name not in live:
                 files += sorted(slot.glob("*.json"))
-        for file in sorted(files, key=lambda f: f.stat().st_mtime):
+        def written(file: Path) -> float:
+            try:
+                return file.stat().st_mtime
+            except OSError:  # forgotten meanwhile by another window
+                return 0.0
+
+        for file in sorted(files, key=written):
             try:
                 record = json.loads(file.read_text(encoding="utf-8"))
                 rel, text = str(record["path"]), str(record["text"])
