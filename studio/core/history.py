@@ -8,6 +8,7 @@ import re
 import tarfile
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 import git
 from git.db import GitCmdObjectDB
 
+from studio.core.files import remove_leftover_temporaries
 from studio.core.files import write_atomic as _write_atomic
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, load_project
@@ -35,6 +37,11 @@ _CHANGE_KINDS = {
     "C": "copied",
     "T": "modified",
 }
+# Never content: temporary files of a save in progress (or killed) and editors' backups. They
+# are left out of status and commits even when no .gitignore says so.
+# ([~]: a bare ~ does not match as a glob; the excludes go with "." only: with literal paths
+# git 2.39 applies them to those paths too.)
+_NOT_CONTENT = ("**/.*.tmp", "**/*[~]", "**/.*.sw[px]")
 _LOCALE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<locale>[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)$")
 
 
@@ -374,6 +381,7 @@ class Repository:
                     "--untracked-files=all",
                     "--",
                     self.prefix or ".",
+                    *self._not_content(),
                 ],
                 strip_newline_in_stdout=False,
             )
@@ -408,6 +416,50 @@ class Repository:
 
     def is_dirty(self) -> bool:
         return bool(self.status())
+
+    def _not_content(self) -> list[str]:
+        return [f":(exclude,glob){self.prefix}{pattern}" for pattern in _NOT_CONTENT]
+
+    def index_lock(self) -> Path | None:
+        """The index lock a git program holds while it writes the index, or left behind when
+        it was killed (then every commit fails until it is removed); None when there is none."""
+        lock = Path(self.repo.git_dir) / "index.lock"
+        return lock if lock.exists() else None
+
+    def stale_index_lock(self, older_than: float = 10.0) -> Path | None:
+        """The index lock when it has been there OLDER_THAN seconds: git holds it for the
+        moment it writes the index, so one that old was left by a git program that died."""
+        lock = self.index_lock()
+        if lock is None:
+            return None
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except OSError:
+            return None
+        return lock if age >= older_than else None
+
+    def clear_index_lock(self) -> bool:
+        """Remove a stale index lock (only when no git program is running on the repository:
+        the caller asks the author). True when one was removed."""
+        lock = self.index_lock()
+        if lock is None:
+            return False
+        lock.unlink(missing_ok=True)
+        return True
+
+    def _check_index_lock(self) -> None:
+        lock = self.index_lock()
+        if lock is not None:
+            raise ProblemError(
+                error(
+                    str(self.root),
+                    0,
+                    0,
+                    f"git's index is locked ({lock}): another git program is running, or one "
+                    "was interrupted and left its lock behind. If no git program is running, "
+                    "clear the lock and commit again",
+                )
+            )
 
     # Writing -----------------------------------------------------------------------------
 
@@ -469,48 +521,55 @@ class Repository:
             raise ProblemError(error(str(self.root), 0, 0, "a commit needs a message"))
         env = self._identity_env(author)
         with self._lock:
-            if paths:
-                relative = [self._git_path(self.relative(p)) for p in paths]
-                missing = [
-                    p
-                    for p in relative
-                    if not (Path(self.repo.working_tree_dir or "") / p).exists()
-                    and not self._tracked(p)
-                ]
-                if missing:
-                    raise ProblemError(
-                        error(
-                            self._project_path(missing[0]),
-                            0,
-                            0,
-                            "no such file in the project or its history",
-                        )
-                    )
-                self.repo.git.execute(["git", "add", "--all", "--", *relative])
-                staged = self._staged(relative)
-                if not staged:
-                    raise ProblemError(
-                        error(
-                            self._project_path(relative[0]),
-                            0,
-                            0,
-                            "nothing to commit: no changes in the given path(s)",
-                        )
-                    )
-                command = ["git", "commit", "--no-verify", "-q", "-m", message, "--", *relative]
-            else:
-                self.repo.git.execute(["git", "add", "--all", "--", self.prefix or "."])
-                if not self._staged(None):
-                    raise ProblemError(
-                        error(str(self.root), 0, 0, "nothing to commit: the project is unchanged")
-                    )
-                command = ["git", "commit", "--no-verify", "-q", "-m", message]
+            self._check_index_lock()
             try:
-                self.repo.git.execute(command, env=env)
+                return self._commit(message, paths, env)
             except git.GitCommandError as exc:
+                self._check_index_lock()  # taken while we ran: say so, not git's words
                 raise ProblemError(
                     error(str(self.root), 0, 0, f"git commit failed: {_stderr(exc)}")
                 ) from None
+
+    def _commit(self, message: str, paths: Sequence[str] | None, env: dict[str, str]) -> Revision:
+        if paths:
+            relative = [self._git_path(self.relative(p)) for p in paths]
+            missing = [
+                p
+                for p in relative
+                if not (Path(self.repo.working_tree_dir or "") / p).exists()
+                and not self._tracked(p)
+            ]
+            if missing:
+                raise ProblemError(
+                    error(
+                        self._project_path(missing[0]),
+                        0,
+                        0,
+                        "no such file in the project or its history",
+                    )
+                )
+            self.repo.git.execute(["git", "add", "--all", "--", *relative])
+            staged = self._staged(relative)
+            if not staged:
+                raise ProblemError(
+                    error(
+                        self._project_path(relative[0]),
+                        0,
+                        0,
+                        "nothing to commit: no changes in the given path(s)",
+                    )
+                )
+            command = ["git", "commit", "--no-verify", "-q", "-m", message, "--", *relative]
+        else:
+            self.repo.git.execute(
+                ["git", "add", "--all", "--", self.prefix or ".", *self._not_content()]
+            )
+            if not self._staged(None):
+                raise ProblemError(
+                    error(str(self.root), 0, 0, "nothing to commit: the project is unchanged")
+                )
+            command = ["git", "commit", "--no-verify", "-q", "-m", message]
+        self.repo.git.execute(command, env=env)
         return self.revision("HEAD")
 
     def _tracked(self, git_path: str) -> bool:
@@ -719,6 +778,27 @@ def release(root: Root, name: str, message: str | None = None) -> Release:
 
 def status(root: Root) -> list[Change]:
     return open_repository(root).status()
+
+
+@dataclass(frozen=True)
+class WorkingState:
+    """What the Changes view shows: the uncommitted changes, and a stale index lock if any."""
+
+    changes: tuple[Change, ...]
+    stale_lock: str | None  # the lock's path, when a dead git program left it
+
+
+def working_state(root: Root) -> WorkingState:
+    repository = open_repository(root)
+    stale = repository.stale_index_lock()
+    return WorkingState(tuple(repository.status()), None if stale is None else str(stale))
+
+
+def commit_all(root: Root, message: str, author: Identity | None = None) -> Revision:
+    """Commit every change of the project (the Changes view's Commit), after removing what a
+    killed save left behind: leftovers are not content."""
+    remove_leftover_temporaries(Path(root) if not isinstance(root, Repository) else root.root)
+    return open_repository(root).commit(message, author=author)
 
 
 def project_at(repo_path: Root, rev: str) -> Project:

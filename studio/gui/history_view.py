@@ -448,7 +448,7 @@ class HistoryPanel(QWidget):
         operations.shared().run(
             history.restore, str(self.root), rel, revision.commit, None,
             success=done, failure=lambda problem: self.show_problem(problem.message),
-            owner=self,
+            owner=self, lane=operations.git_lane(self.root),
         )
         return True
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from studio import __version__
 from studio.core.channels import CHANNEL_NAMES
 from studio.core.engine import FILTERS
+from studio.core.files import ReadOnlyError, remove_leftover_temporaries
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.resources import resources_dir
@@ -53,14 +54,17 @@ from studio.gui.models import (
     StateRole,
     TemplateBodyModel,
 )
+from studio.gui.notice import BothVersionsDialog, NoticeBar
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
 from studio.gui.session import Session
 from studio.gui.signing import SigningNotice
 from studio.gui.watcher import ProjectWatcher
 
-AUTOSAVE_MS = 5_000
+AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-safe)
 MAX_RECENT = 8
+EDITOR_MIN_WIDTH = 360  # px: about 45 characters of the editor's font, a readable column
+PREVIEW_MIN_WIDTH = 160  # px: a pane's header (name, badge, time) stays whole
 
 
 def language_of(rel: str) -> str:
@@ -96,12 +100,15 @@ class EditorTab(QWidget):
         self.banner.setStyleSheet("QLabel { background: #fff4e5; color: #663c00; padding: 6px; "
                                   "border-bottom: 1px solid #f0c36d; }")
         self.banner.hide()
+        # Changed or deleted on disk, a failed save: one bar, replaced, never a second prompt.
+        self.notice = NoticeBar(self)
         self.editor = CodeEditor(self)
         self.editor.set_language(language_of(rel))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         self.outline: QTableView | None = None
         if rel.startswith("templates/") and rel.endswith(".yaml"):
             # A template reads as the ordered blocks it composes; the YAML stays editable.
@@ -173,9 +180,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.watcher = ProjectWatcher(self)
         self.watcher.changed.connect(self._on_disk_changed)
-        self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
+        self.session.writing.connect(self.watcher.expect)
+        # Autosave on the typing pause: what was typed up to a second before a crash survives,
+        # and an idle window writes nothing.
+        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_PAUSE_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
-        self._autosave_timer.start()
+        self._both: dict[str, BothVersionsDialog] = {}
         self._connect_session()
         state = self.settings.value("window/state")
         geometry = self.settings.value("window/geometry")
@@ -234,9 +244,15 @@ class MainWindow(QMainWindow):
                 lambda on, c=channel: self.maximize_channel(c if on else None))
             self.previews[channel] = pane
             self.preview_splitter.addWidget(pane)
+        # The author's text comes first: the editor never gets narrower than a readable column
+        # (a preview turning stale, a long name, must not squeeze it to a word a line).
+        self.editor_stack.setMinimumWidth(EDITOR_MIN_WIDTH)
+        for pane in self.previews.values():
+            pane.setMinimumWidth(PREVIEW_MIN_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.editor_stack)
         self.splitter.addWidget(self.preview_splitter)
+        self.splitter.setCollapsible(0, False)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setSizes([560, 1100])
@@ -246,7 +262,15 @@ class MainWindow(QMainWindow):
         # The review mode replaces editors and previews: it has its own, for one block.
         self.central = QStackedWidget(self)
         self.central.addWidget(self.splitter)
-        self.setCentralWidget(self.central)
+        # The window's own notices (the project is open in another window) above everything.
+        self.window_notice = NoticeBar(self)
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.window_notice)
+        column.addWidget(self.central, 1)
+        self.setCentralWidget(holder)
 
     def _build_explorer(self) -> None:
         self.tree_model = ProjectTreeModel(self)
@@ -326,6 +350,7 @@ class MainWindow(QMainWindow):
             self.review_action.setChecked(on)
         if on and self.review.block is None and self.review.awaiting():
             self.review.select(sorted(self.review.awaiting())[0])
+        QTimer.singleShot(0, self.keep_on_screen)
 
     def show_review(self, block: str | None = None) -> None:
         self.set_review_mode(True)
@@ -438,6 +463,7 @@ class MainWindow(QMainWindow):
         session.problemsChanged.connect(self._on_problems)
         session.buffersChanged.connect(self._refresh_tab_titles)
         session.fileChangedOnDisk.connect(self._on_conflict)
+        session.conflictGone.connect(self._on_conflict_gone)
 
     # Project ---------------------------------------------------------------------------------
 
@@ -447,15 +473,29 @@ class MainWindow(QMainWindow):
             return
         for index in reversed(range(self.tabs.count())):
             self.tabs.removeTab(index)
+        if self.autosave is not None:
+            self.autosave.close()
+        remove_leftover_temporaries(root)  # what a killed save left behind: never content
         project = self.session.open(root)
         self.setWindowTitle(f"Missiva Studio — {project.name}")
         self.watcher.watch(root)
         self.autosave = AutosaveStore(root)
+        self._say_other_windows(self.autosave.open())
         self.changes.set_root(root)
         self.review.set_root(root)
         self._remember_recent(root)
         self.tree.expandToDepth(0)
         self.offer_recovery()
+
+    def _say_other_windows(self, others: list[Any]) -> None:
+        if not others:
+            self.window_notice.clear()
+            return
+        self.window_notice.show_notice("info", self.tr(
+            "This project is also open in another Missiva window (%s). Each window keeps its "
+            "own unsaved edits; a file saved there shows here as changed on disk.")
+            % ", ".join(o.describe() for o in others),
+            [(self.tr("OK"), self.window_notice.clear)])
 
     def choose_project(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Open a Missiva project"))
@@ -661,6 +701,7 @@ class MainWindow(QMainWindow):
 
     def _on_edited(self, tab: EditorTab) -> None:
         self.session.set_buffer(tab.rel, tab.editor.text())
+        self._autosave_timer.start()
 
     def _refresh_tab_titles(self) -> None:
         for tab in self.editor_tabs():
@@ -682,24 +723,58 @@ class MainWindow(QMainWindow):
             self.save(rel)
 
     def save(self, rel: str) -> bool:
-        """Save a buffer, never over a file someone else changed meanwhile without asking."""
+        """Save a buffer, never over a file someone else changed meanwhile without asking.
+
+        False when not saved (the author said no, or writing failed: the reason is shown on
+        the file's editor and in the status bar, and the unsaved text stays)."""
         if rel not in self.session.buffers:
             return True
         if self.session.changed_on_disk(rel) and not self.ask_overwrite(rel):
             return False
-        self.session.save(rel)
+        try:
+            self.session.save(rel)
+        except OSError as exc:
+            self._show_save_failure(rel, exc)
+            return False
         if self.autosave:
             self.autosave.discard(rel)
+        tab = self.tab_for(rel)
+        if tab is not None:
+            tab.notice.clear()
+        self.statusBar().showMessage(self.tr("Saved %s") % rel, 3000)
         self._refresh_tab_titles()
         self.changes.refresh()
         return True
+
+    def _show_save_failure(self, rel: str, exc: OSError) -> None:
+        if isinstance(exc, ReadOnlyError):
+            why = self.tr("the file is read-only. Make it writable (or ask its owner), then "
+                          "save again.")
+        elif isinstance(exc, PermissionError):
+            why = self.tr("permission denied. Check that you may write to its folder, then "
+                          "save again.")
+        elif exc.errno == 28:  # ENOSPC
+            why = self.tr("the disk is full. Free some space, then save again.")
+        else:
+            why = (exc.strerror or str(exc)) + ". " + self.tr("Fix it, then save again.")
+        text = self.tr("Could not save %s: %s Your text is kept here and autosaved.") % (rel, why)
+        self.autosave_now()
+        tab = self.tab_for(rel) or self.open_file(rel)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+            tab.notice.show_notice("error", text, [(self.tr("Try again"),
+                                                    lambda: self.save(rel))])
+        self.statusBar().showMessage(text)
 
     def revert_current(self) -> None:
         tab = self.current_tab()
         if tab is None or tab.rel not in self.session.buffers:
             return
-        self.session.drop_buffer(tab.rel)
-        tab.editor.set_text(self.session.read(tab.rel))
+        text = self.session.take_disk(tab.rel)
+        if text is None:
+            return  # deleted on disk: its bar offers what can be done
+        tab.editor.set_text(text)
+        tab.notice.clear()
         if self.autosave:
             self.autosave.discard(tab.rel)
 
@@ -724,42 +799,128 @@ class MainWindow(QMainWindow):
 
     def _on_disk_changed(self, rels: list[str]) -> None:
         # Editors without unsaved edits follow the disk; the session decides about the rest.
+        root = self.session.root
         for rel in rels:
             tab = self.tab_for(rel)
-            if tab is not None and rel not in self.session.buffers:
-                path = self.session.root / rel if self.session.root else None
-                if path is not None and path.is_file():
+            if tab is None or rel in self.session.buffers or root is None:
+                continue
+            path = root / rel
+            if path.is_file():
+                try:
                     text = path.read_text(encoding="utf-8")
-                    if text != tab.editor.text():
-                        tab.editor.set_text(text)
+                except (OSError, UnicodeDecodeError):
+                    continue
+                if text != tab.editor.text():
+                    tab.editor.set_text(text)
+                if tab.notice.kind == "warning":
+                    tab.notice.clear()  # it came back (a checkout of another branch and back)
+            else:
+                self._on_deleted_unedited(tab)
         self.session.files_changed(rels)
         if self.changes_dock.isVisible():
             self.changes.refresh()
         if any(rel.startswith(("blocks/", "compliance/", "studio.yaml")) for rel in rels):
             self.review.refresh()
 
+    def _on_deleted_unedited(self, tab: EditorTab) -> None:
+        """An open file without unsaved edits was deleted: its text is still here; say so and
+        let the author keep it (as unsaved text, saving puts it back) or close it."""
+        rel = tab.rel
+
+        def keep() -> None:
+            self.session.set_buffer(rel, tab.editor.text())
+            tab.notice.clear()
+            self.autosave_now()
+
+        tab.notice.show_notice(
+            "warning", self.tr("%s was deleted on disk. Its text is still here: keep it to "
+                               "save it again, or close it.") % rel,
+            [(self.tr("Keep mine"), keep),
+             (self.tr("Close"), lambda: self._close_tab_widget(tab))])
+
     def _on_conflict(self, rel: str) -> None:
+        """A file with unsaved edits changed on disk: one bar on its editor, updated (never a
+        second one) if the disk changes again. Nothing is replaced until the author says so."""
         tab = self.tab_for(rel)
         if tab is None:
             return
-        if self.ask_conflict(rel):
-            self.session.drop_buffer(rel)
-            tab.editor.set_text(self.session.read(rel))
-            tab.show_banner("")
+        deleted = self.session.disk_digest(rel) is None
+        if deleted:
+            text = self.tr("%s was deleted on disk while you have unsaved edits. Keep yours "
+                           "(saving writes the file again), or let it go (your text is kept "
+                           "in recovery).") % rel
         else:
-            tab.show_banner(self.tr("%s changed on disk. Your unsaved edits are kept; saving "
-                                    "will ask before replacing the other version.") % rel)
+            text = self.tr("%s changed on disk (another editor, git or another window) while "
+                           "you have unsaved edits.") % rel
+        tab.notice.show_notice("warning", text, [
+            (self.tr("Show both"), lambda: self.show_both(rel)),
+            (self.tr("Keep mine"), lambda: self.keep_mine(rel)),
+            (self.tr("Take theirs"), lambda: self.take_theirs(rel)),
+        ])
 
-    def ask_conflict(self, rel: str) -> bool:
-        """True to load the disk version, False to keep the unsaved edits (the default)."""
-        answer = QMessageBox.question(
-            self, self.tr("File changed on disk"),
-            self.tr("%s was changed outside the studio while you have unsaved edits.\n\n"
-                    "Load the version on disk (your edits are discarded), or keep your edits?")
-            % rel,
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+    def _on_conflict_gone(self, rel: str) -> None:
+        tab = self.tab_for(rel)
+        if tab is not None and tab.notice.kind != "error":
+            tab.notice.clear()
+
+    def show_both(self, rel: str) -> BothVersionsDialog:
+        """The disk version and the unsaved one side by side, as a diff (non-modal)."""
+        theirs = None
+        if self.session.root is not None and self.session.disk_digest(rel) is not None:
+            try:
+                theirs = (self.session.root / rel).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                theirs = None
+        mine = self.session.buffers.get(rel, "")
+        previous = self._both.pop(rel, None)
+        if previous is not None:
+            previous.close()
+        dialog = BothVersionsDialog(rel, theirs, mine, self)
+        self._both[rel] = dialog
+        dialog.show()
+        return dialog
+
+    def keep_mine(self, rel: str) -> None:
+        """Keep the unsaved text; saving will ask before it replaces the other version."""
+        tab = self.tab_for(rel)
+        if tab is not None:
+            tab.notice.show_notice("info", self.tr(
+                "Your unsaved edits are kept. Saving will ask before replacing the version "
+                "on disk."))
+
+    def take_theirs(self, rel: str) -> None:
+        """Load the disk version (or close a deleted file); the author's text is kept in
+        recovery, and can be brought back from the bar until something else is said."""
+        mine = self.session.buffers.get(rel)
+        based_on = self.session.disk_digests.get(rel)
+        if mine is not None and self.autosave is not None:
+            self.autosave.keep(rel, mine, based_on)  # offered back when this window is gone
+        tab = self.tab_for(rel)
+        text = self.session.take_disk(rel)
+        if tab is None:
+            return
+        if text is None:
+            self._close_tab_widget(tab)
+            return
+        tab.editor.set_text(text)
+        if mine is None:
+            tab.notice.clear()
+            return
+
+        def restore() -> None:  # back to the conflict as it was: saving will ask
+            tab.editor.set_text(mine)
+            tab.notice.clear()
+            self.session.recover(rel, mine, based_on)
+
+        tab.notice.show_notice("info", self.tr(
+            "The version on disk is loaded. Yours is kept in recovery."),
+            [(self.tr("Bring mine back"), restore)])
+
+    def _close_tab_widget(self, tab: EditorTab) -> None:
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self.tabs.removeTab(index)
+            tab.deleteLater()
 
     def ask_overwrite(self, rel: str) -> bool:
         answer = QMessageBox.warning(
@@ -786,26 +947,35 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def autosave_now(self) -> None:
+        self._autosave_timer.stop()
         if self.autosave is None:
             return
         for rel, text in self.session.buffers.items():
-            self.autosave.save(rel, text)
+            try:
+                self.autosave.save(rel, text, self.session.disk_digests.get(rel))
+            except OSError as exc:
+                self.statusBar().showMessage(self.tr("Autosave failed: %s") % exc)
+                return
 
     def offer_recovery(self) -> None:
+        """Unsaved text left by a window that is gone (a crash): offered back, each buffer on
+        the disk version it was typed over, so saving asks before replacing a newer one."""
         if self.autosave is None:
             return
         found = self.autosave.recoverable()
         if not found:
             return
         if self.ask_recover(sorted(found)):
-            for rel, text in found.items():
-                self.session.set_buffer(rel, text)
+            for rel, recovered in found.items():
+                self.session.recover(rel, recovered.text, recovered.based_on)
                 tab = self.open_file(rel)
                 if tab is not None:
-                    tab.editor.set_text(text)
-        else:
-            for rel in found:
-                self.autosave.discard(rel)
+                    tab.editor.set_text(recovered.text)
+                    if rel in self.session.conflicts:
+                        self._on_conflict(rel)
+            self.autosave_now()  # in this window's slot now
+        for recovered in found.values():
+            self.autosave.forget(recovered)
 
     def confirm_discard(self) -> bool:
         dirty = sorted(self.session.buffers)
@@ -815,7 +985,7 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Cancel:
             return False
         if answer == QMessageBox.StandardButton.Save:
-            return all(self.save(rel) for rel in dirty)
+            return all(self.save(rel) for rel in dirty)  # stops at the first failed save
         for rel in dirty:
             self.session.drop_buffer(rel)
             if self.autosave:
@@ -883,6 +1053,22 @@ class MainWindow(QMainWindow):
                 # First start: a modest problems list and explorer (docks remember later).
                 self.resizeDocks([self.problems_dock], [150], Qt.Orientation.Vertical)
                 self.resizeDocks([self.explorer_dock], [230], Qt.Orientation.Horizontal)
+            QTimer.singleShot(0, self._balance_editor)
+
+    def _balance_editor(self) -> None:
+        """A third of the room for the editor, never less than its readable column."""
+        room = self.splitter.width()
+        editor = max(EDITOR_MIN_WIDTH, room // 3)
+        self.splitter.setSizes([editor, max(0, room - editor)])
+
+    def keep_on_screen(self) -> None:
+        """A mode that needs more room than the screen has must not push the window (and its
+        buttons) off it: the window stays within the screen it is on."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None:
+            return
+        if self.width() > screen.width() or self.height() > screen.height():
+            self.resize(min(self.width(), screen.width()), min(self.height(), screen.height()))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if not self.confirm_discard():
@@ -893,4 +1079,6 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.review.shutdown()
         self.session.close()
+        if self.autosave is not None:
+            self.autosave.close()
         event.accept()

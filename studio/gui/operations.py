@@ -18,6 +18,7 @@ waiting per channel, a worker per heavy channel); everything else comes here.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -76,7 +77,9 @@ class Operations(QObject):
         self._pool: ProcessPoolExecutor | None = None
         self._ops: dict[int, _Op] = {}
         self._latest: dict[str, int] = {}
+        self._lanes: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
         self._ids = itertools.count(1)
+        self.runs = 0  # operations started (an idle studio starts none)
         self._lock = threading.Lock()
         self._closed = False
         # Results arrive on the pool's thread; they wait here and a bare queued signal wakes
@@ -100,21 +103,34 @@ class Operations(QObject):
         key: str | None = None,
         owner: QObject | None = None,
         kwargs: dict[str, Any] | None = None,
+        lane: str | None = None,
     ) -> int:
         """Run FN(*ARGS) in a worker process; SUCCESS(result) or FAILURE(problem) follows on
-        the GUI thread. FN must be a module-level function; ARGS and its result picklable."""
+        the GUI thread. FN must be a module-level function; ARGS and its result picklable.
+        Operations of one LANE (e.g. a repository's git) run one after the other, in order:
+        a commit must not meet the index lock of a status still running."""
         op_id = next(self._ids)
         if self._closed:
             return op_id
+        self.runs += 1
+        # The worker runs as the studio would at this moment: its environment (who commits,
+        # where the settings are) is the window's now, not the one the pool was started with.
+        call = (_call, dict(os.environ), fn, args, kwargs or {})
         with self._lock:
             self._ops[op_id] = _Op(key, success, failure, owner)
             if key is not None:
                 self._latest[key] = op_id
-        # The worker runs as the studio would at this moment: its environment (who commits,
-        # where the settings are) is the window's now, not the one the pool was started with.
-        future = self._executor().submit(_call, dict(os.environ), fn, args, kwargs or {})
-        future.add_done_callback(lambda done: self._post(op_id, done))
+            if lane is not None:
+                waiting = self._lanes.setdefault(lane, [])
+                waiting.append((op_id, call))
+                if len(waiting) > 1:
+                    return op_id  # starts when the ones before it are done
+        self._start(op_id, call, lane)
         return op_id
+
+    def _start(self, op_id: int, call: tuple[Any, ...], lane: str | None) -> None:
+        future = self._executor().submit(*call)
+        future.add_done_callback(lambda done: self._post(op_id, done, lane))
 
     def pending(self) -> int:
         """Operations whose callbacks have not run yet."""
@@ -136,7 +152,20 @@ class Operations(QObject):
 
     # Internals -----------------------------------------------------------------------------
 
-    def _post(self, op_id: int, future: Future[Any]) -> None:
+    def _post(self, op_id: int, future: Future[Any], lane: str | None = None) -> None:
+        if lane is not None and not self._closed:
+            following = None
+            with self._lock:
+                waiting = self._lanes.get(lane, [])
+                if waiting and waiting[0][0] == op_id:
+                    waiting.pop(0)
+                if waiting:
+                    following = waiting[0]
+                else:
+                    self._lanes.pop(lane, None)
+            if following is not None:
+                with contextlib.suppress(RuntimeError):  # the pool was shut down meanwhile
+                    self._start(following[0], following[1], lane)
         self._inbox.put((op_id, future))
         try:
             self._wake.emit()
@@ -172,6 +201,11 @@ class Operations(QObject):
             problem = error("(studio)", 0, 0, f"internal error: {exception!r}")
         if op.failure is not None:
             op.failure(problem)
+
+
+def git_lane(root: str | os.PathLike[str]) -> str:
+    """The lane of one repository's git work (status, commit, restore, sign-off): in order."""
+    return f"git:{os.path.realpath(root)}"
 
 
 _shared: Operations | None = None

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.channels import CHANNEL_NAMES, CHANNELS
+from studio.core.compose import channels_reading_change
 from studio.core.files import write_atomic
 from studio.core.jobs import ProjectState, RenderJob, RenderOutcome
 from studio.core.problems import Problem
@@ -57,7 +58,10 @@ class Session(QObject):
     renderStarted = Signal(str)  # channel
     problemsChanged = Signal(list)  # every current Problem
     buffersChanged = Signal()  # the set of unsaved files changed
-    fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them
+    fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them (once a
+    # version: the same disk content never raises it twice)
+    writing = Signal(str, str)  # rel, text: about to be written by the studio itself
+    conflictGone = Signal(str)  # the file is back to the version the unsaved text is based on
 
     def __init__(self, service: RenderService | None = None,
                  parent: QObject | None = None) -> None:
@@ -68,6 +72,9 @@ class Session(QObject):
         self.project: Project | None = None
         self.buffers: dict[str, str] = {}
         self.disk_digests: dict[str, str] = {}  # what we last read or wrote, per file
+        # A file with unsaved edits changed on disk: the disk version the author was told
+        # about (None: deleted). The same version is never told twice.
+        self.conflicts: dict[str, str | None] = {}
         self.template: str | None = None
         self.sample: str | None = None
         self.locale: str | None = None
@@ -89,6 +96,7 @@ class Session(QObject):
     def open(self, root: str | os.PathLike[str]) -> Project:
         self.buffers.clear()
         self.disk_digests.clear()
+        self.conflicts.clear()
         self.project = load_project(root)
         config = self.project.config
         self.template = next(iter(self.project.templates), None)
@@ -172,8 +180,10 @@ class Session(QObject):
             self.renditionFailed.emit(outcome.channel, outcome.problem)
         self._emit_problems()
 
-    def affected_channels(self, changed: Iterable[str]) -> set[str]:
-        """The channels whose current rendition may read one of the changed files."""
+    def affected_channels(self, changed: Iterable[str], before: Project | None = None) -> set[str]:
+        """The channels whose current rendition may read one of the changed files. With the
+        project BEFORE the change, a block's edit reaches only the channels whose text of it
+        changed: an SMS wording edit renders no PDF."""
         assert self.project is not None
         template = self.project.templates.get(self.template or "")
         sample = self.project.samples.get(self.sample or "")
@@ -192,7 +202,13 @@ class Session(QObject):
                 result.update(name for name, c in CHANNELS.items() if c.reads_assets)
             elif rel.startswith("blocks/"):
                 block = block_id_of(self.project, rel)
-                for channel in CHANNEL_NAMES:
+                reached: Iterable[str] = CHANNEL_NAMES
+                if before is not None and block is not None:
+                    config = self.project.config
+                    reached = channels_reading_change(
+                        before.blocks.get(block), self.project.blocks.get(block), CHANNEL_NAMES,
+                        config.locales, config.default_locale)
+                for channel in reached:
                     used = self._last_used.get(channel)
                     # No rendition yet (it failed): any block may be what fixes it.
                     if used is None or block in used:
@@ -207,23 +223,24 @@ class Session(QObject):
             return
         was_dirty = rel in self.buffers
         self.buffers[rel] = text
-        self.project = reload(self.project, [rel], self.buffers)
+        before, self.project = self.project, reload(self.project, [rel], self.buffers)
         self.projectChanged.emit(self.project)
         if not was_dirty:
             self.buffersChanged.emit()
-        self._pending.update(self.affected_channels([rel]))
+        self._pending.update(self.affected_channels([rel], before))
         self._render_timer.start()
         self._validate_timer.start()
 
     def drop_buffer(self, rel: str) -> None:
         """Forget unsaved text (saved, or reverted to the disk)."""
+        self.conflicts.pop(rel, None)
         if self.project is None or rel not in self.buffers:
             return
         del self.buffers[rel]
-        self.project = reload(self.project, [rel], self.buffers)
+        before, self.project = self.project, reload(self.project, [rel], self.buffers)
         self.projectChanged.emit(self.project)
         self.buffersChanged.emit()
-        self._pending.update(self.affected_channels([rel]))
+        self._pending.update(self.affected_channels([rel], before))
         self._render_timer.start()
         self._validate_timer.start()
 
@@ -236,27 +253,58 @@ class Session(QObject):
         self.disk_digests[rel] = digest(text)
         return text
 
+    def take_disk(self, rel: str) -> str | None:
+        """Drop the unsaved text of REL for the file on disk; its text (None: it is gone)."""
+        self.drop_buffer(rel)
+        self.disk_digests.pop(rel, None)
+        try:
+            return self.read(rel)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def recover(self, rel: str, text: str, based_on: str | None) -> None:
+        """Unsaved text back from an autosave, with the disk version it was typed over
+        (BASED_ON, None when unknown): saving asks before replacing anything newer."""
+        if based_on is not None:
+            self.disk_digests[rel] = based_on
+        else:
+            self.disk_digests.pop(rel, None)
+        self.set_buffer(rel, text)
+        if self.changed_on_disk(rel):
+            self.conflicts[rel] = self.disk_digest(rel)
+            self.fileChangedOnDisk.emit(rel)
+
     def save(self, rel: str) -> None:
-        """Write a buffer atomically. The caller has checked for changes on disk."""
+        """Write a buffer atomically. The caller has checked for changes on disk.
+
+        Raises OSError when the file cannot be written (read-only, no room, no folder): the
+        buffer is then kept as it was."""
         assert self.root is not None
         text = self.buffers.get(rel)
         if text is None:
             return
+        self.writing.emit(rel, text)
         write_atomic(self.root / rel, text)
         self.disk_digests[rel] = digest(text)
         self.disk_version += 1
         self.drop_buffer(rel)
 
-    def changed_on_disk(self, rel: str) -> bool:
-        """Whether the file is no longer what we last read or wrote (another editor, git)."""
+    def disk_digest(self, rel: str) -> str | None:
+        """The digest of the file on disk now (None: missing or unreadable)."""
         assert self.root is not None
-        path = self.root / rel
         try:
-            current = digest(path.read_bytes())
+            return digest((self.root / rel).read_bytes())
         except OSError:
-            return True
-        known = self.disk_digests.get(rel)
-        return known is not None and known != current
+            return None
+
+    def changed_on_disk(self, rel: str) -> bool:
+        """Whether saving REL would replace a version the author has not seen: the file is no
+        longer what we last read or wrote (another editor, git), or we never read it. A
+        missing file replaces nothing."""
+        current = self.disk_digest(rel)
+        if current is None:
+            return False
+        return self.disk_digests.get(rel) != current
 
     def files_changed(self, rels: Iterable[str]) -> None:
         """Files changed on disk (watchdog), already coalesced."""
@@ -264,24 +312,27 @@ class Session(QObject):
             return
         changed = []
         for rel in rels:
-            path = self.project.root / rel
-            try:
-                now = digest(path.read_bytes()) if path.is_file() else None
-            except OSError:
-                now = None
+            now = self.disk_digest(rel)
             if now is not None and self.disk_digests.get(rel) == now:
-                continue  # our own save coming back
-            changed.append(rel)
+                # Our own save coming back, or the file back to the version the unsaved text
+                # was typed over (a checkout and back): no conflict any more.
+                if self.conflicts.pop(rel, False) is not False:
+                    self.conflictGone.emit(rel)
+                continue
             if rel in self.buffers:
+                if rel in self.conflicts and self.conflicts[rel] == now:
+                    continue  # the author already knows about this version
+                self.conflicts[rel] = now
                 self.fileChangedOnDisk.emit(rel)
             elif now is not None:
                 self.disk_digests[rel] = now
+            changed.append(rel)
         if not changed:
             return
         self.disk_version += 1
-        self.project = reload(self.project, changed, self.buffers)
+        before, self.project = self.project, reload(self.project, changed, self.buffers)
         self.projectChanged.emit(self.project)
-        self._pending.update(self.affected_channels(changed))
+        self._pending.update(self.affected_channels(changed, before))
         self._render_pending()
         self._validate_timer.start()
 

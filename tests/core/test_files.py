@@ -37,3 +37,36 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
         write_atomic(path, 42)  # type: ignore[arg-type]
     assert path.read_bytes() == b"record\n"
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.jsonl"]
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path):
+    from studio.core.files import ReadOnlyError
+
+    path = tmp_path / "notice.md"
+    path.write_text("approved wording\n")
+    path.chmod(0o444)
+    with pytest.raises(ReadOnlyError) as raised:
+        write_atomic(path, "replaced\n")
+    assert "read-only" in str(raised.value)
+    assert path.read_text() == "approved wording\n"  # renaming over it would have worked
+    assert [p.name for p in tmp_path.iterdir()] == ["notice.md"]
+
+
+def test_leftovers_of_a_killed_save_are_found_and_removed(tmp_path):
+    import subprocess
+    import sys
+
+    from studio.core.files import leftover_temporaries, remove_leftover_temporaries
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    (tmp_path / "blocks").mkdir()
+    killed = tmp_path / "blocks" / f".notice.md.{child.pid}-140.tmp"
+    killed.write_text("half a bl")
+    running = tmp_path / "blocks" / f".notice.md.{os.getpid()}-1.tmp"  # a save in progress
+    running.write_text("being written")
+    (tmp_path / "blocks" / "notice.md").write_text("the block\n")
+    assert leftover_temporaries(tmp_path) == [killed]
+    assert remove_leftover_temporaries(tmp_path) == [killed]
+    assert sorted(p.name for p in (tmp_path / "blocks").iterdir()) == [
+        running.name, "notice.md"]

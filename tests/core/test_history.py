@@ -283,3 +283,43 @@ def test_not_a_repository(tmp_path: Path) -> None:
     root = write_project(tmp_path / "plain")
     with pytest.raises(ProblemError, match="not a git repository"):
         Repository(root)
+
+
+def test_temporary_files_are_never_listed_nor_committed(repo_dir: Path) -> None:
+    # What a save killed mid-write leaves, and editors' backups: never content.
+    (repo_dir / "blocks" / ".greeting.md.4242-1401.tmp").write_text("half a blo")
+    (repo_dir / "blocks" / "amount.md~").write_text("backup")
+    (repo_dir / "blocks" / "new.md").write_text("---\ntitle: New\n---\nNuovo.\n")
+    assert [c.path for c in history.status(repo_dir)] == ["blocks/new.md"]
+    history.commit(repo_dir, "A new block")
+    tree = git_cmd(repo_dir, "ls-tree", "-r", "--name-only", "HEAD").split()
+    assert "blocks/new.md" in tree
+    assert not [name for name in tree if name.endswith(("~", ".tmp"))]
+
+
+def test_a_stale_index_lock_is_named_and_can_be_cleared(repo_dir: Path) -> None:
+    lock = repo_dir / ".git" / "index.lock"
+    lock.write_text("")  # a git program killed while writing the index
+    edit(repo_dir, "blocks/amount.md", "Importo", "Totale")
+    repository = open_repository(repo_dir)
+    with pytest.raises(ProblemError) as raised:
+        repository.commit("Totale")
+    assert "index.lock" in raised.value.problem.message
+    assert "clear the lock" in raised.value.problem.message
+    assert repository.index_lock() == lock
+    assert git_cmd(repo_dir, "log", "--format=%s") == "First version\n"
+    assert repository.clear_index_lock()
+    assert repository.index_lock() is None
+    repository.commit("Totale")
+    assert git_cmd(repo_dir, "log", "-1", "--format=%s") == "Totale\n"
+
+
+def test_an_index_lock_is_stale_only_when_old(repo_dir: Path) -> None:
+    import os
+
+    lock = repo_dir / ".git" / "index.lock"
+    lock.write_text("")
+    repository = open_repository(repo_dir)
+    assert repository.stale_index_lock() is None  # a git program may be writing right now
+    os.utime(lock, (lock.stat().st_atime - 60, lock.stat().st_mtime - 60))
+    assert repository.stale_index_lock() == lock

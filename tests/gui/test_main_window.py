@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -91,6 +92,30 @@ def test_typing_in_a_block_updates_sms_and_email(studio, project, qtbot):
     assert "URGENTE" not in (project / "blocks/reminder/notice.md").read_text()
 
 
+def test_an_edit_renders_only_the_channels_that_read_what_changed(studio, project, qtbot):
+    tab = studio.open_file("blocks/reminder/notice.md")
+    started: list[str] = []
+    studio.session.renderStarted.connect(started.append)
+    try:
+        cursor = tab.editor.textCursor()
+        cursor.setPosition(tab.editor.text().index("Lumen Energia: la bolletta") + 14)
+        tab.editor.setTextCursor(cursor)
+        qtbot.keyClicks(tab.editor, " SUBITO")  # inside the SMS wording (variants: sms)
+        qtbot.waitUntil(lambda: "SUBITO" in studio.previews["sms"].text(), timeout=WAIT)
+        qtbot.wait(300)  # anything else that was going to start has started
+        assert set(started) == {"sms"}  # no PDF, no email for an SMS wording
+        started.clear()
+        cursor.setPosition(tab.editor.text().index("Da un controllo"))
+        tab.editor.setTextCursor(cursor)
+        qtbot.keyClicks(tab.editor, "NOTA. ")  # the body: print and email, not the SMS
+        qtbot.waitUntil(lambda: "NOTA. Da un controllo" in studio.previews["email"].html(),
+                        timeout=WAIT)
+        qtbot.wait(300)
+        assert set(started) == {"print", "email"}
+    finally:
+        studio.session.renderStarted.disconnect(started.append)
+
+
 def test_syntax_error_is_listed_and_the_last_preview_stays(studio, project, qtbot):
     tab = studio.open_file("blocks/reminder/notice.md")
     good_sms = studio.previews["sms"].text()
@@ -150,28 +175,29 @@ def test_save_is_atomic_and_autosave_recovers(studio, project, qtbot, monkeypatc
     qtbot.keyClicks(tab.editor, "Nota. ")
     qtbot.waitUntil(lambda: "blocks/common/closing.md" in studio.session.buffers, timeout=WAIT)
     studio.autosave_now()
-    recovered = studio.autosave.recoverable()
-    assert recovered["blocks/common/closing.md"].startswith("Nota. ")
+    record = json.loads(next(studio.autosave.folder.glob("*.json")).read_text())
+    assert record["path"] == "blocks/common/closing.md"
+    assert record["text"].startswith("Nota. ")
+    assert studio.autosave.recoverable() == {}  # this window is alive: its edits are its own
     studio.tabs.setCurrentWidget(tab)
     studio.save_current()
     assert (project / "blocks/common/closing.md").read_text().startswith("Nota. ")
     assert "blocks/common/closing.md" not in studio.session.buffers
-    assert studio.autosave.recoverable() == {}
-    assert not list((project / "blocks/common").glob(".*missiva-tmp"))
+    assert list(studio.autosave.folder.glob("*.json")) == []
+    assert not list((project / "blocks/common").glob(".*.tmp"))
 
 
 def test_unsaved_edits_are_never_silently_overwritten(studio, project, qtbot, monkeypatch):
     asked = []
-    monkeypatch.setattr(studio, "ask_conflict", lambda rel: asked.append(rel) or False)
-    monkeypatch.setattr(studio, "ask_overwrite", lambda rel: False)
+    monkeypatch.setattr(studio, "ask_overwrite", lambda rel: asked.append(rel) or False)
     tab = studio.open_file("blocks/reminder/how-to-pay.md")
     qtbot.keyClicks(tab.editor, "MIA MODIFICA ")
     path = project / "blocks/reminder/how-to-pay.md"
     path.write_text("Versione di un altro editor\n")
-    qtbot.waitUntil(lambda: asked == ["blocks/reminder/how-to-pay.md"], timeout=WAIT)
+    qtbot.waitUntil(lambda: "changed on disk" in tab.notice.text(), timeout=WAIT)
     assert tab.editor.text().startswith("MIA MODIFICA ")  # kept
-    assert "changed on disk" in tab.banner.text()
     studio.save("blocks/reminder/how-to-pay.md")  # asks, and the answer is no
+    assert asked == ["blocks/reminder/how-to-pay.md"]
     assert path.read_text() == "Versione di un altro editor\n"
 
 
@@ -252,11 +278,13 @@ def test_changes_dock_names_changes_and_commits(studio, project, qtbot, monkeypa
     qtbot.keyClicks(tab.editor, "Grazie. ")
     studio.tabs.setCurrentWidget(tab)
     studio.save_current()
-    studio.changes.set_root(project)
+    with qtbot.waitSignal(studio.changes.refreshed, timeout=WAIT):
+        studio.changes.set_root(project)
     assert [str(c) for c in studio.changes.changes()] == ["modified: block common/closing"]
     studio.changes.message.setText("A warmer closing")
-    studio.changes.commit()
-    assert studio.changes.changes() == []
+    with qtbot.waitSignal(studio.changes.committed, timeout=WAIT):
+        studio.changes.commit()
+    qtbot.waitUntil(lambda: studio.changes.changes() == [], timeout=WAIT)
     assert repo.head.commit.message.strip() == "A warmer closing"
     assert repo.head.commit.author.email == "luca.moretti@lumen-energia.example"
     assert "Grazie. " in repo.head.commit.tree["blocks/common/closing.md"].data_stream.read().decode()
@@ -278,3 +306,34 @@ def test_previews_mark_the_channel_the_sample_would_receive(studio, project, qtb
     assert panes["email"].findChild(QLabel, "deliveryBadge").toolTip() == "no address"
     assert panes["sms"].findChild(QLabel, "deliveryBadge").toolTip() == (
         "preferred email, no address → sms")
+
+
+def test_the_editor_keeps_a_readable_column_at_1366_by_768(studio, project, qtbot):
+    studio.resize(1366, 768)
+    tab = studio.open_file("blocks/reminder/notice.md")
+    qtbot.waitUntil(lambda: tab.isVisible(), timeout=WAIT)
+    studio._balance_editor()
+    qtbot.wait(50)
+    assert studio.editor_stack.width() >= 360
+    for pane in studio.previews.values():  # every preview stale: badges, longer headers
+        pane.set_stale(True, "the editor's text does not render")
+    qtbot.wait(50)
+    assert studio.editor_stack.width() >= 360
+    studio.set_review_mode(True)
+    qtbot.wait(50)
+    studio.set_review_mode(False)
+    qtbot.wait(50)
+    assert studio.editor_stack.width() >= 360
+    for pane in studio.previews.values():
+        pane.set_stale(False)
+    # everything fits a 1366 px laptop screen, in either mode
+    assert studio.minimumSizeHint().width() <= 1366
+    studio.set_review_mode(True)
+    assert studio.minimumSizeHint().width() <= 1366
+    studio.set_review_mode(False)
+    # and a window wider than its screen is brought back within it (as far as it can shrink)
+    screen = studio.screen().availableGeometry()
+    studio.resize(screen.width() + 300, screen.height())
+    studio.keep_on_screen()
+    assert studio.width() <= max(screen.width(), studio.minimumSizeHint().width())
+    assert studio.width() < screen.width() + 300

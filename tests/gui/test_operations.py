@@ -63,3 +63,16 @@ def test_a_problem_error_crosses_processes_whole():
     problem = error("blocks/a.md", 3, 4, "something")
     back = pickle.loads(pickle.dumps(ProblemError(problem)))
     assert isinstance(back, ProblemError) and back.problem == problem
+
+
+def test_operations_of_a_lane_run_one_after_the_other(qtbot):
+    runner = Operations()
+    order: list[str] = []
+    runner.run(time.sleep, 0.8, success=lambda _: order.append("slow"), lane="git:/x")
+    runner.run(os.getpid, success=lambda _: order.append("after"), lane="git:/x")
+    runner.run(os.getpid, success=lambda _: order.append("other lane"), lane="git:/y")
+    qtbot.waitUntil(lambda: len(order) == 3, timeout=WAIT)
+    # the second waited for the first although a worker was free; the other lane did not
+    assert order.index("slow") < order.index("after")
+    assert order.index("other lane") < order.index("slow")
+    runner.shutdown()
