@@ -12,15 +12,12 @@ runs in one worker process; results come back through a queue and a bare signal.
 from __future__ import annotations
 
 import html
-import multiprocessing
-import queue
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,8 +44,9 @@ from PySide6.QtWidgets import (
 from studio.core import compliance, diff
 from studio.core.compliance import BlockState, ReviewRendition, SignOff
 from studio.core.history import open_repository
-from studio.core.jobs import guarded, leave_with_parent
+from studio.core.jobs import guarded
 from studio.core.problems import Problem, ProblemError
+from studio.gui import operations
 from studio.gui.history_view import CompareDialog, date_in_words, words_html
 from studio.gui.models import StateRole
 from studio.gui.previews import PREVIEW_PANES
@@ -67,10 +65,6 @@ AWAITING = ("stale", "pending")
 PAST = {"approve": "approved", "reject": "rejected"}  # a decision as the record reads it
 
 
-class _Inbox(QObject):
-    ready = Signal()  # results wait in the panel's queue: no Python objects cross threads
-
-
 class ReviewPanel(QWidget):
     """The reviewer's queue and the holistic view of one regulatory block."""
 
@@ -87,10 +81,6 @@ class ReviewPanel(QWidget):
         self.block: str | None = None
         self.reviewer_role: str | None = None
         self.reviewer_email = ""
-        self._executor: ProcessPoolExecutor | None = None
-        self._inbox: queue.SimpleQueue[tuple[str, Any, Any]] = queue.SimpleQueue()
-        self._wake = _Inbox(self)
-        self._wake.ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
         self._generation = 0
         self._busy: Counter[str] = Counter()  # jobs in flight, by kind
         self._dialogs: list[CompareDialog] = []
@@ -206,41 +196,27 @@ class ReviewPanel(QWidget):
 
     def _submit(self, kind: str, token: Any, function: Callable[..., Any], *args: Any,
                 **kwargs: Any) -> None:
-        if self._executor is None:
-            context = multiprocessing.get_context("spawn")  # no fork of a Qt process
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                                 initializer=leave_with_parent)
+        """Run FUNCTION in the studio's operation runner (states and decisions in the
+        repository's git lane, in order); the outcome comes back to _arrive."""
+        if self.root is None:
+            return
         self._busy[kind] += 1
-        future = self._executor.submit(guarded, function, *args, **kwargs)
+        operations.shared().run(
+            guarded, function, *args, kwargs=kwargs,
+            success=lambda outcome: self._arrive(kind, token, outcome),
+            failure=lambda problem: self._arrive(kind, token, (None, problem)),
+            owner=self, lane=None if kind == "render" else operations.git_lane(self.root))
 
-        def done(finished: Future[tuple[Any, Problem | None]]) -> None:
-            outcome: tuple[Any, Problem | str | None]
-            try:
-                outcome = finished.result()
-            except Exception as exc:  # noqa: BLE001 - the worker died: say so
-                outcome = (None, f"the review worker stopped: {exc!r}")
-            self._inbox.put((kind, token, outcome))
-            try:
-                self._wake.ready.emit()
-            except RuntimeError:  # the panel is gone
-                return
-
-        future.add_done_callback(done)
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                kind, token, (result, problem) = self._inbox.get_nowait()
-            except queue.Empty:
-                return
-            self._busy[kind] -= 1
-            message = problem.message if isinstance(problem, Problem) else problem
-            if kind == "states":
-                self._on_states(result, message)
-            elif kind == "render" and token == self._generation:
-                self._on_renders(result, message)
-            elif kind == "decide":
-                self._on_decided(token, result, message)
+    def _arrive(self, kind: str, token: Any, outcome: tuple[Any, Problem | str | None]) -> None:
+        self._busy[kind] -= 1
+        result, problem = outcome
+        message = problem.message if isinstance(problem, Problem) else problem
+        if kind == "states":
+            self._on_states(result, message)
+        elif kind == "render" and token == self._generation:
+            self._on_renders(result, message)
+        elif kind == "decide":
+            self._on_decided(token, result, message)
 
     def is_busy(self) -> bool:
         return any(count > 0 for count in self._busy.values())
@@ -249,9 +225,6 @@ class ReviewPanel(QWidget):
         """Stop the worker and drop the web previews (a web page must not outlive Qt's
         profile at exit)."""
         self._clear_appearances("")
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
 
     # States and the queue --------------------------------------------------------------------
 
