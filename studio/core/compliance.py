@@ -152,16 +152,9 @@ def templates_using(project: Project, block_id: str) -> tuple[str, ...]:
 
 
 def _block_of_path(project: Project, path: str) -> str | None:
-    """The block a file of blocks/ belongs to (any locale)."""
-    if not (path.startswith("blocks/") and path.endswith(".md")):
-        return None
-    stem = path[len("blocks/") : -len(".md")]
-    if stem in project.blocks:
-        return stem
-    match = _LOCALE_SUFFIX.match(stem)
-    if match and match["locale"] in project.config.locales and match["id"] in project.blocks:
-        return match["id"]
-    return None
+    """The known block a file of blocks/ belongs to (any locale)."""
+    block = project.block_of(path)
+    return block if block in project.blocks else None
 
 
 def _default_sample(project: Project) -> Any:

@@ -138,16 +138,27 @@ class Project:
     def name(self) -> str:
         return self.config.name
 
+    def block_of(self, rel: str) -> str | None:
+        """The block a project file stands for (see block_of_path), known or not."""
+        return block_of_path(rel, self.config.locales)
+
     def file(self, relative: str) -> Path:
         return self.root / relative
 
-    def blocks_using(self, block_id: str) -> list[str]:
-        """The templates whose body names the block directly."""
-        return sorted(
-            name
-            for name, template in self.templates.items()
-            if any(item.block == block_id for item in template.body)
-        )
+
+
+def block_of_path(rel: str, locales: Iterable[str]) -> str | None:
+    """The block a file under blocks/ stands for, translations included:
+    blocks/legal/privacy.en.md is block legal/privacy when en is one of LOCALES. None for a
+    file that is not a block's. The one path → block function of the program."""
+    rel = rel.replace(os.sep, "/")
+    if not rel.startswith("blocks/") or not rel.endswith(".md"):
+        return None
+    stem = rel[len("blocks/") : -len(".md")]
+    head, dot, suffix = stem.rpartition(".")
+    if dot and "/" not in suffix and suffix in set(locales):
+        return head
+    return stem
 
 
 def _rel(root: Path, path: Path) -> str:

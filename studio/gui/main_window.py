@@ -37,6 +37,7 @@ from studio import __version__
 from studio.core.channels import CHANNEL_NAMES
 from studio.core.engine import FILTERS
 from studio.core.files import ReadOnlyError, remove_leftover_temporaries
+from studio.core.index import index_of
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.resources import resources_dir
@@ -675,16 +676,31 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(tab)
         if line:
             tab.editor.go_to(line, col)
+        self._show_a_template_using(rel)
         return tab
 
+    def _show_a_template_using(self, rel: str) -> None:
+        """Opening a block the previewed template does not use switches the previews to one
+        that does: the author sees what they edit."""
+        project = self.session.project
+        block = project.block_of(rel) if project is not None else None
+        if project is None or block is None or block not in project.blocks:
+            return
+        index = index_of(project)
+        current = self.session.template
+        if current is not None and block in index.template_blocks(current):
+            return
+        users = index.templates_using(block)
+        if users:
+            self.session.select(template=users[0])
+            self.statusBar().showMessage(
+                self.tr("Previewing %s: it uses %s") % (users[0], block), 5000)
     def _apply_lock(self, tab: EditorTab) -> None:
         """A regulatory block is editable only by its owners; others see it locked."""
         project = self.session.project
         if project is None:
             return
-        from studio.gui.session import block_id_of
-
-        block = project.blocks.get(block_id_of(project, tab.rel) or "")
+        block = project.blocks.get(project.block_of(tab.rel) or "")
         if block is None or not block.regulatory:
             tab.show_banner("")
             return
@@ -1015,10 +1031,13 @@ class MainWindow(QMainWindow):
         if project is None or index.data(KindRole) != "block":
             return
         block_id = index.data(IdRole)
-        users = project.blocks_using(block_id)
+        uses = index_of(project).where_used(block_id)
+        # "bill", "payment-reminder via common/closing": through other blocks too
+        listed = "\n".join(f"• {use.describe()}" for use in uses)
         QMessageBox.information(
             self, self.tr("Where used"),
-            self.tr("Block %s is used by: %s") % (block_id, ", ".join(users) or self.tr("none")))
+            self.tr("Block %s is used by:\n%s") % (block_id, listed) if uses
+            else self.tr("Block %s is used by no template.") % block_id)
 
     def _on_problems(self, problems: list[Problem]) -> None:
         self.problems_model.set_problems(problems)

@@ -34,17 +34,6 @@ EDIT_PAUSE_MS = 60  # typing pause before the previews follow (newest edit wins 
 VALIDATE_PAUSE_MS = 600  # longer: validation is the whole project
 
 
-def block_id_of(project: Project, rel: str) -> str | None:
-    """The block a file under blocks/ belongs to (translations included)."""
-    if not rel.startswith("blocks/") or not rel.endswith(".md"):
-        return None
-    stem = rel[len("blocks/"):-len(".md")]
-    head, dot, suffix = stem.rpartition(".")
-    if dot and "/" not in suffix and suffix in project.config.locales:
-        return head
-    return stem
-
-
 def digest(text: str | bytes) -> str:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return hashlib.sha256(data).hexdigest()
@@ -201,7 +190,7 @@ class Session(QObject):
             elif rel.startswith("assets/"):
                 result.update(name for name, c in CHANNELS.items() if c.reads_assets)
             elif rel.startswith("blocks/"):
-                block = block_id_of(self.project, rel)
+                block = self.project.block_of(rel)
                 reached: Iterable[str] = CHANNEL_NAMES
                 if before is not None and block is not None:
                     config = self.project.config

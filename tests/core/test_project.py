@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from studio.core.project import load_project
 
 
@@ -100,10 +102,12 @@ def test_sample_json_error_is_located(project_dir):
     assert (problem.path, problem.line, problem.col) == ("data/samples/bad.json", 2, 16)
 
 
-def test_blocks_using(project_dir):
+def test_templates_using(project_dir):
+    from studio.core.index import index_of
+
     project = load_project(project_dir())
-    assert project.blocks_using("legal/privacy") == ["letter"]
-    assert project.blocks_using("nowhere") == []
+    assert index_of(project).templates_using("legal/privacy") == ("letter",)
+    assert index_of(project).templates_using("nowhere") == ()
 
 
 def _same(a, b):
@@ -147,3 +151,17 @@ def test_reload_sees_new_and_deleted_files(project_dir):
     updated = reload(project, ["blocks/extra.md", "blocks/amount.md"])
     _same(updated, load_project(root))
     assert "extra" in updated.blocks and "amount" not in updated.blocks
+
+
+@pytest.mark.parametrize(("rel", "block"), [
+    ("blocks/legal/privacy.md", "legal/privacy"),
+    ("blocks/legal/privacy.en.md", "legal/privacy"),
+    ("blocks/legal/privacy.fr.md", "legal/privacy.fr"),  # fr is not a project locale
+    ("blocks/v1.2/notes.md", "v1.2/notes"),
+    ("templates/bill.yaml", None),
+    ("blocks/legal/privacy.txt", None),
+])
+def test_one_path_to_block_function(rel, block):
+    from studio.core.project import block_of_path
+
+    assert block_of_path(rel, ("it", "en")) == block

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
+from studio.core.index import index_of
 from studio.gui.main_window import MainWindow
 from studio.gui.models import RegulatoryRole
 from tests.conftest import SAMPLE
@@ -337,3 +338,16 @@ def test_the_editor_keeps_a_readable_column_at_1366_by_768(studio, project, qtbo
     studio.keep_on_screen()
     assert studio.width() <= max(screen.width(), studio.minimumSizeHint().width())
     assert studio.width() < screen.width() + 300
+
+
+def test_opening_a_block_shows_a_template_that_uses_it(studio, project, qtbot):
+    assert studio.session.template == "payment-reminder"
+    studio.open_file("blocks/otp/code.md")  # the reminder does not use it; the OTP does
+    assert studio.session.template == "otp"
+    assert "otp" in studio.statusBar().currentMessage()
+    studio.open_file("blocks/common/closing.md")  # the OTP has no closing: one that does
+    assert "common/closing" in index_of(studio.session.project).template_blocks(
+        studio.session.template)
+    studio.session.select(template="payment-reminder")
+    studio.open_file("blocks/reminder/notice.md")  # used by the template on show: it stays
+    assert studio.session.template == "payment-reminder"
