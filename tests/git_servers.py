@@ -18,6 +18,12 @@ USER = "alice"
 PASSWORD = "s3cret-token"
 
 
+def git_has(command: str) -> bool:
+    """Whether this machine's git has COMMAND (some distributions ship git daemon apart)."""
+    done = subprocess.run(["git", "--exec-path"], capture_output=True, text=True, check=False)
+    return done.returncode == 0 and (Path(done.stdout.strip()) / f"git-{command}").exists()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
