@@ -73,6 +73,16 @@ ITALIAN = {
     "%1 commit(s) to send, %2 to receive (as of the last sync)":
     "%1 commit da inviare, %2 da ricevere (all'ultima sincronizzazione)",
     "Syncing…": "Sincronizzazione…",
+    "Rendering…": "Composizione in corso…",
+    "Rendered: %1, %2, default sample": "Anteprima: %1, %2, esempio predefinito",
+    "Cancelling…": "Annullamento…",
+    "Team": "Gruppo",
+    "Who changed what": "Chi ha cambiato cosa",
+    "Commit": "Commit",
+    "Who": "Chi",
+    "What": "Cosa",
+    "Not on the server yet": "Non ancora sul server",
+    "Arrived with the last sync": "Arrivati con l'ultima sincronizzazione",
 }
 
 

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="it_IT">
   <context>
+    <name>ActivityPanel</name>
+    <message>
+      <source>Commit</source>
+      <translation>Commit</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Chi</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Cosa</translation>
+    </message>
+    <message>
+      <source>Not on the server yet</source>
+      <translation>Non ancora sul server</translation>
+    </message>
+    <message>
+      <source>Arrived with the last sync</source>
+      <translation>Arrivati con l'ultima sincronizzazione</translation>
+    </message>
+  </context>
+  <context>
     <name>ChangeRequestsPanel</name>
     <message>
       <source>Change</source>
@@ -93,6 +116,10 @@
       <source>Getting the project…</source>
       <translation>Scaricamento del progetto…</translation>
     </message>
+    <message>
+      <source>Cancelling…</source>
+      <translation>Annullamento…</translation>
+    </message>
   </context>
   <context>
     <name>ConflictDialog</name>
@@ -153,6 +180,14 @@
       <translation>Chiavi modificate da entrambe le parti: %1</translation>
     </message>
     <message>
+      <source>Rendering…</source>
+      <translation>Composizione in corso…</translation>
+    </message>
+    <message>
+      <source>Rendered: %1, %2, default sample</source>
+      <translation>Anteprima: %1, %2, esempio predefinito</translation>
+    </message>
+    <message>
       <source>Resolving…</source>
       <translation>Risoluzione in corso…</translation>
     </message>
@@ -182,6 +217,14 @@
     <message>
       <source>Changes to review</source>
       <translation>Modifiche da rivedere</translation>
+    </message>
+    <message>
+      <source>Who changed what</source>
+      <translation>Chi ha cambiato cosa</translation>
+    </message>
+    <message>
+      <source>Team</source>
+      <translation>Gruppo</translation>
     </message>
     <message>
       <source>Sync ↑%1 ↓%2</source>

@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,27 +268,37 @@ def clone(
         env=_env(),
     )
     assert process.stderr is not None
+    stream = process.stderr
     captured: list[str] = []
-    buffer = b""
+    tail: list[bytes] = [b""]
+
+    def read() -> None:
+        # git's progress ends lines with \r: split on both, hand each line on as it comes.
+        buffer = b""
+        while chunk := stream.read1(4096):  # type: ignore[attr-defined]
+            buffer += chunk
+            *lines, buffer = re.split(rb"[\r\n]", buffer)
+            for raw in lines:
+                line = raw.decode("utf-8", "replace").strip()
+                if line:
+                    captured.append(line)
+                    if progress is not None:
+                        progress(line)
+        tail[0] = buffer
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     stopped = False
-    while True:
-        chunk = process.stderr.read1(4096)  # type: ignore[attr-defined]
-        if not chunk:
-            break
-        buffer += chunk
-        *lines, buffer = re.split(rb"[\r\n]", buffer)
-        for raw in lines:
-            line = raw.decode("utf-8", "replace").strip()
-            if line:
-                captured.append(line)
-                if progress is not None:
-                    progress(line)
+    # Cancel is honoured within a tenth of a second, even while the server says nothing.
+    while process.poll() is None:
         if cancelled is not None and cancelled():
             process.kill()
             stopped = True
             break
+        reader.join(timeout=0.1)
     code = process.wait()
-    stderr = "\n".join(captured[-20:]) + "\n" + buffer.decode("utf-8", "replace")
+    reader.join(timeout=10)
+    stderr = "\n".join(captured[-20:]) + "\n" + tail[0].decode("utf-8", "replace")
 
     def remove() -> None:
         if existed:
@@ -311,6 +322,21 @@ def clone(
                   "(no studio.yaml at its top): nothing was kept")
         )
     return target
+
+
+def clone_reporting(
+    url: str, dest: str | os.PathLike[str], progress_file: str, cancel_file: str
+) -> Path:
+    """clone() for a caller in another process (the studio's worker): git's progress lines are
+    appended to PROGRESS_FILE, and the clone stops once CANCEL_FILE exists."""
+    log = Path(progress_file)
+    stop = Path(cancel_file)
+
+    def progress(line: str) -> None:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+
+    return clone(url, dest, progress=progress, cancelled=stop.exists)
 
 
 # State ------------------------------------------------------------------------------------
@@ -389,10 +415,20 @@ def last_arrived(root: str | os.PathLike[str]) -> tuple[Arrival, ...]:
     """The commits that arrived with the last sync (newest first)."""
     top = _top(Path(root))
     before = _rev(top, "refs/missiva/sync/before")
-    after = _rev(top, "refs/missiva/sync/after")
-    if not (before and after):
+    received = _rev(top, "refs/missiva/sync/received")
+    if not (before and received):
         return ()
-    return _arrivals(top, f"{before}..{after}")
+    return _arrivals(top, f"{before}..{received}")
+
+
+def activity(root: str | os.PathLike[str]) -> tuple[tuple[Arrival, ...], tuple[Arrival, ...]]:
+    """Who changed what, for History and Changes: (my commits not on the server yet, the
+    commits that arrived with the last sync), newest first, without network."""
+    try:
+        waiting = not_on_server(root)
+    except ProblemError:  # no server: nothing is "not on the server"
+        waiting = ()
+    return waiting, last_arrived(root)
 
 
 def in_conflict(root: str | os.PathLike[str]) -> bool:
@@ -455,9 +491,10 @@ def sync(root: str | os.PathLike[str], *, progress: Progress | None = None) -> S
 
 
 def _integrate_and_push(
-    top: Path, branch: str, remote: str, progress: Progress | None
+    top: Path, branch: str, remote: str, progress: Progress | None, before: str = ""
 ) -> SyncResult:
-    before = _rev(top, "HEAD")
+    start = _rev(top, "HEAD")
+    before = before or start
     sent: tuple[Arrival, ...] = ()
     received: tuple[Arrival, ...] = ()
     for _attempt in range(3):
@@ -471,7 +508,7 @@ def _integrate_and_push(
             )
         upstream = f"refs/remotes/{remote}/{branch}"
         theirs = _rev(top, upstream)
-        if theirs and before:
+        if theirs and start:
             received += _arrivals(top, f"HEAD..{theirs}")
             result = _merge(top, theirs, remote, branch, progress)
             if result is not None:
@@ -484,7 +521,7 @@ def _integrate_and_push(
         pushed = _push(top, remote, branch)
         if pushed is None:
             sent += to_send
-            _mark(top, before)
+            _mark(top, before, theirs)
             return SyncResult(
                 "in-sync",
                 _summary(len(sent), len(received)),
@@ -513,11 +550,14 @@ def _safe_counts(top: Path) -> Counts | None:
         return None
 
 
-def _mark(top: Path, before: str) -> None:
-    """Remember what the last sync brought (History shows whose commits arrived)."""
-    if before:
+def _mark(top: Path, before: str, received: str) -> None:
+    """Remember what the last sync brought: the commits between BEFORE (mine, before it) and
+    RECEIVED (the server's tip it integrated). History shows whose commits arrived."""
+    if before and received:
         _git(top, "update-ref", "refs/missiva/sync/before", before)
-    _git(top, "update-ref", "refs/missiva/sync/after", "HEAD")
+        _git(top, "update-ref", "refs/missiva/sync/received", received)
+    else:
+        _git(top, "update-ref", "-d", "refs/missiva/sync/received", check=False)
 
 
 def _push(top: Path, remote: str, branch: str) -> str | None:
@@ -611,13 +651,13 @@ def _commit_merge(top: Path) -> SyncResult | None:
 
 def _finish_merge_and_push(top: Path, progress: Progress | None) -> SyncResult:
     before = _rev(top, "refs/missiva/sync/before")
+    theirs = _rev(top, THEIRS_REF)
     _commit_merge(top)
     branch = _branch(top)
     remote = _remote(top, branch)
-    result = _integrate_and_push(top, branch, remote, progress)
-    if result.ok and before:
-        _mark(top, before)
-        received = _arrivals(top, f"{before}..HEAD^2") if _rev(top, "HEAD^2") else ()
+    result = _integrate_and_push(top, branch, remote, progress, before=before)
+    if result.ok and before and theirs:
+        received = _arrivals(top, f"{before}..{theirs}")
         return SyncResult(result.state, result.message, result.sent, received + result.received,
                           counts=result.counts)
     return result
@@ -1015,3 +1055,74 @@ def merge_change(root: str | os.PathLike[str], name: str) -> str:
     _git(top, "push", "-q", "origin", "--delete", change.branch, check=False)
     _git(top, "branch", "-q", "-D", change.branch, check=False)
     return _rev(top, "HEAD")
+
+
+# Rendered previews of a conflict -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictPreview:
+    """One side of a conflict (base, theirs, mine) rendered as the customer would see it: a
+    template using the file, on a text-like channel (mobile HTML, else SMS, else email)."""
+
+    side: str
+    template: str
+    channel: str
+    media_type: str
+    content: str
+    problem: str = ""
+
+
+_PREVIEW_CHANNELS = ("mobile", "sms", "email")
+
+
+def conflict_previews(root: str | os.PathLike[str], path: str) -> list[ConflictPreview]:
+    """The rendered previews of PATH's three versions in a sync left in conflict: each from its
+    own commit (the common ancestor, theirs, mine), for the default sample and locale."""
+    from studio.core.compliance import templates_using
+    from studio.core.render import render
+
+    top = _top(Path(root))
+    mine, theirs = _rev(top, MINE_REF), _rev(top, THEIRS_REF)
+    if not (mine and theirs):
+        raise ProblemError(error(path, 0, 0, "no sync in conflict"))
+    base = _git(top, "merge-base", mine, theirs, check=False).stdout.strip()
+    repository = open_repository(top)
+    previews = []
+    for side, rev in (("base", base), ("theirs", theirs), ("mine", mine)):
+        if not rev:
+            continue
+        try:
+            project = repository.project_at(rev)
+        except ProblemError as exc:
+            previews.append(ConflictPreview(side, "", "", "", "", exc.problem.message))
+            continue
+        names: list[str] = []
+        if path.startswith("blocks/") and path.endswith(".md"):
+            block = path[len("blocks/"):-len(".md")]
+            names = sorted(templates_using(project, block)) if block in project.blocks else []
+        elif path.startswith("templates/"):
+            names = [Path(path).stem] if Path(path).stem in project.templates else []
+        names = names or sorted(project.templates)
+        if not names:
+            previews.append(ConflictPreview(side, "", "", "", "", "no template uses it"))
+            continue
+        template = project.templates[names[0]]
+        channel = next((c for c in _PREVIEW_CHANNELS if c in template.channels), "")
+        samples = project.samples
+        sample_name = str(project.config.raw.get("default_sample") or "") or \
+            (sorted(samples)[0] if samples else "")
+        if not channel or sample_name not in samples:
+            previews.append(ConflictPreview(side, names[0], channel, "", "",
+                                            "nothing to preview without a sample"))
+            continue
+        sample = samples[sample_name]
+        try:
+            rendition = render(project, names[0], channel, sample.record,
+                               project.config.default_locale, record_path=sample.path)
+        except ProblemError as exc:
+            previews.append(ConflictPreview(side, names[0], channel, "", "", str(exc.problem)))
+            continue
+        previews.append(ConflictPreview(side, names[0], channel, rendition.media_type,
+                                        rendition.content.decode("utf-8", "replace")))
+    return previews

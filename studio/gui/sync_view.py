@@ -4,10 +4,12 @@ change requests waiting for review. All git work runs through operations (off th
 from __future__ import annotations
 
 import html
+import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QTabWidget,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -83,6 +86,13 @@ class ConflictDialog(QDialog):
             grid.addWidget(view, 1, column)
         self.keys = QLabel(self)
         grid.addWidget(self.keys, 2, 0, 1, 3)
+        # The same three versions rendered as the customer sees them (each from its commit).
+        self.rendered = {side: QTextBrowser(self) for side in ("base", "theirs", "mine")}
+        for column, view in enumerate(self.rendered.values()):
+            view.setObjectName("renderedPreview")
+            grid.addWidget(view, 3, column)
+        self.rendered_label = QLabel(self)
+        grid.addWidget(self.rendered_label, 4, 0, 1, 3)
         layout.addLayout(grid, 3)
         layout.addWidget(QLabel(self.tr("Combined text (edit, then use it):"), self))
         self.merged = QPlainTextEdit(self)
@@ -137,6 +147,29 @@ class ConflictDialog(QDialog):
         self.keys.setText(self.tr("Keys changed on both sides: %1").replace(
             "%1", ", ".join(conflict.keys)) if conflict.keys else "")
         self.merged.setPlainText(conflict.mine or "")
+        for view in self.rendered.values():
+            view.setPlainText(self.tr("Rendering…"))
+        operations.shared().run(sync.conflict_previews, self.root, conflict.path,
+                                success=self._show_previews, failure=self._no_previews,
+                                key="sync-previews", owner=self)
+
+    def _show_previews(self, previews: list[sync.ConflictPreview]) -> None:
+        for preview in previews:
+            view = self.rendered[preview.side]
+            if preview.problem:
+                view.setPlainText(preview.problem)
+            elif preview.media_type.startswith("text/html"):
+                view.setHtml(preview.content)
+            else:
+                view.setPlainText(preview.content)
+        shown = next((p for p in previews if p.template), None)
+        self.rendered_label.setText(
+            self.tr("Rendered: %1, %2, default sample").replace("%1", shown.template)
+            .replace("%2", shown.channel) if shown else "")
+
+    def _no_previews(self, problem: Problem) -> None:
+        for view in self.rendered.values():
+            view.setPlainText(problem.message)
 
     def _busy(self, on: bool, text: str = "") -> None:
         for button in (self.mine_button, self.theirs_button, self.edited_button,
@@ -224,6 +257,11 @@ class CloneDialog(QDialog):
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        self._files: tempfile.TemporaryDirectory[str] | None = None
+        self._log: Path | None = None
+        self._stop: Path | None = None
+        self._poll = QTimer(self, interval=200)
+        self._poll.timeout.connect(self._show_progress)
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Where to put the project"))
@@ -238,25 +276,64 @@ class CloneDialog(QDialog):
         if not url:
             self.message.setText(self.tr("Give the project's address."))
             return
+        self.progress.setRange(0, 0)
         self.progress.show()
         self.message.setText(self.tr("Getting the project…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        operations.shared().run(sync.clone, url, self.target(), success=self._done,
-                                failure=self._failed, key="clone", owner=self)
+        # The clone runs in the studio's worker process: it reports through a file and stops
+        # when the cancel file appears (Cancel, or closing the dialog).
+        self._files = tempfile.TemporaryDirectory(prefix="missiva-clone-")
+        folder = Path(self._files.name)
+        self._log, self._stop = folder / "progress.log", folder / "cancel"
+        self._log.touch()
+        self._poll.start()
+        operations.shared().run(sync.clone_reporting, url, str(self.target()), str(self._log),
+                                str(self._stop), success=self._done, failure=self._failed,
+                                key="clone", owner=self)
+
+    def _show_progress(self) -> None:
+        if self._log is None:
+            return
+        try:
+            lines = self._log.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return
+        if not lines:
+            return
+        self.message.setText(lines[-1])
+        percent = re.search(r"(\d+)%", lines[-1])
+        if percent:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(int(percent.group(1)))
+
+    def _finish(self) -> None:
+        self._poll.stop()
+        self.progress.hide()
+        self._log = self._stop = None
+        if self._files is not None:
+            self._files.cleanup()
+            self._files = None
 
     def _done(self, root: Path) -> None:
-        self.progress.hide()
+        self._finish()
         self.cloned.emit(root)
         self.accept()
 
     def _failed(self, problem: Problem) -> None:
-        self.progress.hide()
+        self._finish()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         self.message.setText(problem.message)
 
+    def cancel(self) -> None:
+        """Stop a running clone (its partial folder is removed); the dialog stays open."""
+        if self._stop is not None:
+            self._stop.touch()
+            self.message.setText(self.tr("Cancelling…"))
+
     def reject(self) -> None:
-        # A running clone finishes in its worker; its result is dropped with this dialog, and
-        # its folder stays only if it completed (the next attempt names the folder in use).
+        if self._stop is not None:
+            self.cancel()
+            return
         super().reject()
 
 
@@ -358,6 +435,34 @@ class ChangeRequestsPanel(QWidget):
         self.status.setText(problem.message)
 
 
+class ActivityPanel(QWidget):
+    """Who changed what: my commits not on the server yet, and whose arrived with the last
+    sync (author, commit, subject)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("teamActivity")
+        self.tree.setHeaderLabels([self.tr("Commit"), self.tr("Who"), self.tr("What")])
+        layout.addWidget(self.tree)
+        self.waiting = QTreeWidgetItem([self.tr("Not on the server yet")])
+        self.arrived = QTreeWidgetItem([self.tr("Arrived with the last sync")])
+        self.tree.addTopLevelItems([self.waiting, self.arrived])
+
+    def refresh(self, root: Path) -> None:
+        operations.shared().run(sync.activity, root, success=self._show,
+                                key="sync-activity", owner=self)
+
+    def _show(self, found: tuple[tuple[sync.Arrival, ...], tuple[sync.Arrival, ...]]) -> None:
+        for parent, arrivals in zip((self.waiting, self.arrived), found, strict=True):
+            parent.takeChildren()
+            for arrival in arrivals:
+                parent.addChild(QTreeWidgetItem([arrival.commit[:10], arrival.author,
+                                                 arrival.subject]))
+            parent.setExpanded(True)
+
+
 class Team(QObject):
     """The studio's team actions on one window: Open from server…, Sync (with the counts to
     send and receive), the conflict dialog, and the change requests dock."""
@@ -377,9 +482,13 @@ class Team(QObject):
         self.sync_action.triggered.connect(self.sync)
         self.sync_action.setEnabled(False)
         self.changes = ChangeRequestsPanel(window)
-        self.dock = QDockWidget(self.tr("Changes to review"), window)
+        self.activity = ActivityPanel(window)
+        self.tabs = QTabWidget(window)
+        self.tabs.addTab(self.changes, self.tr("Changes to review"))
+        self.tabs.addTab(self.activity, self.tr("Who changed what"))
+        self.dock = QDockWidget(self.tr("Team"), window)
         self.dock.setObjectName("changeRequestsDock")
-        self.dock.setWidget(self.changes)
+        self.dock.setWidget(self.tabs)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.changes.merged.connect(lambda _: self.refresh_counts())
@@ -402,6 +511,7 @@ class Team(QObject):
             return
         operations.shared().run(sync.counts, self.root, success=self._show_counts,
                                 failure=self._no_server, key="sync-counts", owner=self)
+        self.activity.refresh(self.root)
 
     def _show_counts(self, counts: sync.Counts) -> None:
         self.sync_action.setEnabled(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -153,8 +154,19 @@ def test_clone_failures_have_plain_messages(team: Team, daemon: str, http: str) 
 
 def test_clone_reports_progress_and_can_be_cancelled(team: Team, daemon: str) -> None:
     lines: list[str] = []
-    with pytest.raises(ProblemError, match="cancelled"):
-        sync.clone(daemon, team.tmp / "stopped", progress=lines.append, cancelled=lambda: True)
+    asked: list[bool] = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) > 3
+
+    # A server that accepts the connection and never answers: only cancel ends the clone.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        url = f"git://127.0.0.1:{silent.getsockname()[1]}/lumen.git"
+        with pytest.raises(ProblemError, match="cancelled"):
+            sync.clone(url, team.tmp / "stopped", progress=lines.append, cancelled=cancelled)
     assert not (team.tmp / "stopped").exists()
     sync.clone(daemon, team.tmp / "full", progress=lines.append)
     assert any("Cloning into" in line or "objects" in line for line in lines)
@@ -254,6 +266,17 @@ def test_same_block_edited_on_both_sides_is_resolved_in_the_cli(
     assert expected in (giulia / GREETING).read_text()
     assert verify(giulia) == [] and verify(sara) == []
     assert main(["verify", str(sara)]) == 0
+
+
+def test_a_conflict_shows_each_side_rendered_from_its_commit(team: Team, daemon: str) -> None:
+    _, sara = conflicting(team, daemon)
+    assert sync.sync(sara).state == "conflict"
+    previews = {p.side: p for p in sync.conflict_previews(sara, GREETING)}
+    assert set(previews) == {"base", "theirs", "mine"}
+    assert all(not p.problem and p.template for p in previews.values())
+    assert "Gentilissima" in previews["theirs"].content
+    assert "Cara" in previews["mine"].content and "Cara" not in previews["base"].content
+    assert "Gentile" in previews["base"].content
 
 
 def test_a_conflict_can_be_abandoned_back_to_before_the_sync(team: Team, daemon: str) -> None:

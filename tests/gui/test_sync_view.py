@@ -43,6 +43,12 @@ def test_conflict_dialog_resolves_each_way(qtbot, team, daemon, take, expected):
     assert "Cara" in dialog.mine_view.toPlainText()
     assert "Gentile" in dialog.base_view.toPlainText()
     assert "<span" in dialog.theirs_view.toHtml() and "color" in dialog.theirs_view.toHtml()
+    # And rendered, each side from its own commit.
+    qtbot.waitUntil(lambda: "Gentilissima" in dialog.rendered["theirs"].toPlainText(),
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: "Cara" in dialog.rendered["mine"].toPlainText(), timeout=WAIT)
+    assert "Gentile" in dialog.rendered["base"].toPlainText()
+    assert "Rendering" not in dialog.rendered["base"].toPlainText()
     with qtbot.waitSignal(dialog.synced, timeout=WAIT) as synced:
         if take == "edited":
             dialog.merged.setPlainText(dialog.merged.toPlainText().replace("Cara", "Carissima"))
@@ -87,12 +93,19 @@ def test_sync_action_counts_and_syncs_in_the_window(qapp, qtbot, team, daemon, t
         file_menu = window.menuBar().actions()[0].menu()
         assert window.team.clone_action in file_menu.actions()
         qtbot.waitUntil(lambda: action.text() == "Sync ↑1 ↓1", timeout=WAIT)
+        waiting = window.team.activity.waiting
+        qtbot.waitUntil(lambda: waiting.childCount() == 1, timeout=WAIT)
+        assert waiting.child(0).text(1) == f"{GIULIA[0]} <{GIULIA[1]}>"
         assert action.isEnabled()
         with qtbot.waitSignal(window.team.synced, timeout=WAIT) as synced:
             action.trigger()
         assert synced.args[0].ok, synced.args[0].message
         qtbot.waitUntil(lambda: action.text() == "Sync ↑0 ↓0", timeout=WAIT)
         assert "in due minuti" in (giulia / PAPERLESS).read_text()
+        arrived = window.team.activity.arrived
+        qtbot.waitUntil(lambda: arrived.childCount() == 1, timeout=WAIT)
+        assert arrived.child(0).text(1) == f"{SARA[0]} <{SARA[1]}>"
+        assert window.team.activity.waiting.childCount() == 0
         # Review shows the changes waiting on the server.
         window.review_action.trigger()
         assert window.team.dock.isVisibleTo(window)
@@ -126,3 +139,27 @@ def test_team_strings_are_in_italian(qapp, tmp_path):
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)
+
+
+def test_open_from_server_clones_reports_and_cancels(qtbot, team, daemon, tmp_path):  # noqa: F811
+    import socket
+
+    from studio.gui.sync_view import CloneDialog
+
+    dialog = CloneDialog(folder=tmp_path / "desk")
+    qtbot.addWidget(dialog)
+    (tmp_path / "desk").mkdir()
+    # A server that accepts the connection and never answers: only Cancel ends the clone.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        dialog.url.setText(f"git://127.0.0.1:{silent.getsockname()[1]}/lumen.git")
+        dialog.start()
+        dialog.reject()  # closing while it runs cancels it and keeps the dialog
+        qtbot.waitUntil(lambda: "cancelled" in dialog.message.text(), timeout=WAIT)
+    assert not (tmp_path / "desk" / "lumen").exists()
+    dialog.url.setText(daemon)
+    with qtbot.waitSignal(dialog.cloned, timeout=WAIT) as cloned:
+        dialog.start()
+    assert (cloned.args[0] / "studio.yaml").is_file()
+    assert cloned.args[0] == (tmp_path / "desk" / "lumen").resolve()
