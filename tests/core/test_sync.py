@@ -279,6 +279,25 @@ def test_a_conflict_shows_each_side_rendered_from_its_commit(team: Team, daemon:
     assert "Gentile" in previews["base"].content
 
 
+@pytest.mark.parametrize("take", ["mine", "theirs"])
+def test_edited_here_deleted_there(team: Team, daemon: str, take: str) -> None:
+    giulia, sara = team.desk("giulia", daemon), team.desk("sara", daemon)
+    (giulia / "README.md").unlink()
+    open_repository(giulia).commit("No README in the project")
+    assert sync.sync(giulia).ok
+    team.edit(sara, "README.md", "Lumen", "Lumen (sample)", SARA)
+    become(team.monkeypatch, SARA)
+    result = sync.sync(sara)
+    (conflict,) = result.conflicts
+    assert (conflict.path, conflict.theirs) == ("README.md", None)
+    assert "Lumen (sample)" in (conflict.mine or "")
+    assert (sara / "README.md").exists()  # mine, until decided
+    sync.resolve(sara, "README.md", take)
+    assert sync.sync(sara).ok
+    assert (sara / "README.md").exists() is (take == "mine")
+    assert git(sara, "status", "--porcelain") == ""
+
+
 def test_a_conflict_can_be_abandoned_back_to_before_the_sync(team: Team, daemon: str) -> None:
     _, sara = conflicting(team, daemon)
     before = git(sara, "rev-parse", "HEAD").strip()
