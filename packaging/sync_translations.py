@@ -83,6 +83,9 @@ ITALIAN = {
     "What": "Cosa",
     "Not on the server yet": "Non ancora sul server",
     "Arrived with the last sync": "Arrivati con l'ultima sincronizzazione",
+    "Rendering the change against main…": "Confronto della modifica con main…",
+    "The change does not alter what customers receive on screen channels.":
+    "La modifica non cambia ciò che i clienti ricevono sui canali a schermo.",
 }
 
 

@@ -66,6 +66,14 @@
       </translation>
     </message>
     <message>
+      <source>Rendering the change against main…</source>
+      <translation>Confronto della modifica con main…</translation>
+    </message>
+    <message>
+      <source>The change does not alter what customers receive on screen channels.</source>
+      <translation>La modifica non cambia ciò che i clienti ricevono sui canali a schermo.</translation>
+    </message>
+    <message>
       <source>Merging…</source>
       <translation>Unione in corso…</translation>
     </message>

@@ -1126,3 +1126,43 @@ def conflict_previews(root: str | os.PathLike[str], path: str) -> list[ConflictP
         previews.append(ConflictPreview(side, names[0], channel, rendition.media_type,
                                         rendition.content.decode("utf-8", "replace")))
     return previews
+
+
+# A change's rendered diff against main -------------------------------------------------------
+
+
+def change_diffs(root: str | os.PathLike[str], name: str, *, fetch: bool = False) -> list[Any]:
+    """What a change does to the customer's communications: each template it touches (through
+    a block or the template itself), on each channel but print (whose page images the History
+    compare shows), rendered at the point it left main and at its tip, compared
+    (studio.core.diff.RenderedDiff values, the default sample and locale)."""
+    from studio.core.compliance import templates_using
+    from studio.core.diff import rendered_diff
+
+    top = _top(Path(root))
+    slug = _slug(name)
+    found = [c for c in list_changes(top, fetch=fetch) if c.name == slug]
+    if not found:
+        raise ProblemError(error(str(top), 0, 0, f"no change {slug!r} waiting on the server"))
+    change = found[0]
+    main = main_branch(top)
+    base = _rev(top, f"refs/remotes/origin/{main}") or _rev(top, f"refs/heads/{main}")
+    fork = _git(top, "merge-base", base, change.commit).stdout.strip()
+    project = open_repository(top).project_at(change.commit)
+    names: set[str] = set()
+    for block in change.blocks:
+        if block in project.blocks:
+            names.update(templates_using(project, block))
+    for path in change.files:
+        if path.startswith("templates/") and Path(path).stem in project.templates:
+            names.add(Path(path).stem)
+    diffs = []
+    for template in sorted(names):
+        for channel in project.templates[template].channels:
+            if channel == "print":
+                continue
+            try:
+                diffs.append(rendered_diff(top, fork, change.commit, template, channel))
+            except ProblemError:
+                continue  # e.g. a template new in the change: nothing to compare with
+    return diffs

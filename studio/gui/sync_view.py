@@ -40,6 +40,7 @@ from studio.core import sync
 from studio.core.diff.text import word_diff
 from studio.core.problems import Problem
 from studio.gui import operations
+from studio.gui.history_view import _rendered_html as rendered_html
 from studio.gui.history_view import words_html
 
 
@@ -352,6 +353,11 @@ class ChangeRequestsPanel(QWidget):
         self.tree.setHeaderLabels([self.tr("Change"), self.tr("By"), self.tr("Blocks"),
                                    self.tr("Regulatory")])
         layout.addWidget(self.tree)
+        # The selected change rendered against main, per template and channel.
+        self.diff_view = QTextBrowser(self)
+        self.diff_view.setObjectName("changeDiff")
+        layout.addWidget(self.diff_view, 1)
+        self.tree.currentItemChanged.connect(lambda *_: self._compare())
         row = QHBoxLayout()
         self.refresh_button = QPushButton(self.tr("&Refresh"), self)
         self.merge_button = QPushButton(self.tr("&Merge into main"), self)
@@ -396,6 +402,24 @@ class ChangeRequestsPanel(QWidget):
             return None
         index = self.tree.indexOfTopLevelItem(item)
         return self.changes[index] if 0 <= index < len(self.changes) else None
+
+    def _compare(self) -> None:
+        change = self.selected()
+        if change is None or self.root is None:
+            self.diff_view.clear()
+            return
+        self.diff_view.setPlainText(self.tr("Rendering the change against main…"))
+        operations.shared().run(sync.change_diffs, self.root, change.name,
+                                success=self._show_diffs, failure=self._failed,
+                                key="change-diff", owner=self)
+
+    def _show_diffs(self, diffs: list[Any]) -> None:
+        parts = []
+        for rendered in diffs:
+            parts.append(f"<h3>{html.escape(rendered.template)} — "
+                         f"{html.escape(rendered.channel)}</h3>{rendered_html(rendered)}")
+        self.diff_view.setHtml("".join(parts) or html.escape(
+            self.tr("The change does not alter what customers receive on screen channels.")))
 
     def merge(self) -> None:
         change = self.selected()

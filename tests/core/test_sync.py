@@ -425,6 +425,12 @@ def test_change_request_from_start_to_merge_with_a_regulatory_approval(
     assert change["blocks"] == ["legal/privacy"]
     assert change["regulatory"] == {"legal/privacy": "pending"}
     assert change["authors"] == [f"{GIULIA[0]} <{GIULIA[1]}>"]
+    # What it does to the customer's communications, per template and channel, against main.
+    diffs = sync.change_diffs(marco, "privacy-wording-2026")
+    assert diffs and all(d.channel != "print" for d in diffs)
+    changed = [d for d in diffs if d.changed]
+    assert changed
+    assert "Informativa aggiornata" in json.dumps([d.as_json() for d in changed])
     # Not approved yet: the merge is refused and says what to do.
     assert main(["change", "merge", "privacy-wording-2026", "-C", str(marco)]) == 1
     assert "not approved" in capsys.readouterr().err

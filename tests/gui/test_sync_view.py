@@ -163,3 +163,31 @@ def test_open_from_server_clones_reports_and_cancels(qtbot, team, daemon, tmp_pa
         dialog.start()
     assert (cloned.args[0] / "studio.yaml").is_file()
     assert cloned.args[0] == (tmp_path / "desk" / "lumen").resolve()
+
+
+def test_review_lists_a_change_with_its_rendered_diff_and_guards_the_merge(
+    qtbot, team, daemon  # noqa: F811
+):
+    from studio.core.history import open_repository
+    from studio.gui.sync_view import ChangeRequestsPanel
+
+    giulia, marco = team.desk("giulia", daemon), team.desk("marco", daemon)
+    become(team.monkeypatch, GIULIA)
+    sync.start_change(giulia, "privacy 2026")
+    path = giulia / "blocks" / "legal" / "privacy.md"
+    path.write_text(path.read_text() + "\nInformativa aggiornata al 2026.\n")
+    open_repository(giulia).commit("Privacy: 2026 wording")
+    sync.submit_change(giulia)
+    panel = ChangeRequestsPanel()
+    qtbot.addWidget(panel)
+    panel.set_root(marco)
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == 1, timeout=WAIT)
+    item = panel.tree.topLevelItem(0)
+    assert (item.text(0), item.text(2), item.text(3)) == (
+        "privacy-2026", "legal/privacy", "legal/privacy: pending")
+    panel.tree.setCurrentItem(item)
+    qtbot.waitUntil(lambda: "Informativa aggiornata" in panel.diff_view.toPlainText(),
+                    timeout=WAIT)
+    panel.merge()
+    qtbot.waitUntil(lambda: "not approved" in panel.status.text(), timeout=WAIT)
+    assert "change/privacy-2026" in git(team.servers / "lumen.git", "branch")
