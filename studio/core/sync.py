@@ -530,7 +530,8 @@ def _integrate_and_push(
                 counts=_safe_counts(top),
             )
         if pushed != "rejected":
-            return SyncResult("offline", pushed, received=received, counts=_safe_counts(top))
+            state = "offline" if "cannot reach" in pushed else "refused"
+            return SyncResult(state, pushed, received=received, counts=_safe_counts(top))
     return SyncResult(
         "refused",
         "the server kept refusing your commits (others are pushing right now): sync again",
@@ -1030,10 +1031,12 @@ def merge_change(root: str | os.PathLike[str], name: str) -> str:
         _git(top, "switch", "-q", main)
     else:
         _git(top, "switch", "-q", "-c", main, "--track", f"origin/{main}")
-    before = _rev(top, "HEAD")
     upstream = _rev(top, f"refs/remotes/origin/{main}")
     if upstream:
         _git(top, "merge", "--ff-only", "-q", upstream, check=False)
+    before = _rev(top, "HEAD")
+    # Judge what the merge adds: problems main already had are not this change's.
+    known = {str(p) for p in verify(top)}
     done = _git(top, "merge", "--ff", "--no-edit", "-m",
                 f"Merge change {change.name}", change.commit, check=False, env=_identity(top))
     if done.returncode != 0:
@@ -1042,7 +1045,7 @@ def merge_change(root: str | os.PathLike[str], name: str) -> str:
             error(str(top), 0, 0, f"change {change.name} conflicts with {main}: its author "
                   "syncs it with main first (missiva change start, missiva sync), then merge")
         )
-    problems = verify(top)
+    problems = [p for p in verify(top) if str(p) not in known]
     if problems:
         _git(top, "reset", "-q", "--hard", before)  # never published: undo the local merge
         raise ProblemError(problems[0])

@@ -465,3 +465,24 @@ def test_a_change_sent_back_with_a_comment(team: Team, daemon: str) -> None:
     assert git(marco, "branch", "--show-current").strip() == "main"
     (change,) = sync.list_changes(sara)
     assert change.returned == "say 'in un minuto' again, it is the promise"
+
+
+def test_a_change_breaking_the_ownership_rules_is_not_merged(team: Team, daemon: str) -> None:
+    sara, marco = team.desk("sara", daemon), team.desk("marco", daemon)
+    become(team.monkeypatch, SARA)  # marketing: not an owner of the legal blocks
+    sync.start_change(sara, "privacy by marketing")
+    path = sara / "blocks" / "legal" / "privacy.md"
+    path.write_text(path.read_text() + "\nScrivici quando vuoi!\n")
+    open_repository(sara).commit("Privacy: friendlier")
+    sync.submit_change(sara)
+    become(team.monkeypatch, MARCO)
+    sync.start_change(marco, "privacy-by-marketing")
+    signoff(marco, "legal/privacy", "approve", "fine by me")
+    sync.submit_change(marco)
+    main_before = git(team.servers / "lumen.git", "rev-parse", "main").strip()
+    with pytest.raises(ProblemError) as refused:
+        sync.merge_change(marco, "privacy-by-marketing")
+    assert "legal/privacy" in str(refused.value.problem)
+    assert git(team.servers / "lumen.git", "rev-parse", "main").strip() == main_before
+    assert git(marco, "rev-parse", "main").strip() == main_before
+    assert verify(marco) == []
