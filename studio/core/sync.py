@@ -23,13 +23,14 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from studio.core.channels import CHANNELS
 from studio.core.history import describe_path, open_repository
 from studio.core.problems import ProblemError, error
 
@@ -1076,7 +1077,14 @@ class ConflictPreview:
     problem: str = ""
 
 
-_PREVIEW_CHANNELS = ("mobile", "sms", "email")
+_PREVIEW_ORDER = ("html", "text", "mime")  # how a channel compares: the readiest to show first
+
+
+def _preview_channel(channels: Sequence[str]) -> str:
+    shown = [c for c in channels if not CHANNELS[c].binary and CHANNELS[c].compare in
+             _PREVIEW_ORDER]
+    shown.sort(key=lambda c: _PREVIEW_ORDER.index(CHANNELS[c].compare))
+    return shown[0] if shown else ""
 
 
 def conflict_previews(root: str | os.PathLike[str], path: str) -> list[ConflictPreview]:
@@ -1111,7 +1119,7 @@ def conflict_previews(root: str | os.PathLike[str], path: str) -> list[ConflictP
             previews.append(ConflictPreview(side, "", "", "", "", "no template uses it"))
             continue
         template = project.templates[names[0]]
-        channel = next((c for c in _PREVIEW_CHANNELS if c in template.channels), "")
+        channel = _preview_channel(template.channels)
         samples = project.samples
         sample_name = str(project.config.raw.get("default_sample") or "") or \
             (sorted(samples)[0] if samples else "")
@@ -1162,7 +1170,7 @@ def change_diffs(root: str | os.PathLike[str], name: str, *, fetch: bool = False
     diffs = []
     for template in sorted(names):
         for channel in project.templates[template].channels:
-            if channel == "print":
+            if CHANNELS[channel].heavy:
                 continue
             try:
                 diffs.append(rendered_diff(top, fork, change.commit, template, channel))
