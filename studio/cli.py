@@ -426,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli_compliance import add_commands as add_compliance
     from studio.cli_export import add_commands as add_export
     from studio.cli_packaging import add_commands as add_packaging
+    from studio.cli_sync import add_commands as add_sync
     from studio.cli_versioning import add_commands as add_versioning
 
     add_versioning(sub)
@@ -433,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export(sub)
     add_packaging(sub)
     add_batch(sub)
+    add_sync(sub)
     return parser
 
 

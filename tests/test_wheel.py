@@ -64,7 +64,7 @@ def test_wheel_ships_the_resources_and_the_sample(distributions):
                      "studio/_resources/icons/hicolor/512x512/apps/io.github.missiva.Studio.png",
                      "studio/_resources/translations/missiva_it.qm",
                      "studio/_resources/translations/missiva_tour_it.qm",
-                     "studio/_resources/translations/missiva_safety_it.qm",
+                     "studio/_resources/translations/missiva_en.qm",
                      "studio/_resources/starter/studio.yaml",
                      "studio/_samples/lumen-energia/studio.yaml",
                      "studio/_samples/lumen-energia/templates/bill.yaml",

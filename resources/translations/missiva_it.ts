@@ -1,321 +1,652 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="it_IT">
 <context>
+    <name>ActivityPanel</name>
+    <message>
+        <source>Commit</source>
+        <translation>Commit</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Chi</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Cosa</translation>
+    </message>
+    <message>
+        <source>Not on the server yet</source>
+        <translation>Non ancora sul server</translation>
+    </message>
+    <message>
+        <source>Arrived with the last sync</source>
+        <translation>Arrivati con l'ultima sincronizzazione</translation>
+    </message>
+</context>
+<context>
+    <name>BothVersionsDialog</name>
+    <message>
+        <source>%s: on disk and yours</source>
+        <translation>%s: sul disco e la tua</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;−&lt;/b&gt; only on disk &amp;nbsp; &lt;b&gt;+&lt;/b&gt; only in your unsaved version</source>
+        <translation>&lt;b&gt;−&lt;/b&gt; solo sul disco &amp;nbsp; &lt;b&gt;+&lt;/b&gt; solo nella tua versione non salvata</translation>
+    </message>
+    <message>
+        <source>The file was deleted on disk.</source>
+        <translation>Il file è stato eliminato dal disco.</translation>
+    </message>
+    <message>
+        <source>The two versions are the same.</source>
+        <translation>Le due versioni sono uguali.</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeRequestsPanel</name>
+    <message>
+        <source>Change</source>
+        <translation>Modifica</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Di</translation>
+    </message>
+    <message>
+        <source>Blocks</source>
+        <translation>Blocchi</translation>
+    </message>
+    <message>
+        <source>Regulatory</source>
+        <translation>Normativi</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aggiorna</translation>
+    </message>
+    <message>
+        <source>&amp;Merge into main</source>
+        <translation>&amp;Unisci in main</translation>
+    </message>
+    <message>
+        <source>Send &amp;back…</source>
+        <translation>&amp;Rimanda indietro…</translation>
+    </message>
+    <message>
+        <source>Sent back: %1</source>
+        <translation>Rimandata indietro: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting for review</source>
+        <translation>
+            <numerusform>%n modifica in attesa di revisione</numerusform>
+            <numerusform>%n modifiche in attesa di revisione</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rendering the change against main…</source>
+        <translation>Confronto della modifica con main…</translation>
+    </message>
+    <message>
+        <source>The change does not alter what customers receive on screen channels.</source>
+        <translation>La modifica non cambia ciò che i clienti ricevono sui canali a schermo.</translation>
+    </message>
+    <message>
+        <source>Merging…</source>
+        <translation>Unione in corso…</translation>
+    </message>
+    <message>
+        <source>Send the change back</source>
+        <translation>Rimanda indietro la modifica</translation>
+    </message>
+    <message>
+        <source>What should its author change?</source>
+        <translation>Che cosa deve cambiare l'autore?</translation>
+    </message>
+</context>
+<context>
     <name>ChangesPanel</name>
     <message>
-        <location filename="../../studio/gui/changes_view.py" line="38" />
+        <source>Clear the lock</source>
+        <translation>Rimuovi il blocco</translation>
+    </message>
+    <message>
         <source>What changed, and why</source>
         <translation>Che cosa è cambiato, e perché</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/changes_view.py" line="39" />
         <source>Commit</source>
         <translation>Registra</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/changes_view.py" line="42" />
         <source>Refresh</source>
         <translation>Aggiorna</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/changes_view.py" line="68" />
+        <source>The lock is cleared: commit again.</source>
+        <translation>Il blocco è stato rimosso: registra di nuovo.</translation>
+    </message>
+    <message>
         <source>No version control here: %s</source>
         <translation>Nessun controllo di versione qui: %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/changes_view.py" line="75" />
         <source>%d change(s) since the last commit</source>
         <translation>%d modifiche dall’ultima registrazione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/changes_view.py" line="76" />
         <source>No changes since the last commit</source>
         <translation>Nessuna modifica dall’ultima registrazione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/changes_view.py" line="82" />
+        <source>git's index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
+        <translation>l’indice di git è bloccato (%s) da un programma git che sembra essersi fermato: le registrazioni non riusciranno finché il blocco non sarà rimosso.</translation>
+    </message>
+    <message>
         <source>Write a commit message first.</source>
         <translation>Scrivi prima un messaggio per la registrazione.</translation>
+    </message>
+    <message>
+        <source>Not committed: a version needs its author's name and email.</source>
+        <translation>Nessun commit: una versione ha bisogno del nome e dell’email di chi la fa.</translation></message>
+</context>
+<context>
+    <name>CloneDialog</name>
+    <message>
+        <source>Open from server</source>
+        <translation>Apri dal server</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Indirizzo:</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Scegli…</translation>
+    </message>
+    <message>
+        <source>Into folder:</source>
+        <translation>Nella cartella:</translation>
+    </message>
+    <message>
+        <source>Your user name and password (or token) come from git's credential helper; Missiva never stores them.</source>
+        <translation>Nome utente e password (o token) vengono dal gestore delle credenziali di git; Missiva non li memorizza mai.</translation>
+    </message>
+    <message>
+        <source>Get the project</source>
+        <translation>Scarica il progetto</translation>
+    </message>
+    <message>
+        <source>Where to put the project</source>
+        <translation>Dove mettere il progetto</translation>
+    </message>
+    <message>
+        <source>Give the project's address.</source>
+        <translation>Indica l'indirizzo del progetto.</translation>
+    </message>
+    <message>
+        <source>Getting the project…</source>
+        <translation>Scaricamento del progetto…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Annullamento…</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <source>changed</source>
+        <translation>modificata</translation></message>
+    <message>
+        <source>added</source>
+        <translation>aggiunta</translation></message>
+    <message>
+        <source>removed</source>
+        <translation>rimossa</translation></message>
+    <message>
+        <source>Compare %s</source>
+        <translation>Confronta %s</translation></message>
+    <message>
+        <source>Text</source>
+        <translation>Testo</translation></message>
+    <message>
+        <source>Rendering %1 for %2 at both versions…</source>
+        <translation>Composizione di %1 per %2 in entrambe le versioni…</translation></message>
+    <message>
+        <source>Note: %s</source>
+        <translation>Nota: %s</translation></message>
+    <message>
+        <source>No printed page changes.</source>
+        <translation>Nessuna pagina stampata cambia.</translation></message>
+    <message>
+        <source>&lt;b&gt;Page %1&lt;/b&gt;: %2</source>
+        <translation>&lt;b&gt;Pagina %1&lt;/b&gt;: %2</translation></message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Resolve conflicts</source>
+        <translation>Risolvi i conflitti</translation>
+    </message>
+    <message>
+        <source>You and a colleague changed the same text. For each file, keep your version, take theirs, or write the combined text. Nothing is lost until you decide: both versions are kept.</source>
+        <translation>Tu e un collega avete modificato lo stesso testo. Per ogni file tieni la tua versione, prendi la sua o scrivi il testo combinato. Finché non decidi non si perde nulla: entrambe le versioni sono conservate.</translation>
+    </message>
+    <message>
+        <source>Common version</source>
+        <translation>Versione comune</translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation>La loro</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>La mia</translation>
+    </message>
+    <message>
+        <source>Combined text (edit, then use it):</source>
+        <translation>Testo combinato (modificalo, poi usalo):</translation>
+    </message>
+    <message>
+        <source>Keep &amp;mine</source>
+        <translation>Tieni la &amp;mia</translation>
+    </message>
+    <message>
+        <source>Take &amp;theirs</source>
+        <translation>Prendi la &amp;loro</translation>
+    </message>
+    <message>
+        <source>Use the &amp;edited text</source>
+        <translation>Usa il testo &amp;modificato</translation>
+    </message>
+    <message>
+        <source>&amp;Abandon the sync</source>
+        <translation>&amp;Annulla la sincronizzazione</translation>
+    </message>
+    <message>
+        <source>(not in the common version)</source>
+        <translation>(assente nella versione comune)</translation>
+    </message>
+    <message>
+        <source>(deleted by them)</source>
+        <translation>(eliminato da loro)</translation>
+    </message>
+    <message>
+        <source>(deleted by you)</source>
+        <translation>(eliminato da te)</translation>
+    </message>
+    <message>
+        <source>Keys changed on both sides: %1</source>
+        <translation>Chiavi modificate da entrambe le parti: %1</translation>
+    </message>
+    <message>
+        <source>Rendering…</source>
+        <translation>Composizione in corso…</translation>
+    </message>
+    <message>
+        <source>Rendered: %1, %2, default sample</source>
+        <translation>Anteprima: %1, %2, esempio predefinito</translation>
+    </message>
+    <message>
+        <source>Resolving…</source>
+        <translation>Risoluzione in corso…</translation>
+    </message>
+    <message>
+        <source>Recording the combined work and sending it…</source>
+        <translation>Registrazione e invio del lavoro combinato…</translation>
+    </message>
+    <message>
+        <source>Going back to before the sync…</source>
+        <translation>Ritorno a prima della sincronizzazione…</translation>
     </message>
 </context>
 <context>
     <name>EmailPreview</name>
     <message>
-        <location filename="../../studio/gui/previews/web.py" line="257" />
         <source>Text</source>
         <translation>Testo</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/web.py" line="257" />
         <source>Show the plain-text part</source>
         <translation>Mostra la parte in solo testo</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/web.py" line="278" />
         <source>From</source>
         <translation>Da</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/web.py" line="278" />
         <source>To</source>
         <translation>A</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/web.py" line="278" />
         <source>Date</source>
         <translation>Data</translation>
     </message>
 </context>
 <context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>working copy</source>
+        <translation>copia di lavoro</translation></message>
+    <message>
+        <source>No item selected</source>
+        <translation>Nessun elemento selezionato</translation></message>
+    <message>
+        <source>Compare…</source>
+        <translation>Confronta…</translation></message>
+    <message>
+        <source>Two versions selected: compare them. One: compare it with the working copy.</source>
+        <translation>Due versioni selezionate: le confronta. Una: la confronta con la copia di lavoro.</translation></message>
+    <message>
+        <source>Restore this version</source>
+        <translation>Ripristina questa versione</translation></message>
+    <message>
+        <source>Bring this version back as a new version; the history is kept.</source>
+        <translation>Riporta questa versione come nuova versione; la cronologia resta.</translation></message>
+    <message numerus="yes">
+        <source>%n version(s)</source>
+        <translation><numerusform>%n versione</numerusform><numerusform>%n versioni</numerusform></translation></message>
+    <message>
+        <source>Bring back %1 as it was in the version of %2?
+
+This adds a new version on top; no version is deleted.</source>
+        <translation>Riportare %1 com’era nella versione di %2?
+
+Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation></message>
+    <message>
+        <source>History</source>
+        <translation>Cronologia</translation></message>
+</context>
+<context>
+    <name>IdentityDialog</name>
+    <message>
+        <source>Who is committing?</source>
+        <translation>Chi registra la versione?</translation></message>
+    <message>
+        <source>Every version records who made it. Your name and email are kept in the studio's settings and used for your commits and sign-offs.</source>
+        <translation>Ogni versione registra chi l’ha fatta. Nome ed email restano nelle impostazioni dello studio e firmano le Sue versioni e approvazioni.</translation></message>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation></message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation></message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="182" />
         <source>Preview</source>
         <translation>Anteprima</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189" />
         <source>Template</source>
         <translation>Modello</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190" />
         <source>Sample</source>
         <translation>Esempio</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191" />
         <source>Locale</source>
         <translation>Lingua</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="209" />
         <source>&lt;h3&gt;Nothing open yet&lt;/h3&gt;&lt;p&gt;Open a block, a template or a sample from the &lt;b&gt;Project&lt;/b&gt; panel: the previews follow what you type.&lt;/p&gt;&lt;p&gt;Choose the template, the sample customer and the language in the toolbar.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Nessun file aperto&lt;/h3&gt;&lt;p&gt;Apri un blocco, un modello o un esempio dal pannello &lt;b&gt;Progetto&lt;/b&gt;: le anteprime seguono ciò che scrivi.&lt;/p&gt;&lt;p&gt;Scegli il modello, il cliente di esempio e la lingua nella barra degli strumenti.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="250" />
-        <location filename="../../studio/gui/main_window.py" line="827" />
         <source>Where used</source>
         <translation>Dove è usato</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="253" />
         <source>Project</source>
         <translation>Progetto</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="272" />
         <source>Problems</source>
         <translation>Problemi</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="282" />
         <source>History</source>
         <translation>Cronologia</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="293" />
         <source>Changes</source>
         <translation>Modifiche</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="331" />
         <source>Review (%d)</source>
         <translation>Revisione (%d)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="332" />
-        <location filename="../../studio/gui/main_window.py" line="399" />
         <source>Review</source>
         <translation>Revisione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="334" />
         <source>%d regulatory block(s) await a decision</source>
         <translation>%d blocchi regolamentati attendono una decisione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="355" />
         <source>No history: %s</source>
         <translation>Nessuna cronologia: %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="373" />
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="374" />
         <source>&amp;Open Project…</source>
         <translation>&amp;Apri progetto…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="375" />
         <source>Open &amp;Recent</source>
         <translation>Apri &amp;recenti</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="377" />
         <source>&amp;New Project…</source>
         <translation>&amp;Nuovo progetto…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="379" />
         <source>&amp;Save</source>
         <translation>&amp;Salva</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="380" />
         <source>Save &amp;All</source>
         <translation>Salva &amp;tutto</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="381" />
         <source>&amp;Revert</source>
         <translation>&amp;Ripristina</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="382" />
         <source>&amp;Close Tab</source>
         <translation>&amp;Chiudi scheda</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="385" />
         <source>&amp;Settings…</source>
         <translation>&amp;Impostazioni…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="386" />
         <source>&amp;Quit</source>
         <translation>&amp;Esci</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="387" />
         <source>&amp;View</source>
         <translation>&amp;Visualizza</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="394" />
         <source>Maximise %s</source>
         <translation>Ingrandisci %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="396" />
         <source>Show all channels</source>
         <translation>Mostra tutti i canali</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="397" />
         <source>&amp;Tools</source>
         <translation>S&amp;trumenti</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="398" />
         <source>&amp;Render all</source>
         <translation>&amp;Aggiorna tutte le anteprime</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="403" />
         <source>Review regulatory blocks and sign them off</source>
         <translation>Rivedi e approva i blocchi regolamentati</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="407" />
         <source>&amp;Help</source>
         <translation>&amp;Aiuto</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="408" />
         <source>&amp;About Missiva Studio</source>
         <translation>&amp;Informazioni su Missiva Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="451" />
+        <source>This project is also open in another Missiva window (%s). Each window keeps its own unsaved edits; a file saved there shows here as changed on disk.</source>
+        <translation>Questo progetto è aperto anche in un’altra finestra di Missiva (%s). Ogni finestra tiene le proprie modifiche non salvate; un file salvato là appare qui come cambiato sul disco.</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
         <source>Open a Missiva project</source>
         <translation>Apri un progetto Missiva</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="456" />
         <source>Folder for the new project</source>
         <translation>Cartella del nuovo progetto</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="464" />
         <source>New project</source>
         <translation>Nuovo progetto</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="465" />
-        <source>The folder must be empty.</source>
-        <translation>La cartella deve essere vuota.</translation>
+        <source>Cannot create a project in {0}: {1}</source>
+        <translation>Impossibile creare un progetto in {0}: {1}</translation></message>
+    <message>
+        <source>Saved %s</source>
+        <translation>Salvato %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="552" />
+        <source>the file is read-only. Make it writable (or ask its owner), then save again.</source>
+        <translation>il file è di sola lettura. Rendilo scrivibile (o chiedi a chi lo possiede), poi salva di nuovo.</translation>
+    </message>
+    <message>
+        <source>permission denied. Check that you may write to its folder, then save again.</source>
+        <translation>permesso negato. Verifica di poter scrivere nella sua cartella, poi salva di nuovo.</translation>
+    </message>
+    <message>
+        <source>the disk is full. Free some space, then save again.</source>
+        <translation>il disco è pieno. Libera dello spazio, poi salva di nuovo.</translation>
+    </message>
+    <message>
+        <source>Fix it, then save again.</source>
+        <translation>Correggi il problema, poi salva di nuovo.</translation>
+    </message>
+    <message>
+        <source>Could not save %s: %s Your text is kept here and autosaved.</source>
+        <translation>Impossibile salvare %s: %s Il tuo testo resta qui ed è salvato automaticamente.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Riprova</translation>
+    </message>
+    <message>
+        <source>%s was deleted on disk. Its text is still here: keep it to save it again, or close it.</source>
+        <translation>%s è stato eliminato dal disco. Il suo testo è ancora qui: tienilo per salvarlo di nuovo, oppure chiudilo.</translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation>Tieni la mia</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Chiudi</translation>
+    </message>
+    <message>
+        <source>%s was deleted on disk while you have unsaved edits. Keep yours (saving writes the file again), or let it go (your text is kept in recovery).</source>
+        <translation>%s è stato eliminato dal disco mentre hai modifiche non salvate. Tieni le tue (salvando il file viene riscritto) o lasciale andare (il tuo testo resta nel recupero).</translation>
+    </message>
+    <message>
+        <source>%s changed on disk (another editor, git or another window) while you have unsaved edits.</source>
+        <translation>%s è cambiato sul disco (un altro editor, git o un’altra finestra) mentre hai modifiche non salvate.</translation>
+    </message>
+    <message>
+        <source>Show both</source>
+        <translation>Mostra entrambe</translation>
+    </message>
+    <message>
+        <source>Take theirs</source>
+        <translation>Prendi quella sul disco</translation>
+    </message>
+    <message>
+        <source>Your unsaved edits are kept. Saving will ask before replacing the version on disk.</source>
+        <translation>Le tue modifiche non salvate restano. Al salvataggio ti sarà chiesto prima di sostituire la versione sul disco.</translation>
+    </message>
+    <message>
+        <source>The version on disk is loaded. Yours is kept in recovery.</source>
+        <translation>È caricata la versione sul disco. La tua resta nel recupero.</translation>
+    </message>
+    <message>
+        <source>Bring mine back</source>
+        <translation>Riprendi la mia</translation>
+    </message>
+    <message>
+        <source>Autosave failed: %s</source>
+        <translation>Salvataggio automatico non riuscito: %s</translation>
+    </message>
+    <message>
+        <source>Block %s is used by:
+%s</source>
+        <translation>Il blocco %s è usato da:
+%s</translation></message>
+    <message>
+        <source>Block %s is used by no template.</source>
+        <translation>Il blocco %s non è usato da nessun modello.</translation></message>
+    <message>
         <source>The template has no %s channel</source>
         <translation>Il modello non ha il canale %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="595" />
         <source>Open</source>
         <translation>Apri</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="631" />
+        <source>Previewing %s: it uses %s</source>
+        <translation>Anteprima di %s: usa %s</translation></message>
+    <message>
         <source>Regulatory block owned by %s: you are an owner; changes need sign-off.</source>
         <translation>Blocco regolamentato di proprietà di %s: ne sei proprietario; le modifiche richiedono approvazione.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="635" />
         <source>Regulatory block owned by %s: locked. Only its owners may change it.</source>
         <translation>Blocco regolamentato di proprietà di %s: bloccato. Solo i proprietari possono modificarlo.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="727" />
-        <source>%s changed on disk. Your unsaved edits are kept; saving will ask before replacing the other version.</source>
-        <translation>%s è cambiato sul disco. Le tue modifiche non salvate sono conservate; al salvataggio ti verrà chiesto prima di sostituire l'altra versione.</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/main_window.py" line="733" />
-        <source>File changed on disk</source>
-        <translation>File cambiato sul disco</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/main_window.py" line="734" />
-        <source>%s was changed outside the studio while you have unsaved edits.
-
-Load the version on disk (your edits are discarded), or keep your edits?</source>
-        <translation>%s è stato modificato fuori dallo studio mentre hai modifiche non salvate.
-
-Caricare la versione sul disco (le tue modifiche vanno perse) o mantenere le tue modifiche?</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/main_window.py" line="743" />
         <source>Overwrite?</source>
         <translation>Sovrascrivere?</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="744" />
         <source>%s changed on disk since you opened it. Replace it with your version?</source>
         <translation>%s è cambiato sul disco da quando l'hai aperto. Sostituirlo con la tua versione?</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="751" />
         <source>Unsaved changes</source>
         <translation>Modifiche non salvate</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="752" />
         <source>Save changes to %s?</source>
         <translation>Salvare le modifiche a %s?</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="758" />
         <source>Recover unsaved edits</source>
         <translation>Recupera le modifiche non salvate</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="759" />
         <source>Missiva Studio closed with unsaved edits in:
 %s
 
@@ -326,27 +657,14 @@ Recover them?</source>
 Recuperarle?</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="828" />
-        <source>Block %s is used by: %s</source>
-        <translation>Il blocco %s è usato da: %s</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/main_window.py" line="828" />
-        <source>none</source>
-        <translation>nessuno</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/main_window.py" line="834" />
         <source>Problems (%d errors, %d warnings)</source>
         <translation>Problemi (%d errori, %d avvisi)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="851" />
         <source>About Missiva Studio</source>
         <translation>Informazioni su Missiva Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="852" />
         <source>Missiva Studio %s — design customer communications once; preview print, email, mobile and SMS.</source>
         <translation>Missiva Studio %s — progetta una volta le comunicazioni ai clienti; anteprima di stampa, email, mobile e SMS.</translation>
     </message>
@@ -354,7 +672,6 @@ Recuperarle?</translation>
 <context>
     <name>MobilePreview</name>
     <message>
-        <location filename="../../studio/gui/previews/web.py" line="474" />
         <source>Viewport</source>
         <translation>Schermo</translation>
     </message>
@@ -362,43 +679,35 @@ Recuperarle?</translation>
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="98" />
         <source>stale</source>
         <extracomment>The channel name a subclass shows; `show_rendition` refuses renditions of another one. The human name in the header.</extracomment>
         <translation>non aggiornata</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="118" />
         <source>Render time</source>
         <translation>Tempo di generazione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="221" />
         <source>sent</source>
         <translation>inviata</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="221" />
         <source>not sent</source>
         <translation>non inviata</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="153" />
         <source>No preview yet</source>
         <translation>Nessuna anteprima</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="194" />
         <source>The preview no longer matches the editor</source>
         <translation>L'anteprima non corrisponde più all'editor</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="278" />
         <source>Restore the other previews</source>
         <translation>Ripristina le altre anteprime</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/base.py" line="278" />
         <source>Maximise this preview</source>
         <translation>Ingrandisci questa anteprima</translation>
     </message>
@@ -406,317 +715,298 @@ Recuperarle?</translation>
 <context>
     <name>PrintPreview</name>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="44" />
         <source>Zoom out</source>
         <translation>Riduci</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="45" />
         <source>Zoom in</source>
         <translation>Ingrandisci</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="46" />
         <source>Fit</source>
         <translation>Adatta</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="46" />
         <source>Fit width</source>
         <translation>Adatta alla larghezza</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="49" />
+        <source>Page</source>
+        <translation>Pagina</translation></message>
+    <message>
+        <source>Fit the whole page</source>
+        <translation>Mostra la pagina intera</translation></message>
+    <message>
         <source>Previous page</source>
         <translation>Pagina precedente</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="53" />
         <source>Next page</source>
         <translation>Pagina successiva</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="187" />
         <source>Page {0} of {1}</source>
         <translation>Pagina {0} di {1}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/print.py" line="187" />
         <source>No pages</source>
         <translation>Nessuna pagina</translation>
     </message>
 </context>
 <context>
+    <name>ProblemsModel</name>
+    <message>
+        <source>File</source>
+        <translation>File</translation></message>
+    <message>
+        <source>Line</source>
+        <translation>Riga</translation></message>
+    <message>
+        <source>Message</source>
+        <translation>Messaggio</translation></message>
+</context>
+<context>
+    <name>ProjectTreeModel</name>
+    <message>
+        <source>Templates</source>
+        <translation>Modelli</translation></message>
+    <message>
+        <source>Blocks</source>
+        <translation>Blocchi</translation></message>
+    <message>
+        <source>Layouts</source>
+        <translation>Impaginazioni</translation></message>
+    <message>
+        <source>Styles</source>
+        <translation>Stili</translation></message>
+    <message>
+        <source>Assets</source>
+        <translation>Risorse</translation></message>
+    <message>
+        <source>Data</source>
+        <translation>Dati</translation></message>
+</context>
+<context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="102" />
         <source>Only blocks awaiting a decision</source>
-        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue's order: what waits for a reviewer first.</extracomment>
         <translation>Solo i blocchi in attesa di decisione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="105" />
         <source>Block</source>
         <translation>Blocco</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="105" />
         <source>State</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="105" />
         <source>Owner</source>
         <translation>Responsabile</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="119" />
-        <location filename="../../studio/gui/review_view.py" line="369" />
         <source>Choose a regulatory block to review.</source>
         <translation>Scegli un blocco regolamentato da rivedere.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="127" />
         <source>Open block</source>
         <translation>Apri il blocco</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="131" />
         <source>Sample</source>
-        <translation type="unfinished">Esempio</translation>
-    </message>
+        <translation>Esempio</translation></message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="133" />
         <source>Locale</source>
-        <translation type="unfinished">Lingua</translation>
-    </message>
+        <translation>Lingua</translation></message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="148" />
         <source>When</source>
         <translation>Quando</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="148" />
         <source>Decision</source>
         <translation>Decisione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="148" />
         <source>Reviewer</source>
         <translation>Revisore</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="148" />
         <source>Version</source>
         <translation>Versione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="149" />
         <source>Comment</source>
         <translation>Commento</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="154" />
         <source>Where it appears</source>
         <translation>Dove compare</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="155" />
         <source>Changes since approval</source>
         <translation>Modifiche dall’approvazione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="156" />
         <source>Decisions</source>
         <translation>Decisioni</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="159" />
         <source>Comment for the record (required)</source>
         <translation>Commento per il registro (obbligatorio)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="161" />
         <source>Approve</source>
         <translation>Approva</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="164" />
         <source>Reject</source>
         <translation>Respingi</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="275" />
         <source>No version control here: %s</source>
         <translation>Nessun controllo di versione qui: %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="281" />
         <source>Reviewing as %s &lt;%s&gt;, approver (%s).</source>
         <translation>Revisione come %s &lt;%s&gt;, approvatore (%s).</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="284" />
         <source>You (%s) are not an approver: you can read, not decide.</source>
         <translation>Tu (%s) non sei un approvatore: puoi leggere, non decidere.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="313" />
         <source>used by no template</source>
         <translation>non usato da alcun modello</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="347" />
-        <location filename="../../studio/gui/review_view.py" line="473" />
         <source>Rendering…</source>
         <translation>Composizione in corso…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="378" />
         <source> — last %s by %s, %s</source>
         <translation> — ultima decisione (%s) di %s, %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="380" />
         <source>no template</source>
         <translation>nessun modello</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="406" />
         <source>Never approved: the whole text is new.</source>
         <translation>Mai approvato: tutto il testo è nuovo.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="412" />
         <source>Approved by %s, %s → the committed version now</source>
         <translation>Approvato da %s, %s → la versione registrata ora</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="416" />
         <source>No change since that approval.</source>
         <translation>Nessuna modifica da quell’approvazione.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="420" />
         <source>What customers see:</source>
         <translation>Ciò che vedono i clienti:</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="422" />
         <source>Compare %s</source>
         <translation>Confronta %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="451" />
+        <source>current ({0}, {1}, “{2}”)</source>
+        <translation>attuale ({0}, {1}, “{2}”)</translation></message>
+    <message>
+        <source>current</source>
+        <translation>attuale</translation></message>
+    <message>
+        <source>approved version ({0}, {1})</source>
+        <translation>versione approvata ({0}, {1})</translation></message>
+    <message>
         <source> (current)</source>
         <translation> (attuale)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="489" />
         <source>Used by no template.</source>
         <translation>Non usato da alcun modello.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="508" />
+        <source>{0} is not in the {1} of {2}: this channel does not use it.</source>
+        <translation>{0} non è nel canale {1} di {2}: questo canale non lo usa.</translation></message>
+    <message>
         <source>No rendition</source>
         <translation>Nessuna resa</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="512" />
         <source>changed since approval</source>
         <translation>cambiato dall’approvazione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="513" />
         <source>This rendition is not the one the last approval saw: the block or what surrounds it in the template changed</source>
         <translation>Questa resa non è quella vista dall’ultima approvazione: è cambiato il blocco o ciò che lo circonda nel modello</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="516" />
         <source>as approved</source>
         <translation>come approvato</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="517" />
         <source>Byte for byte what the last approval saw</source>
         <translation>Byte per byte ciò che ha visto l’ultima approvazione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="522" />
         <source>%d channel(s) changed since approval</source>
         <translation>%d canali cambiati dall’approvazione</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="544" />
         <source>Choose a block.</source>
         <translation>Scegli un blocco.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="546" />
         <source>Only approvers decide.</source>
         <translation>Decidono solo gli approvatori.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="548" />
-        <location filename="../../studio/gui/review_view.py" line="561" />
         <source>Write a comment for the record.</source>
         <translation>Scrivi un commento per il registro.</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="550" />
         <source>Recording…</source>
         <translation>Registrazione…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="563" />
         <source>Recording the %s of %s…</source>
         <translation>Registrazione della decisione (%s) su %s…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="570" />
         <source>Not recorded: %s</source>
         <translation>Non registrato: %s</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/review_view.py" line="575" />
         <source>%s: %s recorded in commit %s.</source>
         <translation>%s: %s, registrato nel commit %s.</translation>
     </message>
-<message><source>approved</source><translation>approvato</translation></message><message><source>stale</source><translation>da riapprovare</translation></message><message><source>pending</source><translation>in attesa</translation></message><message><source>rejected</source><translation>respinto</translation></message><message><source>owner</source><translation>responsabile</translation></message><message><source>Used by</source><translation>Usato da</translation></message></context>
-<context>
-    <name>SettingsDialog</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="130" />
-        <source>Settings</source>
-        <translation>Impostazioni</translation>
+        <source>approved</source>
+        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue's order: what waits for a reviewer first.</extracomment>
+        <translation>approvato</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="135" />
-        <source>Author name</source>
-        <translation>Nome dell'autore</translation>
+        <source>stale</source>
+        <translation>da riapprovare</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="136" />
-        <source>Author email</source>
-        <translation>Email dell'autore</translation>
-    </message>
-</context>
-<context>
-    <name>_WebPreview</name>
-    <message>
-        <location filename="../../studio/gui/previews/web.py" line="202" />
-        <source>Dark</source>
-        <extracomment>Emitted when the view has finished loading the HTML last given to it.</extracomment>
-        <translation>Scuro</translation>
+        <source>pending</source>
+        <translation>in attesa</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/previews/web.py" line="202" />
-        <source>Preview as a reader in dark mode sees it</source>
-        <translation>Anteprima come la vede chi usa la modalità scura</translation>
+        <source>rejected</source>
+        <translation>respinto</translation>
     </message>
-</context>
-<context>
-    <name>ReviewPanel</name>
+    <message>
+        <source>owner</source>
+        <translation>responsabile</translation>
+    </message>
+    <message>
+        <source>Used by</source>
+        <translation>Usato da</translation>
+    </message>
     <message>
         <source>Finish interrupted sign-off</source>
         <translation>Completa la firma interrotta</translation>
@@ -774,4 +1064,140 @@ Recuperarle?</translation>
         <translation>Completamento della firma interrotta di %s…</translation>
     </message>
 </context>
-<context><name>StateBadgeDelegate</name><message><source>approved</source><translation>approvato</translation></message><message><source>stale</source><translation>da riapprovare</translation></message><message><source>pending</source><translation>in attesa</translation></message><message><source>rejected</source><translation>respinto</translation></message></context></TS>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Impostazioni</translation>
+    </message>
+    <message>
+        <source>Author name</source>
+        <translation>Nome dell'autore</translation>
+    </message>
+    <message>
+        <source>Author email</source>
+        <translation>Email dell'autore</translation>
+    </message>
+</context>
+<context>
+    <name>SigningNotice</name>
+    <message>
+        <source>git does not sign commits on this computer (git config commit.gpgsign true)</source>
+        <translation>git non firma i commit su questo computer (git config commit.gpgsign true)</translation>
+    </message>
+    <message>
+        <source>git does not sign with SSH keys on this computer (git config gpg.format ssh)</source>
+        <translation>git non firma con chiavi SSH su questo computer (git config gpg.format ssh)</translation>
+    </message>
+    <message>
+        <source>no signing key is set (git config user.signingkey ~/.ssh/id_ed25519.pub)</source>
+        <translation>non è impostata una chiave di firma (git config user.signingkey ~/.ssh/id_ed25519.pub)</translation>
+    </message>
+    <message>
+        <source>the signing key file (git config user.signingkey) does not exist</source>
+        <translation>il file della chiave di firma (git config user.signingkey) non esiste</translation>
+    </message>
+    <message>
+        <source>your signing key is not listed for your email in compliance/allowed_signers</source>
+        <translation>la tua chiave di firma non è elencata per la tua email in compliance/allowed_signers</translation>
+    </message>
+    <message>
+        <source>This project requires signed sign-offs and regulatory changes, but %s: your commits will be refused by verify.</source>
+        <translation>Questo progetto richiede approvazioni e modifiche normative firmate, ma %s: verify rifiuterà i tuoi commit.</translation>
+    </message>
+</context>
+<context>
+    <name>StateBadgeDelegate</name>
+    <message>
+        <source>approved</source>
+        <translation>approvato</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>da riapprovare</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>in attesa</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>respinto</translation>
+    </message>
+</context>
+<context>
+    <name>Team</name>
+    <message>
+        <source>Open from &amp;Server…</source>
+        <translation>Apri dal &amp;server…</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Sincronizza</translation>
+    </message>
+    <message>
+        <source>Receive the team's work and send yours</source>
+        <translation>Ricevi il lavoro del gruppo e invia il tuo</translation>
+    </message>
+    <message>
+        <source>Changes to review</source>
+        <translation>Modifiche da rivedere</translation>
+    </message>
+    <message>
+        <source>Who changed what</source>
+        <translation>Chi ha cambiato cosa</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Gruppo</translation>
+    </message>
+    <message>
+        <source>Sync ↑%1 ↓%2</source>
+        <translation>Sincronizza ↑%1 ↓%2</translation>
+    </message>
+    <message>
+        <source>%1 commit(s) to send, %2 to receive (as of the last sync)</source>
+        <translation>%1 commit da inviare, %2 da ricevere (all'ultima sincronizzazione)</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Sincronizzazione…</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateBodyModel</name>
+    <message>
+        <source>Block</source>
+        <translation>Blocco</translation></message>
+    <message>
+        <source>When</source>
+        <translation>Quando</translation></message>
+    <message>
+        <source>Channels</source>
+        <translation>Canali</translation></message>
+    <message>
+        <source>With</source>
+        <translation>Con</translation></message>
+</context>
+<context>
+    <name>_Bubble</name>
+    <message>
+        <source>Copy</source>
+        <translation>Copia</translation></message>
+    <message>
+        <source>Copy the whole message</source>
+        <translation>Copia tutto il messaggio</translation></message>
+</context>
+<context>
+    <name>_WebPreview</name>
+    <message>
+        <source>Dark</source>
+        <extracomment>Emitted when the view has finished loading the HTML last given to it.</extracomment>
+        <translation>Scuro</translation>
+    </message>
+    <message>
+        <source>Preview as a reader in dark mode sees it</source>
+        <translation>Anteprima come la vede chi usa la modalità scura</translation>
+    </message>
+</context>
+</TS>

@@ -19,11 +19,13 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     locale = locale or QLocale.system()
     QLocale.setDefault(locale)  # dates and numbers (studio.gui.formats) follow the UI language
     installed = []
-    # The tour's, the signing notice's and the safety notices' (conflicts, failed saves)
-    # strings have their own catalogues.
-    for catalogue in ("missiva", "missiva_tour", "missiva_signing", "missiva_safety"):
+    # missiva_en holds only English plural forms ("1 version", "2 versions"): installed first,
+    # it answers when the system's language has no catalogue; the tour's strings, built at run
+    # time, have a catalogue of their own (packaging/tour_translations.py).
+    for catalogue, where in (("missiva", QLocale(QLocale.Language.English)), ("missiva", locale),
+                             ("missiva_tour", locale)):
         ours = QTranslator(app)
-        if ours.load(locale, catalogue, "_", str(resources_dir() / "translations")):
+        if ours.load(where, catalogue, "_", str(resources_dir() / "translations")):
             app.installTranslator(ours)
             installed.append(ours)
     qt = QTranslator(app)

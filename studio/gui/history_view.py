@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QItemSelectionModel,
@@ -46,6 +47,12 @@ from studio.gui.formats import date_in_words
 DELETED_STYLE = "color:#a40e26;background:#ffe3e6;text-decoration:line-through"
 INSERTED_STYLE = "color:#116329;background:#d9f7e0;font-weight:bold"
 _AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+# A page's status in a print compare, shown from a variable: marked for lupdate.
+PAGE_WORDS = (QT_TRANSLATE_NOOP("CompareDialog", "changed"),
+              QT_TRANSLATE_NOOP("CompareDialog", "added"),
+              QT_TRANSLATE_NOOP("CompareDialog", "removed"))
 
 
 def version_in_words(revision: Revision | None) -> str:
@@ -171,7 +178,7 @@ class CompareDialog(QDialog):
         name = describe_path(rel)
         before, after = sides or (version_in_words(old), version_in_words(new))
         self.header_text = f"{name} — {before} → {after}"
-        self.setWindowTitle(f"Compare {name}")
+        self.setWindowTitle(self.tr("Compare %s") % name)
         self.resize(1000, 700)
         header = QLabel(self.header_text)
         header.setWordWrap(True)
@@ -184,7 +191,7 @@ class CompareDialog(QDialog):
         self.source_html = words_html(diff.word_diff(old_text, new_text), only_changed=True)
         self.source_view = QTextBrowser()
         self.source_view.setHtml(self.source_html)
-        self.tabs.addTab(self.source_view, "Text")
+        self.tabs.addTab(self.source_view, self.tr("Text"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -207,7 +214,8 @@ class CompareDialog(QDialog):
     def _start_rendering(self, new_rev: str, preview: tuple[str, str, str, Sequence[str]]) -> None:
         template, sample, locale, channels = preview
         for channel in channels:
-            waiting = QLabel(f"Rendering {template} for {channel} at both versions…")
+            waiting = QLabel(self.tr("Rendering %1 for %2 at both versions…")
+                             .replace("%1", template).replace("%2", channel))
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.channel_tabs[channel] = waiting
             self.tabs.addTab(waiting, channel)
@@ -256,7 +264,7 @@ class CompareDialog(QDialog):
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         for note in rendered.notes:
-            label = QLabel(f"Note: {note}")
+            label = QLabel(self.tr("Note: %s") % note)
             label.setWordWrap(True)
             label.setObjectName("compare-note")
             label.setStyleSheet("background: #fff4ce; color: #3d2e00; padding: 4px;")
@@ -270,9 +278,10 @@ class CompareDialog(QDialog):
         images = [page.image for page in printed.pages if page.image]
         self.page_images[channel] = images
         if not printed.pages:
-            column.addWidget(QLabel("No printed page changes."))
+            column.addWidget(QLabel(self.tr("No printed page changes.")))
         for page in printed.pages:
-            column.addWidget(QLabel(f"<b>Page {page.page}</b>: {page.status}"))
+            column.addWidget(QLabel(self.tr("<b>Page %1</b>: %2").replace("%1", str(page.page))
+                                    .replace("%2", self.tr(page.status))))
             if page.image:
                 picture = QLabel()
                 picture.setPixmap(QPixmap(page.image))
@@ -327,7 +336,7 @@ class HistoryPanel(QWidget):
         self.title = ""
         self._preview: tuple[str, str, str, tuple[str, ...]] | None = None
         self._model = HistoryModel(self)
-        self.heading = QLabel("No item selected")
+        self.heading = QLabel(self.tr("No item selected"))
         self.heading.setWordWrap(True)
         self.table = QTableView()
         self.table.setModel(self._model)
@@ -343,15 +352,13 @@ class HistoryPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self._compare_clicked())
-        self.compare_button = QPushButton("Compare…")
-        self.compare_button.setToolTip(
-            "Two versions selected: compare them. One: compare it with the working copy."
-        )
+        self.compare_button = QPushButton(self.tr("Compare…"))
+        self.compare_button.setToolTip(self.tr(
+            "Two versions selected: compare them. One: compare it with the working copy."))
         self.compare_button.clicked.connect(self._compare_clicked)
-        self.restore_button = QPushButton("Restore this version")
-        self.restore_button.setToolTip(
-            "Bring this version back as a new version; the history is kept."
-        )
+        self.restore_button = QPushButton(self.tr("Restore this version"))
+        self.restore_button.setToolTip(self.tr(
+            "Bring this version back as a new version; the history is kept."))
         self.restore_button.clicked.connect(self.restore_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.compare_button)
@@ -401,8 +408,7 @@ class HistoryPanel(QWidget):
         count = len(revisions)
         self.heading.setText(
             f"<b>{html.escape(self.title)}</b> ({html.escape(describe_path(self.rel))}): "
-            f"{count} version{'s' if count != 1 else ''}"
-        )
+            + self.tr("%n version(s)", "", count))
         self._update_buttons()
         self.loaded.emit()
 
@@ -458,15 +464,15 @@ class HistoryPanel(QWidget):
         revision = next((r for r in self._model.revisions() if r.commit == rev), None)
         answer = QMessageBox.question(
             self,
-            "Restore this version",
-            f"Bring back {describe_path(rel)} as it was in the version of "
-            f"{version_in_words(revision)}?\n\nThis adds a new version on top; "
-            "no version is deleted.",
+            self.tr("Restore this version"),
+            self.tr("Bring back %1 as it was in the version of %2?\n\nThis adds a new version "
+                    "on top; no version is deleted.").replace("%1", describe_path(rel))
+            .replace("%2", version_in_words(revision)),
         )
         return answer == QMessageBox.StandardButton.Yes
 
     def show_problem(self, message: str) -> None:
-        QMessageBox.warning(self, "History", message)
+        QMessageBox.warning(self, self.tr("History"), message)
 
     # Internals ----------------------------------------------------------------------------
 

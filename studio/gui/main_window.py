@@ -179,6 +179,9 @@ class MainWindow(QMainWindow):
         self._build_review()
         self._build_status()
         self._build_menus()
+        from studio.gui.sync_view import install_team  # issue 18: team sync, in its own module
+
+        self.team = install_team(self)
         self.watcher = ProjectWatcher(self)
         self.watcher.changed.connect(self._on_disk_changed)
         self.session.writing.connect(self.watcher.expect)

@@ -6,7 +6,14 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QIcon
 
 from studio.core.problems import Problem
@@ -43,6 +50,15 @@ class Node:
 
     def row(self) -> int:
         return self.parent.children.index(self) if self.parent else 0
+
+
+# Words shown from variables: marked here so lupdate puts them in the catalogues.
+SECTION_WORDS = (QT_TRANSLATE_NOOP("ProjectTreeModel", "Templates"),
+                 QT_TRANSLATE_NOOP("ProjectTreeModel", "Blocks"),
+                 QT_TRANSLATE_NOOP("ProjectTreeModel", "Layouts"),
+                 QT_TRANSLATE_NOOP("ProjectTreeModel", "Styles"),
+                 QT_TRANSLATE_NOOP("ProjectTreeModel", "Assets"),
+                 QT_TRANSLATE_NOOP("ProjectTreeModel", "Data"))
 
 
 def build_tree(project: Project) -> Node:
@@ -136,7 +152,7 @@ class ProjectTreeModel(QAbstractItemModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         node = self.node(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            return node.label
+            return self.tr(node.label) if node.kind == "section" else node.label
         if role == Qt.ItemDataRole.DecorationRole and node.regulatory:
             return _lock_icon()
         if role == RegulatoryRole:
@@ -175,7 +191,9 @@ class ProjectTreeModel(QAbstractItemModel):
 
 
 class ProblemsModel(QAbstractTableModel):
-    HEADERS = ("", "File", "Line", "Message")
+    HEADERS = ("", QT_TRANSLATE_NOOP("ProblemsModel", "File"),
+               QT_TRANSLATE_NOOP("ProblemsModel", "Line"),
+               QT_TRANSLATE_NOOP("ProblemsModel", "Message"))
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -220,7 +238,10 @@ class ProblemsModel(QAbstractTableModel):
 class TemplateBodyModel(QAbstractTableModel):
     """A template's body as the ordered list of blocks it composes, with their conditions."""
 
-    HEADERS = ("#", "Block", "When", "Channels", "With")
+    HEADERS = ("#", QT_TRANSLATE_NOOP("TemplateBodyModel", "Block"),
+               QT_TRANSLATE_NOOP("TemplateBodyModel", "When"),
+               QT_TRANSLATE_NOOP("TemplateBodyModel", "Channels"),
+               QT_TRANSLATE_NOOP("TemplateBodyModel", "With"))
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,6 +62,14 @@ STATE_COLOURS: dict[str, tuple[str, str]] = {
 #: The queue's order: what waits for a reviewer first.
 _ORDER = {"stale": 0, "pending": 1, "rejected": 2, "approved": 3}
 AWAITING = ("stale", "pending")
+# States and decisions are shown from variables (self.tr(state)): marked for lupdate.
+STATE_WORDS = (
+    QT_TRANSLATE_NOOP("ReviewPanel", "approved"), QT_TRANSLATE_NOOP("ReviewPanel", "stale"),
+    QT_TRANSLATE_NOOP("ReviewPanel", "pending"), QT_TRANSLATE_NOOP("ReviewPanel", "rejected"),
+    QT_TRANSLATE_NOOP("StateBadgeDelegate", "approved"),
+    QT_TRANSLATE_NOOP("StateBadgeDelegate", "stale"),
+    QT_TRANSLATE_NOOP("StateBadgeDelegate", "pending"),
+    QT_TRANSLATE_NOOP("StateBadgeDelegate", "rejected"))
 PAST = {"approve": "approved", "reject": "rejected"}  # a decision as the record reads it
 
 
@@ -401,13 +409,14 @@ class ReviewPanel(QWidget):
             last = self.tr(" — last %s by %s, %s") % (verb, state.reviewer,
                                                       date_in_words(state.time))
         used = ", ".join(state.templates) or self.tr("no template")
+        owner_word, used_word = self.tr("owner"), self.tr("Used by")
         notes = "".join(f"<br><span style='color:#7a4d00'>{html.escape(note)}</span>"
                         for note in self._notes(state))
         self.heading.setText(
             f"<span style='font-size:15px;font-weight:bold'>{html.escape(state.block)}</span> "
-            f"{badge} &nbsp;{self.tr('owner')}: <b>{html.escape(state.owner or '–')}</b>"
+            f"{badge} &nbsp;{owner_word}: <b>{html.escape(state.owner or '–')}</b>"
             f"{html.escape(last)}<br><span style='color:#555'>"
-            f"{self.tr('Used by')}: {html.escape(used)}</span>{notes}")
+            f"{used_word}: {html.escape(used)}</span>{notes}")
 
     def _show_changes(self) -> None:
         for index in reversed(range(self.compare_row.count())):
