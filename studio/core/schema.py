@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from studio.core.limits import text_problem
 from studio.core.problems import Problem, error
 
 Positions = Mapping[tuple[str | int, ...], tuple[int, int]]
@@ -39,7 +40,17 @@ def schema_problems(schema: Mapping[str, Any], path: str) -> list[Problem]:
 def record_problems(
     schema: Mapping[str, Any] | None, record: Any, path: str, positions: Positions | None = None
 ) -> list[Problem]:
-    """Each way the record breaks the schema, at the line of the offending value."""
+    """Each way the record breaks the schema, at the line of the offending value; first of all,
+    text no channel can encode (a lone surrogate) or nesting deeper than limits.MAX_DEPTH,
+    whatever the schema says (both would fail far from the record, or take a validator's
+    recursion down)."""
+    bad = text_problem(record)
+    if bad is not None:
+        field, reason = bad
+        location = tuple(int(p) if p.isdigit() else p for p in field.split(".")) \
+            if field != "(record)" else ()
+        line, col = _position(positions, location)
+        return [error(path, line, col, f"{field}: {reason}")]
     if schema is None:
         return []
     try:
@@ -49,15 +60,19 @@ def record_problems(
     problems = []
     for failure in sorted(check.iter_errors(record), key=lambda e: list(map(str, e.path))):
         location = tuple(failure.absolute_path)
-        line, col = 1, 1
-        if positions:
-            probe = location
-            while probe not in positions and probe:
-                probe = probe[:-1]
-            line, col = positions.get(probe, (1, 1))
+        line, col = _position(positions, location)
         field = ".".join(str(p) for p in location) or "(record)"
         problems.append(error(path, line, col, f"{field}: {failure.message}"))
     return problems
+
+
+def _position(positions: Positions | None, location: tuple[Any, ...]) -> tuple[int, int]:
+    if not positions:
+        return 1, 1
+    probe = location
+    while probe not in positions and probe:
+        probe = probe[:-1]
+    return positions.get(probe, (1, 1))
 
 
 def schema_has_path(schema: Mapping[str, Any], parts: tuple[str, ...]) -> bool:
