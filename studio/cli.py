@@ -70,7 +70,7 @@ def _read_data(path: str) -> Iterator[Record]:
             yield Record(Path(label).stem, label, 1, whole, positions)
             return
     except ProblemError as exc:
-        if exc.problem.message.endswith(depth_message()) and "\n" in text.strip():
+        if exc.problem.message.endswith(depth_message()) and not _ndjson(text, label):
             # One record over several lines, nested too deep: say so, not "bad line" N times.
             yield Record(Path(label).stem, label, 1, None, None, exc.problem)
             return
@@ -104,6 +104,15 @@ def _read_data(path: str) -> Iterator[Record]:
             )
             continue
         yield Record(f"{label}:{number}", label, index, data, positions)
+
+
+def _ndjson(text: str, label: str) -> bool:
+    """Whether TEXT reads as NDJSON: its first line is a record, or is itself too deep."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return isinstance(load_json(first, label)[0], dict)
+    except ProblemError as exc:
+        return exc.problem.message.endswith(depth_message())
 
 
 # Commands ----------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+MIN_TOKEN = 16  # characters of MISSIVA_TOKEN
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -52,6 +55,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise _usage(
             "MISSIVA_TOKEN is not set: the server needs the token clients must present "
             "(Authorization: Bearer …); set it in the environment"
+        )
+    if len(token.strip()) < MIN_TOKEN:
+        raise _usage(
+            f"MISSIVA_TOKEN is {len(token.strip())} characters: a token must have at least "
+            f"{MIN_TOKEN} (a short one is guessed); e.g. python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(32))'"
         )
     settings = ServerSettings(
         store=Path(args.store),
@@ -65,12 +74,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         **({"workers": args.workers} if args.workers is not None else {}),
         max_batch_records=args.max_batch_records,
         scheduler=args.scheduler,
+        time_limit=args.time_limit,
     )
     on_dask = f", batches on the Dask cluster at {args.scheduler}" if args.scheduler else ""
     print(f"missiva serve: store {settings.store.resolve()}, {settings.workers} render "
           f"worker(s){on_dask}, http://{args.host}:{args.port}/v1/", file=sys.stderr, flush=True)
+    # On SIGTERM, requests in flight get 3 s to finish; then the workers are stopped whatever
+    # they are doing, so the server is gone well within 10 s.
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=3)
     return 0
 
 
@@ -89,6 +101,8 @@ def _positive(kind: type) -> Any:
 
 def add_commands(subparsers: Any) -> None:
     """Add export and serve to `missiva`'s subcommands."""
+    from studio.cli import TIME_LIMIT_HELP, time_limit
+
     p = subparsers.add_parser(
         "export", help="build the package of a committed version; write it or push it"
     )
@@ -115,6 +129,7 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--max-total-mb", type=_positive(float), default=256.0)
     p.add_argument("--max-members", type=_positive(int), default=10_000)
     p.add_argument("--max-batch-records", type=_positive(int), default=100_000)
+    p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"))
     p.set_defaults(func=cmd_serve)

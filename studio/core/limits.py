@@ -245,6 +245,13 @@ def cap_memory(memory_mb: int) -> None:
     _CAP[0] = memory_mb
 
 
+def prepare_worker(memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    """Set up a worker process (server pool, studio preview, local batch cluster): its address
+    space capped, and a rendition stuck past its budget ends it (its parent replaces it)."""
+    cap_memory(memory_mb)
+    exit_when_stuck()
+
+
 def memory_message() -> str:
     extra = f" (the worker's limit is {_CAP[0]} MB)" if _CAP[0] else ""
     return f"rendering needed more memory than its budget{extra}"
