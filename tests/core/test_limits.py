@@ -197,3 +197,36 @@ def test_a_lone_surrogate_is_a_record_problem_naming_the_field(tmp_path: Path) -
         message, _ = failure(root, channel, record)
         assert message == ("(record):1:1: error: customer.name: holds \\ud800 (a lone "
                            "surrogate), which no channel can encode")
+
+
+# The memory cap of worker processes ------------------------------------------------------------
+
+_CAPPED = """
+import sys
+from studio.core.limits import Limits, prepare_worker, within
+from studio.core.problems import ProblemError
+
+prepare_worker(64)
+try:
+    within(Limits(time=30), "templates/letter.yaml", lambda: bytearray(512 * 1024 * 1024))
+except ProblemError as exc:
+    print(exc.problem)
+print(len(bytearray(8 * 1024 * 1024)))  # the worker goes on working within its cap
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_a_capped_worker_reports_memory_over_its_budget(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    done = subprocess.run([sys.executable, "-c", _CAPPED], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "templates/letter.yaml:1:0: error: rendering needed more memory than its budget "
+        "(the worker's limit is 64 MB)",
+        str(8 * 1024 * 1024),
+    ]
