@@ -17,7 +17,7 @@ from typing import Any
 from studio import __version__
 from studio.core.channels import Rendition
 from studio.core.files import write_atomic as _write_atomic
-from studio.core.limits import Limits, depth_message, limits_from
+from studio.core.limits import Limits, json_depth, limits_from
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import CHANNELS, Project, Template, load_project
 from studio.core.resources import resources_dir
@@ -70,8 +70,9 @@ def _read_data(path: str) -> Iterator[Record]:
             yield Record(Path(label).stem, label, 1, whole, positions)
             return
     except ProblemError as exc:
-        if exc.problem.message.endswith(depth_message()) and not _ndjson(text, label):
-            # One record over several lines, nested too deep: say so, not "bad line" N times.
+        if not _ndjson(text):
+            # One record over several lines, refused as a whole (nested too deep, unencodable
+            # text, a syntax error): say so once, not "bad line" for each of its lines.
             yield Record(Path(label).stem, label, 1, None, None, exc.problem)
             return
     index = 0
@@ -106,13 +107,16 @@ def _read_data(path: str) -> Iterator[Record]:
         yield Record(f"{label}:{number}", label, index, data, positions)
 
 
-def _ndjson(text: str, label: str) -> bool:
-    """Whether TEXT reads as NDJSON: its first line is a record, or is itself too deep."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+def _ndjson(text: str) -> bool:
+    """Whether TEXT reads as NDJSON: one line, or a first line that is a record by itself (or
+    is too deep to tell)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) <= 1 or json_depth(lines[0]) is not None:
+        return True
     try:
-        return isinstance(load_json(first, label)[0], dict)
-    except ProblemError as exc:
-        return exc.problem.message.endswith(depth_message())
+        return isinstance(json.loads(lines[0]), dict)
+    except ValueError:
+        return False
 
 
 # Commands ----------------------------------------------------------------------------------

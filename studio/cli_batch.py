@@ -22,7 +22,6 @@ def _usage(message: str) -> Exception:
 def cmd_route(args: argparse.Namespace) -> int:
     from studio.cli import _load, _template, records_from
     from studio.core.routing import MISSING, delivery_for, field_value, route
-    from studio.core.schema import record_problems
 
     project = _load(args.project)
     _template(project, args.template)
@@ -37,17 +36,6 @@ def cmd_route(args: argparse.Namespace) -> int:
                                   "error": str(record.problem)}, ensure_ascii=False))
             else:
                 print(record.problem, file=sys.stderr)
-            continue
-        # Routing reads the record only; what no channel could encode is its problem here too.
-        unusable = record_problems(None, record.data, record.path, record.positions)
-        if unusable:
-            failures += 1
-            problem = unusable[0]
-            if args.json:
-                print(json.dumps({"record": record.label, "ok": False, "error": str(problem)},
-                                 ensure_ascii=False))
-            else:
-                print(problem, file=sys.stderr)
             continue
         chosen = route(project, args.template, record.data)
         identity = field_value(record.data, rules.record_id or "id")

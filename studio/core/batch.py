@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.core.limits import depth_message, json_depth, limits_from
+from studio.core.limits import depth_message, json_depth, limits_from, may_hold_unencodable
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 from studio.core.routing import MISSING, delivery_for, field_value, route
@@ -152,8 +152,8 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
     from studio.core.schema import record_problems
 
     try:
-        if json_depth(item.text) is not None:
-            raise json.JSONDecodeError(depth_message(), item.text, 0)
+        if json_depth(item.text) is not None or may_hold_unencodable(item.text):
+            raise json.JSONDecodeError(depth_message(), item.text, 0)  # load_json says what
         data = json.loads(item.text)
     except json.JSONDecodeError:
         data = None

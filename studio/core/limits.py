@@ -296,26 +296,64 @@ def depth_message(limit: int = MAX_DEPTH) -> str:
     return f"nested deeper than {limit} levels"
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def may_hold_unencodable(text: str | bytes) -> bool:
+    """Whether JSON TEXT may hold a lone surrogate (a \\udXXX escape, or a surrogate itself):
+    a C-speed look at the text, so clean records never pay for `text_problem`'s walk."""
+    if isinstance(text, bytes):
+        return b"\\u" in text and bool(_SURROGATE_ESCAPE.search(text.decode("ascii", "replace")))
+    if _SURROGATE_ESCAPE.search(text):
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def text_problem(value: Any, limit: int = MAX_DEPTH) -> tuple[str, str] | None:
     """(field, reason) for the first text in a record that no output can encode (a lone
-    surrogate, as JSON's \\ud800 makes), or a nesting deeper than LIMIT; None when clean."""
-    stack: list[tuple[Any, tuple[str, ...], int]] = [(value, (), 0)]
-    while stack:
-        item, at, depth = stack.pop()
-        if depth > limit:
-            return ".".join(at) or "(record)", depth_message(limit)
-        if isinstance(item, str):
-            problem = _unencodable(item)
-            if problem:
-                return ".".join(at) or "(record)", problem
-        elif isinstance(item, Mapping):
-            for key, child in item.items():
-                if isinstance(key, str) and _unencodable(key):
-                    return ".".join(at) or "(record)", f"a key {_unencodable(key)}"
-                stack.append((child, (*at, str(key)), depth + 1))
-        elif isinstance(item, list | tuple):
-            for index, child in enumerate(item):
-                stack.append((child, (*at, str(index)), depth + 1))
+    surrogate, as JSON's \\ud800 makes), or a nesting deeper than LIMIT; None when clean.
+    Every record pays for this check, so the clean path is the fast one: ASCII text is
+    skipped without encoding, and the path is only spelled out for a problem."""
+    found = _scan(value, limit)
+    if found is None:
+        return None
+    at, reason = found
+    return ".".join(reversed(at)) or "(record)", reason
+
+
+def _scan(value: Any, depth: int) -> tuple[list[str], str] | None:
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        reason = _unencodable(value)
+        return ([], reason) if reason else None
+    if isinstance(value, dict):
+        if depth <= 0:
+            return [], depth_message()
+        for key, child in value.items():
+            if isinstance(key, str) and not key.isascii() and _unencodable(key):
+                return [], f"a key {_unencodable(key)}"
+            if isinstance(child, str | dict | list | tuple):
+                found = _scan(child, depth - 1)
+                if found is not None:
+                    found[0].append(str(key))
+                    return found
+        return None
+    if isinstance(value, list | tuple):
+        if depth <= 0:
+            return [], depth_message()
+        for index, child in enumerate(value):
+            if isinstance(child, str | dict | list | tuple):
+                found = _scan(child, depth - 1)
+                if found is not None:
+                    found[0].append(str(index))
+                    return found
     return None
 
 

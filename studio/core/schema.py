@@ -10,7 +10,6 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from studio.core.limits import text_problem
 from studio.core.problems import Problem, error
 
 Positions = Mapping[tuple[str | int, ...], tuple[int, int]]
@@ -40,17 +39,9 @@ def schema_problems(schema: Mapping[str, Any], path: str) -> list[Problem]:
 def record_problems(
     schema: Mapping[str, Any] | None, record: Any, path: str, positions: Positions | None = None
 ) -> list[Problem]:
-    """Each way the record breaks the schema, at the line of the offending value; first of all,
-    text no channel can encode (a lone surrogate) or nesting deeper than limits.MAX_DEPTH,
-    whatever the schema says (both would fail far from the record, or take a validator's
-    recursion down)."""
-    bad = text_problem(record)
-    if bad is not None:
-        field, reason = bad
-        location = tuple(int(p) if p.isdigit() else p for p in field.split(".")) \
-            if field != "(record)" else ()
-        line, col = _position(positions, location)
-        return [error(path, line, col, f"{field}: {reason}")]
+    """Each way the record breaks the schema, at the line of the offending value. (Text no
+    channel can encode and nesting past limits.MAX_DEPTH are refused where records are parsed:
+    sources.load_json, the batch, the server.)"""
     if schema is None:
         return []
     try:

@@ -9,7 +9,14 @@ from typing import Any
 
 import yaml
 
-from studio.core.limits import MAX_DEPTH, MAX_YAML_NODES, depth_message, json_depth
+from studio.core.limits import (
+    MAX_DEPTH,
+    MAX_YAML_NODES,
+    depth_message,
+    json_depth,
+    may_hold_unencodable,
+    text_problem,
+)
 from studio.core.problems import ProblemError, error
 
 Path_ = tuple[str | int, ...]
@@ -255,4 +262,26 @@ def load_json(text: str, path: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
         return match.end() if match else i + 1
 
     walk(0, ())
+    if may_hold_unencodable(text):
+        bad = text_problem(value)
+        if bad is not None:
+            field, reason = bad
+            probe = _located(positions, field)
+            line, col = positions.get(probe, (1, 1))
+            raise ProblemError(error(path, line, col, f"{field}: {reason}"))
     return value, positions
+
+
+def _located(positions: dict[Path_, tuple[int, int]], field: str) -> Path_:
+    """The positions key of a dotted field path ("lines.0.text": the 0 may be an index)."""
+    if field == "(record)":
+        return ()
+    at: Path_ = ()
+    for part in field.split("."):
+        if (*at, part) in positions:
+            at = (*at, part)
+        elif part.isdigit() and (*at, int(part)) in positions:
+            at = (*at, int(part))
+        else:
+            break
+    return at

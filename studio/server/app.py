@@ -22,7 +22,14 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from studio import __version__
-from studio.core.limits import DEFAULT_MEMORY_MB, MAX_DEPTH, depth_message, json_depth, text_problem
+from studio.core.limits import (
+    DEFAULT_MEMORY_MB,
+    MAX_DEPTH,
+    depth_message,
+    json_depth,
+    may_hold_unencodable,
+    text_problem,
+)
 from studio.core.package import Limits, PackageTooLarge, deterministic_zip, read_package
 from studio.core.problems import Problem, ProblemError, error
 from studio.server.openapi import OPENAPI
@@ -237,7 +244,7 @@ class Server:
         for name in ("template", "channel", "data"):
             if name not in body:
                 raise _refused(422, f"{name}: missing", name)
-        unusable = _unusable_field(body)
+        unusable = _unusable_field(data, body)
         if unusable is not None:
             raise _refused(422, unusable[1], unusable[0])
         if body["channel"] not in CHANNELS:
@@ -300,7 +307,7 @@ class Server:
         if not isinstance(value, dict):
             return line, None, Outcome(400, problem=error("(batch)", line, 0,
                                                           "a line must be a JSON object"))
-        unusable = _unusable_field(value)
+        unusable = _unusable_field(text, value)
         if unusable is not None:
             return line, None, Outcome(422, problem=error("(batch)", line, 0, unusable[1]),
                                        field=unusable[0])
@@ -346,16 +353,13 @@ class Server:
                 future.cancel()
 
 
-def _unusable_field(body: dict[str, Any]) -> tuple[str, str] | None:
-    """(field, message) for a request field other than the record holding text no answer can
-    carry (a lone surrogate); the record's own fields are checked with it, in the worker."""
-    for name, value in body.items():
-        if name == "data":
-            continue
-        found = text_problem({name: value})
-        if found is not None:
-            return found[0], f"{found[0]}: {found[1]}"
-    return None
+def _unusable_field(text: bytes, body: dict[str, Any]) -> tuple[str, str] | None:
+    """(field, message) for a request field holding text no answer can carry (a lone
+    surrogate): "data.customer.name", "id" … Only text that may hold one is walked."""
+    if not may_hold_unencodable(text):
+        return None
+    found = text_problem(body)
+    return None if found is None else (found[0], f"{found[0]}: {found[1]}")
 
 
 def _result_json(line: int, given: Any, outcome: Outcome, *,
