@@ -39,6 +39,7 @@ class _Lane:
     running: Future[RenderOutcome] | None = None
     waiting: RenderJob | None = None
     latest: int = field(default=-1)
+    pool: str = "light"  # the pool its jobs run in: "print" or "light"
 
 
 class RenderService(QObject):
@@ -106,7 +107,7 @@ class RenderService(QObject):
         except BrokenExecutor:
             self._replace_pool(which)
             future = getattr(self, f"_{which}").submit(run_render, job)
-        lane.running = future
+        lane.running, lane.pool = future, which
         future.add_done_callback(lambda f: self._post("render", f))
 
     def _on_done(self, future: Future[RenderOutcome]) -> None:
@@ -118,7 +119,8 @@ class RenderService(QObject):
         except BrokenExecutor:
             # The worker ended itself (stuck past its budget, or out of memory) or was killed:
             # a fresh pool for the next job, and the author is told why the preview is stale.
-            self._replace_pool("print" if channel == "print" else "light")
+            if channel is not None:
+                self._replace_pool(self._lanes[channel].pool)
             problem = error("(studio)", 0, 0, "the preview worker stopped (a rendition ran "
                             "past its time or memory budget); it has been restarted")
             outcome = None if channel is None else RenderOutcome(
