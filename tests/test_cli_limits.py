@@ -99,11 +99,11 @@ def test_batch_fails_the_runaway_and_hostile_rows_only(tmp_path: Path) -> None:
         stream.write('{"customer": {"name": "\\ud800"}, "invoice": {"total": 1}}\n')
     out = tmp_path / "out"
     done = missiva("batch", str(root), "letter", "--channel", "sms", "--data", str(data),
-                   "--out", str(out), "--time-limit", "1", "--workers", "1", "-q")
+                   "--out", str(out), "--time-limit", "2", "--workers", "1", "-q")
     assert done.returncode == 1, done.stderr
     rows = {row["index"]: row for row in map(json.loads, (out / "results.ndjson").open())}
     assert [rows[i]["ok"] for i in (1, 2, 3, 4, 5)] == [True, False, True, False, False]
-    assert rows[2]["error"] == "blocks/greeting.md:4:0: error: rendering took longer than 1 s"
+    assert rows[2]["error"] == "blocks/greeting.md:4:0: error: rendering took longer than 2 s"
     assert rows[4]["error"] == f"{data}:4:65: error: JSON: nested deeper than 64 levels"
     assert rows[5]["error"] == (f"{data}:5:23: error: customer.name: holds \\ud800 (a lone "
                                 "surrogate), which no channel can encode")

@@ -132,15 +132,20 @@ class _Watch:
         self.entries: dict[int, list[Any]] = {}  # thread id → [deadline, limit, fired]
         self.thread: threading.Thread | None = None
         self.on_stuck: Callable[[float], None] | None = None
+        self.wake_at = 0.0  # when the watchdog looks next (it sleeps until then)
 
     def add(self, thread_id: int, deadline: float, seconds: float) -> None:
         with self.lock:
             self.entries[thread_id] = [deadline, seconds, 0]
             if self.thread is None or not self.thread.is_alive():
+                self.wake_at = 0.0
                 self.thread = threading.Thread(target=self.run, name="render-deadline",
                                                daemon=True)
                 self.thread.start()
-            self.lock.notify()
+            elif deadline < self.wake_at:
+                # Woken only for a deadline earlier than its next look: renditions in a row
+                # (each deadline later than the last) cost no thread switch.
+                self.lock.notify()
 
     def remove(self, thread_id: int) -> None:
         with self.lock:
@@ -167,6 +172,7 @@ class _Watch:
                         _set_async_exc(thread_id, RenderTimeout)
                         due = deadline + 0.25 + 0.5 * entry[2]
                     wake = min(wake, due)
+                self.wake_at = wake
                 self.lock.wait(timeout=max(0.01, wake - time.monotonic()))
 
 
@@ -210,9 +216,7 @@ def within(limits: Limits | None, where: str, work: Callable[[], T]) -> T:
             try:
                 return work()
             finally:
-                _WATCH.remove(thread_id)
-                if outer is not None:
-                    _WATCH.add(thread_id, *outer)
+                _unwatch(thread_id, outer)
         finally:
             _deadline.reset(token)
     except RenderTimeout:
@@ -221,6 +225,20 @@ def within(limits: Limits | None, where: str, work: Callable[[], T]) -> T:
         raise ProblemError(error(where, 1, 0, str(exc))) from None
     except MemoryError:
         raise ProblemError(error(where, 1, 0, memory_message())) from None
+
+
+def _unwatch(thread_id: int, outer: tuple[float, float] | None) -> None:
+    """Take the thread off the watch, whatever arrives meanwhile: a timeout delivered while
+    waiting for the watchdog's lock must not leave the entry behind (the watchdog would go on
+    raising into the thread's next rendition)."""
+    while True:
+        try:
+            _WATCH.remove(thread_id)
+            if outer is not None:
+                _WATCH.add(thread_id, *outer)
+            return
+        except RenderTimeout:
+            continue
 
 
 # Memory ----------------------------------------------------------------------------------------

@@ -66,9 +66,12 @@ def test_a_long_layout_outside_the_sandbox_ends_at_the_time_limit(tmp_path: Path
     message, elapsed = failure(root, "print")
     assert message == "templates/letter.yaml:1:0: error: rendering took longer than 1 s"
     assert elapsed < 6
-    # The thread is clean afterwards: a normal rendition in it works.
+    # The thread is clean afterwards: no timeout left pending hits its next rendition (which
+    # gets a budget no loaded machine exhausts, so only a stale timeout could fail it).
     project = load_project(root)
-    assert render(project, "letter", "sms", BASE_RECORD, limits=ONE_SECOND).content
+    for _ in range(3):
+        assert render(project, "letter", "sms", BASE_RECORD, limits=Limits(time=60)).content
+        time.sleep(0.6)  # past the watchdog's re-raise interval
 
 
 def test_the_time_limit_comes_from_studio_yaml(tmp_path: Path) -> None:

@@ -35,14 +35,14 @@ def outcome_of(qtbot, service: RenderService, job: RenderJob) -> RenderOutcome: 
 def test_a_runaway_preview_ends_at_the_budget_and_the_next_edit_renders(
     qtbot, service: RenderService, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
-    files = {"studio.yaml": "name: T\nlocales: [it, en]\ndefault_locale: it\nlimits: {time: 1}\n",
+    files = {"studio.yaml": "name: T\nlocales: [it, en]\ndefault_locale: it\nlimits: {time: 2}\n",
              "blocks/greeting.md": RUNAWAY}
     root = write_project(tmp_path / "p", files)
     state = ProjectState(str(root))
     first = outcome_of(qtbot, service, RenderJob(state, "letter", "sms", "it", "typical",
                                                  generation=1))
     assert first.rendition is None and first.problem is not None
-    assert str(first.problem) == "blocks/greeting.md:4:0: error: rendering took longer than 1 s"
+    assert str(first.problem) == "blocks/greeting.md:4:0: error: rendering took longer than 2 s"
     edited = ProjectState(str(root), (("blocks/greeting.md", "---\ntitle: G\n---\nCiao\n"),))
     second = outcome_of(qtbot, service, RenderJob(edited, "letter", "sms", "it", "typical",
                                                   generation=2))
