@@ -153,12 +153,13 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
 
     try:
         if json_depth(item.text) is not None or may_hold_unencodable(item.text):
-            raise json.JSONDecodeError(depth_message(), item.text, 0)  # load_json says what
+            # Too deep, or it may hold a lone surrogate: load_json decides, and says where.
+            raise json.JSONDecodeError(depth_message(), item.text, 0)
         data = json.loads(item.text)
     except json.JSONDecodeError:
-        data = None
         try:
-            load_json(item.text, spec.source)  # its error says where, as `render --data` does
+            # Its error says where, as `render --data` does.
+            data = load_json(item.text, spec.source)[0]
         except ProblemError as exc:
             p = exc.problem
             problem = error(spec.source, item.line, p.col, p.message)

@@ -233,3 +233,16 @@ def test_a_capped_worker_reports_memory_over_its_budget(tmp_path: Path) -> None:
         "(the worker's limit is 64 MB)",
         str(8 * 1024 * 1024),
     ]
+
+
+def test_an_escaped_surrogate_pair_is_ordinary_text(tmp_path: Path) -> None:
+    from studio.core.batch import BatchSpec, Item, render_item
+
+    text = json.dumps({**BASE_RECORD, "customer": {"name": "Mario \U0001F600"}})
+    assert "\\ud83d\\ude00" in text  # json.dumps escapes the emoji as a surrogate pair
+    assert load_json(text, "r.json")[0]["customer"]["name"] == "Mario \U0001F600"
+    root = write_project(tmp_path / "p")
+    spec = BatchSpec(str(root), "letter", "sms", None, "r.ndjson", "v1")
+    [produced] = render_item(load_project(root), spec, Item(1, 1, text, ("sms",)))
+    assert produced.row["ok"] and produced.content is not None
+    assert "Mario \U0001F600".encode() in produced.content
