@@ -1,14 +1,15 @@
 """The cost of the rendition budget (limits.py, the bounded sandbox) on normal renders.
 
     git worktree add /tmp/missiva-base <a revision before the limits>
-    python3 bench/limits.py --baseline /tmp/missiva-base [--rounds 5] [--project PATH]
+    python3 bench/limits.py --baseline /tmp/missiva-base [--runs 9] [--project PATH]
 
-Each round runs the same cases in a fresh process of this tree and of the baseline tree, one
-after the other (alternating which goes first), so both see the same machine load: every
-template × channel × sample of the project, default locale, each case rendered `--runs` times
-(print: a third of that) after a warm-up. A round's figure per channel is the sum over its cases
-of each case's median; the report gives, per channel, the median over rounds of both trees and
-the overhead. Without --baseline it prints this tree's figures only.
+Two long-lived processes, one importing this tree and one the baseline, render the same cases
+in lockstep: every template × channel × sample of the project in the default locale, each case
+warmed up, then rendered `--runs` times by each process in turn (alternating which goes first),
+so both always run under the same machine load (a shared machine's load drifts by tens of
+percent within a minute; comparing whole runs made one after the other measures the drift).
+A channel's figure is the sum over its cases of each case's median; the overhead is this tree's
+figure over the baseline's. Without --baseline it prints this tree's figures only.
 """
 
 from __future__ import annotations
@@ -21,38 +22,54 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent.parent
 
 
-def child(project: str, runs: int) -> dict[str, float]:
+def serve(project: str) -> None:
+    """The child: list the cases, then render the case asked on each stdin line, once."""
     from studio.core.project import load_project
     from studio.core.render import render
 
     loaded = load_project(project)
-    totals: dict[str, float] = {}
-    for _name, template in sorted(loaded.templates.items()):
+    cases = []
+    for name, template in sorted(loaded.templates.items()):
         for channel in template.channels:
-            for sample in sorted(loaded.samples.values(), key=lambda s: s.name):
+            for sample in sorted(loaded.samples):
                 try:
-                    render(loaded, template, channel, sample.record)  # warm-up
+                    render(loaded, template, channel, loaded.samples[sample].record)  # warm-up
                 except Exception:  # noqa: BLE001 - a sample the template rejects: not a case
                     continue
-                times = []
-                for _ in range(max(3, runs // 3) if channel == "print" else runs):
-                    started = time.perf_counter()
-                    render(loaded, template, channel, sample.record)
-                    times.append(time.perf_counter() - started)
-                totals[channel] = totals.get(channel, 0.0) + statistics.median(times)
-    return totals
+                cases.append((name, channel, sample))
+    print(json.dumps(cases), flush=True)
+    for line in sys.stdin:
+        name, channel, sample = json.loads(line)
+        record = loaded.samples[sample].record
+        started = time.perf_counter()
+        render(loaded, name, channel, record)
+        print(time.perf_counter() - started, flush=True)
 
 
-def run_tree(tree: Path, project: str, runs: int) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    done = subprocess.run(
-        [sys.executable, str(HERE / "bench" / "limits.py"), "--child", "--project", project,
-         "--runs", str(runs)], cwd=tree, env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+class Child:
+    def __init__(self, tree: Path, project: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "bench" / "limits.py"), "--serve", "--project", project],
+            cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.cases = [tuple(c) for c in json.loads(self.process.stdout.readline())]
+
+    def time(self, case: tuple[Any, ...]) -> float:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(case) + "\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def main() -> int:
@@ -60,33 +77,43 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, help="a checkout without the limits")
     parser.add_argument("--project", default=str(HERE / "sample_projects" / "lumen-energia"))
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.project, args.runs)))
+    if args.serve:
+        serve(args.project)
         return 0
-    trees = {"limits": HERE}
+    children = {"limits": Child(HERE, args.project)}
     if args.baseline is not None:
-        trees["baseline"] = args.baseline.resolve()
-    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
-    for number in range(args.rounds):
-        order = list(trees.items())
-        if number % 2:
-            order.reverse()
-        for name, tree in order:
-            rounds[name].append(run_tree(tree, args.project, args.runs))
-        print(f"round {number + 1}/{args.rounds} done", file=sys.stderr)
-    channels = sorted(rounds["limits"][0])
+        children["baseline"] = Child(args.baseline.resolve(), args.project)
+    cases = children["limits"].cases
+    if "baseline" in children:
+        assert children["baseline"].cases == cases, "the trees render different cases"
+    totals: dict[str, dict[str, float]] = {name: {} for name in children}
+    for number, case in enumerate(cases):
+        times: dict[str, list[float]] = {name: [] for name in children}
+        for run in range(args.runs):
+            order = list(children.items())
+            if run % 2:
+                order.reverse()
+            for name, child in order:
+                times[name].append(child.time(case))
+        channel = str(case[1])
+        for name in children:
+            totals[name][channel] = totals[name].get(channel, 0.0) + statistics.median(
+                times[name])
+        print(f"{number + 1}/{len(cases)} {case}", file=sys.stderr)
+    for child in children.values():
+        child.close()
     report: dict[str, dict[str, float]] = {}
-    print(f"{'channel':<8} {'limits ms':>10} {'baseline ms':>12} {'overhead':>9}")
-    for channel in channels:
-        mine = statistics.median(r[channel] for r in rounds["limits"]) * 1000
-        row = {"limits_ms": round(mine, 2)}
-        line = f"{channel:<8} {mine:>10.2f}"
-        if "baseline" in rounds:
-            base = statistics.median(r[channel] for r in rounds["baseline"]) * 1000
+    print(f"{'channel':<8} {'cases':>5} {'limits ms':>10} {'baseline ms':>12} {'overhead':>9}")
+    for channel in sorted(totals["limits"]):
+        count = sum(1 for case in cases if case[1] == channel)
+        mine = totals["limits"][channel] * 1000
+        row = {"cases": count, "limits_ms": round(mine, 2)}
+        line = f"{channel:<8} {count:>5} {mine:>10.2f}"
+        if "baseline" in totals:
+            base = totals["baseline"][channel] * 1000
             row.update(baseline_ms=round(base, 2), overhead_pct=round(100 * (mine / base - 1), 2))
             line += f" {base:>12.2f} {row['overhead_pct']:>8.2f}%"
         report[channel] = row
