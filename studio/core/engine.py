@@ -46,13 +46,16 @@ def _markdown_finalize(value: Any) -> Any:
         return value
     if value is None:
         return ""
+    if type(value) is str and len(value) <= MAX_STRING:  # the common case, checked inline
+        return markdown.escape(value)
     return markdown.escape(_as_text(value, "printing a value"))
 
 
 def _text_finalize(value: Any) -> Any:
     if value is None:
         return ""
-    _check_text_size(value, "printing a value")
+    if type(value) is not str or len(value) > MAX_STRING:
+        _check_text_size(value, "printing a value")
     return value
 
 
@@ -520,12 +523,13 @@ def render_bounded(template: Any, context: Mapping[str, Any]) -> str:
     """A compiled template's output, refused past MAX_OUTPUT characters as it is produced
     (a loop printing a long value a million times never gets to hold it all)."""
     parts: list[str] = []
+    append = parts.append
     size = 0
     for piece in template.generate(context):
         size += len(piece)
         if size > MAX_OUTPUT:
             raise LimitExceeded(f"the output would be over {MAX_OUTPUT} characters")
-        parts.append(piece)
+        append(piece)
     return "".join(parts)
 
 

@@ -108,16 +108,23 @@ class TimeLimitExceeded(Exception):
     """The cooperative check's exception (the sandbox locates it at the template line)."""
 
 
-_deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar(
+# The current rendition's [deadline, seconds, countdown]: the clock is read every CHECK_EVERY
+# checks (a sandboxed call costs far more than a check; reading the clock at each would not).
+_deadline: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
     "deadline", default=None
 )
+CHECK_EVERY = 16
 
 
 def check_time() -> None:
     """Raise TimeLimitExceeded when the current rendition is past its deadline (cheap)."""
     current = _deadline.get()
-    if current is not None and time.monotonic() > current[0]:
-        raise TimeLimitExceeded(f"rendering took longer than {current[1]:g} s")
+    if current is not None:
+        current[2] -= 1
+        if current[2] <= 0:
+            current[2] = CHECK_EVERY
+            if time.monotonic() > current[0]:
+                raise TimeLimitExceeded(f"rendering took longer than {current[1]:g} s")
 
 
 def time_message(seconds: float) -> str:
@@ -128,17 +135,18 @@ class _Watch:
     """Deadlines of the threads rendering now; one daemon thread enforces them."""
 
     def __init__(self) -> None:
-        self.lock = threading.Condition()
+        self.lock = threading.Condition(threading.Lock())
         self.entries: dict[int, list[Any]] = {}  # thread id → [deadline, limit, fired]
         self.thread: threading.Thread | None = None
         self.on_stuck: Callable[[float], None] | None = None
         self.wake_at = 0.0  # when the watchdog looks next (it sleeps until then)
+        self.pid = 0  # the process that started the watchdog thread (a fork has none)
 
     def add(self, thread_id: int, deadline: float, seconds: float) -> None:
         with self.lock:
             self.entries[thread_id] = [deadline, seconds, 0]
-            if self.thread is None or not self.thread.is_alive():
-                self.wake_at = 0.0
+            if self.thread is None or self.pid != os.getpid():
+                self.wake_at, self.pid = 0.0, os.getpid()
                 self.thread = threading.Thread(target=self.run, name="render-deadline",
                                                daemon=True)
                 self.thread.start()
@@ -205,11 +213,12 @@ def within(limits: Limits | None, where: str, work: Callable[[], T]) -> T:
         return work()
     seconds = limits.time
     deadline = time.monotonic() + seconds
-    outer = _deadline.get()
-    if outer is not None and outer[0] <= deadline:
+    enclosing = _deadline.get()
+    if enclosing is not None and enclosing[0] <= deadline:
         return work()  # an enclosing budget ends first and is enforced already
+    outer = None if enclosing is None else (enclosing[0], enclosing[1])
     thread_id = threading.get_ident()
-    token = _deadline.set((deadline, seconds))
+    token = _deadline.set([deadline, seconds, 1])
     try:
         try:
             _WATCH.add(thread_id, deadline, seconds)
