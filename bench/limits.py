@@ -3,13 +3,15 @@
     git worktree add /tmp/missiva-base <a revision before the limits>
     python3 bench/limits.py --baseline /tmp/missiva-base [--runs 9] [--project PATH]
 
-Two long-lived processes, one importing this tree and one the baseline, render the same cases
-in lockstep: every template × channel × sample of the project in the default locale, each case
-warmed up, then rendered `--runs` times by each process in turn (alternating which goes first),
-so both always run under the same machine load (a shared machine's load drifts by tens of
-percent within a minute; comparing whole runs made one after the other measures the drift).
-A channel's figure is the sum over its cases of each case's median; the overhead is this tree's
-figure over the baseline's. Without --baseline it prints this tree's figures only.
+Long-lived processes importing this tree and the baseline render the same cases in lockstep:
+every template × channel × sample of the project in the default locale, each case warmed up,
+then rendered `--runs` times by each process in turn (the order rotating), so all run under the
+same machine load (a shared machine's load drifts by tens of percent within a minute; whole
+runs made one after the other measure the drift). Each tree gets two processes, started in the
+order this, baseline, baseline, this: an A/A run (`--baseline .`) showed one process slot ~7 %
+slower than the other on a 2-core machine, whatever it ran, and the pairs cancel that out.
+A channel's figure is the sum over its cases of the median of the tree's runs; the overhead is
+this tree's figure over the baseline's. Without --baseline it prints this tree's figures only.
 """
 
 from __future__ import annotations
@@ -83,27 +85,27 @@ def main() -> int:
     if args.serve:
         serve(args.project)
         return 0
-    children = {"limits": Child(HERE, args.project)}
+    slots: list[tuple[str, Child]] = [("limits", Child(HERE, args.project))]
     if args.baseline is not None:
-        children["baseline"] = Child(args.baseline.resolve(), args.project)
-    cases = children["limits"].cases
-    if "baseline" in children:
-        assert children["baseline"].cases == cases, "the trees render different cases"
-    totals: dict[str, dict[str, float]] = {name: {} for name in children}
+        base = args.baseline.resolve()
+        slots += [("baseline", Child(base, args.project)), ("baseline", Child(base, args.project)),
+                  ("limits", Child(HERE, args.project))]
+    cases = slots[0][1].cases
+    assert all(child.cases == cases for _, child in slots), "the trees render different cases"
+    names = sorted({name for name, _ in slots})
+    totals: dict[str, dict[str, float]] = {name: {} for name in names}
     for number, case in enumerate(cases):
-        times: dict[str, list[float]] = {name: [] for name in children}
+        times: dict[str, list[float]] = {name: [] for name in names}
         for run in range(args.runs):
-            order = list(children.items())
-            if run % 2:
-                order.reverse()
-            for name, child in order:
+            for offset in range(len(slots)):
+                name, child = slots[(run + offset) % len(slots)]
                 times[name].append(child.time(case))
         channel = str(case[1])
-        for name in children:
+        for name in names:
             totals[name][channel] = totals[name].get(channel, 0.0) + statistics.median(
                 times[name])
         print(f"{number + 1}/{len(cases)} {case}", file=sys.stderr)
-    for child in children.values():
+    for _, child in slots:
         child.close()
     report: dict[str, dict[str, float]] = {}
     print(f"{'channel':<8} {'cases':>5} {'limits ms':>10} {'baseline ms':>12} {'overhead':>9}")
