@@ -16,6 +16,7 @@ from typing import Any
 from studio import __version__
 from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition
 from studio.core.files import write_atomic as _write_atomic
+from studio.core.limits import Limits, json_depth, limits_from
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, Template, load_project
 from studio.core.sources import load_json
@@ -66,8 +67,12 @@ def _read_data(path: str) -> Iterator[Record]:
         if isinstance(whole, dict):
             yield Record(Path(label).stem, label, 1, whole, positions)
             return
-    except ProblemError:
-        pass
+    except ProblemError as exc:
+        if not _ndjson(text):
+            # One record over several lines, refused as a whole (nested too deep, unencodable
+            # text, a syntax error): say so once, not "bad line" for each of its lines.
+            yield Record(Path(label).stem, label, 1, None, None, exc.problem)
+            return
     index = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -100,6 +105,18 @@ def _read_data(path: str) -> Iterator[Record]:
         yield Record(f"{label}:{number}", label, index, data, positions)
 
 
+def _ndjson(text: str) -> bool:
+    """Whether TEXT reads as NDJSON: one line, or a first line that is a record by itself (or
+    is too deep to tell)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) <= 1 or json_depth(lines[0]) is not None:
+        return True
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except ValueError:
+        return False
+
+
 # Commands ----------------------------------------------------------------------------------
 
 
@@ -124,7 +141,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from studio.core.validate import validate
 
     project = _load(args.project)
-    problems = validate(project)
+    _stop_when_stuck()
+    problems = validate(project, time_limit=args.time_limit)
     if args.json:
         print(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -143,7 +161,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _render_one(
-    project: Project, template: str, channel: str, record: Record, locale: str | None
+    project: Project, template: str, channel: str, record: Record, locale: str | None,
+    limits: Limits | None = None,
 ) -> tuple[Rendition | None, Problem | None]:
     from studio.core.render import render
     from studio.core.schema import record_problems
@@ -154,7 +173,8 @@ def _render_one(
     if problems:
         return None, problems[0]
     try:
-        return render(project, template, channel, record.data, locale, check_record=False), None
+        return render(project, template, channel, record.data, locale, check_record=False,
+                      limits=limits), None
     except ProblemError as exc:
         return None, exc.problem
 
@@ -181,9 +201,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     many = len(records) > 1
     if many and not args.json and args.output is None:
         raise UsageError("several records: give -o DIR for the renditions, or --json")
+    limits = limits_from(project.config.raw, args.time_limit)
+    _stop_when_stuck()
     failures = 0
     for record in records:
-        rendition, problem = _render_one(project, args.template, args.channel, record, args.locale)
+        rendition, problem = _render_one(project, args.template, args.channel, record, args.locale,
+                                         limits)
         written = None
         if rendition is not None and args.output is not None:
             written = _output_path(
@@ -214,6 +237,29 @@ def cmd_render(args: argparse.Namespace) -> int:
                 _to_stdout(rendition)
         failures += rendition is None
     return 1 if failures else 0
+
+
+def _stop_when_stuck() -> None:
+    """A rendition stuck past its budget in code no exception reaches ends the command with
+    exit 1 and the problem, rather than never."""
+    from studio.core.limits import exit_when_stuck, time_message
+
+    exit_when_stuck(lambda seconds: f"missiva: error: {time_message(seconds)} (stopped)", 1)
+
+
+def time_limit(text: str) -> float:
+    """--time-limit SECONDS: a positive number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
+    return value
+
+
+TIME_LIMIT_HELP = ("seconds a rendition may take (default: limits.time in studio.yaml, "
+                   "or 10)")
 
 
 def _to_stdout(rendition: Rendition) -> None:
@@ -389,6 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a project; exit 1 when it has problems")
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="problems as a JSON array")
+    p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("render", help="render a template on one channel")
@@ -401,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--locale")
     p.add_argument("-o", "--output", help="file (or folder, for several records)")
     p.add_argument("--json", action="store_true", help="one JSON object per rendition")
+    p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("proof", help="every template × channel × sample × locale, with an index")

@@ -131,6 +131,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     from studio.cli import _load, _template
     from studio.core.batch import BatchMismatch, WorkerProblem, local_client, run_batch
+    from studio.core.limits import limits_from
 
     project = _load(args.project)
     template = _template(project, args.template)
@@ -157,12 +158,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise _usage(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
     else:
-        client = local_client(args.workers)
+        client = local_client(args.workers, limits_from(project.config.raw).memory_mb)
     try:
         result = run_batch(client, project, args.template, data, Path(args.out),
                            channel=args.channel, locale=args.locale,
                            partition_size=args.partition_size, print_stream=args.print_stream,
-                           progress=None if args.quiet else ProgressBar(sys.stderr))
+                           progress=None if args.quiet else ProgressBar(sys.stderr),
+                           time_limit=args.time_limit)
     except BatchMismatch as exc:
         raise _usage(str(exc)) from None
     except WorkerProblem as exc:
@@ -184,6 +186,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
+    from studio.cli import TIME_LIMIT_HELP, time_limit
     from studio.core.channels import CHANNEL_NAMES
 
     p = sub.add_parser("route", help="which channel(s) each record receives, and why")
@@ -213,4 +216,5 @@ def add_commands(sub: Any) -> None:
                    help="also collate print into PDFs of at most N sheets, by postal code")
     p.add_argument("--partition-size", type=int, help="records a task (default: automatic)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress")
+    p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
     p.set_defaults(func=cmd_batch)

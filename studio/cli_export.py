@@ -48,6 +48,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+MIN_TOKEN = 16  # characters of MISSIVA_TOKEN
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -59,6 +62,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise _usage(
             "MISSIVA_TOKEN is not set: the server needs the token clients must present "
             "(Authorization: Bearer …); set it in the environment"
+        )
+    if len(token.strip()) < MIN_TOKEN:
+        raise _usage(
+            f"MISSIVA_TOKEN is {len(token.strip())} characters: a token must have at least "
+            f"{MIN_TOKEN} (a short one is guessed); e.g. python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(32))'"
         )
     settings = ServerSettings(
         store=Path(args.store),
@@ -72,6 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         **({"workers": args.workers} if args.workers is not None else {}),
         max_batch_records=args.max_batch_records,
         scheduler=args.scheduler,
+        time_limit=args.time_limit,
     )
     trusted = _trusted_signers(args.trusted_signers)
     settings = replace(settings, trusted_signers=trusted)
@@ -85,8 +95,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     else:
         print(f"missiva serve: packages must be signed by a key of {trusted} and cover their "
               "regulatory blocks with approvals", file=sys.stderr, flush=True)
+    # On SIGTERM, requests in flight get 3 s to finish; then the workers are stopped whatever
+    # they are doing, so the server is gone well within 10 s.
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=3)
     return 0
 
 
@@ -124,6 +136,8 @@ def _positive(kind: type) -> Any:
 
 def add_commands(subparsers: Any) -> None:
     """Add export and serve to `missiva`'s subcommands."""
+    from studio.cli import TIME_LIMIT_HELP, time_limit
+
     p = subparsers.add_parser(
         "export", help="build the package of a committed version; write it or push it"
     )
@@ -156,6 +170,7 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--max-total-mb", type=_positive(float), default=256.0)
     p.add_argument("--max-members", type=_positive(int), default=10_000)
     p.add_argument("--max-batch-records", type=_positive(int), default=100_000)
+    p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"))
     p.set_defaults(func=cmd_serve)

@@ -17,6 +17,7 @@ Two layers, so the rendering server's `/v1/batch` can use the first without the 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.core.channels import CHANNELS
+from studio.core.limits import depth_message, json_depth, limits_from, may_hold_unencodable
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 from studio.core.routing import MISSING, delivery_for, field_value, route
@@ -51,6 +53,7 @@ class BatchSpec:
     locale: str | None
     source: str  # the data file's name, as problems in a record name it
     version: str  # the project's file signature: a worker reloads when the project changed
+    time_limit: float | None = None  # seconds a rendition may take (None: the project's limits)
 
     @property
     def routed(self) -> bool:
@@ -150,11 +153,14 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
     from studio.core.schema import record_problems
 
     try:
+        if json_depth(item.text) is not None or may_hold_unencodable(item.text):
+            # Too deep, or it may hold a lone surrogate: load_json decides, and says where.
+            raise json.JSONDecodeError(depth_message(), item.text, 0)
         data = json.loads(item.text)
     except json.JSONDecodeError:
-        data = None
         try:
-            load_json(item.text, spec.source)  # its error says where, as `render --data` does
+            # Its error says where, as `render --data` does.
+            data = load_json(item.text, spec.source)[0]
         except ProblemError as exc:
             p = exc.problem
             problem = error(spec.source, item.line, p.col, p.message)
@@ -169,13 +175,14 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
         located = {k: (item.line, c) for k, (_, c) in positions.items()}
         problems = record_problems(project.schema, data, spec.source, located)
     produced = []
+    limits = limits_from(project.config.raw, spec.time_limit)
     for channel in item.channels:
         if problems:
             produced.append(_failed(spec, item, channel, problems[0]))
             continue
         try:
             rendition = render(project, spec.template, channel, data, spec.locale,
-                               check_record=False)
+                               check_record=False, limits=limits)
         except ProblemError as exc:
             produced.append(_failed(spec, item, channel, exc.problem))
             continue
@@ -211,7 +218,7 @@ def plan_item(project: Project, spec: BatchSpec, index: int, line: int,
     it) comes back with no channels and the rows that report it."""
     rules = delivery_for(project, spec.template)
     try:
-        record = json.loads(text)
+        record = json.loads(text) if json_depth(text) is None else None
     except json.JSONDecodeError:
         record = None
     record_id = postal = None
@@ -345,6 +352,31 @@ class BatchMismatch(Exception):
     """The output folder holds a batch run with other arguments."""
 
 
+class BatchBusy(BatchMismatch):
+    """Another batch is running into the same output folder."""
+
+
+LOCK_FILE = ".batch.lock"
+
+
+def _lock(out: Path) -> Any:
+    """An exclusive lock on OUT for this process's lifetime (or until closed): two batches
+    into one folder would both append to results.ndjson, and the mail room would send every
+    letter twice. The kernel drops the lock when the process dies, so a killed batch resumes."""
+    handle = (out / LOCK_FILE).open("a+b")
+    try:
+        import fcntl
+    except ImportError:  # no flock on this platform: nothing to hold
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise BatchBusy(f"{out}: another batch is running into this folder; wait for it to "
+                        "finish, or give another --out") from None
+    return handle
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
@@ -404,10 +436,35 @@ def run_batch(
     partition_size: int | None = None,
     print_stream: int | None = None,
     progress: Callable[[BatchProgress], None] | None = None,
+    time_limit: float | None = None,
 ) -> BatchResult:
-    """Render every record of an NDJSON file into `out`, resuming a batch left unfinished."""
-    started = time.monotonic()
+    """Render every record of an NDJSON file into `out`, resuming a batch left unfinished.
+    One batch at a time in a folder: a second one raises BatchBusy."""
     out.mkdir(parents=True, exist_ok=True)
+    lock = _lock(out)
+    try:
+        return _run_batch(client, project, template, data, out, channel=channel, locale=locale,
+                          partition_size=partition_size, print_stream=print_stream,
+                          progress=progress, time_limit=time_limit)
+    finally:
+        lock.close()
+
+
+def _run_batch(
+    client: Client,
+    project: Project,
+    template: str,
+    data: Path,
+    out: Path,
+    *,
+    channel: str | None,
+    locale: str | None,
+    partition_size: int | None,
+    print_stream: int | None,
+    progress: Callable[[BatchProgress], None] | None,
+    time_limit: float | None,
+) -> BatchResult:
+    started = time.monotonic()
     arguments = {"template": template, "channel": channel or "routed", "locale": locale,
                  "data": str(data.resolve()), "project": str(project.root)}
     recorded = out / BATCH_FILE
@@ -426,7 +483,7 @@ def run_batch(
     done = {(row.get("index"), row.get("channel")) for row in earlier}
 
     spec = BatchSpec(str(project.root), template, channel, locale, str(data),
-                     project_version(project.root))
+                     project_version(project.root), time_limit)
     total = count_records(data)
     workers = worker_count(client)
     size = partition_size or max(1, min(50, math.ceil(total / (workers * 4))))
@@ -558,9 +615,11 @@ def collate_print_stream(out: Path, rows: Iterable[Mapping[str, Any]],
     return manifest
 
 
-def local_client(workers: int) -> Client:
+def local_client(workers: int, memory_mb: int | None = None) -> Client:
     """A Dask cluster of `workers` processes on this machine (loopback only), one thread each:
-    rendering holds the GIL, so processes, not threads, give the parallelism."""
+    rendering holds the GIL, so processes, not threads, give the parallelism. With MEMORY_MB,
+    each worker's address space is capped (limits.prepare_worker) and a worker stuck past a
+    rendition's budget ends itself; its nanny starts another."""
     import logging
 
     import dask
@@ -574,4 +633,9 @@ def local_client(workers: int) -> Client:
                                # #8136): a free loopback port, so batches never collide.
                                host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                silence_logs=logging.ERROR)
-    return Client(cluster)
+    client = Client(cluster)
+    if memory_mb is not None:
+        from studio.core.limits import prepare_worker
+
+        client.register_worker_callbacks(functools.partial(prepare_worker, memory_mb))
+    return client

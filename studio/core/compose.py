@@ -15,6 +15,7 @@ from studio.core.engine import (
     compile_expression,
     compile_template,
     located_error,
+    render_bounded,
     render_budget,
     reset_budget,
 )
@@ -126,7 +127,7 @@ class _Composer:
         context = {**self.base_context, **values, "params": values, "block": self._include}
         self.stack.append(block_id)
         try:
-            return str(template.render(context))
+            return render_bounded(template, context)
         except ProblemError:
             raise
         except Exception as exc:  # noqa: BLE001 - any template failure is the author's to fix
@@ -207,7 +208,7 @@ class _Composer:
     def text(self, source: str, line: int) -> str:
         template = compile_template(source, self.template.path, line, kind="text")
         try:
-            return str(template.render(self.base_context)).strip()
+            return render_bounded(template, self.base_context).strip()
         except Exception as exc:  # noqa: BLE001
             raise ProblemError(located_error(exc, self.template.path, line)) from None
 

@@ -23,10 +23,12 @@ from jinja2 import (
     pass_eval_context,
 )
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
-from jinja2.runtime import Context
+from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 
 from studio.core import markdown
+from studio.core.limits import TimeLimitExceeded, check_time
 from studio.core.problems import Problem, ProblemError, error
 
 
@@ -44,11 +46,17 @@ def _markdown_finalize(value: Any) -> Any:
         return value
     if value is None:
         return ""
-    return markdown.escape(str(value))
+    if type(value) is str and len(value) <= MAX_STRING:  # the common case, checked inline
+        return markdown.escape(value)
+    return markdown.escape(_as_text(value, "printing a value"))
 
 
 def _text_finalize(value: Any) -> Any:
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if type(value) is not str or len(value) > MAX_STRING:
+        _check_text_size(value, "printing a value")
+    return value
 
 
 # Filters -------------------------------------------------------------------------------------
@@ -157,8 +165,19 @@ FILTERS: dict[str, Callable[..., Any]] = {
 MAX_STRING = 1_000_000  # characters one operation may produce
 MAX_POWER_BITS = 4_096  # size of a ** result
 RANGE_BUDGET = 100_000  # elements all range() calls of one composition may produce
-MAX_SIZE_ARGUMENT = 10_000  # widths and counts given to the layout filters
+MAX_SIZE_ARGUMENT = 10_000  # widths and counts given to the layout filters, format widths
+MAX_OUTPUT = 4 * MAX_STRING  # characters one block (or layout) may print
 _SIZED_FILTERS = ("batch", "slice", "center", "indent", "wordwrap", "truncate")
+# Filters that turn their value into text: a list of a million long strings is refused before
+# it is spelled out, not after.
+_TEXT_FILTERS = ("string", "e", "escape", "forceescape", "safe", "upper", "lower", "capitalize",
+                 "title", "trim", "striptags", "urlencode", "urlize", "wordcount", "wordwrap",
+                 "truncate", "center", "indent", "replace", "join", "tojson", "pprint")
+# str methods whose result can be far larger than their input, and what bounds them.
+_GROWING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "replace",
+                              "join", "format", "format_map"})
+_PRINTF_FIELD = re.compile(
+    r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
 # Statements that make templates call templates: recursion and loading are closed doors; a
 # block includes another with block("id").
 _FORBIDDEN_NODES = {
@@ -228,25 +247,186 @@ _BUILTIN_REPLACE = DEFAULT_FILTERS["replace"]
 _limited_replace = pass_eval_context(_limited_replace)  # type: ignore[assignment]
 
 
-class _Environment(ImmutableSandboxedEnvironment):
-    """The sandbox, tighter: no formatting doors, no template loading, bounded work."""
+def _text_size_over(value: Any, limit: int) -> bool:
+    """Whether VALUE spelled out as text (str() of it) would be longer than LIMIT characters,
+    found without spelling it out: containers are walked, stopping as soon as it is."""
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 + 2 * len(item)
+            if total <= limit:
+                stack.extend(item)
+        elif isinstance(item, Mapping):
+            total += 2 + 4 * len(item)
+            if total <= limit:
+                stack.extend(item.keys())
+                stack.extend(item.values())
+        else:
+            total += 24  # a number (** is bounded), a date, None
+        if total > limit:
+            return True
+    return False
 
-    intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, finalize: Callable[[Any], Any]) -> None:
-        super().__init__(
-            undefined=StrictUndefined,
-            finalize=finalize,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            cache_size=0,
-            # No constant folding at compile time: it would compute 9**9**9 outside the
-            # guarded operators.
-            optimized=False,
-        )
-        self.filters.update(FILTERS)
+def _check_text_size(value: Any, what: str, limit: int = MAX_STRING) -> None:
+    if isinstance(value, str):
+        if len(value) > limit:
+            raise LimitExceeded(f"{what}: over {limit} characters")
+    elif _text_size_over(value, limit):
+        raise LimitExceeded(f"{what}: over {limit} characters")
+
+
+def _as_text(value: Any, what: str) -> str:
+    _check_text_size(value, what)
+    return str(value)
+
+
+def _text_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that spells out its value, refused when that would be too long."""
+    first = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > first:
+            _check_text_size(args[first], f"|{name}")
+        return function(*args, **kwargs)
+
+    return guarded
+
+
+def _bounded_join(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def guarded(eval_ctx: Any, value: Any, d: Any = "", attribute: Any = None) -> Any:
+        if attribute is None:
+            items = value if isinstance(value, list | tuple) else None
+            if items is not None:
+                size = len(str(d)) * max(0, len(items) - 1)
+                for item in items:
+                    size += len(item) if isinstance(item, str) else 0
+                    if size > MAX_STRING or (
+                        not isinstance(item, str) and _text_size_over(item, MAX_STRING)
+                    ):
+                        raise LimitExceeded(f"|{name}: the result would be over {MAX_STRING} "
+                                            "characters")
+            else:
+                _check_text_size(value, f"|{name}")
+        result = function(eval_ctx, value, d, attribute)
+        _check_text_size(result, f"|{name}")
+        return result
+
+    return guarded
+
+
+def _steps(iterable: Any) -> Any:
+    """A loop's items, checking the rendition's deadline as it goes (every 64 steps)."""
+    for step, item in enumerate(iterable):
+        if not step & 63:
+            check_time()
+        yield item
+
+
+@pass_eval_context
+def _concat(eval_ctx: Any, items: list[Any]) -> str:
+    """`a ~ b ~ c`, refused before it is built when it would be too long."""
+    size = 0
+    for item in items:
+        if isinstance(item, str):
+            size += len(item)
+        elif _text_size_over(item, MAX_STRING):
+            size = MAX_STRING + 1
+        else:
+            size += len(str(item))
+        if size > MAX_STRING:
+            raise LimitExceeded(f"~: the result would be over {MAX_STRING} characters")
+    return markup_join(items) if eval_ctx.autoescape else str_join(items)
+
+
+def _check_printf(text: str, values: Any) -> None:
+    for match in _PRINTF_FIELD.finditer(text):
+        for size in match.groups():
+            if size == "*":
+                raise LimitExceeded("%: a width from the arguments (*) is not available")
+            if size is not None and int(size) > MAX_SIZE_ARGUMENT:
+                raise LimitExceeded(f"%: width {size} is over the limit of {MAX_SIZE_ARGUMENT}")
+    _check_text_size(values, "%")
+
+
+def _check_format(text: str, args: Any, kwargs: Any) -> None:
+    import string
+
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return  # str.format reports it
+    for _, _name, spec, _ in fields:
+        if not spec:
+            continue
+        if "{" in spec:
+            raise LimitExceeded("format: a width from the arguments ({}) is not available")
+        for size in re.findall(r"\d+", spec):
+            if int(size) > MAX_SIZE_ARGUMENT:
+                raise LimitExceeded(f"format: width {size} is over the limit of "
+                                    f"{MAX_SIZE_ARGUMENT}")
+    _check_text_size((args, kwargs), "format")
+
+
+def _check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    """Bounds for the str methods that can make much more text than they are given."""
+    text: str = method.__self__
+    name = method.__name__
+    if name in ("center", "ljust", "rjust", "zfill"):
+        width = args[0] if args else kwargs.get("width", 0)
+        if isinstance(width, int) and width > MAX_STRING:
+            raise LimitExceeded(f"{name}: width {width} is over the limit of {MAX_STRING}")
+    elif name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        if isinstance(size, int) and size * (text.count("\t") + 1) + len(text) > MAX_STRING:
+            raise LimitExceeded(f"expandtabs: the result would be over {MAX_STRING} characters")
+    elif name == "replace" and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        occurrences = text.count(old) if old else len(text) + 1
+        if len(text) + occurrences * max(0, len(new) - len(old)) > MAX_STRING:
+            raise LimitExceeded(f"replace: the result would be over {MAX_STRING} characters")
+    elif name == "join" and args:
+        items = args[0]
+        if isinstance(items, list | tuple):
+            size = len(text) * max(0, len(items) - 1) + sum(
+                len(i) for i in items if isinstance(i, str))
+            if size > MAX_STRING:
+                raise LimitExceeded(f"join: the result would be over {MAX_STRING} characters")
+
+
+class _Bound(NodeTransformer):
+    """Rewrites a parsed template so loops check the deadline and `~` checks its size."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:  # noqa: N802 - the visitor's naming
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, "_steps", [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:  # noqa: N802
+        self.generic_visit(node)
+        items = nodes.List(list(node.nodes), lineno=node.lineno)
+        return nodes.Filter(items, "_concat", [], [], None, None, lineno=node.lineno)
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with bounded work: every way the template language can multiply
+    time or memory is capped at its source, loops and calls check the rendition's deadline
+    (limits.within), and a template prints at most MAX_OUTPUT characters. Blocks and layouts
+    both run in one."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        # No constant folding at compile time: it would compute 9**9**9 outside the guarded
+        # operators.
+        options.setdefault("optimized", False)
+        super().__init__(**options)
         # printf-style |format reads attributes of its arguments; the sandbox already guards
         # str.format, this removes the last formatting door entirely.
         self.filters.pop("format", None)
@@ -254,11 +434,45 @@ class _Environment(ImmutableSandboxedEnvironment):
         for name in _SIZED_FILTERS:
             self.filters[name] = _sized(name, self.filters[name])
         self.filters["replace"] = _limited_replace
+        for name in _TEXT_FILTERS:
+            if name in self.filters and name not in ("join", "replace"):
+                self.filters[name] = _text_filter(name, self.filters[name])
+        self.filters["join"] = pass_eval_context(_bounded_join("join", DEFAULT_FILTERS["join"]))
+        self.filters["_steps"] = _steps
+        self.filters["_concat"] = _concat
         # Globals: nothing stateful or decorative (cycler, joiner, lipsum, namespace), and a
         # range that counts against the rendition's budget.
         for name in ("cycler", "joiner", "lipsum", "dict", "namespace"):
             self.globals.pop(name, None)
         self.globals["range"] = _limited_range
+
+    def _generate(self, source: Any, name: str | None, filename: str | None,
+                  defer_init: bool = False) -> str:
+        if isinstance(source, nodes.Template):
+            source = _Bound().visit(source)
+        return super()._generate(source, name, filename, defer_init)  # type: ignore[misc]
+
+    def call(__self, __context: Context, __obj: Any, *args: Any,  # noqa: N805
+             **kwargs: Any) -> Any:
+        check_time()
+        if (getattr(__obj, "__name__", None) in _GROWING_METHODS
+                and isinstance(getattr(__obj, "__self__", None), str)):
+            _check_method(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        text = value.__self__
+
+        def guarded(*args: Any, **kwargs: Any) -> str:
+            _check_format(text, args, kwargs)
+            result = wrapped(*args, **kwargs)
+            _check_text_size(result, "format")
+            return result
+
+        return guarded
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
@@ -277,7 +491,46 @@ class _Environment(ImmutableSandboxedEnvironment):
                     and len(sequence) * times > MAX_STRING
                 ):
                     raise LimitExceeded(f"repeating a value {times} times is over the limit")
+        elif operator == "+":
+            if (isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
+                    and len(left) + len(right) > MAX_STRING):
+                raise LimitExceeded(f"+: the result would be over {MAX_STRING} characters")
+        elif operator == "%" and isinstance(left, str):
+            _check_printf(left, right)
+            result = super().call_binop(context, operator, left, right)
+            _check_text_size(result, "%")
+            return result
         return super().call_binop(context, operator, left, right)
+
+
+class _Environment(BoundedSandbox):
+    """The blocks' sandbox: strict about undefined names, no template loading."""
+
+    def __init__(self, finalize: Callable[[Any], Any]) -> None:
+        super().__init__(
+            undefined=StrictUndefined,
+            finalize=finalize,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            cache_size=0,
+        )
+        self.filters.update(FILTERS)
+
+
+def render_bounded(template: Any, context: Mapping[str, Any]) -> str:
+    """A compiled template's output, refused past MAX_OUTPUT characters as it is produced
+    (a loop printing a long value a million times never gets to hold it all)."""
+    parts: list[str] = []
+    append = parts.append
+    size = 0
+    for piece in template.generate(context):
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise LimitExceeded(f"the output would be over {MAX_OUTPUT} characters")
+        append(piece)
+    return "".join(parts)
 
 
 def forbidden_statements(source: str, path: str, first_line: int = 1) -> Problem | None:
@@ -376,6 +629,10 @@ def describe(exc: BaseException) -> str:
         if match:
             return f"undefined field {match.group(2)!r} (on {match.group(1)})"
         return f"undefined: {message}"
+    if isinstance(exc, TimeLimitExceeded):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "rendering needed more memory than its budget"
     if isinstance(exc, SecurityError):
         return f"refused by the sandbox: {exc}"
     if isinstance(exc, TemplateError):

@@ -132,6 +132,15 @@ def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[An
         return None, error("(studio)", 0, 0, f"internal error: {exc!r}")
 
 
+def prepare_preview_worker() -> None:
+    """The studio's preview worker: leaves with the studio, memory capped, and ends itself
+    when a rendition is stuck past its budget (the studio replaces it)."""
+    from studio.core.limits import prepare_worker
+
+    leave_with_parent()
+    prepare_worker()
+
+
 def leave_with_parent() -> None:
     """A worker process's initializer: exit when the process that started it is gone (killed
     without a chance to stop its pool). A worker blocked on the pool's queue would otherwise

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, TemplateSyntaxError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from studio.core.channels import CHANNELS
-from studio.core.engine import located_error
+from studio.core.engine import BoundedSandbox, located_error, render_bounded
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, inside
 from studio.core.resources import resources_dir
@@ -58,7 +57,7 @@ def css_value(value: Any) -> Markup:
 
 
 # Brand tokens are optional, so a layout may name one a project does not set.
-_ENV = ImmutableSandboxedEnvironment(
+_ENV = BoundedSandbox(
     autoescape=True, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True
 )
 _ENV.filters["css_string"] = css_string
@@ -150,7 +149,7 @@ def render_layout_file(
     except TemplateSyntaxError as exc:
         raise ProblemError(error(label, exc.lineno or 0, 0, f"Jinja: {exc.message}")) from None
     try:
-        return str(template.render(context)), label
+        return render_bounded(template, context), label
     except Exception as exc:  # noqa: BLE001 - a broken layout is the author's to fix
         raise ProblemError(located_error(exc, label, 0)) from None
 

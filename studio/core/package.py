@@ -31,6 +31,7 @@ from typing import Any
 
 from studio.core.channels import CHANNEL_NAMES
 from studio.core.history import Repository, open_repository
+from studio.core.limits import json_depth
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project
 
@@ -385,6 +386,11 @@ def read_package(data: bytes, limits: Limits | None = None) -> Package:
                     name, f"the members add up to more than {limits.max_total_bytes} bytes"
                 )
             contents[name] = content
+    folders = {name.rsplit("/", 1)[0] for name in contents if "/" in name}
+    folders |= {folder.rsplit("/", i)[0] for folder in folders
+                for i in range(1, folder.count("/") + 1)}
+    for name in sorted(folders & contents.keys()):
+        raise _refuse(name, "a file and a folder of the same name")
     if MANIFEST not in contents:
         raise _refuse(MANIFEST, "the package has no manifest.json")
     manifest_bytes = contents.pop(MANIFEST)
@@ -423,6 +429,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) ->
 def check_manifest(data: bytes) -> dict[str, Any]:
     """The manifest as a dict, its shape checked; a problem with its line otherwise."""
     try:
+        if json_depth(data) is not None:
+            raise _refuse(MANIFEST, "nested too deeply")
         manifest = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise _refuse(MANIFEST, "not UTF-8 text") from None

@@ -41,7 +41,9 @@ def schema_problems(schema: Mapping[str, Any], path: str) -> list[Problem]:
 def record_problems(
     schema: Mapping[str, Any] | None, record: Any, path: str, positions: Positions | None = None
 ) -> list[Problem]:
-    """Each way the record breaks the schema, at the line of the offending value."""
+    """Each way the record breaks the schema, at the line of the offending value. (Text no
+    channel can encode and nesting past limits.MAX_DEPTH are refused where records are parsed:
+    sources.load_json, the batch, the server.)"""
     if schema is None:
         return []
     try:
@@ -51,15 +53,19 @@ def record_problems(
     problems = []
     for failure in sorted(check.iter_errors(record), key=lambda e: list(map(str, e.path))):
         location = tuple(failure.absolute_path)
-        line, col = 1, 1
-        if positions:
-            probe = location
-            while probe not in positions and probe:
-                probe = probe[:-1]
-            line, col = positions.get(probe, (1, 1))
+        line, col = _position(positions, location)
         field = ".".join(str(p) for p in location) or "(record)"
         problems.append(error(path, line, col, f"{field}: {failure.message}"))
     return problems
+
+
+def _position(positions: Positions | None, location: tuple[Any, ...]) -> tuple[int, int]:
+    if not positions:
+        return 1, 1
+    probe = location
+    while probe not in positions and probe:
+        probe = probe[:-1]
+    return positions.get(probe, (1, 1))
 
 
 def schema_has_path(schema: Mapping[str, Any], parts: tuple[str, ...]) -> bool:

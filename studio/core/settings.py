@@ -26,10 +26,14 @@ def user_settings() -> dict[str, Any]:
 
     A broken settings file must never stop a command: it is treated as absent.
     """
+    from studio.core.problems import ProblemError
+    from studio.core.sources import load_yaml
+
     path = settings_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        # The bounded loader: an alias bomb in the settings is a broken file, not 4 GB.
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, ProblemError):
         return {}
     return dict(data) if isinstance(data, Mapping) else {}
 

@@ -9,6 +9,14 @@ from typing import Any
 
 import yaml
 
+from studio.core.limits import (
+    MAX_DEPTH,
+    MAX_YAML_NODES,
+    depth_message,
+    json_depth,
+    may_hold_unencodable,
+    text_problem,
+)
 from studio.core.problems import ProblemError, error
 
 Path_ = tuple[str | int, ...]
@@ -94,7 +102,11 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
     loader = _LocatingLoader(text)
     loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, path, line_offset)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
@@ -105,6 +117,51 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         raise ProblemError(error(path, line_offset + 1, 0, f"YAML: {exc}")) from None
     finally:
         loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, path: str, line_offset: int) -> None:
+    """Refuse YAML whose aliases expand it past limits.MAX_YAML_NODES values (a "billion
+    laughs": a few lines that mean gigabytes once every alias is followed), an alias to itself,
+    or nesting deeper than limits.MAX_DEPTH. The node graph is walked once, each node's
+    expanded size remembered, so the check costs as much as the file, not its expansion."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    open_nodes: set[int] = set()
+
+    def refuse(node: yaml.Node, message: str) -> ProblemError:
+        mark = node.start_mark
+        return ProblemError(error(path, mark.line + 1 + line_offset, mark.column + 1,
+                                  f"YAML: {message}"))
+
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_YAML_NODES:
+                raise refuse(node, f"aliases expand this file past {MAX_YAML_NODES} values")
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise refuse(node, "an alias refers to the value that contains it")
+        if depth > MAX_DEPTH:
+            raise refuse(node, f"nested deeper than {MAX_DEPTH} levels")
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        for child in _children(node):
+            if id(child) not in sizes:
+                stack.append((child, depth + 1, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\n)---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -144,6 +201,11 @@ def load_json(text: str, path: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
     The standard parser does the parsing (and its errors carry line and column); a second,
     cheap pass records positions so a schema error can point at the offending value.
     """
+    deep = json_depth(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        col = deep - (text.rfind("\n", 0, deep) + 1) + 1
+        raise ProblemError(error(path, line, col, f"JSON: {depth_message()}"))
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -200,4 +262,26 @@ def load_json(text: str, path: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
         return match.end() if match else i + 1
 
     walk(0, ())
+    if may_hold_unencodable(text):
+        bad = text_problem(value)
+        if bad is not None:
+            field, reason = bad
+            probe = _located(positions, field)
+            line, col = positions.get(probe, (1, 1))
+            raise ProblemError(error(path, line, col, f"{field}: {reason}"))
     return value, positions
+
+
+def _located(positions: dict[Path_, tuple[int, int]], field: str) -> Path_:
+    """The positions key of a dotted field path ("lines.0.text": the 0 may be an index)."""
+    if field == "(record)":
+        return ()
+    at: Path_ = ()
+    for part in field.split("."):
+        if (*at, part) in positions:
+            at = (*at, part)
+        elif part.isdigit() and (*at, int(part)) in positions:
+            at = (*at, int(part))
+        else:
+            break
+    return at

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from studio.core import channels, markdown
+from studio.core import channels, limits, markdown
 from studio.core.channels import CHANNELS
 from studio.core.compose import compose
 from studio.core.engine import (
@@ -47,8 +48,11 @@ BUILTIN_NAMES = frozenset(
 )
 
 
-def validate(project: Project, *, trial_render: bool = True) -> list[Problem]:
-    """All problems of a project, sorted by file and line, each reported once."""
+def validate(project: Project, *, trial_render: bool = True,
+             time_limit: float | None = None) -> list[Problem]:
+    """All problems of a project, sorted by file and line, each reported once. Each trial
+    composition runs within the rendition's budget (the project's `limits:`, or TIME_LIMIT
+    seconds), so a runaway template is a problem, not a validation that never ends."""
     problems: list[Problem] = list(project.problems)
     problems += _config_problems(project)
     if project.schema is not None:
@@ -63,7 +67,7 @@ def validate(project: Project, *, trial_render: bool = True) -> list[Problem]:
     problems += _layout_problems(project)
     problems += delivery_problems(project)
     if trial_render and not any(p.is_error for p in problems):
-        problems += _trial_problems(project)
+        problems += _trial_problems(project, limits.limits_from(project.config.raw, time_limit))
     return _unique(problems)
 
 
@@ -98,6 +102,7 @@ def _config_problems(project: Project) -> Iterator[Problem]:
             )
     if not project.templates:
         yield warning("templates", 0, 0, "the project has no templates")
+    yield from limits.config_problems(raw)
 
 
 def _where(node: Any, key: str) -> tuple[int, int]:
@@ -339,22 +344,36 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
 # Trial composition: what only running the templates on the samples reveals ---------------------
 
 
-def _trial_problems(project: Project) -> Iterator[Problem]:
+def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem]:
     for template in project.templates.values():
         for sample in project.samples.values():
             for locale in project.config.locales:
                 for channel in template.channels:
                     context = f" [sample {sample.name}, locale {locale}, {channel}]"
                     try:
-                        composition = compose(project, template, channel, sample.record, locale)
-                        if CHANNELS[channel].trial:
-                            # Cheap channels: their warnings (segment budget, subject length,
-                            # missing alt text) belong in validation.
-                            rendition = channels.renderer(channel)(composition)
-                            for problem in rendition.warnings:
-                                yield _with_context(problem, context)
+                        warnings = limits.within(budget, template.path, functools.partial(
+                            _trial, project, template, channel, sample.record, locale))
                     except ProblemError as exc:
                         yield _with_context(exc.problem, context)
+                        if exc.problem.message.startswith(limits.time_message(budget.time)):
+                            # One runaway is enough to report: the rest would each wait
+                            # out the budget too (the CI job must end).
+                            yield warning(template.path, 0, 0, "trial renders stopped after "
+                                          "the first that ran out of time")
+                            return
+                    else:
+                        for problem in warnings:
+                            yield _with_context(problem, context)
+
+
+def _trial(project: Project, template: Template, channel: str, record: Any,
+           locale: str) -> list[Problem]:
+    composition = compose(project, template, channel, record, locale)
+    if CHANNELS[channel].trial:
+        # Cheap channels: their warnings (segment budget, subject length, missing alt text)
+        # belong in validation.
+        return list(channels.renderer(channel)(composition).warnings)
+    return []
 
 
 def _with_context(problem: Problem, context: str) -> Problem:

@@ -3,13 +3,18 @@
 Print renders in its own process (WeasyPrint holds the GIL for a whole layout), the light
 channels in another, validation in a third, so the window never waits on any of them. Each
 channel has at most one job running and one waiting: a newer request replaces the waiting one.
+
+Templates being edited may run away: every job runs within the project's budget (limits.py;
+past it the preview shows "rendering took longer than N s" at the line), workers have their
+memory capped, and a worker stuck past its budget ends itself: its pool is replaced, and the
+preview says so.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import queue
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +25,12 @@ from studio.core.jobs import (
     ProjectState,
     RenderJob,
     RenderOutcome,
-    leave_with_parent,
+    prepare_preview_worker,
     run_render,
     run_validation,
 )
 from studio.core.jobs import warm_up as _warm_up
+from studio.core.problems import error
 
 
 @dataclass
@@ -34,6 +40,7 @@ class _Lane:
     running: Future[RenderOutcome] | None = None
     waiting: RenderJob | None = None
     latest: int = field(default=-1)
+    pool: str = "light"  # the pool its jobs run in: "print" or "light"
 
 
 class RenderService(QObject):
@@ -42,14 +49,10 @@ class RenderService(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        context = multiprocessing.get_context("spawn")  # no fork of a Qt process
-        self._print = ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                          initializer=leave_with_parent)
+        self._print = _pool(1)
         # Two workers for the light channels, so an SMS does not wait behind an email.
-        self._light = ProcessPoolExecutor(max_workers=2, mp_context=context,
-                                          initializer=leave_with_parent)
-        self._checker = ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                            initializer=leave_with_parent)
+        self._light = _pool(2)
+        self._checker = _pool(1)
         self._lanes: dict[str, _Lane] = {}
         self._validation_waiting: tuple[ProjectState, int] | None = None
         self._validation_running = False
@@ -99,20 +102,34 @@ class RenderService(QObject):
             lane.waiting = job  # replaces any older waiting job: the newest edit wins
 
     def _start(self, lane: _Lane, job: RenderJob) -> None:
-        pool = self._print if CHANNELS[job.channel].heavy else self._light
-        future = pool.submit(run_render, job)
-        lane.running = future
+        which = "print" if CHANNELS[job.channel].heavy else "light"
+        try:
+            future = getattr(self, f"_{which}").submit(run_render, job)
+        except BrokenExecutor:
+            self._replace_pool(which)
+            future = getattr(self, f"_{which}").submit(run_render, job)
+        lane.running, lane.pool = future, which
         future.add_done_callback(lambda f: self._post("render", f))
 
     def _on_done(self, future: Future[RenderOutcome]) -> None:
         if self._closed:
             return
+        channel = next((c for c, lane in self._lanes.items() if lane.running is future), None)
         try:
-            outcome = future.result()
-        except Exception:  # noqa: BLE001 - a dead worker: the next job starts a new one
+            outcome: RenderOutcome | None = future.result()
+        except BrokenExecutor:
+            # The worker ended itself (stuck past its budget, or out of memory) or was killed:
+            # a fresh pool for the next job, and the author is told why the preview is stale.
+            if channel is not None:
+                self._replace_pool(self._lanes[channel].pool)
+            problem = error("(studio)", 0, 0, "the preview worker stopped (a rendition ran "
+                            "past its time or memory budget); it has been restarted")
+            outcome = None if channel is None else RenderOutcome(
+                channel, self._lanes[channel].latest, None, problem, 0.0)
+        except Exception:  # noqa: BLE001 - a failed job: the next one runs as usual
             outcome = None
-        channel = outcome.channel if outcome else next(
-            (c for c, lane in self._lanes.items() if lane.running is future), None)
+        if channel is None and outcome is not None:
+            channel = outcome.channel
         if channel is None:
             return
         lane = self._lanes[channel]
@@ -132,7 +149,11 @@ class RenderService(QObject):
             self._validation_waiting = (state, generation)
             return
         self._validation_running = True
-        future = self._checker.submit(run_validation, state)
+        try:
+            future = self._checker.submit(run_validation, state)
+        except BrokenExecutor:
+            self._replace_pool("checker")
+            future = self._checker.submit(run_validation, state)
         future.add_done_callback(
             lambda f: self._post("validation", (generation, _problems_of(f))))
 
@@ -147,6 +168,15 @@ class RenderService(QObject):
         if generation == self._latest_validation:
             self.validated.emit(generation, problems)
 
+    def _replace_pool(self, which: str) -> None:
+        """A fresh pool for WHICH when the current one is broken (two lanes may both see the
+        same broken pool: it is replaced once)."""
+        old = getattr(self, f"_{which}")
+        if not getattr(old, "_broken", True):
+            return
+        setattr(self, f"_{which}", _pool(old._max_workers))
+        old.shutdown(wait=False, cancel_futures=True)
+
     def busy(self) -> bool:
         return self._validation_running or any(
             lane.running is not None or lane.waiting is not None for lane in self._lanes.values())
@@ -157,8 +187,17 @@ class RenderService(QObject):
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("spawn")  # no fork of a Qt process
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=prepare_preview_worker)
+
+
 def _problems_of(future: Future[list]) -> list:
     try:
         return list(future.result())
+    except BrokenExecutor:
+        return [error("(studio)", 0, 0, "the validation worker stopped (a trial rendition ran "
+                      "past its time or memory budget); it has been restarted")]
     except Exception:  # noqa: BLE001
         return []

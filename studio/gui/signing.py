@@ -1,6 +1,7 @@
 """The notice the studio shows when the project requires signatures and git here cannot sign.
 
-Its strings are in the studio's catalogue (resources/translations/missiva_it.ts). Settings shows it; the Review view can add one the same way.
+Its strings are in the studio's catalogue (resources/translations/missiva_it.ts). Settings
+shows it; the Review view can add one the same way.
 """
 
 from __future__ import annotations

@@ -23,6 +23,14 @@ from starlette.routing import Route
 
 from studio import __version__
 from studio.core.channels import CHANNEL_NAMES
+from studio.core.limits import (
+    DEFAULT_MEMORY_MB,
+    MAX_DEPTH,
+    depth_message,
+    json_depth,
+    may_hold_unencodable,
+    text_problem,
+)
 from studio.core.package import (
     MANIFEST,
     Limits,
@@ -40,6 +48,7 @@ from studio.server.rendering import (
     default_workers,
     executor,
     render_requests,
+    stop_pool,
 )
 from studio.server.store import Store, valid_id
 
@@ -63,6 +72,8 @@ class ServerSettings:
     # and carry sign-off evidence covering their regulatory blocks. None: any consistent
     # package is accepted, as before.
     trusted_signers: Path | None = None
+    time_limit: float | None = None  # seconds a rendition may take (None: the package's limits)
+    memory_mb: int = DEFAULT_MEMORY_MB  # address space a render worker may add after start-up
 
 
 class Refused(Exception):
@@ -202,7 +213,7 @@ class Server:
             # A worker died (killed, out of memory): these requests fail, the next get a
             # fresh pool rather than the same error for ever.
             if self.pool is pool:
-                self.pool = executor(self.settings.workers)
+                self.pool = executor(self.settings.workers, self.settings.memory_mb)
                 pool.shutdown(wait=False, cancel_futures=True)
             problem = error("(server)", 0, 0, "a render worker stopped; try again")
             return [Outcome(503, problem=problem) for _ in jobs]
@@ -249,6 +260,9 @@ class Server:
             raise Refused(403, exc.problem) from None
         except ProblemError as exc:
             raise Refused(422, exc.problem) from None
+        except (OSError, RecursionError, MemoryError) as exc:
+            # Verified bytes this system still cannot lay out as files: the package's problem.
+            raise _refused(422, f"the package cannot be extracted: {exc}") from None
         self._trusted.pop(package.id, None)
         summary = {**package.summary(), "created": created}
         if signer is not None:
@@ -292,6 +306,10 @@ class Server:
     async def render_one(self, request: Request) -> Response:
         self.authorize(request)
         data = await self.body(request, self.settings.max_request_bytes, "request")
+        if json_depth(data, MAX_DEPTH + 1) is not None:
+            # The record may nest MAX_DEPTH levels inside the request object; more would only
+            # take a parser or a validator's recursion down.
+            raise _refused(422, f"data: {depth_message()}", "data")
         try:
             body = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -303,6 +321,9 @@ class Server:
         for name in ("template", "channel", "data"):
             if name not in body:
                 raise _refused(422, f"{name}: missing", name)
+        unusable = _unusable_field(data, body)
+        if unusable is not None:
+            raise _refused(422, unusable[1], unusable[0])
         if body["channel"] not in CHANNEL_NAMES:
             raise _refused(422, f"channel: {body['channel']!r} is not one of "
                            f"{', '.join(CHANNEL_NAMES)}", "channel")
@@ -310,7 +331,7 @@ class Server:
         await self.require_trusted(package_id)
         outcome = await self.render(RenderRequest(
             str(self.store.root), package_id, body["template"], body["channel"],
-            body["data"], body.get("locale")))
+            body["data"], body.get("locale"), time_limit=self.settings.time_limit))
         if not outcome.ok:
             assert outcome.problem is not None
             return problem_response(outcome.status, outcome.problem, outcome.field)
@@ -353,6 +374,10 @@ class Server:
 
     def _batch_job(self, package_id: str, line: int, text: bytes,
                    defaults: dict[str, str | None]) -> tuple[int, Any, RenderRequest | Outcome]:
+        if json_depth(text, MAX_DEPTH + 1) is not None:
+            return line, None, Outcome(422, problem=error("(batch)", line, 0,
+                                                          f"data: {depth_message()}"),
+                                       field="data")
         try:
             value = json.loads(text)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -361,6 +386,10 @@ class Server:
         if not isinstance(value, dict):
             return line, None, Outcome(400, problem=error("(batch)", line, 0,
                                                           "a line must be a JSON object"))
+        unusable = _unusable_field(text, value)
+        if unusable is not None:
+            return line, None, Outcome(422, problem=error("(batch)", line, 0, unusable[1]),
+                                       field=unusable[0])
         given = value.get("id")
         for name in ("template", "channel", "data"):
             if value.get(name, defaults.get(name)) is None:
@@ -370,7 +399,8 @@ class Server:
             str(self.store.root), package_id,
             value.get("template", defaults["template"]),
             value.get("channel", defaults["channel"]),
-            value["data"], value.get("locale", defaults["locale"]), "(batch)", line)
+            value["data"], value.get("locale", defaults["locale"]), "(batch)", line,
+            self.settings.time_limit)
 
     async def _in_order(
         self, jobs: list[tuple[int, Any, RenderRequest | Outcome]], window: int, size: int
@@ -400,6 +430,15 @@ class Server:
         finally:
             for _, future in pending:  # the client went away: drop what is queued
                 future.cancel()
+
+
+def _unusable_field(text: bytes, body: dict[str, Any]) -> tuple[str, str] | None:
+    """(field, message) for a request field holding text no answer can carry (a lone
+    surrogate): "data.customer.name", "id" … Only text that may hold one is walked."""
+    if not may_hold_unencodable(text):
+        return None
+    found = text_problem(body)
+    return None if found is None else (found[0], f"{found[0]}: {found[1]}")
 
 
 def _result_json(line: int, given: Any, outcome: Outcome, *,
@@ -442,7 +481,7 @@ def create_app(settings: ServerSettings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        server.pool = executor(settings.workers)
+        server.pool = executor(settings.workers, settings.memory_mb)
         if settings.scheduler:
             from distributed import Client
 
@@ -453,10 +492,10 @@ def create_app(settings: ServerSettings) -> Starlette:
         finally:
             if server.dask is not None:
                 await anyio.to_thread.run_sync(server.dask.close)
-            # Wait for the workers to take their stop signal: with wait=False the process may
-            # exit before the pool's manager thread sends it, leaving workers behind.
+            # Stop the workers whatever they are doing (a runaway rendition must not hold the
+            # exit), and wait for them: exiting first would leave workers behind.
             pool = server.pool
-            await anyio.to_thread.run_sync(lambda: pool.shutdown(wait=True, cancel_futures=True))
+            await anyio.to_thread.run_sync(lambda: stop_pool(pool))
 
     def guarded(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:

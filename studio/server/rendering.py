@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.jobs import leave_with_parent
+from studio.core.limits import DEFAULT_MEMORY_MB, limits_from, prepare_worker
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 
@@ -42,6 +44,7 @@ class RenderRequest:
     locale: Any = None
     where: str = "(record)"  # the name problems give the record: "(record)", "(batch)"
     line: int = 1  # its line (in a batch, the NDJSON line)
+    time_limit: float | None = None  # the server's --time-limit (None: the package's limits)
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,12 @@ def render_request(request: RenderRequest) -> Outcome:
                 problem=Problem(request.where, request.line, 0, first.severity, first.message),
                 field=_field(first.message),
             )
-        rendition = render(project, template, channel, request.data, locale, check_record=False)
+        limits = limits_from(project.config.raw, request.time_limit)
+        rendition = render(project, template, channel, request.data, locale, check_record=False,
+                           limits=limits)
     except ProblemError as exc:
+        # A template past its budget is the package's fault, like any template error: 422,
+        # with the limit in the message.
         return Outcome(422, problem=exc.problem)
     except Exception as exc:  # noqa: BLE001 - a bug must not take the worker down
         return Outcome(500, problem=error("(server)", 0, 0, f"internal error: {exc!r}"))
@@ -157,22 +164,42 @@ def _field(message: str) -> str:
 _REQUIRED = re.compile(r"'([^']+)' is a required property")
 
 
-def warm_up() -> None:
-    """Set up a worker process: leave with the server, then import the print stack and build
-    its font configuration before the first request."""
+def warm_up(memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    """Set up a worker process: leave with the server, import the print stack and build its
+    font configuration before the first request, then cap its memory (limits.prepare_worker:
+    a worker stuck past a rendition's budget ends itself, and the pool is replaced)."""
     leave_with_parent()
     from studio.core.channels.print import font_config
 
     font_config()
+    prepare_worker(memory_mb)
 
 
-def executor(workers: int) -> Executor:
+def executor(workers: int, memory_mb: int = DEFAULT_MEMORY_MB) -> Executor:
     """WORKERS processes (spawned: the server's threads and event loop are not forked), or,
     with 0, one thread in the server's own process (for debugging and tiny machines)."""
     if workers <= 0:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up,
+                               initargs=(memory_mb,))
+
+
+def stop_pool(pool: Executor, grace: float = 2.0) -> None:
+    """Stop a pool now, whatever its workers are doing: queued work is cancelled, the worker
+    processes are asked to end (SIGTERM), and killed after GRACE seconds. A worker in the
+    middle of a runaway rendition would otherwise hold the server's exit for its budget."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 def default_workers() -> int:

@@ -1,0 +1,70 @@
+"""The studio's preview workers under runaway templates: the budget ends a rendition with a
+located problem, the next edit renders, and a worker that dies is replaced."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from studio.core.jobs import ProjectState, RenderJob, RenderOutcome
+from studio.gui.render_service import RenderService
+from tests.conftest import write_project
+
+RUNAWAY = ('---\ntitle: Greeting\n---\n'
+           '{% for a in "x"*100000 %}{% for b in "x"*100000 %}{% endfor %}{% endfor %}\n')
+
+
+@pytest.fixture
+def service(qtbot):  # type: ignore[no-untyped-def]
+    running = RenderService()
+    yield running
+    running.shutdown()
+
+
+def outcome_of(qtbot, service: RenderService, job: RenderJob) -> RenderOutcome:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(service.finished, timeout=60_000) as signal_:
+        service.submit(job)
+    outcome = signal_.args[0]
+    assert isinstance(outcome, RenderOutcome)
+    return outcome
+
+
+def test_a_runaway_preview_ends_at_the_budget_and_the_next_edit_renders(
+    qtbot, service: RenderService, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    files = {"studio.yaml": "name: T\nlocales: [it, en]\ndefault_locale: it\nlimits: {time: 2}\n",
+             "blocks/greeting.md": RUNAWAY}
+    root = write_project(tmp_path / "p", files)
+    state = ProjectState(str(root))
+    first = outcome_of(qtbot, service, RenderJob(state, "letter", "sms", "it", "typical",
+                                                 generation=1))
+    assert first.rendition is None and first.problem is not None
+    assert str(first.problem) == "blocks/greeting.md:4:0: error: rendering took longer than 2 s"
+    edited = ProjectState(str(root), (("blocks/greeting.md", "---\ntitle: G\n---\nCiao\n"),))
+    second = outcome_of(qtbot, service, RenderJob(edited, "letter", "sms", "it", "typical",
+                                                  generation=2))
+    assert second.problem is None and second.rendition is not None
+    assert second.rendition.content.startswith(b"Ciao")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_dead_preview_worker_is_replaced(
+    qtbot, service: RenderService, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    root = write_project(tmp_path / "p")
+    state = ProjectState(str(root))
+    job = RenderJob(state, "letter", "sms", "it", "typical", generation=1)
+    assert outcome_of(qtbot, service, job).rendition is not None
+    for process in list(service._light._processes.values()):  # noqa: SLF001 - the test's lever
+        os.kill(process.pid, signal.SIGKILL)
+        process.join(10)
+    # The service notices the broken pool (at submit, or when the job fails, saying so) and
+    # the next job renders in a fresh worker.
+    outcomes = [outcome_of(qtbot, service, RenderJob(state, "letter", "sms", "it", "typical",
+                                                     generation=g)) for g in (2, 3)]
+    assert outcomes[-1].rendition is not None
+    for outcome in outcomes:
+        assert outcome.rendition is not None or "preview worker stopped" in str(outcome.problem)
