@@ -423,6 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     from studio.cli_batch import add_commands as add_batch
+    from studio.cli_check import add_commands as add_check
     from studio.cli_compliance import add_commands as add_compliance
     from studio.cli_export import add_commands as add_export
     from studio.cli_packaging import add_commands as add_packaging
@@ -433,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export(sub)
     add_packaging(sub)
     add_batch(sub)
+    add_check(sub)
     return parser
 
 
