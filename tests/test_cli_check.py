@@ -51,3 +51,55 @@ def test_check_exits_1_when_a_budget_is_missed(tmp_path, capsys):
     assert main(["check", str(root)]) == 1
     out = capsys.readouterr().out
     assert "readability [amount]: gulpease 43 < 60" in out
+
+
+def test_export_to_a_target_that_requires_checks_is_refused_on_a_failing_rendition(
+    tmp_path, monkeypatch
+):
+    import pytest
+
+    from studio.core.export import export
+    from studio.core.history import open_repository
+    from studio.core.problems import ProblemError
+    from tests.conftest import write_project
+
+    for key, value in {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@test.example",
+                       "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@test.example"}.items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "out"
+    root = write_project(tmp_path / "p", {
+        "studio.yaml": f"""
+            name: Test Project
+            locales: [it]
+            default_locale: it
+            readability: {{it: {{min: 60}}}}
+            targets:
+              vault: {{path: {out}, requires_checks: true}}
+        """,
+        "blocks/amount.md": """
+            ---
+            title: Amount
+            ---
+            La presente vale come costituzione in mora ai sensi dell'articolo 1219 del Codice civile e trascorsi i termini previsti dalla regolazione potremo chiedere al distributore la sospensione della fornitura.
+        """,
+        "templates/letter.yaml": """
+            title: Lettera
+            channels: [sms]
+            body:
+              - block: amount
+        """,
+    })
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    repository = open_repository(root)
+    repository.commit("First")
+    with pytest.raises(ProblemError, match="fail missiva check"):
+        export(root, target="vault")
+    assert not out.exists()
+    (root / "blocks" / "amount.md").write_text(
+        "---\ntitle: Amount\n---\nLa bolletta è pronta. Può pagare entro il mese. Grazie.\n",
+        encoding="utf-8",
+    )
+    repository.commit("Plain words")
+    assert export(root, target="vault").path.is_file()

@@ -185,3 +185,26 @@ def _with(check: RenditionCheck, **changes: Any) -> RenditionCheck:
     from dataclasses import replace
 
     return replace(check, **changes)
+
+
+def checks_gate(project: Project, templates: Iterable[str], target: str) -> None:
+    """Refuse an export to TARGET (`requires_checks: true`) while a rendition of TEMPLATES has
+    a serious or critical finding or misses a readability budget: raises ProblemError."""
+    from studio.core.checks.axe import AxeUnavailable
+    from studio.core.problems import error
+
+    items = [item for name in sorted(templates) if name in project.templates
+             for item in proof_matrix(project, name)]
+    try:
+        failed = [c for c in check_renditions(project, items) if not c.ok]
+    except AxeUnavailable as exc:
+        raise ProblemError(error("studio.yaml", 0, 0, f"export to {target} refused: the "
+                                 f"accessibility checks could not run ({exc})")) from None
+    if failed:
+        first = failed[0]
+        raise ProblemError(error(
+            "studio.yaml", 0, 0,
+            f"export to {target} refused: {len(failed)} rendition(s) fail missiva check "
+            f"(requires_checks), the first {first.template} {first.sample} {first.locale} "
+            f"{first.channel}: run missiva check for the list",
+        ))
