@@ -19,8 +19,8 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     locale = locale or QLocale.system()
     QLocale.setDefault(locale)  # dates and numbers (studio.gui.formats) follow the UI language
     installed = []
-    # The tour's and the signing notice's strings have their own catalogues.
-    for catalogue in ("missiva", "missiva_tour", "missiva_signing"):
+    # The tour's, the signing notice's and the live checks' strings have their own catalogues.
+    for catalogue in ("missiva", "missiva_tour", "missiva_signing", "missiva_checks"):
         ours = QTranslator(app)
         if ours.load(locale, catalogue, "_", str(resources_dir() / "translations")):
             app.installTranslator(ours)

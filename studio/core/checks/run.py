@@ -208,3 +208,46 @@ def checks_gate(project: Project, templates: Iterable[str], target: str) -> None
             f"(requires_checks), the first {first.template} {first.sample} {first.locale} "
             f"{first.channel}: run missiva check for the list",
         ))
+
+
+def check_problems(project: Project, check: RenditionCheck) -> list[Problem]:
+    """A rendition's findings and missed budgets as Problems on the file of the block at fault
+    (the template's file for what the layout produced), for the studio's Problems panel."""
+    from studio.core.problems import error, warning
+
+    template = project.templates.get(check.template)
+    fallback = template.path if template is not None else "studio.yaml"
+
+    def path_of(block_id: str | None) -> str:
+        block = project.blocks.get(block_id or "")
+        if block is None:
+            return fallback
+        source = block.source(check.locale, project.config.default_locale)
+        return source.path
+
+    problems: list[Problem] = []
+    for f in check.accessibility:
+        make = error if f.blocking else warning
+        where = f" in {f.block}" if f.block else " in the layout"
+        problems.append(make(path_of(f.block), 1, 1,
+                             f"{check.channel}: {f.impact} {f.rule}{where}: {f.message}"))
+    for r in check.readability:
+        if r.block is not None and not r.ok and r.budget is not None:
+            problems.append(warning(
+                path_of(r.block), 1, 1,
+                f"{check.channel}: readability of {r.block} is {r.value:g} ({r.index}), its "
+                f"budget {r.budget:g}: shorter sentences and words raise it",
+            ))
+    return problems
+
+
+def check_live(
+    state: Any, template: str, channel: str, sample: str, locale: str
+) -> tuple[RenditionCheck, list[Problem]]:
+    """The studio's live check of the previewed rendition (run in a worker process, after the
+    preview, never before it): the check and its problems."""
+    from studio.core.jobs import _last_project
+
+    project = _last_project().get(state)
+    [check] = check_renditions(project, [(template, sample, locale, channel)])
+    return check, check_problems(project, check)
