@@ -131,6 +131,9 @@ def check_renditions(
     progress: Callable[[RenditionCheck], None] | None = None,
 ) -> list[RenditionCheck]:
     """Check each (template, sample, locale, channel); axe runs once for all HTML pages."""
+    from studio.core.checks.clients import check_clients, target_clients
+
+    clients = target_clients(project.config.raw)
     pending: list[tuple[RenditionCheck, Rendition | None]] = []
     pages: list[Page] = []
     seen: dict[bytes, str] = {}
@@ -151,18 +154,22 @@ def check_renditions(
             findings = tuple(check_pdf(rendition.content))
         elif not kind.segmented:
             page_id = seen.get(rendition.content)
+            html = html_of(rendition.content, rendition.media_type)
             if page_id is None:
                 page_id = f"{len(pages)}"
                 seen[rendition.content] = page_id
-                pages.append(Page(page_id, html_of(rendition.content, rendition.media_type)))
+                pages.append(Page(page_id, html))
             base.extra["page"] = page_id
+            if kind.addressed == "email":  # what the targeted mail clients do not support
+                base.extra["clients"] = check_clients(html, clients)
         pending.append((_with(base, accessibility=findings, readability=readable), rendition))
     found = run_axe(pages) if pages else {}
     results = []
     for check, _rendition in pending:
         page_id = check.extra.get("page")
         if page_id is not None:
-            check = _with(check, accessibility=tuple(found.get(page_id, ())))
+            check = _with(check, accessibility=(*found.get(page_id, ()),
+                                                *check.extra.get("clients", ())))
         results.append(check)
         if progress is not None:
             progress(check)
