@@ -8,10 +8,13 @@ process; the preview itself never waits for it. The findings come back as:
 - a badge on the pane (✓, or the number of serious findings, the list in its tooltip);
 - a readability gauge under the editor of a block: its score in the previewed rendition against
   its budget.
+
+MISSIVA_LIVE_CHECKS=0 in the environment turns them off (bench/gui.py compares both ways).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -89,6 +92,8 @@ class LiveChecks(QObject):
     # Running ------------------------------------------------------------------------------
 
     def _on_rendition(self, channel: str, rendition: Any, elapsed_ms: float) -> None:
+        if os.environ.get("MISSIVA_LIVE_CHECKS") == "0":
+            return
         timer = self._timers.get(channel)
         if timer is None:
             timer = QTimer(self, singleShot=True, interval=CHECK_PAUSE_MS)

@@ -160,7 +160,7 @@ def check_renditions(
                 seen[rendition.content] = page_id
                 pages.append(Page(page_id, html))
             base.extra["page"] = page_id
-            if kind.addressed == "email":  # what the targeted mail clients do not support
+            if kind.mail_clients:  # what the targeted mail clients do not support
                 base.extra["clients"] = check_clients(html, clients)
         pending.append((_with(base, accessibility=findings, readability=readable), rendition))
     found = run_axe(pages) if pages else {}
