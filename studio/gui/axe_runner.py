@@ -89,6 +89,8 @@ def _environment() -> None:
 
 def main() -> int:
     _environment()
+    if hasattr(os, "nice"):
+        os.nice(10)  # behind the studio's previews and renders on a busy machine
     from PySide6.QtCore import QTimer, QUrl
     from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineUrlRequestInterceptor
     from PySide6.QtWebEngineWidgets import QWebEngineView

@@ -24,7 +24,7 @@ from studio.core.checks.run import RenditionCheck, check_live
 from studio.core.problems import Problem
 from studio.gui import operations
 
-CHECK_PAUSE_MS = 700  # after the last rendition of a channel: typing is not interrupted
+CHECK_PAUSE_MS = 1200  # after the last rendition of a channel: checks wait for a pause in typing
 
 _OK_STYLE = "QLabel { color: #1b5e20; padding: 0 4px; }"
 _BAD_STYLE = ("QLabel { background: #b71c1c; color: white; border-radius: 3px; "
@@ -69,6 +69,7 @@ class LiveChecks(QObject):
         self._checks: dict[str, RenditionCheck] = {}
         self._badges: dict[str, QLabel] = {}
         self._timers: dict[str, QTimer] = {}
+        self._renditions: dict[str, Any] = {}  # the last rendition shown per channel
         self.session.renditionReady.connect(self._on_rendition)
         self.session.selectionChanged.connect(self._forget)
         self.session.projectChanged.connect(lambda _project: self._forget())
@@ -99,6 +100,7 @@ class LiveChecks(QObject):
             timer = QTimer(self, singleShot=True, interval=CHECK_PAUSE_MS)
             timer.timeout.connect(lambda c=channel: self._run(c))
             self._timers[channel] = timer
+        self._renditions[channel] = rendition
         timer.start()
 
     def _run(self, channel: str) -> None:
@@ -107,7 +109,7 @@ class LiveChecks(QObject):
             return
         operations.shared().run(
             check_live, session.state(), session.template, channel, session.sample,
-            session.locale,
+            session.locale, self._renditions.get(channel),
             success=lambda result, c=channel: self._on_checked(c, result),
             failure=lambda problem, c=channel: self._on_failed(c, problem),
             key=f"checks-{channel}", owner=self,

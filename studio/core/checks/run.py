@@ -129,12 +129,16 @@ def check_renditions(
     project: Project,
     items: Iterable[tuple[str, str, str, str]],
     progress: Callable[[RenditionCheck], None] | None = None,
+    rendered: Rendition | None = None,
 ) -> list[RenditionCheck]:
-    """Check each (template, sample, locale, channel); axe runs once for all HTML pages."""
+    """Check each (template, sample, locale, channel); axe runs once for all HTML pages.
+
+    RENDERED, when given, is the rendition of the single item already made (the studio's
+    preview): it is checked as it is, only composed again for the blocks' text."""
     from studio.core.checks.clients import check_clients, target_clients
 
     clients = target_clients(project.config.raw)
-    pending: list[tuple[RenditionCheck, Rendition | None]] = []
+    pending: list[RenditionCheck] = []
     pages: list[Page] = []
     seen: dict[bytes, str] = {}
     for template, sample_name, locale, channel in items:
@@ -143,9 +147,9 @@ def check_renditions(
         try:
             composition = compose(project, project.templates[template], channel,
                                   sample.record, locale)
-            rendition = renderer(channel)(composition)
+            rendition = rendered if rendered is not None else renderer(channel)(composition)
         except ProblemError as exc:
-            pending.append((_with(base, error=str(exc.problem)), None))
+            pending.append(_with(base, error=str(exc.problem)))
             continue
         readable = tuple(block_readability(project, composition))
         findings: tuple[Finding, ...] = ()
@@ -162,10 +166,10 @@ def check_renditions(
             base.extra["page"] = page_id
             if kind.mail_clients:  # what the targeted mail clients do not support
                 base.extra["clients"] = check_clients(html, clients)
-        pending.append((_with(base, accessibility=findings, readability=readable), rendition))
+        pending.append(_with(base, accessibility=findings, readability=readable))
     found = run_axe(pages) if pages else {}
     results = []
-    for check, _rendition in pending:
+    for check in pending:
         page_id = check.extra.get("page")
         if page_id is not None:
             check = _with(check, accessibility=(*found.get(page_id, ()),
@@ -249,12 +253,14 @@ def check_problems(project: Project, check: RenditionCheck) -> list[Problem]:
 
 
 def check_live(
-    state: Any, template: str, channel: str, sample: str, locale: str
+    state: Any, template: str, channel: str, sample: str, locale: str,
+    rendition: Rendition | None = None,
 ) -> tuple[RenditionCheck, list[Problem]]:
-    """The studio's live check of the previewed rendition (run in a worker process, after the
-    preview, never before it): the check and its problems."""
+    """The studio's live check of the previewed RENDITION (run in a worker process, after the
+    preview, never before it; not rendered again): the check and its problems."""
     from studio.core.jobs import _last_project
 
     project = _last_project().get(state)
-    [check] = check_renditions(project, [(template, sample, locale, channel)])
+    [check] = check_renditions(project, [(template, sample, locale, channel)],
+                               rendered=rendition)
     return check, check_problems(project, check)
