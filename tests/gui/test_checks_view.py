@@ -68,6 +68,7 @@ def test_gauge_and_badge_speak_italian(qapp, tmp_path):
     from studio.gui.app import install_translations
     from studio.gui.checks_view import ReadabilityGauge
 
+    before = QLocale()  # install_translations sets the default locale: put it back after
     translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
                                                      QLocale.Country.Italy))
     try:
@@ -78,3 +79,4 @@ def test_gauge_and_badge_speak_italian(qapp, tmp_path):
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)
+        QLocale.setDefault(before)
