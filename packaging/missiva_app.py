@@ -20,6 +20,12 @@ def main() -> int:
         from studio.gui.probe import main as probe
 
         return probe()
+    from studio.core.checks.axe import FROZEN_ARGUMENT as AXE_RUNNER
+
+    if arguments[:1] == [AXE_RUNNER]:  # missiva check's axe child (studio.gui.axe_runner)
+        from studio.gui.axe_runner import main as axe_runner
+
+        return axe_runner()
     from studio.cli import main as cli
 
     return cli(arguments or ["open"])

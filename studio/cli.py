@@ -471,6 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     from studio.cli_batch import add_commands as add_batch
+    from studio.cli_check import add_commands as add_check
     from studio.cli_compliance import add_commands as add_compliance
     from studio.cli_export import add_commands as add_export
     from studio.cli_packaging import add_commands as add_packaging
@@ -483,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_packaging(sub)
     add_batch(sub)
     add_sync(sub)
+    add_check(sub)
     return parser
 
 

@@ -1,15 +1,24 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
 <context>
     <name>ChangeRequestsPanel</name>
     <message numerus="yes">
         <source>%n change(s) waiting for review</source>
-        <translation><numerusform>%n change waiting for review</numerusform><numerusform>%n changes waiting for review</numerusform></translation></message>
+        <translation>
+            <numerusform>%n change waiting for review</numerusform>
+            <numerusform>%n changes waiting for review</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message numerus="yes">
         <source>%n version(s)</source>
-        <translation><numerusform>%n version</numerusform><numerusform>%n versions</numerusform></translation></message>
+        <translation>
+            <numerusform>%n version</numerusform>
+            <numerusform>%n versions</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -148,7 +148,8 @@
     </message>
     <message>
         <source>Not committed: a version needs its author's name and email.</source>
-        <translation>Nessun commit: una versione ha bisogno del nome e dell’email di chi la fa.</translation></message>
+        <translation>Nessun commit: una versione ha bisogno del nome e dell’email di chi la fa.</translation>
+    </message>
 </context>
 <context>
     <name>CloneDialog</name>
@@ -197,31 +198,40 @@
     <name>CompareDialog</name>
     <message>
         <source>changed</source>
-        <translation>modificata</translation></message>
+        <translation>modificata</translation>
+    </message>
     <message>
         <source>added</source>
-        <translation>aggiunta</translation></message>
+        <translation>aggiunta</translation>
+    </message>
     <message>
         <source>removed</source>
-        <translation>rimossa</translation></message>
+        <translation>rimossa</translation>
+    </message>
     <message>
         <source>Compare %s</source>
-        <translation>Confronta %s</translation></message>
+        <translation>Confronta %s</translation>
+    </message>
     <message>
         <source>Text</source>
-        <translation>Testo</translation></message>
+        <translation>Testo</translation>
+    </message>
     <message>
         <source>Rendering %1 for %2 at both versions…</source>
-        <translation>Composizione di %1 per %2 in entrambe le versioni…</translation></message>
+        <translation>Composizione di %1 per %2 in entrambe le versioni…</translation>
+    </message>
     <message>
         <source>Note: %s</source>
-        <translation>Nota: %s</translation></message>
+        <translation>Nota: %s</translation>
+    </message>
     <message>
         <source>No printed page changes.</source>
-        <translation>Nessuna pagina stampata cambia.</translation></message>
+        <translation>Nessuna pagina stampata cambia.</translation>
+    </message>
     <message>
         <source>&lt;b&gt;Page %1&lt;/b&gt;: %2</source>
-        <translation>&lt;b&gt;Pagina %1&lt;/b&gt;: %2</translation></message>
+        <translation>&lt;b&gt;Pagina %1&lt;/b&gt;: %2</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDialog</name>
@@ -329,50 +339,89 @@
     <name>HistoryPanel</name>
     <message>
         <source>working copy</source>
-        <translation>copia di lavoro</translation></message>
+        <translation>copia di lavoro</translation>
+    </message>
     <message>
         <source>No item selected</source>
-        <translation>Nessun elemento selezionato</translation></message>
+        <translation>Nessun elemento selezionato</translation>
+    </message>
     <message>
         <source>Compare…</source>
-        <translation>Confronta…</translation></message>
+        <translation>Confronta…</translation>
+    </message>
     <message>
         <source>Two versions selected: compare them. One: compare it with the working copy.</source>
-        <translation>Due versioni selezionate: le confronta. Una: la confronta con la copia di lavoro.</translation></message>
+        <translation>Due versioni selezionate: le confronta. Una: la confronta con la copia di lavoro.</translation>
+    </message>
     <message>
         <source>Restore this version</source>
-        <translation>Ripristina questa versione</translation></message>
+        <translation>Ripristina questa versione</translation>
+    </message>
     <message>
         <source>Bring this version back as a new version; the history is kept.</source>
-        <translation>Riporta questa versione come nuova versione; la cronologia resta.</translation></message>
+        <translation>Riporta questa versione come nuova versione; la cronologia resta.</translation>
+    </message>
     <message numerus="yes">
         <source>%n version(s)</source>
-        <translation><numerusform>%n versione</numerusform><numerusform>%n versioni</numerusform></translation></message>
+        <translation>
+            <numerusform>%n versione</numerusform>
+            <numerusform>%n versioni</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Bring back %1 as it was in the version of %2?
 
 This adds a new version on top; no version is deleted.</source>
         <translation>Riportare %1 com’era nella versione di %2?
 
-Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation></message>
+Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
+    </message>
     <message>
         <source>History</source>
-        <translation>Cronologia</translation></message>
+        <translation>Cronologia</translation>
+    </message>
 </context>
 <context>
     <name>IdentityDialog</name>
     <message>
         <source>Who is committing?</source>
-        <translation>Chi registra la versione?</translation></message>
+        <translation>Chi registra la versione?</translation>
+    </message>
     <message>
         <source>Every version records who made it. Your name and email are kept in the studio's settings and used for your commits and sign-offs.</source>
-        <translation>Ogni versione registra chi l’ha fatta. Nome ed email restano nelle impostazioni dello studio e firmano le Sue versioni e approvazioni.</translation></message>
+        <translation>Ogni versione registra chi l’ha fatta. Nome ed email restano nelle impostazioni dello studio e firmano le Sue versioni e approvazioni.</translation>
+    </message>
     <message>
         <source>Name</source>
-        <translation>Nome</translation></message>
+        <translation>Nome</translation>
+    </message>
     <message>
         <source>Email</source>
-        <translation>Email</translation></message>
+        <translation>Email</translation>
+    </message>
+</context>
+<context>
+    <name>LiveChecks</name>
+    <message>
+        <source>The checks could not run: %s</source>
+        <translation>I controlli non sono stati eseguiti: %s</translation>
+    </message>
+    <message>
+        <source>readability %s: %s &lt; %s</source>
+        <translation>leggibilità %s: %s &lt; %s</translation>
+    </message>
+    <message>
+        <source>⚠ %d</source>
+        <translation>⚠ %d</translation>
+    </message>
+    <message>
+        <source>✓ accessible</source>
+        <translation>✓ accessibile</translation>
+    </message>
+    <message>
+        <source>No accessibility findings</source>
+        <translation>Nessun problema di accessibilità</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -526,7 +575,8 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>Cannot create a project in {0}: {1}</source>
-        <translation>Impossibile creare un progetto in {0}: {1}</translation></message>
+        <translation>Impossibile creare un progetto in {0}: {1}</translation>
+    </message>
     <message>
         <source>Saved %s</source>
         <translation>Salvato %s</translation>
@@ -603,10 +653,12 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
         <source>Block %s is used by:
 %s</source>
         <translation>Il blocco %s è usato da:
-%s</translation></message>
+%s</translation>
+    </message>
     <message>
         <source>Block %s is used by no template.</source>
-        <translation>Il blocco %s non è usato da nessun modello.</translation></message>
+        <translation>Il blocco %s non è usato da nessun modello.</translation>
+    </message>
     <message>
         <source>The template has no %s channel</source>
         <translation>Il modello non ha il canale %s</translation>
@@ -617,7 +669,8 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>Previewing %s: it uses %s</source>
-        <translation>Anteprima di %s: usa %s</translation></message>
+        <translation>Anteprima di %s: usa %s</translation>
+    </message>
     <message>
         <source>Regulatory block owned by %s: you are an owner; changes need sign-off.</source>
         <translation>Blocco regolamentato di proprietà di %s: ne sei proprietario; le modifiche richiedono approvazione.</translation>
@@ -732,10 +785,12 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Page</source>
-        <translation>Pagina</translation></message>
+        <translation>Pagina</translation>
+    </message>
     <message>
         <source>Fit the whole page</source>
-        <translation>Mostra la pagina intera</translation></message>
+        <translation>Mostra la pagina intera</translation>
+    </message>
     <message>
         <source>Previous page</source>
         <translation>Pagina precedente</translation>
@@ -757,34 +812,70 @@ Recuperarle?</translation>
     <name>ProblemsModel</name>
     <message>
         <source>File</source>
-        <translation>File</translation></message>
+        <translation>File</translation>
+    </message>
     <message>
         <source>Line</source>
-        <translation>Riga</translation></message>
+        <translation>Riga</translation>
+    </message>
     <message>
         <source>Message</source>
-        <translation>Messaggio</translation></message>
+        <translation>Messaggio</translation>
+    </message>
 </context>
 <context>
     <name>ProjectTreeModel</name>
     <message>
         <source>Templates</source>
-        <translation>Modelli</translation></message>
+        <translation>Modelli</translation>
+    </message>
     <message>
         <source>Blocks</source>
-        <translation>Blocchi</translation></message>
+        <translation>Blocchi</translation>
+    </message>
     <message>
         <source>Layouts</source>
-        <translation>Impaginazioni</translation></message>
+        <translation>Impaginazioni</translation>
+    </message>
     <message>
         <source>Styles</source>
-        <translation>Stili</translation></message>
+        <translation>Stili</translation>
+    </message>
     <message>
         <source>Assets</source>
-        <translation>Risorse</translation></message>
+        <translation>Risorse</translation>
+    </message>
     <message>
         <source>Data</source>
-        <translation>Dati</translation></message>
+        <translation>Dati</translation>
+    </message>
+</context>
+<context>
+    <name>ReadabilityGauge</name>
+    <message>
+        <source>Gulpease</source>
+        <translation>Gulpease</translation>
+    </message>
+    <message>
+        <source>Flesch</source>
+        <translation>Flesch</translation>
+    </message>
+    <message>
+        <source>%s %s</source>
+        <translation>%s %s</translation>
+    </message>
+    <message>
+        <source>%s %s (budget %s)</source>
+        <translation>%s %s (soglia %s)</translation>
+    </message>
+    <message>
+        <source>Too short to judge (%d words)</source>
+        <translation>Troppo breve per giudicare (%d parole)</translation>
+    </message>
+    <message>
+        <source>%d words; shorter sentences and words raise the score</source>
+        <translation>%d parole; frasi e parole più brevi alzano il punteggio</translation>
+    </message>
 </context>
 <context>
     <name>ReviewPanel</name>
@@ -814,10 +905,12 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Sample</source>
-        <translation>Esempio</translation></message>
+        <translation>Esempio</translation>
+    </message>
     <message>
         <source>Locale</source>
-        <translation>Lingua</translation></message>
+        <translation>Lingua</translation>
+    </message>
     <message>
         <source>When</source>
         <translation>Quando</translation>
@@ -912,13 +1005,16 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>current ({0}, {1}, “{2}”)</source>
-        <translation>attuale ({0}, {1}, “{2}”)</translation></message>
+        <translation>attuale ({0}, {1}, “{2}”)</translation>
+    </message>
     <message>
         <source>current</source>
-        <translation>attuale</translation></message>
+        <translation>attuale</translation>
+    </message>
     <message>
         <source>approved version ({0}, {1})</source>
-        <translation>versione approvata ({0}, {1})</translation></message>
+        <translation>versione approvata ({0}, {1})</translation>
+    </message>
     <message>
         <source> (current)</source>
         <translation> (attuale)</translation>
@@ -929,7 +1025,8 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>{0} is not in the {1} of {2}: this channel does not use it.</source>
-        <translation>{0} non è nel canale {1} di {2}: questo canale non lo usa.</translation></message>
+        <translation>{0} non è nel canale {1} di {2}: questo canale non lo usa.</translation>
+    </message>
     <message>
         <source>No rendition</source>
         <translation>Nessuna resa</translation>
@@ -1168,25 +1265,31 @@ Recuperarle?</translation>
     <name>TemplateBodyModel</name>
     <message>
         <source>Block</source>
-        <translation>Blocco</translation></message>
+        <translation>Blocco</translation>
+    </message>
     <message>
         <source>When</source>
-        <translation>Quando</translation></message>
+        <translation>Quando</translation>
+    </message>
     <message>
         <source>Channels</source>
-        <translation>Canali</translation></message>
+        <translation>Canali</translation>
+    </message>
     <message>
         <source>With</source>
-        <translation>Con</translation></message>
+        <translation>Con</translation>
+    </message>
 </context>
 <context>
     <name>_Bubble</name>
     <message>
         <source>Copy</source>
-        <translation>Copia</translation></message>
+        <translation>Copia</translation>
+    </message>
     <message>
         <source>Copy the whole message</source>
-        <translation>Copia tutto il messaggio</translation></message>
+        <translation>Copia tutto il messaggio</translation>
+    </message>
 </context>
 <context>
     <name>_WebPreview</name>

@@ -87,6 +87,11 @@ def export(
         settings = target_settings(repository, target, package.commit)
     if settings.get("requires_approval"):
         gate(repository, package, target or "")
+    if settings.get("requires_checks"):  # missiva check on the exported version (issue 21)
+        from studio.core.checks.run import checks_gate
+
+        snapshot = repository.project_at(package.commit)
+        checks_gate(snapshot, snapshot.templates, target or "")
     key = signing_key_for(repository, signing_key)
     if key is not None:
         package = sign_package(package, key)

@@ -44,6 +44,7 @@ from studio.core.resources import resources_dir
 from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
 from studio.gui.changes_view import ChangesPanel
+from studio.gui.checks_view import LiveChecks
 from studio.gui.editor import CodeEditor
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         self._autosave_timer.timeout.connect(self.autosave_now)
         self._both: dict[str, BothVersionsDialog] = {}
         self._connect_session()
+        self.checks = LiveChecks(self)  # issue 21: accessibility and readability of previews
         state = self.settings.value("window/state")
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
@@ -667,6 +669,9 @@ class MainWindow(QMainWindow):
                                        + list(FILTERS))
             tab.editor.set_problems([p for p in self.session.problems() if p.path == rel])
             tab.editor.edited.connect(lambda t=tab: self._on_edited(t))
+            tab.readability_gauge = self.checks.gauge_for(rel, tab)  # issue 21
+            if tab.readability_gauge is not None:
+                tab.layout().addWidget(tab.readability_gauge)
             self._apply_lock(tab)
             if tab.outline is not None:
                 tab.outline.activated.connect(
@@ -1043,6 +1048,8 @@ class MainWindow(QMainWindow):
             else self.tr("Block %s is used by no template.") % block_id)
 
     def _on_problems(self, problems: list[Problem]) -> None:
+        if hasattr(self, "checks"):  # issue 21: the live checks' findings join the list
+            problems = [*problems, *self.checks.problems()]
         self.problems_model.set_problems(problems)
         errors = sum(p.is_error for p in problems)
         self.problems_dock.setWindowTitle(

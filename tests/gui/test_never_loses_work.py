@@ -175,8 +175,8 @@ def test_an_idle_studio_renders_validates_and_runs_git_nothing(
     studio.changes_dock.show()
     studio.changes_dock.raise_()
     studio.open_file(NOTICE)  # reading a block is not a change
-    qtbot.waitUntil(lambda: not studio.session.service.busy() and not studio.review.is_busy(),
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: not studio.session.service.busy() and not studio.review.is_busy()
+                    and not studio.checks.busy(), timeout=WAIT)
     qtbot.wait(QUIET_MS * 3)  # the open's own events (none expected) have settled
 
     calls = {"render": 0, "validate": 0, "git": 0}

@@ -32,6 +32,7 @@ class Channel:
     layouts: tuple[str, ...] = ()  # layout file suffixes it accepts, preferred first
     compare: str = "html"  # how two renditions are compared: pages, mime, html, text
     text_heading: str = ""  # the heading of its text comparison
+    mail_clients: bool = False  # read in mail clients: checked against their support (caniemail)
 
     def summary(self, facts: Mapping[str, Any]) -> str:
         """One line of a rendition's facts, for a person."""
@@ -53,7 +54,8 @@ CHANNELS: Mapping[str, Channel] = {
                 binary=True, paged=True, heavy=True, layouts=(".html",), compare="pages"),
         Channel("email", "Email", "studio.core.channels.email", "eml", "message/rfc822",
                 binary=False, addressed="email", subject=True, trial=True,
-                layouts=(".mjml", ".html"), compare="mime", text_heading="Plain-text part"),
+                layouts=(".mjml", ".html"), compare="mime", text_heading="Plain-text part",
+                mail_clients=True),
         Channel("mobile", "Mobile", "studio.core.channels.mobile", "html",
                 "text/html; charset=utf-8",
                 binary=False, layouts=(".html",), compare="html"),

@@ -1,0 +1,1 @@
+"""Checks of renditions: accessibility (axe, Matterhorn), mail client support, readability."""

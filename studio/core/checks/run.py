@@ -1,0 +1,266 @@
+"""Check renditions: accessibility (axe, Matterhorn) and readability of every block, as values.
+
+`check_project` walks the proof matrix (template × sample × locale × channel), renders each
+rendition once and judges it: HTML pages go to one axe child process together, PDFs to pikepdf,
+every block's text to its readability index and budget. The CLI (`missiva check`), the export
+gate (`requires_checks: true`) and the studio's checks all read these values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.channels import CHANNELS, Rendition, renderer
+from studio.core.checks import readability as rd
+from studio.core.checks.axe import Page, html_of, run_axe
+from studio.core.checks.findings import Finding
+from studio.core.checks.pdf import check_pdf
+from studio.core.compose import Composition, compose
+from studio.core.problems import Problem, ProblemError
+from studio.core.project import Project
+
+
+@dataclass(frozen=True)
+class BlockReadability:
+    block: str | None  # None: the whole rendition
+    index: str
+    value: float
+    words: int
+    sentences: int
+    budget: float | None
+    path: str = ""  # where the budget is written (the block's file, or studio.yaml)
+
+    @property
+    def ok(self) -> bool:
+        return self.budget is None or self.words < rd.MIN_WORDS or self.value >= self.budget
+
+    def as_json(self) -> dict[str, Any]:
+        return {"block": self.block, "index": self.index, "value": self.value,
+                "budget": self.budget, "ok": self.ok, "words": self.words,
+                "sentences": self.sentences}
+
+
+@dataclass(frozen=True)
+class RenditionCheck:
+    """What the checks found in one rendition."""
+
+    template: str
+    channel: str
+    sample: str
+    locale: str
+    accessibility: tuple[Finding, ...] = ()
+    readability: tuple[BlockReadability, ...] = ()
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.error is None
+            and not any(f.blocking for f in self.accessibility)
+            and all(r.ok for r in self.readability)
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "template": self.template, "channel": self.channel, "sample": self.sample,
+            "locale": self.locale, "ok": self.ok,
+            "accessibility": [f.as_json() for f in self.accessibility],
+            "readability": [r.as_json() for r in self.readability],
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+def block_readability(project: Project, composition: Composition) -> list[BlockReadability]:
+    """The rendition's readability as a whole (first), then each block's, with its budget."""
+    locale = composition.locale
+    whole = rd.readability(composition.text, locale)
+    out = [BlockReadability(None, whole.index, whole.value, whole.counts.words,
+                            whole.counts.sentences, None)]
+    setting = project.config.raw.get("readability")
+    project_budget = rd.budget(setting, locale, "studio.yaml", 1)
+    by_owner = setting.get("owners") if isinstance(setting, dict) else None
+    for composed in composition.blocks:
+        if not composed.text.strip():
+            continue
+        block = project.blocks.get(composed.block)
+        own: Any = None
+        path = composed.path
+        if block is not None:
+            source = block.source(locale, project.config.default_locale)
+            own = source.meta.get("readability")
+            if own is None:
+                own = block.source(
+                    project.config.default_locale, project.config.default_locale
+                ).meta.get("readability")
+        inherited = project_budget
+        if block is not None and isinstance(by_owner, dict) and block.owner in by_owner:
+            inherited = rd.budget(by_owner[block.owner], locale, "studio.yaml", 1, project_budget)
+        budget = rd.budget(own, locale, path, 1, inherited)
+        value = rd.readability(composed.text, locale)
+        out.append(BlockReadability(
+            composed.block, value.index, value.value, value.counts.words,
+            value.counts.sentences, budget.min if budget else None,
+            budget.path if budget else "",
+        ))
+    return out
+
+
+def readability_problems(project: Project, composition: Composition) -> list[Problem]:
+    """A missed budget as a problem on the block's file (for the studio's Problems panel)."""
+    from studio.core.problems import warning
+
+    problems = []
+    for r in block_readability(project, composition):
+        if r.block is not None and not r.ok:
+            problems.append(warning(
+                r.path or "studio.yaml", 1, 1,
+                f"readability: {r.block} scores {r.value:g} ({r.index}), its budget is "
+                f"{r.budget:g}: shorter sentences and shorter words raise it",
+            ))
+    return problems
+
+
+def check_renditions(
+    project: Project,
+    items: Iterable[tuple[str, str, str, str]],
+    progress: Callable[[RenditionCheck], None] | None = None,
+    rendered: Rendition | None = None,
+) -> list[RenditionCheck]:
+    """Check each (template, sample, locale, channel); axe runs once for all HTML pages.
+
+    RENDERED, when given, is the rendition of the single item already made (the studio's
+    preview): it is checked as it is, only composed again for the blocks' text."""
+    from studio.core.checks.clients import check_clients, target_clients
+
+    clients = target_clients(project.config.raw)
+    pending: list[RenditionCheck] = []
+    pages: list[Page] = []
+    seen: dict[bytes, str] = {}
+    for template, sample_name, locale, channel in items:
+        sample = project.samples[sample_name]
+        base = RenditionCheck(template, channel, sample_name, locale)
+        try:
+            composition = compose(project, project.templates[template], channel,
+                                  sample.record, locale)
+            rendition = rendered if rendered is not None else renderer(channel)(composition)
+        except ProblemError as exc:
+            pending.append(_with(base, error=str(exc.problem)))
+            continue
+        readable = tuple(block_readability(project, composition))
+        findings: tuple[Finding, ...] = ()
+        kind = CHANNELS[channel]
+        if kind.paged:
+            findings = tuple(check_pdf(rendition.content))
+        elif not kind.segmented:
+            page_id = seen.get(rendition.content)
+            html = html_of(rendition.content, rendition.media_type)
+            if page_id is None:
+                page_id = f"{len(pages)}"
+                seen[rendition.content] = page_id
+                pages.append(Page(page_id, html))
+            base.extra["page"] = page_id
+            if kind.mail_clients:  # what the targeted mail clients do not support
+                base.extra["clients"] = check_clients(html, clients)
+        pending.append(_with(base, accessibility=findings, readability=readable))
+    found = run_axe(pages) if pages else {}
+    results = []
+    for check in pending:
+        page_id = check.extra.get("page")
+        if page_id is not None:
+            check = _with(check, accessibility=(*found.get(page_id, ()),
+                                                *check.extra.get("clients", ())))
+        results.append(check)
+        if progress is not None:
+            progress(check)
+    return results
+
+
+def proof_matrix(project: Project, template: str | None = None) -> list[tuple[str, str, str, str]]:
+    """Every (template, sample, locale, channel) the proof covers, in the proof's order."""
+    names = [template] if template is not None else sorted(project.templates)
+    return [
+        (name, sample, locale, channel)
+        for name in names
+        for sample in sorted(project.samples)
+        for locale in project.config.locales
+        for channel in project.templates[name].channels
+    ]
+
+
+def _with(check: RenditionCheck, **changes: Any) -> RenditionCheck:
+    from dataclasses import replace
+
+    return replace(check, **changes)
+
+
+def checks_gate(project: Project, templates: Iterable[str], target: str) -> None:
+    """Refuse an export to TARGET (`requires_checks: true`) while a rendition of TEMPLATES has
+    a serious or critical finding or misses a readability budget: raises ProblemError."""
+    from studio.core.checks.axe import AxeUnavailable
+    from studio.core.problems import error
+
+    items = [item for name in sorted(templates) if name in project.templates
+             for item in proof_matrix(project, name)]
+    try:
+        failed = [c for c in check_renditions(project, items) if not c.ok]
+    except AxeUnavailable as exc:
+        raise ProblemError(error("studio.yaml", 0, 0, f"export to {target} refused: the "
+                                 f"accessibility checks could not run ({exc})")) from None
+    if failed:
+        first = failed[0]
+        raise ProblemError(error(
+            "studio.yaml", 0, 0,
+            f"export to {target} refused: {len(failed)} rendition(s) fail missiva check "
+            f"(requires_checks), the first {first.template} {first.sample} {first.locale} "
+            f"{first.channel}: run missiva check for the list",
+        ))
+
+
+def check_problems(project: Project, check: RenditionCheck) -> list[Problem]:
+    """A rendition's findings and missed budgets as Problems on the file of the block at fault
+    (the template's file for what the layout produced), for the studio's Problems panel."""
+    from studio.core.problems import error, warning
+
+    template = project.templates.get(check.template)
+    fallback = template.path if template is not None else "studio.yaml"
+
+    def path_of(block_id: str | None) -> str:
+        block = project.blocks.get(block_id or "")
+        if block is None:
+            return fallback
+        source = block.source(check.locale, project.config.default_locale)
+        return source.path
+
+    problems: list[Problem] = []
+    for f in check.accessibility:
+        make = error if f.blocking else warning
+        where = f" in {f.block}" if f.block else " in the layout"
+        problems.append(make(path_of(f.block), 1, 1,
+                             f"{check.channel}: {f.impact} {f.rule}{where}: {f.message}"))
+    for r in check.readability:
+        if r.block is not None and not r.ok and r.budget is not None:
+            problems.append(warning(
+                path_of(r.block), 1, 1,
+                f"{check.channel}: readability of {r.block} is {r.value:g} ({r.index}), its "
+                f"budget {r.budget:g}: shorter sentences and words raise it",
+            ))
+    return problems
+
+
+def check_live(
+    state: Any, template: str, channel: str, sample: str, locale: str,
+    rendition: Rendition | None = None,
+) -> tuple[RenditionCheck, list[Problem]]:
+    """The studio's live check of the previewed RENDITION (run in a worker process, after the
+    preview, never before it; not rendered again): the check and its problems."""
+    from studio.core.jobs import _last_project
+
+    project = _last_project().get(state)
+    [check] = check_renditions(project, [(template, sample, locale, channel)],
+                               rendered=rendition)
+    return check, check_problems(project, check)

@@ -1,0 +1,111 @@
+"""Accessibility of real email and mobile renditions: axe-core in a QtWebEngine child process.
+
+One child run checks every rendition of the project (Chromium's start is the slow part), so the
+findings are computed once for the module."""
+
+import pytest
+
+from studio.core.checks.run import check_renditions, proof_matrix
+from studio.core.project import load_project
+
+FILES = {
+    "assets/chart.png": None,
+    "blocks/picture.md": """
+        ---
+        title: Picture
+        ---
+        Il grafico dei consumi:
+
+        ![](assets/chart.png)
+    """,
+    "blocks/headings.md": """
+        ---
+        title: Headings
+        ---
+        ## I Suoi consumi
+
+        #### Dettaglio
+
+        Consumi del mese.
+    """,
+    "blocks/faint.md": """
+        ---
+        title: Faint
+        ---
+        Questo testo è grigio chiaro su bianco.
+    """,
+    "styles/mobile.css": """
+        section.block[data-block="faint"] p { color: #c8c8c8; background: #ffffff; }
+    """,
+    "layouts/mobile.html": """
+        <!DOCTYPE html>
+        <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>
+        <style>{{ css }}</style></head>
+        <body><main><h1>{{ title }}</h1>
+        <table><tr><td>{{ content }}</td><td>&nbsp;</td></tr></table>
+        </main></body></html>
+    """,
+    "templates/letter.yaml": """
+        title: Lettera
+        channels: [email, mobile]
+        email:
+          subject: "Per {{ customer.name }}"
+        body:
+          - block: greeting
+          - block: picture
+          - block: headings
+          - block: faint
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory):
+    from tests.conftest import write_project
+
+    root = write_project(tmp_path_factory.mktemp("axe") / "project", FILES)
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+    )
+    (root / "assets").mkdir(exist_ok=True)
+    (root / "assets" / "chart.png").write_bytes(png)
+    project = load_project(root)
+    return {(c.channel, c.locale): c for c in check_renditions(project, proof_matrix(project))}
+
+
+def _found(check):
+    return {(f.rule, f.block): f.impact for f in check.accessibility}
+
+
+def test_image_without_alt_text_is_reported_on_its_block(checks):
+    for channel in ("email", "mobile"):
+        found = _found(checks[(channel, "it")])
+        assert found[("block-image-alt", "picture")] == "critical"
+        assert not checks[(channel, "it")].ok
+
+
+def test_skipped_heading_level_is_reported_on_its_block(checks):
+    assert ("heading-order", "headings") in _found(checks[("mobile", "it")])
+    assert ("heading-order", "headings") in _found(checks[("email", "en")])
+
+
+def test_low_contrast_is_reported_on_its_block(checks):
+    assert _found(checks[("mobile", "it")])[("color-contrast", "faint")] == "serious"
+    # The email shell does not carry the project's mobile stylesheet: its text is dark.
+    assert ("color-contrast", "faint") not in _found(checks[("email", "it")])
+
+
+def test_layout_table_without_role_is_reported_on_the_layout(checks):
+    found = _found(checks[("mobile", "it")])
+    assert found[("layout-table-role", None)] == "serious"
+    # MJML's tables carry role="presentation": the email has no such finding.
+    assert not any(rule == "layout-table-role" for rule, _ in _found(checks[("email", "it")]))
+
+
+def test_findings_travel_as_json_with_rule_impact_and_block(checks):
+    data = checks[("mobile", "it")].as_json()
+    assert {"template", "channel", "sample", "locale", "accessibility", "readability"} <= set(data)
+    assert {"rule": "heading-order", "block": "headings"}.items() <= next(
+        f for f in data["accessibility"] if f["rule"] == "heading-order"
+    ).items()

@@ -1,0 +1,82 @@
+"""Live checks in the studio: a finding reaches the Problems panel with its block, the pane gets
+a badge, and a block's editor shows its readability gauge — after the preview, never before."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QLabel
+
+from studio.gui.main_window import MainWindow
+from tests.conftest import write_project
+
+WAIT = 60_000  # ms: a worker process, then a QtWebEngine child for axe
+
+FILES = {
+    "blocks/faint.md": """
+        ---
+        title: Faint
+        ---
+        Questo testo è grigio chiaro su bianco e nessuno lo legge bene. Lo scriviamo lo stesso.
+    """,
+    "styles/mobile.css": """
+        section.block[data-block="faint"] p { color: #c8c8c8; background: #ffffff; }
+    """,
+    "templates/letter.yaml": """
+        title: Lettera
+        channels: [mobile]
+        body:
+          - block: greeting
+          - block: faint
+    """,
+}
+
+
+@pytest.fixture
+def window(qapp, tmp_path):
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window.show()
+    yield window
+    window.close()
+
+
+def test_low_contrast_reaches_problems_badge_and_gauge(window, tmp_path, qtbot):
+    root = write_project(tmp_path / "project", FILES)
+    window.open_project(root)
+    window.session.select(template="letter", locale="it")
+    qtbot.waitUntil(lambda: window.previews["mobile"].rendition is not None, timeout=WAIT)
+
+    def found():
+        return [p for p in window.problems_model.problems()
+                if p.path == "blocks/faint.md" and "color-contrast" in p.message]
+
+    qtbot.waitUntil(lambda: bool(found()), timeout=WAIT)
+    [problem] = found()
+    assert problem.is_error and "in faint" in problem.message
+    badge = window.previews["mobile"].findChild(QLabel, "checksBadge")
+    assert badge is not None and badge.isVisible() and badge.text().startswith("⚠")
+    assert "color-contrast [faint]" in badge.toolTip()
+    tab = window.open_file("blocks/faint.md")
+    assert tab.readability_gauge is not None and tab.readability_gauge.isVisible()
+    assert tab.readability_gauge.format().startswith("Gulpease")
+
+
+def test_gauge_and_badge_speak_italian(qapp, tmp_path):
+    from PySide6.QtCore import QLocale
+
+    from studio.gui.app import install_translations
+    from studio.gui.checks_view import ReadabilityGauge
+
+    before = QLocale()  # install_translations sets the default locale: put it back after
+    translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
+                                                     QLocale.Country.Italy))
+    try:
+        gauge = ReadabilityGauge()
+        gauge.show_score("gulpease", 58.0, 60.0, 40)
+        assert gauge.format() == "Gulpease 58 (soglia 60)"
+        assert gauge.toolTip().startswith("40 parole")
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(before)
