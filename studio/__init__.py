@@ -8,3 +8,10 @@ try:
     __version__ = _metadata.version("missiva-studio")
 except _metadata.PackageNotFoundError:
     __version__ = "0.1.0"
+
+# GitPython refuses to import when no git is on PATH; every command would then end in a
+# traceback before `missiva doctor` could say "git is missing, install it". Quiet: the import
+# works and a git call fails, as a problem we report, where git is really needed.
+import os as _os
+
+_os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from studio.cli import main
-from studio.cli_batch import ProgressBar
+from studio.cli.batch import ProgressBar
 from studio.core.batch import BatchProgress
 from tests.conftest import SAMPLE
 
@@ -36,7 +36,7 @@ def test_progress_is_a_bar_on_a_terminal():
 def test_progress_is_plain_lines_in_a_log(booted, monkeypatch):
     # the machine's uptime (the monotonic clock's origin) must not decide what is shown
     clock = iter(booted + step for step in range(100))
-    monkeypatch.setattr("studio.cli_batch.time.monotonic", lambda: next(clock))
+    monkeypatch.setattr("studio.cli.batch.time.monotonic", lambda: next(clock))
     log = io.StringIO()
     bar = ProgressBar(log, every=3600)
     state = BatchProgress(records_total=10, records_done=3, renditions=3)

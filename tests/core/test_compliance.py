@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.cli_compliance import add_commands
+from studio.cli.compliance import add_commands
 from studio.core import compliance
 from studio.core.compliance import LEDGER, block_states, export_gate, signoff, verify
 from studio.core.export import export
@@ -314,7 +314,7 @@ def test_cli_commands(project: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_cli_subprocess_verify_exit_codes(project: Path) -> None:
     def run(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "studio.cli_compliance", *argv],
+            [sys.executable, "-m", "studio.cli", *argv],
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -367,7 +367,7 @@ def test_signed_signoffs_are_reported(project: Path, capsys: pytest.CaptureFixtu
     assert signed.signer == GIULIA
     assert verify(project) == []
     args = argparse.Namespace(project=str(project))
-    from studio.cli_compliance import cmd_verify
+    from studio.cli.compliance import cmd_verify
 
     assert cmd_verify(args) == 0
     out = capsys.readouterr().out

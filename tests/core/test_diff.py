@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from studio.cli_terminal import format_terminal, format_words
+from studio.cli.terminal import format_terminal, format_words
 from studio.core import history
 from studio.core.diff import (
     DELETE,

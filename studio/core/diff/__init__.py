@@ -7,7 +7,7 @@ sends (rendered diffs). One module a topic:
 - ``pages``: PDF pages rasterized and compared, changed regions outlined;
 - ``rendered``: a template on one channel at two revisions, with a record each accepts.
 
-Terminal output (colours, unified text) is the CLI's: ``studio.cli_terminal``."""
+Terminal output (colours, unified text) is the CLI's: ``studio.cli.terminal``."""
 
 from studio.core.diff.html import BlockChange, HtmlDiff, html_blocks, html_diff
 from studio.core.diff.pages import (

@@ -9,22 +9,29 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from studio.cli.common import (
+    TIME_LIMIT_HELP,
+    UsageError,
+    load,
+    records_from,
+    template_named,
+    time_limit,
+)
+
 if TYPE_CHECKING:
     from studio.core.batch import BatchProgress, BatchResult
 
 
 def _usage(message: str) -> Exception:
-    from studio.cli import UsageError
 
     return UsageError(message)
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from studio.cli import _load, _template, records_from
     from studio.core.routing import MISSING, delivery_for, field_value, route
 
-    project = _load(args.project)
-    _template(project, args.template)
+    project = load(args.project)
+    template_named(project, args.template)
     rules = delivery_for(project, args.template)
     records = records_from(project, args.sample, args.data)
     failures = 0
@@ -129,12 +136,11 @@ def summary_lines(result: BatchResult) -> list[str]:
 def cmd_batch(args: argparse.Namespace) -> int:
     from distributed import KilledWorker
 
-    from studio.cli import _load, _template
     from studio.core.batch import BatchMismatch, WorkerProblem, local_client, run_batch
     from studio.core.limits import limits_from
 
-    project = _load(args.project)
-    template = _template(project, args.template)
+    project = load(args.project)
+    template = template_named(project, args.template)
     if args.channel is not None and args.channel not in template.channels:
         raise _usage(f"template {args.template!r} has no channel {args.channel} "
                      f"(channels: {', '.join(template.channels)})")
@@ -186,7 +192,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    from studio.cli import TIME_LIMIT_HELP, time_limit
     from studio.core.channels import CHANNEL_NAMES
 
     p = sub.add_parser("route", help="which channel(s) each record receives, and why")

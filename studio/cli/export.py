@@ -10,11 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from studio.cli.common import TIME_LIMIT_HELP, UsageError, time_limit
+
 _MIB = 1024 * 1024
 
 
 def _usage(message: str) -> Exception:
-    from studio.cli import UsageError
 
     return UsageError(message)
 
@@ -136,7 +137,6 @@ def _positive(kind: type) -> Any:
 
 def add_commands(subparsers: Any) -> None:
     """Add export and serve to `missiva`'s subcommands."""
-    from studio.cli import TIME_LIMIT_HELP, time_limit
 
     p = subparsers.add_parser(
         "export", help="build the package of a committed version; write it or push it"
@@ -175,8 +175,3 @@ def add_commands(subparsers: Any) -> None:
                    choices=("critical", "error", "warning", "info", "debug"))
     p.set_defaults(func=cmd_serve)
 
-
-if __name__ == "__main__":
-    from studio.cli import main
-
-    sys.exit(main())

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from studio.cli.common import UsageError
+
 
 def _usage(message: str) -> Exception:
-    from studio.cli import UsageError
 
     return UsageError(message)
 
@@ -166,8 +167,3 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("-m", "--message", help="return: what the author should change")
     p.set_defaults(func=cmd_change)
 
-
-if __name__ == "__main__":
-    from studio.cli import main
-
-    sys.exit(main())

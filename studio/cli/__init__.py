@@ -8,133 +8,25 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from studio import __version__
+from studio.cli.common import (
+    TIME_LIMIT_HELP,
+    Record,
+    UsageError,
+    records_from,
+    time_limit,
+)
+from studio.cli.common import load as _load
+from studio.cli.common import template_named as _template
 from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition
 from studio.core.files import write_atomic as _write_atomic
-from studio.core.limits import Limits, json_depth, limits_from
-from studio.core.problems import Problem, ProblemError, error
-from studio.core.project import Project, Template, load_project
-from studio.core.sources import load_json
-
-
-class UsageError(Exception):
-    """A command that cannot run as asked: the message says why, exit code 2."""
-
-
-# Records -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Record:
-    label: str  # sample name or "<file>:<line>"
-    path: str  # where problems in it are reported
-    index: int  # 1-based position in the input
-    data: Any
-    positions: Any
-    problem: Problem | None = None
-
-
-def records_from(project: Project, sample: str | None, data: str | None) -> list[Record]:
-    if data is not None:
-        return list(_read_data(data))
-    if sample is None:
-        sample = str(project.config.raw.get("default_sample") or "") or None
-        if sample is None:
-            if not project.samples:
-                raise UsageError("the project has no samples in data/samples/: give --data FILE")
-            sample = sorted(project.samples)[0]
-    found = project.samples.get(sample)
-    if found is None:
-        known = ", ".join(sorted(project.samples)) or "none"
-        raise UsageError(f"no sample {sample!r} in data/samples/ (samples: {known})")
-    return [Record(found.name, found.path, 1, found.record, found.positions)]
-
-
-def _read_data(path: str) -> Iterator[Record]:
-    """A JSON record, or NDJSON: one record a line (blank lines skipped)."""
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-    label = "<stdin>" if path == "-" else path
-    try:
-        whole, positions = load_json(text, label)
-        if isinstance(whole, dict):
-            yield Record(Path(label).stem, label, 1, whole, positions)
-            return
-    except ProblemError as exc:
-        if not _ndjson(text):
-            # One record over several lines, refused as a whole (nested too deep, unencodable
-            # text, a syntax error): say so once, not "bad line" for each of its lines.
-            yield Record(Path(label).stem, label, 1, None, None, exc.problem)
-            return
-    index = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        index += 1
-        try:
-            data, positions = load_json(line, label)
-        except ProblemError as exc:
-            p = exc.problem
-            yield Record(
-                f"{label}:{number}",
-                label,
-                index,
-                None,
-                None,
-                error(label, number, p.col, p.message),
-            )
-            continue
-        positions = {k: (number, c) for k, (_, c) in positions.items()}
-        if not isinstance(data, dict):
-            yield Record(
-                f"{label}:{number}",
-                label,
-                index,
-                None,
-                None,
-                error(label, number, 1, "a record must be a JSON object"),
-            )
-            continue
-        yield Record(f"{label}:{number}", label, index, data, positions)
-
-
-def _ndjson(text: str) -> bool:
-    """Whether TEXT reads as NDJSON: one line, or a first line that is a record by itself (or
-    is too deep to tell)."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) <= 1 or json_depth(lines[0]) is not None:
-        return True
-    try:
-        return isinstance(json.loads(lines[0]), dict)
-    except ValueError:
-        return False
-
-
-# Commands ----------------------------------------------------------------------------------
-
-
-def _load(path: str) -> Project:
-    root = Path(path)
-    if not root.is_dir():
-        raise UsageError(f"{path}: no such project folder")
-    if not (root / "studio.yaml").is_file():
-        raise UsageError(f"{path}: not a Missiva project (no studio.yaml)")
-    return load_project(root)
-
-
-def _template(project: Project, name: str) -> Template:
-    """The template a command names, or a usage error listing the project's templates."""
-    if name not in project.templates:
-        known = ", ".join(sorted(project.templates)) or "none"
-        raise UsageError(f"no template {name!r} (templates: {known})")
-    return project.templates[name]
+from studio.core.limits import Limits, limits_from
+from studio.core.problems import Problem, ProblemError
+from studio.core.project import Project
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -245,21 +137,6 @@ def _stop_when_stuck() -> None:
     from studio.core.limits import exit_when_stuck, time_message
 
     exit_when_stuck(lambda seconds: f"missiva: error: {time_message(seconds)} (stopped)", 1)
-
-
-def time_limit(text: str) -> float:
-    """--time-limit SECONDS: a positive number."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
-    return value
-
-
-TIME_LIMIT_HELP = ("seconds a rendition may take (default: limits.time in studio.yaml, "
-                   "or 10)")
 
 
 def _to_stdout(rendition: Rendition) -> None:
@@ -470,13 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.set_defaults(func=cmd_new)
 
-    from studio.cli_batch import add_commands as add_batch
-    from studio.cli_check import add_commands as add_check
-    from studio.cli_compliance import add_commands as add_compliance
-    from studio.cli_export import add_commands as add_export
-    from studio.cli_packaging import add_commands as add_packaging
-    from studio.cli_sync import add_commands as add_sync
-    from studio.cli_versioning import add_commands as add_versioning
+    from studio.cli.batch import add_commands as add_batch
+    from studio.cli.check import add_commands as add_check
+    from studio.cli.compliance import add_commands as add_compliance
+    from studio.cli.export import add_commands as add_export
+    from studio.cli.packaging import add_commands as add_packaging
+    from studio.cli.sync import add_commands as add_sync
+    from studio.cli.versioning import add_commands as add_versioning
 
     add_versioning(sub)
     add_compliance(sub)
@@ -514,10 +391,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return 70
 
-
-if __name__ == "__main__":
-    # The imported module's main: run as __main__, this file's UsageError would not be the
-    # studio.cli.UsageError that the command modules raise.
-    from studio.cli import main as _main
-
-    sys.exit(_main())

@@ -7,16 +7,16 @@ import json
 import sys
 from typing import Any
 
-from studio.cli import UsageError, _load, _template
+from studio.cli.common import UsageError, load, template_named
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from studio.core.checks.axe import AxeUnavailable
     from studio.core.checks.run import RenditionCheck, check_renditions, proof_matrix
 
-    project = _load(args.project)
+    project = load(args.project)
     if args.template is not None:
-        _template(project, args.template)
+        template_named(project, args.template)
 
     def show(check: RenditionCheck) -> None:
         if args.json:

@@ -1,4 +1,4 @@
-"""The compliance commands of `missiva`: signoff, status and verify (export is in cli_export)."""
+"""The compliance commands of `missiva`: signoff, status and verify (export is in export.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from studio.cli.common import UsageError
+
 
 def _usage(message: str) -> Exception:
-    from studio.cli import UsageError
 
     return UsageError(message)
 
@@ -146,8 +147,3 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("project")
     p.set_defaults(func=cmd_verify)
 
-
-if __name__ == "__main__":
-    from studio.cli import main
-
-    sys.exit(main())

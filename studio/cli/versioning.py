@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from studio.cli.common import UsageError
+from studio.cli.terminal import format_terminal, format_words
 from studio.core.channels import CHANNEL_NAMES, CHANNELS
 
 
 def _usage(message: str) -> Exception:
-    from studio.cli import UsageError
 
     return UsageError(message)
 
@@ -103,7 +104,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for option in ("template", "channel", "sample", "locale", "output"):
         if getattr(args, option) is not None:
             raise _usage(f"--{option} is for a rendered diff: add --rendered")
-    from studio.cli_terminal import format_terminal
     from studio.core.diff import source_diff
 
     repository = _repository(args.project)
@@ -120,7 +120,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _rendered(args: argparse.Namespace, colour: bool | None) -> int:
-    from studio.cli_terminal import format_words
     from studio.core.diff import rendered_diff
 
     repository = _repository(args.project)
@@ -275,8 +274,3 @@ class _MessageThenPaths(argparse.Action):
         setattr(namespace, self.dest, message)
         namespace.more_paths = [*getattr(namespace, "more_paths", []), *paths]
 
-
-if __name__ == "__main__":
-    from studio.cli import main
-
-    sys.exit(main())
