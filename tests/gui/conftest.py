@@ -14,3 +14,16 @@ def _ui_language_restored():
     before = QLocale()
     yield
     QLocale.setDefault(before)
+
+
+@pytest.fixture
+def grabs(tmp_path_factory):
+    """Where a test saves what the window shows: MISSIVA_GRABS (to look at, or to refresh the
+    README's screenshots), else a temporary folder."""
+    from pathlib import Path
+
+    folder = os.environ.get("MISSIVA_GRABS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    return tmp_path_factory.mktemp("grabs")

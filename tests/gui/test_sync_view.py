@@ -30,7 +30,8 @@ WAIT = 60_000  # ms: the first operation starts a worker process
     ("take", "expected"),
     [("mine", "Cara"), ("theirs", "Gentilissima"), ("edited", "Carissima")],
 )
-def test_conflict_dialog_resolves_each_way(qtbot, team, daemon, take, expected):  # noqa: F811
+def test_conflict_dialog_resolves_each_way(qtbot, team, daemon, take, expected,  # noqa: F811
+                                           grabs):
     giulia, sara = conflicting(team, daemon)
     result = sync.sync(sara)
     assert result.state == "conflict"
@@ -49,6 +50,8 @@ def test_conflict_dialog_resolves_each_way(qtbot, team, daemon, take, expected):
     qtbot.waitUntil(lambda: "Cara" in dialog.rendered["mine"].toPlainText(), timeout=WAIT)
     assert "Gentile" in dialog.rendered["base"].toPlainText()
     assert "Rendering" not in dialog.rendered["base"].toPlainText()
+    dialog.resize(1200, 760)
+    assert dialog.grab().save(str(grabs / "team-conflict.png"))
     with qtbot.waitSignal(dialog.synced, timeout=WAIT) as synced:
         if take == "edited":
             dialog.merged.setPlainText(dialog.merged.toPlainText().replace("Cara", "Carissima"))
@@ -77,7 +80,8 @@ def test_conflict_dialog_abandons_back_to_before(qtbot, team, daemon):  # noqa: 
     assert "Cara" in (sara / GREETING).read_text()
 
 
-def test_sync_action_counts_and_syncs_in_the_window(qapp, qtbot, team, daemon, tmp_path):  # noqa: F811
+def test_sync_action_counts_and_syncs_in_the_window(qapp, qtbot, team, daemon, tmp_path,  # noqa: F811
+                                                   grabs):
     QStandardPaths.setTestModeEnabled(True)
     giulia, sara = team.desk("giulia", daemon), team.desk("sara", daemon)
     team.edit(sara, PAPERLESS, "in un minuto", "in due minuti", SARA)
@@ -96,6 +100,10 @@ def test_sync_action_counts_and_syncs_in_the_window(qapp, qtbot, team, daemon, t
         waiting = window.team.activity.waiting
         qtbot.waitUntil(lambda: waiting.childCount() == 1, timeout=WAIT)
         assert waiting.child(0).text(1) == f"{GIULIA[0]} <{GIULIA[1]}>"
+        window.resize(1366, 768)
+        window.team.dock.show()
+        qtbot.wait(200)
+        assert window.grab().save(str(grabs / "team-sync.png"))
         assert action.isEnabled()
         with qtbot.waitSignal(window.team.synced, timeout=WAIT) as synced:
             action.trigger()
@@ -166,7 +174,7 @@ def test_open_from_server_clones_reports_and_cancels(qtbot, team, daemon, tmp_pa
 
 
 def test_review_lists_a_change_with_its_rendered_diff_and_guards_the_merge(
-    qtbot, team, daemon  # noqa: F811
+    qtbot, team, daemon, grabs  # noqa: F811
 ):
     from studio.core.history import open_repository
     from studio.gui.sync_view import ChangeRequestsPanel
@@ -188,6 +196,10 @@ def test_review_lists_a_change_with_its_rendered_diff_and_guards_the_merge(
     panel.tree.setCurrentItem(item)
     qtbot.waitUntil(lambda: "Informativa aggiornata" in panel.diff_view.toPlainText(),
                     timeout=WAIT)
+    panel.resize(1000, 640)
+    panel.show()
+    qtbot.wait(100)
+    assert panel.grab().save(str(grabs / "team-change-request.png"))
     panel.merge()
     qtbot.waitUntil(lambda: "not approved" in panel.status.text(), timeout=WAIT)
     assert "change/privacy-2026" in git(team.servers / "lumen.git", "branch")
