@@ -145,3 +145,13 @@ def time_limit(text: str) -> float:
 
 TIME_LIMIT_HELP = ("seconds a rendition may take (default: limits.time in studio.yaml, "
                    "or 10)")
+
+
+def project_folder(project: str) -> Path:
+    """PROJECT as a folder that holds a Missiva project (studio.yaml), or a usage error."""
+    root = Path(project)
+    if not root.is_dir():
+        raise UsageError(f"{project}: no such project folder")
+    if not (root / "studio.yaml").is_file():
+        raise UsageError(f"{project}: not a Missiva project (no studio.yaml)")
+    return root

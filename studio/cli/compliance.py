@@ -6,33 +6,18 @@ import argparse
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-from studio.cli.common import UsageError
-
-
-def _usage(message: str) -> Exception:
-
-    return UsageError(message)
-
-
-def _project(project: str) -> Path:
-    root = Path(project)
-    if not root.is_dir():
-        raise _usage(f"{project}: no such project folder")
-    if not (root / "studio.yaml").is_file():
-        raise _usage(f"{project}: not a Missiva project (no studio.yaml)")
-    return root
+from studio.cli.common import UsageError, project_folder
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
     from studio.core.compliance import finish_signoffs, signoff
 
-    root = _project(args.project)
+    root = project_folder(args.project)
     if args.finish:
         if args.block or args.approve or args.reject or args.message:
-            raise _usage("signoff --finish takes no block, decision or comment: it commits "
+            raise UsageError("signoff --finish takes no block, decision or comment: it commits "
                          "the interrupted sign-off as it was written")
         for record in finish_signoffs(root, args.as_email):
             print(
@@ -41,7 +26,7 @@ def cmd_signoff(args: argparse.Namespace) -> int:
             )
         return 0
     if not args.block or not (args.approve or args.reject) or not args.message:
-        raise _usage("signoff needs BLOCK_ID, --approve or --reject, and -m COMMENT "
+        raise UsageError("signoff needs BLOCK_ID, --approve or --reject, and -m COMMENT "
                      "(or --finish to complete an interrupted sign-off)")
     decision = "approve" if args.approve else "reject"
     record = signoff(root, args.block, decision, args.message, args.as_email)
@@ -56,7 +41,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from studio.core.compliance import block_states, interrupted_problems
     from studio.core.history import open_repository
 
-    root = _project(args.project)
+    root = project_folder(args.project)
     states = block_states(root)
     problems = interrupted_problems(open_repository(root))
     for problem in problems:
@@ -86,7 +71,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from studio.core.compliance import ledger_signatures, verify
 
-    root = _project(args.project)
+    root = project_folder(args.project)
     problems = verify(root)
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -8,21 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from studio.cli.common import UsageError
-
-
-def _usage(message: str) -> Exception:
-
-    return UsageError(message)
-
-
-def _project(project: str) -> Path:
-    root = Path(project)
-    if not root.is_dir():
-        raise _usage(f"{project}: no such project folder")
-    if not (root / "studio.yaml").is_file():
-        raise _usage(f"{project}: not a Missiva project (no studio.yaml)")
-    return root
+from studio.cli.common import UsageError, project_folder
 
 
 def _progress(line: str) -> None:
@@ -44,7 +30,7 @@ def cmd_clone(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from studio.core.sync import abandon, resolve, sync
 
-    root = _project(args.project)
+    root = project_folder(args.project)
     if args.abandon:
         abandon(root)
         print("sync abandoned: your project is as it was before the sync")
@@ -94,7 +80,7 @@ def _relative(root: Path, path: str) -> str:
 def cmd_change(args: argparse.Namespace) -> int:
     from studio.core import sync
 
-    root = _project(args.project)
+    root = project_folder(args.project)
     if args.action == "start":
         branch = sync.start_change(root, _needs_name(args))
         print(f"working on {branch}: commit, then missiva change submit")
@@ -124,16 +110,16 @@ def cmd_change(args: argparse.Namespace) -> int:
         return 0
     if args.action == "return":
         if not args.message:
-            raise _usage("say what to change: -m COMMENT")
+            raise UsageError("say what to change: -m COMMENT")
         sync.return_change(root, _needs_name(args), args.message)
         print("change sent back to its author")
         return 0
-    raise _usage(f"unknown action {args.action}")
+    raise UsageError(f"unknown action {args.action}")
 
 
 def _needs_name(args: argparse.Namespace) -> str:
     if not args.name:
-        raise _usage(f"change {args.action} needs the change's NAME")
+        raise UsageError(f"change {args.action} needs the change's NAME")
     return str(args.name)
 
 

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError
 
 from studio.core import channels, limits, markdown
 from studio.core.channels import CHANNELS
@@ -16,9 +16,9 @@ from studio.core.engine import (
     compile_expression,
     compile_template,
     expression_paths,
-    parse,
     variable_paths,
 )
+from studio.core.index import includes
 from studio.core.layouts import layout_file
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
 from studio.core.project import SCHEMA_FILE, Block, Project, Template
@@ -170,25 +170,6 @@ def _unknown_variables(
             yield error(
                 path, line, 0, f"variable {shown!r} is not in the data schema ({SCHEMA_FILE})"
             )
-
-
-def includes(source: str) -> list[tuple[str, int]]:
-    """The blocks a source includes with block("id") (constant ids only), with their lines."""
-    try:
-        tree = parse(source)
-    except TemplateSyntaxError:
-        return []
-    found = []
-    for call in tree.find_all(nodes.Call):
-        if (
-            isinstance(call.node, nodes.Name)
-            and call.node.name == "block"
-            and call.args
-            and isinstance(call.args[0], nodes.Const)
-            and isinstance(call.args[0].value, str)
-        ):
-            found.append((call.args[0].value, call.lineno))
-    return found
 
 
 def _unknown_includes(project: Project, source: str, path: str) -> Iterator[Problem]:
