@@ -59,7 +59,7 @@ from studio.gui.models import (
 from studio.gui.notice import BothVersionsDialog, NoticeBar
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
-from studio.gui.session import Session
+from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
 from studio.gui.watcher import ProjectWatcher
 
@@ -724,7 +724,16 @@ class MainWindow(QMainWindow):
             tab.editor.setReadOnly(True)
 
     def _on_edited(self, tab: EditorTab) -> None:
-        self.session.set_buffer(tab.rel, tab.editor.text())
+        text, rel = tab.editor.text(), tab.rel
+        if rel in self.session.buffers and rel not in self.session.conflicts \
+                and self.session.disk_digests.get(rel) == digest(text):
+            # Back to the text on disk (Ctrl+Z to the saved state): nothing unsaved any more.
+            self.session.drop_buffer(rel)
+            if self.autosave is not None:
+                self.autosave.discard(rel)
+            self._refresh_tab_titles()
+            return
+        self.session.set_buffer(rel, text)
         self._autosave_timer.start()
 
     def _refresh_tab_titles(self) -> None:

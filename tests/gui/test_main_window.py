@@ -351,3 +351,18 @@ def test_opening_a_block_shows_a_template_that_uses_it(studio, project, qtbot):
     studio.session.select(template="payment-reminder")
     studio.open_file("blocks/reminder/notice.md")  # used by the template on show: it stays
     assert studio.session.template == "payment-reminder"
+
+
+def test_undo_back_to_the_saved_text_is_not_modified(studio, project, qtbot):
+    tab = studio.open_file("blocks/common/closing.md")
+    title = lambda: studio.tabs.tabText(studio.tabs.indexOf(tab))  # noqa: E731
+    assert not title().startswith("●")
+    qtbot.keyClicks(tab.editor, "Grazie. ")
+    assert title().startswith("●") and "blocks/common/closing.md" in studio.session.buffers
+    for _ in range(20):  # Ctrl+Z until the editor holds the saved text again
+        if "Grazie" not in tab.editor.text():
+            break
+        qtbot.keyClick(tab.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Grazie" not in tab.editor.text()
+    assert not title().startswith("●")
+    assert "blocks/common/closing.md" not in studio.session.buffers
