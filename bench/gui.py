@@ -99,8 +99,18 @@ def main() -> int:
 
     # The bench's edits must not land in the user's autosaves (nor be offered back later).
     QStandardPaths.setTestModeEnabled(True)
+    # A copy of the sample, settings and autosaves of its own: an earlier run's leftovers (a
+    # recovery question, a project lock) must not stand between the bench and the window.
+    import shutil
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="missiva-bench-gui-"))
+    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+    sample = scratch / "lumen-energia"
+    shutil.copytree(REPO / "sample_projects" / "lumen-energia", sample)
     app = create_application()
-    window = MainWindow(settings=QSettings("/tmp/bench-gui.ini", QSettings.Format.IniFormat))
+    window = MainWindow(settings=QSettings(str(scratch / "studio.ini"), QSettings.Format.IniFormat))
     window.session.service.warm_up()
     window.resize(1600, 1000)
     window.show()
@@ -188,7 +198,7 @@ def main() -> int:
         return condition()
 
     results: dict[str, object] = {}
-    window.open_project(REPO / "sample_projects" / "lumen-energia")
+    window.open_project(sample)
     stall = {"max": 0.0}
     clock = QElapsedTimer()
     clock.start()
