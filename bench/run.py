@@ -49,10 +49,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from studio.core.channels import Rendition  # noqa: E402
+from studio.core.channels import CHANNELS, Rendition  # noqa: E402
 from studio.core.compose import compose  # noqa: E402
 from studio.core.problems import ProblemError  # noqa: E402
-from studio.core.project import CHANNELS, Project, load_project  # noqa: E402
+from studio.core.project import Project, load_project  # noqa: E402
 from studio.core.render import render  # noqa: E402
 from studio.core.schema import record_problems  # noqa: E402
 
