@@ -8,10 +8,11 @@ Two layers, so the rendering server's `/v1/batch` can use the first without the 
   a bounded number in flight, and yields what comes back.
 - `run_batch(...)` is the command's batch: it reads the NDJSON lazily, routes each record
   (`--routed`) in the driver, skips what an earlier run of the same batch finished, writes each
-  rendition to the output folder (a temporary name, then a rename) and only then its row to
-  `results.ndjson`, so a killed batch restarted with the same arguments neither redoes nor
-  duplicates anything and leaves nothing half-written. With `print_stream` it collates the print
-  renditions for the mail room (`collate_print_stream`).
+  rendition to the output folder (`files.write_atomic`: on disk under a temporary name, then
+  renamed) and only then its row to `results.ndjson`, so a killed batch restarted with the
+  same arguments neither redoes nor duplicates anything and leaves nothing half-written.
+  With `print_stream` it collates the print renditions for the mail room
+  (`collate_print_stream`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import io
 import json
 import math
 import os
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.core.channels import CHANNELS
+from studio.core.files import write_atomic
 from studio.core.limits import depth_message, json_depth, limits_from, may_hold_unencodable
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
@@ -377,12 +380,6 @@ def _lock(out: Path) -> Any:
     return handle
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def _finished_rows(results: Path) -> list[dict[str, Any]]:
     """The rows of an earlier run; a last line cut by a kill is dropped (and cut from the file),
     so its rendition is done again."""
@@ -475,7 +472,7 @@ def _run_batch(
             raise BatchMismatch(f"{out} holds a batch with other arguments ({changed}); "
                                 "give another --out")
     else:
-        _write_atomic(recorded, (json.dumps(arguments, indent=1) + "\n").encode())
+        write_atomic(recorded, (json.dumps(arguments, indent=1) + "\n").encode())
     for stale in out.glob(".*.tmp"):
         stale.unlink()
     results = out / RESULTS
@@ -512,7 +509,7 @@ def _run_batch(
     def record_rows(produced: Iterable[Produced]) -> None:
         for entry in produced:
             if entry.content is not None:
-                _write_atomic(out / entry.row["file"], entry.content)
+                write_atomic(out / entry.row["file"], entry.content)
             handle.write(json.dumps(entry.row, ensure_ascii=False) + "\n")
             tally(entry.row)
             state.renditions += entry.row.get("channel") is not None
@@ -585,11 +582,9 @@ def collate_print_stream(out: Path, rows: Iterable[Mapping[str, Any]],
     def flush() -> None:
         nonlocal writer
         if writer is not None:
-            target = out / f"print-stream-{number:04d}.pdf"
-            temporary = target.with_name(f".{target.name}.tmp")
-            with temporary.open("wb") as handle:
-                writer.write(handle)
-            os.replace(temporary, target)
+            pdf = io.BytesIO()
+            writer.write(pdf)
+            write_atomic(out / f"print-stream-{number:04d}.pdf", pdf.getvalue())
             writer = None
 
     for row in letters:
@@ -611,7 +606,7 @@ def collate_print_stream(out: Path, rows: Iterable[Mapping[str, Any]],
         })
     flush()
     lines = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in manifest)
-    _write_atomic(out / STREAM_MANIFEST, lines.encode("utf-8"))
+    write_atomic(out / STREAM_MANIFEST, lines.encode("utf-8"))
     return manifest
 
 
