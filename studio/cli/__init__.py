@@ -57,16 +57,9 @@ def _render_one(
     limits: Limits | None = None,
 ) -> tuple[Rendition | None, Problem | None]:
     from studio.core.render import render
-    from studio.core.schema import record_problems
 
-    if record.problem is not None:
-        return None, record.problem
-    problems = record_problems(project.schema, record.data, record.path, record.positions)
-    if problems:
-        return None, problems[0]
     try:
-        return render(project, template, channel, record.data, locale, check_record=False,
-                      limits=limits), None
+        return render(project, template, channel, record, locale, limits=limits), None
     except ProblemError as exc:
         return None, exc.problem
 
@@ -151,6 +144,7 @@ def _to_stdout(rendition: Rendition) -> None:
 
 
 def cmd_proof(args: argparse.Namespace) -> int:
+    from studio.core.records import sample_record
     from studio.core.render import render
 
     project = _load(args.project)
@@ -160,6 +154,7 @@ def cmd_proof(args: argparse.Namespace) -> int:
     failures = 0
     for name, template in sorted(project.templates.items()):
         for sample in sorted(project.samples.values(), key=lambda s: s.name):
+            record = sample_record(project, sample.name)
             for locale in project.config.locales:
                 for channel in template.channels:
                     row: dict[str, Any] = {
@@ -169,14 +164,7 @@ def cmd_proof(args: argparse.Namespace) -> int:
                         "channel": channel,
                     }
                     try:
-                        rendition = render(
-                            project,
-                            template,
-                            channel,
-                            sample.record,
-                            locale,
-                            record_path=sample.path,
-                        )
+                        rendition = render(project, template, channel, record, locale)
                     except ProblemError as exc:
                         row.update(ok=False, error=str(exc.problem))
                         failures += 1

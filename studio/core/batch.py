@@ -1,11 +1,13 @@
 """Production batch: the records of an NDJSON file rendered in partitions on a Dask cluster.
 
-Two layers, so the rendering server's `/v1/batch` can use the first without the second:
+Two layers; the rendering server (`/v1/render`, `/v1/batch`) uses the first without the second:
 
-- `render_partition(spec, items)` runs in a worker: it loads the project once per worker process
-  (cached by root and the project's file signature), renders each item's channels and returns
-  rows and bytes. `iter_batch(client, spec, items)` feeds partitions to a `distributed.Client`,
-  a bounded number in flight, and yields what comes back.
+- `render_partition(spec, items)` runs in a worker (a Dask worker, or the server's process
+  pool): it loads the project once per worker process (cached by root and the project's file
+  signature, or the package id), checks each item's record on the one record path and renders
+  its channels, returning rows and renditions (or the problem, naming the field at fault).
+  `iter_batch(client, spec, items)` feeds partitions to a `distributed.Client`, a bounded
+  number in flight, and yields what comes back.
 - `run_batch(...)` is the command's batch: it reads the NDJSON lazily, routes each record
   (`--routed`) in the driver, skips what an earlier run of the same batch finished, writes each
   rendition to the output folder (`files.write_atomic`: on disk under a temporary name, then
@@ -25,18 +27,19 @@ import json
 import math
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.core.channels import CHANNELS
+from studio.core.channels import CHANNELS, Rendition
 from studio.core.files import write_atomic
-from studio.core.limits import depth_message, json_depth, limits_from, may_hold_unencodable
+from studio.core.limits import json_depth, limits_from
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
+from studio.core.records import record_from_json, record_from_value
 from studio.core.routing import MISSING, delivery_for, field_value, route
-from studio.core.sources import load_json
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -69,7 +72,7 @@ class Item:
 
     index: int  # 1-based position among the input's records, as `missiva render` numbers them
     line: int  # its line in the input
-    text: str  # the record's JSON
+    record: str | Mapping[str, Any] = field(repr=False)  # its JSON text, or the record itself
     channels: tuple[str, ...]
     record_id: str | None = None
     postal_code: str | None = None
@@ -77,10 +80,20 @@ class Item:
 
 @dataclass(frozen=True)
 class Produced:
-    """One rendition's row for results.ndjson and its bytes (None when it failed)."""
+    """One rendition's row for results.ndjson and the rendition, or the problem that stopped it:
+    `field` names what the problem is about ("template", "channel", "locale", or the record's
+    field as "data.customer.name"; None for a template's own error), `internal` marks a bug."""
 
     row: Mapping[str, Any]
-    content: bytes | None = field(default=None, repr=False)
+    rendition: Rendition | None = field(default=None, repr=False)
+    problem: Problem | None = None
+    field: str | None = None
+    internal: bool = False
+
+    @property
+    def content(self) -> bytes | None:
+        """The rendition's bytes (None when it failed)."""
+        return None if self.rendition is None else self.rendition.content
 
 
 def output_name(template: str, channel: str, index: int, extension: str) -> str:
@@ -106,7 +119,8 @@ def project_version(root: str | os.PathLike[str]) -> str:
 
 # In the worker ---------------------------------------------------------------------------------
 
-_LOADED: dict[tuple[str, str], Project] = {}
+_LOADED: OrderedDict[str, tuple[str, Project]] = OrderedDict()  # root → (version, project)
+_KEPT = 8  # projects a process keeps (a server's worker renders several packages)
 _LOADS = [0]  # how many times this process loaded a project (the tests and the bench ask)
 
 
@@ -116,19 +130,24 @@ class WorkerProblem(Exception):
 
 
 def worker_project(spec: BatchSpec) -> Project:
-    """The project, loaded once per worker process and batch version, not once per record."""
-    key = (spec.root, spec.version)
-    project = _LOADED.get(key)
-    if project is None:
-        if not (Path(spec.root) / "studio.yaml").is_file():
-            import socket
+    """The project, loaded once per worker process and version, not once per record: the
+    last few projects are kept (least recently used dropped), a project's older version never."""
+    kept = _LOADED.get(spec.root)
+    if kept is not None and kept[0] == spec.version:
+        _LOADED.move_to_end(spec.root)
+        return kept[1]
+    if not (Path(spec.root) / "studio.yaml").is_file():
+        import socket
 
-            raise WorkerProblem(
-                f"worker on {socket.gethostname()}: no project at {spec.root}; every worker "
-                "needs the project at the same path as the batch (docs/batch.md)")
-        _LOADED.clear()
-        project = _LOADED[key] = load_project(spec.root)
-        _LOADS[0] += 1
+        raise WorkerProblem(
+            f"worker on {socket.gethostname()}: no project at {spec.root}; every worker "
+            "needs the project at the same path as the batch (docs/batch.md)")
+    _LOADED.pop(spec.root, None)
+    project = load_project(spec.root)
+    _LOADED[spec.root] = (spec.version, project)
+    while len(_LOADED) > _KEPT:
+        _LOADED.popitem(last=False)
+    _LOADS[0] += 1
     return project
 
 
@@ -137,61 +156,78 @@ def project_loads() -> int:
     return _LOADS[0]
 
 
-def _failed(spec: BatchSpec, item: Item, channel: str | None, problem: Problem) -> Produced:
-    return Produced(_row(spec, item, channel, ok=False, error=str(problem)))
+def _failed(spec: BatchSpec, item: Item, channel: Any, problem: Problem,
+            name: str | None = None, *, internal: bool = False) -> Produced:
+    return Produced(_row(spec, item, channel, ok=False, error=str(problem)), None, problem, name,
+                    internal)
 
 
-def _row(spec: BatchSpec, item: Item, channel: str | None, **values: Any) -> dict[str, Any]:
+def _row(spec: BatchSpec, item: Item, channel: Any, **values: Any) -> dict[str, Any]:
     row: dict[str, Any] = {"index": item.index, "id": item.record_id, "line": item.line,
                            "channel": channel}
     row.update(values)
-    if channel is not None and CHANNELS[channel].paged and item.postal_code is not None:
+    if item.postal_code is not None and channel in CHANNELS and CHANNELS[channel].paged:
         row["postal_code"] = item.postal_code
     return row
 
 
-def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]:
-    """Every channel of one record, as `missiva render` would render it."""
-    from studio.core.render import render
-    from studio.core.schema import record_problems
+def _request_problem(project: Project, spec: BatchSpec, channel: Any) -> tuple[str, str] | None:
+    """(field, message) when the template, channel or locale asked for is not the project's
+    (`missiva batch` checks them before it starts; the server's requests name them per line)."""
+    template = project.templates.get(spec.template) if isinstance(spec.template, str) else None
+    if template is None:
+        known = ", ".join(sorted(project.templates))
+        return "template", f"template: no template {spec.template!r} (templates: {known})"
+    if channel not in template.channels:
+        return "channel", (f"channel: {channel!r} is not a channel of {spec.template} "
+                           f"({', '.join(template.channels)})")
+    if spec.locale is not None and spec.locale not in project.config.locales:
+        return "locale", (f"locale: {spec.locale!r} is not a locale of the project "
+                          f"({', '.join(project.config.locales)})")
+    return None
 
-    try:
-        if json_depth(item.text) is not None or may_hold_unencodable(item.text):
-            # Too deep, or it may hold a lone surrogate: load_json decides, and says where.
-            raise json.JSONDecodeError(depth_message(), item.text, 0)
-        data = json.loads(item.text)
-    except json.JSONDecodeError:
-        try:
-            # Its error says where, as `render --data` does.
-            data = load_json(item.text, spec.source)[0]
-        except ProblemError as exc:
-            p = exc.problem
-            problem = error(spec.source, item.line, p.col, p.message)
-            return [_failed(spec, item, c, problem) for c in item.channels or (None,)]
-    if not isinstance(data, dict):
-        problem = error(spec.source, item.line, 1, "a record must be a JSON object")
-        return [_failed(spec, item, c, problem) for c in item.channels or (None,)]
-    problems = record_problems(project.schema, data, spec.source)
-    if problems:
-        # Only a bad record pays for the positions that put its problem at the right column.
-        _, positions = load_json(item.text, spec.source)
-        located = {k: (item.line, c) for k, (_, c) in positions.items()}
-        problems = record_problems(project.schema, data, spec.source, located)
+
+def field_name(pointer: str | None) -> str:
+    """The request field a record's problem is about, from its JSON pointer: "/customer/name"
+    → "data.customer.name", "" (the record itself) → "data"."""
+    parts = (pointer or "").split("/")[1:]
+    return ".".join(["data", *(p.replace("~1", "/").replace("~0", "~") for p in parts)])
+
+
+def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]:
+    """Every channel of one record, as `missiva render` would render it: the record read and
+    checked on the one record path (`studio.core.records`), then `render()`."""
+    from studio.core.render import render
+
+    for channel in item.channels:
+        asked = _request_problem(project, spec, channel)
+        if asked is not None:
+            problem = error(spec.source, item.line, 0, asked[1])
+            return [_failed(spec, item, c, problem, asked[0]) for c in item.channels]
+    if isinstance(item.record, str):
+        record = record_from_json(project.schema, item.record, spec.source, line=item.line,
+                                  index=item.index)
+    else:
+        record = record_from_value(project.schema, item.record, spec.source, index=item.index)
+        if record.problem is not None:  # a value has no lines of its own: the item's line
+            record = dataclasses.replace(
+                record, problem=dataclasses.replace(record.problem, line=item.line, col=0))
+    if record.problem is not None:
+        name = field_name(record.problem.pointer) if record.data is not None else None
+        return [_failed(spec, item, c, record.problem, name) for c in item.channels or (None,)]
     produced = []
     limits = limits_from(project.config.raw, spec.time_limit)
     for channel in item.channels:
-        if problems:
-            produced.append(_failed(spec, item, channel, problems[0]))
-            continue
         try:
-            rendition = render(project, spec.template, channel, data, spec.locale,
-                               check_record=False, limits=limits)
+            rendition = render(project, spec.template, channel, record, spec.locale,
+                               limits=limits)
         except ProblemError as exc:
             produced.append(_failed(spec, item, channel, exc.problem))
             continue
         except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the batch
             produced.append(_failed(spec, item, channel,
-                                    error("(studio)", 0, 0, f"internal error: {exc!r}")))
+                                    error("(studio)", 0, 0, f"internal error: {exc!r}"),
+                                    internal=True))
             continue
         facts = rendition.facts
         measure = {k: facts[k] for k in ("pages", "segments", "encoding") if k in facts}
@@ -200,7 +236,7 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
                  file=output_name(spec.template, channel, item.index, rendition.extension),
                  sha256=hashlib.sha256(rendition.content).hexdigest(),
                  bytes=len(rendition.content), **measure, ok=True, error=None),
-            rendition.content,
+            rendition,
         ))
     return produced
 
@@ -240,19 +276,6 @@ def plan_item(project: Project, spec: BatchSpec, index: int, line: int,
         problem = error(spec.source, line, 1, f"no channel: {chosen.reason}")
         return item, [_failed(spec, item, None, problem)]
     return dataclasses.replace(item, channels=chosen.channels), []
-
-
-def render_records(spec: BatchSpec, records: list[str], first_index: int = 1) -> list[Produced]:
-    """A partition of raw records (JSON texts) planned and rendered in one go: routing too, so
-    a caller without a driver of its own (the rendering server's /v1/batch) can hand records
-    straight to a worker, or submit this to Dask with the same spec."""
-    project = worker_project(spec)
-    produced: list[Produced] = []
-    for offset, text in enumerate(records):
-        index = first_index + offset
-        item, unrendered = plan_item(project, spec, index, index, text)
-        produced += unrendered or render_item(project, spec, item)
-    return produced
 
 
 def peak_memory_kib() -> int:

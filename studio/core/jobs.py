@@ -81,20 +81,15 @@ def _last_project() -> _LastProject:
 
 def run_render(job: RenderJob) -> RenderOutcome:
     """Render one job; every failure comes back as a Problem, never as an exception."""
+    from studio.core.records import record_from_value, sample_record
     from studio.core.render import render
 
     started = time.perf_counter()
     try:
         project = _last_project().get(job.state)
-        record = job.record
-        record_path = "(record)"
-        if record is None:
-            sample = project.samples.get(job.sample or "")
-            if sample is None:
-                raise ProblemError(error("data/samples", 0, 0, f"no sample {job.sample!r}"))
-            record, record_path = sample.record, sample.path
-        rendition = render(project, job.template, job.channel, record, job.locale,
-                           record_path=record_path)
+        record = (sample_record(project, job.sample or "") if job.record is None
+                  else record_from_value(project.schema, job.record))
+        rendition = render(project, job.template, job.channel, record, job.locale)
         problem = None
     except ProblemError as exc:
         rendition, problem = None, exc.problem

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -17,6 +17,9 @@ class Problem:
     """One thing wrong in a project, located in a file (relative to the project) and a line.
 
     ``line`` and ``col`` are 1-based; 0 means "the whole file" (or unknown column).
+    ``pointer``, for a record's problem, is the JSON pointer (RFC 6901) of the field at fault
+    ("/customer/name"; "" for the record itself): a front end names the field by it, never by
+    the message. It is not part of the problem's identity nor of its JSON.
     """
 
     path: str
@@ -24,14 +27,14 @@ class Problem:
     col: int
     severity: Severity
     message: str
+    pointer: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
     def as_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["severity"] = str(self.severity)
-        return data
+        return {"path": self.path, "line": self.line, "col": self.col,
+                "severity": str(self.severity), "message": self.message}
 
     @property
     def is_error(self) -> bool:

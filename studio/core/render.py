@@ -10,39 +10,39 @@ from studio.core.compose import compose
 from studio.core.limits import Limits, limits_from, text_problem, within
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, Template
-from studio.core.schema import record_problems
+from studio.core.records import Record, record_from_value
 
 
 def render(
     project: Project,
     template: Template | str,
     channel: str,
-    record: Mapping[str, Any],
+    record: Record | Mapping[str, Any],
     locale: str | None = None,
     *,
     record_path: str = "(record)",
-    check_record: bool = True,
     limits: Limits | None = None,
 ) -> Rendition:
     """Render one rendition. Raises ProblemError naming the file and line at fault.
 
-    The record is checked against the data schema first, so a bad record is reported as such
-    rather than as a puzzling template error (text no channel can encode, a lone surrogate, is
-    a record problem naming its field too, whatever the schema says). The rendition runs within
-    LIMITS (the project's `limits:` by default): past its time it is a ProblemError
-    "rendering took longer than N s" at the template line it had reached.
+    RECORD is a `records.Record` (read and checked on the one record path: its problem, if
+    any, is raised as is) or a plain mapping, which goes through that path here (problems
+    named after RECORD_PATH). Either way a bad record is reported as such rather than as a
+    puzzling template error (text no channel can encode, a lone surrogate, is a record problem
+    naming its field too, whatever the schema says). The rendition runs within LIMITS (the
+    project's `limits:` by default): past its time it is a ProblemError "rendering took
+    longer than N s" at the template line it had reached.
     """
-    if check_record:
-        problems = record_problems(project.schema, record, record_path)
-        if problems:
-            raise ProblemError(problems[0])
+    if not isinstance(record, Record):
+        record = record_from_value(project.schema, record, record_path)
+    data, record_path = record.checked(), record.path
     budget = limits if limits is not None else limits_from(project.config.raw)
     name = template if isinstance(template, str) else template.name
     found = project.templates.get(name)
     where = found.path if found is not None else f"templates/{name}.yaml"
 
     def work() -> Rendition:
-        composition = compose(project, template, channel, record, locale)
+        composition = compose(project, template, channel, data, locale)
         return renderer(channel)(composition)
 
     try:
@@ -50,7 +50,7 @@ def render(
     except (UnicodeError, ProblemError):
         # Text no channel can encode (a lone surrogate) is refused where records are parsed;
         # a record made otherwise is looked at only when it fails, so clean ones pay nothing.
-        bad = text_problem(record)
+        bad = text_problem(data)
         if bad is None:
             raise
         raise ProblemError(error(record_path, 1, 1, f"{bad[0]}: {bad[1]}")) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import json
 import re
@@ -51,12 +52,39 @@ def record_problems(
     except SchemaError:
         return []  # reported once, against the schema file
     problems = []
-    for failure in sorted(check.iter_errors(record), key=lambda e: list(map(str, e.path))):
+    failures = list(check.iter_errors(record))
+    missing = _missing_properties(failures)
+    for failure in sorted(failures, key=lambda e: list(map(str, e.path))):
         location = tuple(failure.absolute_path)
         line, col = _position(positions, location)
         field = ".".join(str(p) for p in location) or "(record)"
-        problems.append(error(path, line, col, f"{field}: {failure.message}"))
+        at = (*location, missing[id(failure)]) if id(failure) in missing else location
+        problem = error(path, line, col, f"{field}: {failure.message}")
+        problems.append(dataclasses.replace(problem, pointer=json_pointer(at)))
     return problems
+
+
+def json_pointer(parts: tuple[Any, ...]) -> str:
+    """The JSON pointer (RFC 6901) of a value's path: ("customer", "name") → "/customer/name"."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _missing_properties(failures: list[Any]) -> dict[int, str]:
+    """For each `required` failure, the property it is about. jsonschema yields one failure a
+    missing property, in the order the schema lists them, and says which only in its message:
+    the n-th failure of a `required` keyword is about its n-th missing property."""
+    named: dict[int, str] = {}
+    seen: dict[tuple[Any, ...], int] = {}
+    for failure in failures:
+        if failure.validator != "required" or not isinstance(failure.instance, Mapping):
+            continue
+        key = (tuple(failure.absolute_path), tuple(failure.absolute_schema_path))
+        absent = [p for p in failure.validator_value if p not in failure.instance]
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n < len(absent):
+            named[id(failure)] = absent[n]
+    return named
 
 
 def _position(positions: Positions | None, location: tuple[Any, ...]) -> tuple[int, int]:

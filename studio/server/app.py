@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from studio import __version__
+from studio.core.batch import BatchSpec, Item, Produced, render_partition
 from studio.core.channels import CHANNEL_NAMES
 from studio.core.limits import (
     DEFAULT_MEMORY_MB,
@@ -44,16 +45,18 @@ from studio.core.provenance import ProvenanceError, check_evidence, package_sign
 from studio.server.openapi import OPENAPI
 from studio.server.rendering import (
     Outcome,
-    RenderRequest,
     default_workers,
     executor,
-    render_requests,
+    outcome_of,
+    request_item,
     stop_pool,
 )
 from studio.server.store import Store, valid_id
 
 _MIB = 1024 * 1024
 Handler = Callable[[Request], Awaitable[Response]]
+Job = tuple[BatchSpec, Item]  # one rendition to ask of a worker (studio.core.batch)
+NOT_AN_OBJECT = "data: the record must be a JSON object"
 
 
 @dataclass(frozen=True)
@@ -194,21 +197,30 @@ class Server:
         if self.settings.trusted_signers is not None:
             await anyio.to_thread.run_sync(self.stored_signer, package_id)
 
-    async def render(self, job: RenderRequest) -> Outcome:
+    async def render(self, job: Job) -> Outcome:
         [outcome] = await self.render_many([job])
         return outcome
 
-    async def render_many(self, jobs: list[RenderRequest], *, batch: bool = False) -> list[Outcome]:
-        """Render JOBS in one worker task (a batch sends records in chunks: one process hop
-        for several light renditions). A batch's chunks go to the Dask cluster when there is
-        one: a partition a task, never a record a task."""
+    async def render_many(self, jobs: list[Job], *, batch: bool = False) -> list[Outcome]:
+        """Render JOBS with the batch's worker task, `render_partition`, a task for each run of
+        jobs with the same template, channel and locale (a batch sends records in chunks: one
+        process hop for several light renditions). A batch's chunks go to the Dask cluster when
+        there is one: a partition a task, never a record a task, as `missiva batch` does."""
+        partitions: list[tuple[BatchSpec, list[Item]]] = []
+        for spec, item in jobs:
+            if partitions and partitions[-1][0] == spec:
+                partitions[-1][1].append(item)
+            else:
+                partitions.append((spec, [item]))
         if batch and self.dask is not None:
-            return await self._on_dask(jobs)
+            return await self._on_dask(partitions, len(jobs))
         loop = asyncio.get_running_loop()
         pool = self.pool
         assert pool is not None
         try:
-            return await loop.run_in_executor(pool, render_requests, jobs)
+            produced = await asyncio.gather(*(
+                loop.run_in_executor(pool, render_partition, spec, items)
+                for spec, items in partitions))
         except BrokenExecutor:
             # A worker died (killed, out of memory): these requests fail, the next get a
             # fresh pool rather than the same error for ever.
@@ -217,15 +229,24 @@ class Server:
                 pool.shutdown(wait=False, cancel_futures=True)
             problem = error("(server)", 0, 0, "a render worker stopped; try again")
             return [Outcome(503, problem=problem) for _ in jobs]
+        except ProblemError as exc:  # the package's project does not load
+            return [Outcome(422, problem=exc.problem) for _ in jobs]
+        except Exception as exc:  # noqa: BLE001 - a bug must not take the server down
+            problem = error("(server)", 0, 0, f"internal error: {exc!r}")
+            return [Outcome(500, problem=problem) for _ in jobs]
+        return [outcome_of(p) for part in produced for p in part]
 
-    async def _on_dask(self, jobs: list[RenderRequest]) -> list[Outcome]:
-        future = self.dask.submit(render_requests, jobs, pure=False)
+    async def _on_dask(self, partitions: list[tuple[BatchSpec, list[Item]]],
+                       count: int) -> list[Outcome]:
+        futures = [self.dask.submit(render_partition, spec, items, pure=False)
+                   for spec, items in partitions]
         try:
-            outcomes: list[Outcome] = await anyio.to_thread.run_sync(future.result)
+            produced: list[list[Produced]] = await anyio.to_thread.run_sync(
+                self.dask.gather, futures)
         except Exception as exc:  # noqa: BLE001 - a lost worker or scheduler: say so per record
             problem = error("(server)", 0, 0, f"the Dask cluster did not render: {exc}")
-            return [Outcome(503, problem=problem) for _ in jobs]
-        return outcomes
+            return [Outcome(503, problem=problem) for _ in range(count)]
+        return [outcome_of(p) for part in produced for p in part]
 
     def batch_workers(self) -> int:
         if self.dask is not None:
@@ -329,7 +350,9 @@ class Server:
                            f"{', '.join(CHANNEL_NAMES)}", "channel")
         package_id = self.package_for(body.get("package"))
         await self.require_trusted(package_id)
-        outcome = await self.render(RenderRequest(
+        if not isinstance(body["data"], dict):
+            raise _refused(422, NOT_AN_OBJECT, "data", "(record)", 1)
+        outcome = await self.render(request_item(
             str(self.store.root), package_id, body["template"], body["channel"],
             body["data"], body.get("locale"), time_limit=self.settings.time_limit))
         if not outcome.ok:
@@ -373,7 +396,7 @@ class Server:
         )
 
     def _batch_job(self, package_id: str, line: int, text: bytes,
-                   defaults: dict[str, str | None]) -> tuple[int, Any, RenderRequest | Outcome]:
+                   defaults: dict[str, str | None]) -> tuple[int, Any, Job | Outcome]:
         if json_depth(text, MAX_DEPTH + 1) is not None:
             return line, None, Outcome(422, problem=error("(batch)", line, 0,
                                                           f"data: {depth_message()}"),
@@ -395,7 +418,10 @@ class Server:
             if value.get(name, defaults.get(name)) is None:
                 return line, given, Outcome(422, problem=error("(batch)", line, 0,
                                                                f"{name}: missing"), field=name)
-        return line, given, RenderRequest(
+        if not isinstance(value["data"], dict):
+            return line, given, Outcome(422, problem=error("(batch)", line, 0, NOT_AN_OBJECT),
+                                        field="data")
+        return line, given, request_item(
             str(self.store.root), package_id,
             value.get("template", defaults["template"]),
             value.get("channel", defaults["channel"]),
@@ -403,11 +429,11 @@ class Server:
             self.settings.time_limit)
 
     async def _in_order(
-        self, jobs: list[tuple[int, Any, RenderRequest | Outcome]], window: int, size: int
+        self, jobs: list[tuple[int, Any, Job | Outcome]], window: int, size: int
     ) -> AsyncIterator[tuple[int, Any, Outcome]]:
         """Run the jobs in chunks of SIZE, at most WINDOW chunks in flight; results in input
         order."""
-        Chunk = list[tuple[int, Any, RenderRequest | Outcome]]
+        Chunk = list[tuple[int, Any, Job | Outcome]]
         pending: deque[tuple[Chunk, asyncio.Future[list[Outcome]]]] = deque()
 
         async def emit(chunk: Chunk, future: asyncio.Future[list[Outcome]]) -> list[Any]:
@@ -418,7 +444,7 @@ class Server:
         try:
             for start in range(0, len(jobs), size):
                 chunk = jobs[start : start + size]
-                requests = [job for _, _, job in chunk if isinstance(job, RenderRequest)]
+                requests = [job for _, _, job in chunk if not isinstance(job, Outcome)]
                 pending.append((chunk, asyncio.ensure_future(
                     self.render_many(requests, batch=True))))
                 while len(pending) >= window:

@@ -1,10 +1,11 @@
-"""Rendering for the server: one request → one Outcome, in a worker process.
+"""Rendering for the server: a request (or a batch line) as a partition item for the batch's
+worker, and what the worker produced as the server's Outcome.
 
-`render_request` is the whole per-record work (load the package's project, check the request
-and the record, render): `/v1/render` runs it once, `/v1/batch` once a record. It takes and
-returns plain picklable values so any executor can run it — the process pool here, or a Dask
-cluster for batches spread over machines. Each process keeps the projects it loaded, per
-package id (a package never changes, so the cache is never stale).
+Every request is rendered by `studio.core.batch.render_partition`, the task `missiva batch`
+sends to its Dask workers: `/v1/render` as a partition of one, `/v1/batch` in chunks, in this
+server's process pool or, with `--scheduler`, on the Dask cluster. That worker keeps the
+projects it loaded (here one per package id: a package never changes, so the cache is never
+stale), reads and checks each record on the one record path and names the field at fault.
 
 Rendering is CPU-bound Python (Jinja, and WeasyPrint's layout holds the GIL for the whole
 document), so it runs in worker processes: threads would serialise on the GIL and stall the
@@ -15,36 +16,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from studio.core.batch import BatchSpec, Item, Produced
 from studio.core.jobs import leave_with_parent
-from studio.core.limits import DEFAULT_MEMORY_MB, limits_from, prepare_worker
-from studio.core.problems import Problem, ProblemError, error
-from studio.core.project import Project, load_project
-
-_KEPT = 8
-
-
-@dataclass(frozen=True)
-class RenderRequest:
-    """What to render: a template of a package, on a channel, for one record."""
-
-    store: str  # the store's folder
-    package: str  # package id
-    template: Any
-    channel: Any
-    data: Any = field(repr=False)
-    locale: Any = None
-    where: str = "(record)"  # the name problems give the record: "(record)", "(batch)"
-    line: int = 1  # its line (in a batch, the NDJSON line)
-    time_limit: float | None = None  # the server's --time-limit (None: the package's limits)
+from studio.core.limits import DEFAULT_MEMORY_MB, prepare_worker
+from studio.core.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -69,99 +51,39 @@ class Outcome:
         return self.problem is None
 
 
-class _Projects:
-    """The projects this process loaded, by (store, package id), least recently used dropped."""
-
-    def __init__(self) -> None:
-        self.loaded: OrderedDict[tuple[str, str], Project] = OrderedDict()
-
-    def get(self, store: str, package: str) -> Project:
-        key = (store, package)
-        project = self.loaded.get(key)
-        if project is None:
-            project = load_project(Path(store) / "packages" / package)
-            self.loaded[key] = project
-            while len(self.loaded) > _KEPT:
-                self.loaded.popitem(last=False)
-        self.loaded.move_to_end(key)
-        return project
+def request_item(store: str, package: str, template: Any, channel: Any, data: Mapping[str, Any],
+                 locale: Any = None, where: str = "(record)", line: int = 1,
+                 time_limit: float | None = None) -> tuple[BatchSpec, Item]:
+    """What to render for one request (or batch line): a template of a package, on a channel,
+    for one record. WHERE and LINE are what problems call the record: "(record)", or
+    "(batch)" and its NDJSON line. TIME_LIMIT is the server's --time-limit (None: the
+    package's limits)."""
+    spec = BatchSpec(str(Path(store) / "packages" / package), template, channel, locale, where,
+                     package, time_limit)
+    return spec, Item(line, line, data, (channel,))
 
 
-_PROJECTS = _Projects()
-
-
-def _bad(request: RenderRequest, name: str, message: str, status: int = 422) -> Outcome:
-    return Outcome(status, problem=error(request.where, request.line, 0, message), field=name)
-
-
-def render_request(request: RenderRequest) -> Outcome:
-    """Render one request; every failure comes back as an Outcome, never as an exception."""
-    from studio.core.render import render
-    from studio.core.schema import record_problems
-
-    try:
-        project = _PROJECTS.get(request.store, request.package)
-        template, channel, locale = request.template, request.channel, request.locale
-        if not isinstance(template, str) or template not in project.templates:
-            known = ", ".join(sorted(project.templates))
-            return _bad(request, "template", f"template: no template {template!r} (templates: "
-                        f"{known})")
-        channels = project.templates[template].channels
-        if channel not in channels:
-            return _bad(request, "channel", f"channel: {channel!r} is not a channel of "
-                        f"{template} ({', '.join(channels)})")
-        if locale is not None and locale not in project.config.locales:
-            return _bad(request, "locale", f"locale: {locale!r} is not a locale of the project "
-                        f"({', '.join(project.config.locales)})")
-        if not isinstance(request.data, Mapping):
-            return _bad(request, "data", "data: the record must be a JSON object")
-        problems = record_problems(project.schema, request.data, request.where)
-        if problems:
-            first = problems[0]
-            return Outcome(
-                422,
-                problem=Problem(request.where, request.line, 0, first.severity, first.message),
-                field=_field(first.message),
-            )
-        limits = limits_from(project.config.raw, request.time_limit)
-        rendition = render(project, template, channel, request.data, locale, check_record=False,
-                           limits=limits)
-    except ProblemError as exc:
-        # A template past its budget is the package's fault, like any template error: 422,
-        # with the limit in the message.
-        return Outcome(422, problem=exc.problem)
-    except Exception as exc:  # noqa: BLE001 - a bug must not take the worker down
-        return Outcome(500, problem=error("(server)", 0, 0, f"internal error: {exc!r}"))
-    return Outcome(
-        200,
-        content=rendition.content,
-        media_type=rendition.media_type,
-        extension=rendition.extension,
-        template=rendition.template,
-        channel=rendition.channel,
-        locale=rendition.locale,
-        facts=dict(rendition.facts),
-        warnings=tuple(str(w) for w in rendition.warnings),
-    )
-
-
-def render_requests(requests: list[RenderRequest]) -> list[Outcome]:
-    """Several requests in one worker task (what a batch sends to the pool)."""
-    return [render_request(request) for request in requests]
-
-
-def _field(message: str) -> str:
-    """The record field a schema problem names ("customer.name: …" → "data.customer.name"; a
-    missing required property is named itself)."""
-    at, _, rest = message.partition(": ")
-    parts = [] if at == "(record)" else [at]
-    missing = _REQUIRED.match(rest)
-    if missing:
-        parts.append(missing[1])
-    return ".".join(["data", *parts])
-
-
-_REQUIRED = re.compile(r"'([^']+)' is a required property")
+def outcome_of(produced: Produced) -> Outcome:
+    """What the batch's worker produced, as the server answers it: 200 and the rendition; 422
+    and the problem, naming the request field at fault (a template past its budget is the
+    package's fault, like any template error); 500 for a bug."""
+    rendition = produced.rendition
+    if rendition is not None:
+        return Outcome(
+            200,
+            content=rendition.content,
+            media_type=rendition.media_type,
+            extension=rendition.extension,
+            template=rendition.template,
+            channel=rendition.channel,
+            locale=rendition.locale,
+            facts=dict(rendition.facts),
+            warnings=tuple(str(w) for w in rendition.warnings),
+        )
+    assert produced.problem is not None
+    if produced.internal:
+        return Outcome(500, problem=replace(produced.problem, path="(server)"))
+    return Outcome(422, problem=produced.problem, field=produced.field)
 
 
 def warm_up(memory_mb: int = DEFAULT_MEMORY_MB) -> None:

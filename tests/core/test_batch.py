@@ -23,12 +23,12 @@ from pypdf import PdfReader
 from studio.cli import main
 from studio.core.batch import (
     BatchSpec,
+    Item,
     WorkerProblem,
     local_client,
     project_loads,
     project_version,
     render_partition,
-    render_records,
     run_batch,
 )
 from studio.core.project import load_project
@@ -226,17 +226,35 @@ def test_a_worker_without_the_project_says_so(tmp_path, cluster):
         future.result()
 
 
-def test_render_records_is_the_servers_path_routing_included(cluster):
-    """What /v1/batch calls: raw records in, rows and bytes out, in process or on Dask."""
-    spec = BatchSpec(str(SAMPLE), "payment-reminder", None, "en", "request",
+def test_render_partition_is_the_one_worker_task_for_batch_and_server(cluster):
+    """What `missiva batch` and the server's /v1/render and /v1/batch send to a worker
+    (tests/server/test_server_dask.py sees the server's task on the cluster): records as JSON
+    text (an NDJSON line) or as values (a request's data), in process or on Dask; a refused
+    record names the field at fault."""
+    spec = BatchSpec(str(SAMPLE), "payment-reminder", "sms", "en", "request",
                      project_version(SAMPLE))
-    records = [json.dumps(sample("no-email")), "{oops", json.dumps(sample("long-address"))]
-    for produced in (render_records(spec, records, first_index=7),
-                     cluster.submit(render_records, spec, records, 7, pure=False).result()):
-        assert [(p.row["index"], p.row["channel"], p.row["ok"]) for p in produced] == [
-            (7, "sms", True), (8, None, False), (9, "print", True)]
-        sms, bad, letter = produced
+    nameless = sample("typical")
+    del nameless["customer"]["name"]
+    items = [Item(7, 7, json.dumps(sample("no-email")), ("sms",)),
+             Item(8, 8, "{oops", ("sms",)),
+             Item(9, 9, nameless, ("sms",)),
+             Item(10, 10, sample("typical"), ("fax",))]
+    letter = BatchSpec(str(SAMPLE), "payment-reminder", "print", None, "request",
+                       project_version(SAMPLE))
+    letters = [Item(11, 11, sample("long-address"), ("print",), "C1", "24015")]
+    for produced in (render_partition(spec, items) + render_partition(letter, letters),
+                     cluster.submit(render_partition, spec, items, pure=False).result()
+                     + cluster.submit(render_partition, letter, letters, pure=False).result()):
+        assert [(p.row["index"], p.row["ok"], p.field) for p in produced] == [
+            (7, True, None), (8, False, None), (9, False, "data.customer.name"),
+            (10, False, "channel"), (11, True, None)]
+        sms, bad, refused, fax, pdf = produced
         assert sms.content.decode().startswith("Lumen Energia: bill no.")  # English, as asked
-        assert bad.content is None and "JSON" in bad.row["error"]
-        assert letter.content.startswith(b"%PDF") and letter.row["postal_code"] == "24015"
-        assert letter.row["sha256"] == hashlib.sha256(letter.content).hexdigest()
+        assert sms.rendition.facts["segments"] >= 1
+        assert bad.content is None and "JSON" in bad.row["error"] and bad.problem.line == 8
+        assert (refused.problem.path, refused.problem.line) == ("request", 9)
+        assert refused.problem.pointer == "/customer/name"
+        assert "'name' is a required property" in refused.problem.message
+        assert "'fax' is not a channel of payment-reminder" in fax.problem.message
+        assert pdf.content.startswith(b"%PDF") and pdf.row["postal_code"] == "24015"
+        assert pdf.row["sha256"] == hashlib.sha256(pdf.content).hexdigest()

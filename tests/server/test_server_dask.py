@@ -1,5 +1,6 @@
 """/v1/batch on a Dask cluster (`missiva serve --scheduler`): the same partitions path as
-`missiva batch`, with a real scheduler and two worker processes on loopback."""
+`missiva batch` (its task, `render_partition`), with a real scheduler and two worker processes
+on loopback."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def test_batch_goes_to_the_cluster_in_partitions_with_the_same_bytes(
                 assert answer.status_code == 200
                 answers[name] = [json.loads(line) for line in answer.text.splitlines()]
                 ran = len({t["key"] for t in stream.data
-                           if str(t["key"]).startswith("render_requests")})
+                           if str(t["key"]).startswith("render_partition")})
         finally:
             server.stop()
         if name == "local":
