@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -104,11 +103,7 @@ def read_ledger(root: Root) -> list[SignOff]:
 
 
 def _git(repository: Repository, *args: str, check: bool = True) -> bytes:
-    done = subprocess.run(["git", *args], cwd=repository.root, capture_output=True, check=False)
-    if check and done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise ProblemError(error(str(repository.root), 0, 0, f"git {args[0]} failed: {message}"))
-    return done.stdout
+    return bytes(repository.run(*args, check=check).stdout)
 
 
 def _pathspec(repository: Repository, path: str) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 import tarfile
 import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -718,6 +719,97 @@ class Repository:
         self.clear_snapshots()
         with self._lock:
             self.repo.close()
+
+    # Running git: every git command of the core goes through these ---------------------------
+
+    def execute(self, *args: str, strip: bool = True, env: Mapping[str, str] | None = None
+                ) -> str:
+        """git ARGS at the repository's top, through the repository's GitPython handle and
+        one caller at a time; a failure raises git.GitCommandError. STRIP drops the output's
+        last newline."""
+        extra: dict[str, Any] = {} if env is None else {"env": dict(env)}
+        with self._lock:
+            return str(self.repo.git.execute(["git", *args], strip_newline_in_stdout=strip,
+                                             **extra))
+
+    def run(self, *args: str, check: bool = True, input: bytes | str | None = None,
+            text: bool = False, env: Mapping[str, str] | None = None,
+            timeout: float | None = None) -> subprocess.CompletedProcess[Any]:
+        """git ARGS in the project's folder, a process of its own (output as bytes, or TEXT);
+        with CHECK a failure is a ProblemError "git ARGS[0] failed: <git's message>"."""
+        done = Repository.command(self.root, *args, input=input, text=text, env=env,
+                                  timeout=timeout)
+        if check and done.returncode != 0:
+            message = done.stderr if text else done.stderr.decode("utf-8", "replace")
+            raise ProblemError(error(str(self.root), 0, 0,
+                                     f"git {args[0]} failed: {message.strip()}"))
+        return done
+
+    @staticmethod
+    def command(folder: str | os.PathLike[str] | None, *args: str,
+                input: bytes | str | None = None, text: bool = False,
+                env: Mapping[str, str] | None = None, timeout: float | None = None,
+                ) -> subprocess.CompletedProcess[Any]:
+        """git ARGS in FOLDER, which need not be a repository yet (a clone's target, files of
+        a conflict): the result whatever git answered."""
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, input=input,
+                              text=text, env=None if env is None else dict(env),
+                              timeout=timeout, check=False)
+
+    @staticmethod
+    def spawn(folder: str | os.PathLike[str] | None, *args: str,
+              env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """git ARGS in FOLDER, started and left running, its messages (stderr) on a pipe to
+        read as they come (a clone's progress)."""
+        return subprocess.Popen(["git", *args], cwd=folder, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE,
+                                env=None if env is None else dict(env))
+
+    def read_objects(self, refs: Sequence[str]) -> dict[str, bytes | None]:
+        """REFS (blob ids or "rev:path") read in one `git cat-file --batch`: ref -> bytes, None
+        when missing or not a blob."""
+        if not refs:
+            return {}
+        out = self.run("cat-file", "--batch", check=False,
+                       input="".join(f"{ref}\n" for ref in refs).encode("utf-8")).stdout
+        found: dict[str, bytes | None] = {}
+        at = 0
+        for ref in refs:
+            end = out.find(b"\n", at)
+            if end < 0:
+                break
+            header = out[at:end].split()
+            at = end + 1
+            if len(header) != 3 or not header[2].isdigit():
+                found[ref] = None  # "<ref> missing", "ambiguous"
+                continue
+            size = int(header[2])
+            found[ref] = out[at : at + size] if header[1] == b"blob" else None
+            at += size + 1
+        return found
+
+    @staticmethod
+    def create(root: str | os.PathLike[str], message: str, *, signed_by_studio: bool = False
+               ) -> str:
+        """A new repository at ROOT whose first commit holds every file; returns its hash. The
+        commit is by the identity git is configured with, or (none configured, or
+        SIGNED_BY_STUDIO) by the studio itself."""
+        repo = git.Repo.init(root)
+        try:
+            repo.git.add(A=True)
+            committed = False
+            if not signed_by_studio:
+                try:
+                    repo.git.commit(m=message)
+                    committed = True
+                except git.GitCommandError:
+                    pass  # no identity configured for git on this machine
+            if not committed:
+                author = git.Actor("Missiva Studio", "studio@missiva.invalid")
+                repo.index.commit(message, author=author, committer=author)
+            return str(repo.head.commit.hexsha)
+        finally:
+            repo.close()
 
 
 WORKTREE = "WORKTREE"  # the revision name for the files on disk

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -363,7 +362,7 @@ class _Walk:
                     refs[entry.new] = None
                 if entry.new and entry.path == "studio.yaml":
                     refs[entry.new] = None
-        self._blobs.update(read_objects(self.repository, list(refs)))
+        self._blobs.update(self.repository.read_objects(list(refs)))
 
     def main_file(self, parent: str, rules: Rules, path: str) -> tuple[str, str] | None:
         """The block a path under blocks/ belongs to in PARENT and the ref of its main file."""
@@ -380,18 +379,16 @@ class _Walk:
     def run(self, tips: Sequence[str]) -> None:
         spec = f":/{self.prefix}" if self.prefix else "."
         command = [
-            "git", "-c", "core.quotePath=false", "log", "--no-show-signature", "--reverse",
+            "-c", "core.quotePath=false", "log", "--no-show-signature", "--reverse",
             "--topo-order", "--full-history", "--no-abbrev", "--raw", "-M",
             "--diff-merges=dense-combined", "-z", "--format=%x1e%H %P%x1f%ae%x1f%ce",
             *tips, "--", spec,
         ]
-        out = subprocess.run(command, cwd=self.repository.root, capture_output=True, check=False)
+        out = self.repository.run(*command, check=False)
         if out.returncode != 0 and b"diff-merges" in out.stderr:
             # git before 2.31: merges show no diff of their own (so they are not judged)
             command.remove("--diff-merges=dense-combined")
-            out = subprocess.run(
-                command, cwd=self.repository.root, capture_output=True, check=False
-            )
+            out = self.repository.run(*command, check=False)
         if out.returncode != 0:
             message = out.stderr.decode("utf-8", "replace").strip()
             raise ProblemError(error(str(self.repository.root), 0, 0, f"git log failed: {message}"))
@@ -684,43 +681,8 @@ def sha1_blob(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def read_objects(repository: Repository, refs: Sequence[str]) -> dict[str, bytes | None]:
-    """REFS (blob ids or "rev:path") read in one `git cat-file --batch`: ref -> bytes, None
-    when missing or not a blob."""
-    if not refs:
-        return {}
-    done = subprocess.run(
-        ["git", "cat-file", "--batch"],
-        cwd=repository.root,
-        input="".join(f"{ref}\n" for ref in refs).encode("utf-8"),
-        capture_output=True,
-        check=False,
-    )
-    out = done.stdout
-    found: dict[str, bytes | None] = {}
-    at = 0
-    for ref in refs:
-        end = out.find(b"\n", at)
-        if end < 0:
-            break
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3 or not header[2].isdigit():
-            found[ref] = None  # "<ref> missing", "ambiguous"
-            continue
-        size = int(header[2])
-        found[ref] = out[at : at + size] if header[1] == b"blob" else None
-        at += size + 1
-    return found
-
-
 def _is_ancestor(repository: Repository, ancestor: str, commit: str) -> bool:
-    done = subprocess.run(
-        ["git", "merge-base", "--is-ancestor", ancestor, commit],
-        cwd=repository.root,
-        capture_output=True,
-        check=False,
-    )
+    done = repository.run("merge-base", "--is-ancestor", ancestor, commit, check=False)
     return done.returncode == 0
 
 
@@ -739,16 +701,10 @@ def main_line(repository: Repository) -> list[str]:
         pass
     names = [branch] if branch else ["main", "master"]
     refs = [f"refs/heads/{n}" for n in names] + [f"refs/remotes/origin/{n}" for n in names]
-    out = subprocess.run(
-        ["git", "rev-parse", "--verify", "-q", "HEAD"],
-        cwd=repository.root, capture_output=True, text=True, check=False,
-    )
+    out = repository.run("rev-parse", "--verify", "-q", "HEAD", text=True, check=False)
     tips = [out.stdout.strip()] if out.returncode == 0 else []
     for ref in refs:
-        done = subprocess.run(
-            ["git", "rev-parse", "--verify", "-q", ref],
-            cwd=repository.root, capture_output=True, text=True, check=False,
-        )
+        done = repository.run("rev-parse", "--verify", "-q", ref, text=True, check=False)
         if done.returncode == 0 and done.stdout.strip() not in tips:
             tips.append(done.stdout.strip())
     return tips

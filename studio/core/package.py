@@ -137,12 +137,10 @@ def _sha(data: bytes) -> str:
 def _tree(repository: Repository, commit: str) -> list[tuple[str, str]]:
     """(mode, project-relative path) of every entry of the project's tree at COMMIT."""
     treeish = f"{commit}:{repository.prefix.rstrip('/')}" if repository.prefix else commit
-    out = repository.repo.git.execute(
-        ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "-z", treeish],
-        strip_newline_in_stdout=False,
-    )
+    out = repository.execute("-c", "core.quotePath=false", "ls-tree", "-r", "-z", treeish,
+                             strip=False)
     entries = []
-    for entry in str(out).split("\0"):
+    for entry in out.split("\0"):
         if not entry:
             continue
         head, _, path = entry.partition("\t")
@@ -151,13 +149,13 @@ def _tree(repository: Repository, commit: str) -> list[tuple[str, str]]:
 
 
 def _tag(repository: Repository, commit: str) -> str | None:
-    out = repository.repo.git.execute(["git", "tag", "--points-at", commit, "--sort=refname"])
-    tags = [t for t in str(out).splitlines() if t.strip()]
+    out = repository.execute("tag", "--points-at", commit, "--sort=refname")
+    tags = [t for t in out.splitlines() if t.strip()]
     return tags[0] if tags else None
 
 
 def _commit_time(repository: Repository, commit: str) -> str:
-    seconds = int(str(repository.repo.git.execute(["git", "show", "-s", "--format=%ct", commit])))
+    seconds = int(repository.execute("show", "-s", "--format=%ct", commit))
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

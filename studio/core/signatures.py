@@ -260,12 +260,8 @@ def _first_parent(repository: Repository, commit: str) -> str | None:
 
 
 def _git(repository: Repository, *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(["git", *args], cwd=repository.root, capture_output=True,
-                          input=stdin.encode() if stdin is not None else None, check=False)
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise ProblemError(error(str(repository.root), 0, 0, f"git {args[0]} failed: {message}"))
-    return done.stdout.decode("utf-8", "replace")
+    done = repository.run(*args, input=stdin.encode() if stdin is not None else None)
+    return bytes(done.stdout).decode("utf-8", "replace")
 
 
 @contextmanager
@@ -500,9 +496,8 @@ def verify_signatures(root: str | os.PathLike[str] | Repository) -> list[Problem
 
 
 def _git_config(repository: Repository, key: str) -> str:
-    done = subprocess.run(["git", "config", "--get", key], cwd=repository.root,
-                          capture_output=True, check=False)
-    return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
+    done = repository.run("config", "--get", key, check=False)
+    return bytes(done.stdout).decode("utf-8", "replace").strip() if done.returncode == 0 else ""
 
 
 def signing_key(

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from studio.core.channels import CHANNELS
-from studio.core.history import describe_path, open_repository
+from studio.core.history import Repository, describe_path, open_repository
 from studio.core.problems import ProblemError, error
 
 MINE_REF = "refs/missiva/sync/mine"
@@ -164,15 +164,7 @@ def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 def _git(
     root: Path, *args: str, check: bool = True, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        ["git", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=_env(env),
-        timeout=_TIMEOUT,
-        check=False,
-    )
+    done = Repository.command(root, *args, text=True, env=_env(env), timeout=_TIMEOUT)
     if check and done.returncode != 0:
         raise ProblemError(
             error(str(root), 0, 0, f"git {args[0]} failed: {_last_lines(done.stderr)}")
@@ -262,12 +254,7 @@ def clone(
             error(str(target), 0, 0, "the folder exists and is not empty: choose another")
         )
     existed = target.exists()
-    process = subprocess.Popen(
-        ["git", "clone", "--progress", url, str(target)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=_env(),
-    )
+    process = Repository.spawn(None, "clone", "--progress", url, str(target), env=_env())
     assert process.stderr is not None
     stream = process.stderr
     captured: list[str] = []
@@ -669,9 +656,7 @@ def _finish_merge_and_push(top: Path, progress: Progress | None) -> SyncResult:
 
 
 def _stage(top: Path, stage: int, path: str) -> str | None:
-    done = subprocess.run(
-        ["git", "show", f":{stage}:{path}"], cwd=top, capture_output=True, check=False
-    )
+    done = Repository.command(top, "show", f":{stage}:{path}")
     if done.returncode != 0:
         return None
     return done.stdout.decode("utf-8", "replace")
@@ -771,9 +756,7 @@ def _merge_file(conflict: Conflict, side: str) -> str | None:
             path.write_text(text, encoding="utf-8")
             files.append(str(path))
         flag = "--ours" if side == "mine" else "--theirs"
-        done = subprocess.run(
-            ["git", "merge-file", "-p", flag, *files], capture_output=True, check=False
-        )
+        done = Repository.command(None, "merge-file", "-p", flag, *files)
     if done.returncode < 0 or done.returncode > 127:
         return chosen
     return done.stdout.decode("utf-8", "replace")

@@ -73,13 +73,9 @@ def studio_sample_project(bundled: Path | None = None, target: Path | None = Non
 
 
 def _first_commit(root: Path, message: str) -> None:
-    import git
+    from studio.core.history import Repository
 
-    repo = git.Repo.init(root)
-    repo.git.add(A=True)
-    author = git.Actor("Missiva Studio", "studio@missiva.invalid")
-    repo.index.commit(message, author=author, committer=author)
-    repo.close()
+    Repository.create(root, message, signed_by_studio=True)
 
 
 def _replay_ledger(root: Path, shipped: bytes) -> None:
@@ -107,8 +103,8 @@ def _replay_ledger(root: Path, shipped: bytes) -> None:
     try:
         for block, record in latest.items():
             path = f"blocks/{block}.md"
-            current = repository.repo.git.execute(["git", "rev-parse", f"HEAD:{path}"])
-            if str(current).strip() != record.get("blob"):
+            current = repository.execute("rev-parse", f"HEAD:{path}")
+            if current.strip() != record.get("blob"):
                 continue
             reviewer = str(record["reviewer"])
             saved = {k: os.environ.get(k) for k in ("MISSIVA_AUTHOR_NAME", "MISSIVA_AUTHOR_EMAIL")}

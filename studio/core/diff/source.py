@@ -171,12 +171,11 @@ def _changed_paths(repository: Repository, rev_a: str, rev_b: str) -> list[tuple
     """(old path, new path) of every file that differs: one `git diff --name-status`."""
     if rev_a == WORKTREE:
         raise ProblemError(error(rev_a, 0, 0, "the first revision must be a commit"))
-    command = ["git", "-c", "core.quotePath=false", "diff", "--name-status", "-z", "-M", rev_a]
+    command = ["-c", "core.quotePath=false", "diff", "--name-status", "-z", "-M", rev_a]
     if rev_b != WORKTREE:
         command.append(rev_b)
     command += ["--", repository.prefix or "."]
-    with repository._lock:
-        out = str(repository.repo.git.execute(command, strip_newline_in_stdout=False))
+    out = repository.execute(*command, strip=False)
     fields = out.split("\0")
     pairs: list[tuple[str, str]] = []
     index = 0
