@@ -90,11 +90,11 @@ def review(panel, qtbot, block):
 def decide(panel, qtbot, button, comment):
     qtbot.keyClicks(panel.comment, comment)
     assert button.isEnabled()
-    with qtbot.waitSignal(panel.decided, timeout=WAIT):
+    # The decision, then its own refresh of the states: waited for together, since the
+    # refresh may arrive before a second wait would start; a refresh from before the
+    # decision (one may still be on its way) does not count.
+    with qtbot.waitSignals([panel.decided, panel.statesChanged], order="simple", timeout=WAIT):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    # The decision's own refresh of the states (an earlier one may still be on its way).
-    with qtbot.waitSignal(panel.statesChanged, timeout=WAIT):
-        pass
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=WAIT)
 
 
