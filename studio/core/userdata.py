@@ -107,7 +107,9 @@ def _replay_ledger(root: Path, shipped: bytes) -> None:
     try:
         for block, record in latest.items():
             path = f"blocks/{block}.md"
-            current = repository.repo.git.execute(["git", "rev-parse", f"HEAD:{path}"])
+            # A block renamed or removed since its decision has no text here: nothing holds.
+            current = repository.repo.git.execute(
+                ["git", "rev-parse", "--verify", "-q", f"HEAD:{path}"], with_exceptions=False)
             if str(current).strip() != record.get("blob"):
                 continue
             reviewer = str(record["reviewer"])
