@@ -118,3 +118,15 @@ def test_sample_export_to_production_is_gated(tmp_path, monkeypatch, capsys):
     assert main(["export", str(SAMPLE), "--target", "proofs", "--rev", "HEAD", "--json"]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert exported["path"].startswith(str(tmp_path / "missiva-packages" / "lumen-energia"))
+
+
+def test_sample_status_shows_the_renamed_block(capsys):
+    """What the sample's README promises `missiva status` prints."""
+    assert main(["status", str(SAMPLE)]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    renamed = lines["legal/useful-info"]
+    assert renamed.split()[1] == "stale" and renamed.endswith("(renamed from legal/bill-info)")
+    assert "legal/bill-info" not in lines
+    assert lines["reminder/consequences"].split()[1] == "pending"
+    assert {lines[b].split()[1] for b in ("legal/privacy", "legal/withdrawal",
+                                          "legal/complaints-adr")} == {"approved"}
