@@ -613,8 +613,10 @@ def unsigned_commits(repository: Repository, commits: Iterable[str]) -> dict[str
         if signature is None:
             refused[commit] = UnsignedCommit(commit, "", "unchecked", "no signature found")
         elif not signature.ok:
-            kind = ("unsigned" if signature.code == "N"
-                    else "unlisted" if signature.code in ("G", "U") else "invalid")
+            # a good signature whose key is not the author's (unknown, or someone else's)
+            unlisted = signature.code in ("G", "U") and \
+                (signature.reason or "").startswith("signed with key")
+            kind = "unsigned" if signature.code == "N" else "unlisted" if unlisted else "invalid"
             refused[commit] = UnsignedCommit(commit, signature.author, kind,
                                              signature.reason or "")
     return refused

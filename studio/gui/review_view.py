@@ -536,8 +536,9 @@ class ReviewPanel(QWidget):
         refused = {u.decision.id: u for u in (state.unsigned if state is not None else ())
                    if u.decision is not None}
         records: list[SignOff] = list(state.history) if state is not None else []
-        records += [u.decision for u in refused.values() if u.decision is not None]
-        records.sort(key=lambda r: r.time)
+        if refused:  # placed among the others by time (the ones that count: history's order)
+            records += [u.decision for u in refused.values() if u.decision is not None]
+            records.sort(key=lambda r: r.time)
         self.decisions.setRowCount(len(records))
         for row, record in enumerate(reversed(records)):
             version = record.blob[:10] + (self.tr(" (current)") if state is not None
