@@ -139,7 +139,7 @@ def test_renamed_block_of_the_sample(qtbot, sample_history, grabs):
         assert changes.startswith("Approved as legal/bill-info by marco.ferri@lumen-energia."
                                   "example, ")
         assert "→ legal/useful-info as committed now" in changes
-        assert "Sportello per il consumatore" in changes and "Never approved" not in changes
+        assert "chiami" in changes and "Never approved" not in changes
         assert panel.decisions.rowCount() == 1
         assert panel.decisions.item(0, 1).text() == "approved"
         panel.views.setCurrentIndex(1)
@@ -152,7 +152,7 @@ def test_renamed_block_of_the_sample(qtbot, sample_history, grabs):
                                              "legal/bill-info (marco.ferri@lumen-energia."
                                              "example, ")
         text = dialog.source_view.toPlainText()
-        assert "Sportello per il consumatore" in text
+        assert "chiami" in text
         assert "Bonus sociale" not in text  # unchanged words: only what changed is shown
         qtbot.waitUntil(lambda: not dialog.is_rendering(), timeout=WAIT)
         dialog.close()
