@@ -77,8 +77,9 @@ def test_injection_sample_is_literal_everywhere(proof):
 
 
 def test_sample_carries_a_realistic_ledger():
-    """Approved blocks, one changed since approval (stale), one never decided (pending); the
-    ledger's chain and its records' commits check out in this repository's history."""
+    """Approved blocks, one renamed and changed since approval (stale), one never decided
+    (pending); the ledger's chain and its records' commits check out in this repository's
+    history."""
     import subprocess
 
     from studio.core.compliance import block_states, chain_problems, verify
@@ -89,6 +90,10 @@ def test_sample_carries_a_realistic_ledger():
     assert kinds.count("stale") == 1 and kinds.count("pending") == 1
     stale = next(s for s in states.values() if s.state == "stale")
     assert stale.approved_blob and stale.approved_blob != stale.blob
+    # Its owner renamed it and changed its words: the review compares them with the wording
+    # approved under its old name, not as a new block.
+    assert (stale.block, stale.renamed_from) == ("legal/useful-info", "legal/bill-info")
+    assert [r.block for r in stale.history] == ["legal/bill-info"]
     reviewers = {r.reviewer for s in states.values() for r in s.history}
     assert len(reviewers) >= 2  # more than one lawyer signed
     assert chain_problems((SAMPLE / "compliance/signoffs.jsonl").read_bytes()) == []
@@ -106,9 +111,22 @@ def test_sample_export_to_production_is_gated(tmp_path, monkeypatch, capsys):
     assert main(["export", str(SAMPLE), "--target", "production", "--rev", "HEAD"]) == 1
     message = capsys.readouterr().err
     assert "refused" in message
-    assert "legal/bill-info (stale)" in message and "reminder/consequences (pending)" in message
+    assert "legal/useful-info (stale, renamed from legal/bill-info)" in message
+    assert "reminder/consequences (pending)" in message
     # A target without the approval requirement takes the same version.
     monkeypatch.setenv("HOME", str(tmp_path))
     assert main(["export", str(SAMPLE), "--target", "proofs", "--rev", "HEAD", "--json"]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert exported["path"].startswith(str(tmp_path / "missiva-packages" / "lumen-energia"))
+
+
+def test_sample_status_shows_the_renamed_block(capsys):
+    """What the sample's README promises `missiva status` prints."""
+    assert main(["status", str(SAMPLE)]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    renamed = lines["legal/useful-info"]
+    assert renamed.split()[1] == "stale" and renamed.endswith("(renamed from legal/bill-info)")
+    assert "legal/bill-info" not in lines
+    assert lines["reminder/consequences"].split()[1] == "pending"
+    assert {lines[b].split()[1] for b in ("legal/privacy", "legal/withdrawal",
+                                          "legal/complaints-adr")} == {"approved"}

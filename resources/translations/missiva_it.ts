@@ -972,6 +972,33 @@ Recuperarle?</translation>
         <translation>non usato da alcun modello</translation>
     </message>
     <message>
+        <source>signature missing</source>
+        <translation>firma mancante</translation></message>
+    <message>
+        <source>the commit is not signed</source>
+        <translation>il commit non è firmato</translation></message>
+    <message>
+        <source>it is signed with a key that compliance/allowed_signers does not list for %s</source>
+        <translation>è firmato con una chiave che compliance/allowed_signers non elenca per %s</translation></message>
+    <message>
+        <source>its author</source>
+        <translation>il suo autore</translation></message>
+    <message>
+        <source>its signature cannot be checked on this computer (%s)</source>
+        <translation>la sua firma non si può verificare su questo computer (%s)</translation></message>
+    <message>
+        <source>its signature is not valid (%s)</source>
+        <translation>la sua firma non è valida (%s)</translation></message>
+    <message>
+        <source>Renamed from {0} to {1}: it replaces the wording decided on under the old name, and its changes are shown against the text approved as {0}.</source>
+        <translation>Rinominato da {0} a {1}: sostituisce il testo deciso con il vecchio nome, e le modifiche sono mostrate rispetto al testo approvato come {0}.</translation></message>
+    <message>
+        <source>Signature missing: the {0} by {1} in commit {2} does not count, because {3}. This project requires signed sign-offs.</source>
+        <translation>Firma mancante: la decisione ({0}) di {1} nel commit {2} non conta, perché {3}. Questo progetto richiede approvazioni firmate.</translation></message>
+    <message>
+        <source>Signature missing: {0} changed this text in commit {1}, but {2}: who wrote it is not proven, and verify refuses the commit.</source>
+        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l'ha scritto non è provato, e verify rifiuta il commit.</translation></message>
+    <message>
         <source>Rendering…</source>
         <translation>Composizione in corso…</translation>
     </message>
@@ -987,6 +1014,9 @@ Recuperarle?</translation>
         <source>Never approved: the whole text is new.</source>
         <translation>Mai approvato: tutto il testo è nuovo.</translation>
     </message>
+    <message>
+        <source>Approved as {0} by {1}, {2} → {3} as committed now</source>
+        <translation>Approvato come {0} da {1}, {2} → {3} come registrato ora</translation></message>
     <message>
         <source>Approved by %s, %s → the committed version now</source>
         <translation>Approvato da %s, %s → la versione registrata ora</translation>
@@ -1016,9 +1046,15 @@ Recuperarle?</translation>
         <translation>versione approvata ({0}, {1})</translation>
     </message>
     <message>
+        <source>approved as {0} ({1}, {2})</source>
+        <translation>approvato come {0} ({1}, {2})</translation></message>
+    <message>
         <source> (current)</source>
         <translation> (attuale)</translation>
     </message>
+    <message>
+        <source>Does not count: %s</source>
+        <translation>Non conta: %s</translation></message>
     <message>
         <source>Used by no template.</source>
         <translation>Non usato da alcun modello.</translation>
@@ -1109,6 +1145,12 @@ Recuperarle?</translation>
         <translation>Completa la firma interrotta</translation>
     </message>
     <message>
+        <source>approval</source>
+        <translation>approvazione</translation></message>
+    <message>
+        <source>rejection</source>
+        <translation>rifiuto</translation></message>
+    <message>
         <source>from the studio's settings</source>
         <translation>dalle impostazioni dello studio</translation>
     </message>
@@ -1135,10 +1177,6 @@ Recuperarle?</translation>
     <message>
         <source>un-flagged</source>
         <translation>non più regolamentato</translation>
-    </message>
-    <message>
-        <source>Renamed from %s: it replaces the wording decided on under that name.</source>
-        <translation>Rinominato da %s: sostituisce il testo su cui si è deciso con quel nome.</translation>
     </message>
     <message>
         <source>Interrupted sign-off: the %s by %s was written but not committed, so it does not count until they finish it.</source>

@@ -61,6 +61,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         if state.interrupted:
             notes.append("interrupted sign-off by "
                          + ", ".join(d.reviewer for d in state.interrupted))
+        for unsigned in state.unsigned:
+            what = (f"{unsigned.decision.decision} by {unsigned.decision.reviewer} not counted"
+                    if unsigned.decision is not None else "changed")
+            notes.append(f"signature missing: {what} in commit {unsigned.commit[:10]} "
+                         f"({unsigned.reason})")
         if state.note:
             notes.append(state.note)
         shown = f"  ({'; '.join(notes)})" if notes else ""

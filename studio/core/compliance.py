@@ -12,7 +12,7 @@ import importlib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +47,7 @@ __all__ = [
     "BlockState",
     "ReviewRendition",
     "SignOff",
+    "UnsignedCommit",
     "block_states",
     "chain_problems",
     "export_gate",
@@ -64,6 +65,24 @@ Root = str | os.PathLike[str] | Repository
 
 
 @dataclass(frozen=True)
+class UnsignedCommit:
+    """A commit the project required to be signed (compliance.signatures before it) that has no
+    good signature from a key compliance/allowed_signers lists for its author: a decision that
+    therefore does not count, or a change to a regulatory block's text."""
+
+    commit: str
+    author: str
+    kind: str  # unsigned | unlisted (a key not listed for the author) | invalid | unchecked
+    reason: str  # the signature check's own words
+    decision: SignOff | None = None  # the decision it recorded; None: it changed the block
+
+    def as_json(self) -> dict[str, Any]:
+        return {"commit": self.commit, "author": self.author, "kind": self.kind,
+                "reason": self.reason,
+                "decision": self.decision.as_json() if self.decision is not None else None}
+
+
+@dataclass(frozen=True)
 class BlockState:
     block: str
     state: str  # approved, stale, pending, rejected
@@ -77,6 +96,8 @@ class BlockState:
     renamed_from: str = ""  # the block id it had before a rename (its decisions carry over)
     interrupted: tuple[SignOff, ...] = field(default=(), repr=False)  # uncommitted decisions
     note: str = ""  # why a block no longer flagged regulatory is still listed
+    # Signatures required and missing: decisions that do not count, changes not yet approved.
+    unsigned: tuple[UnsignedCommit, ...] = field(default=(), repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +110,7 @@ class BlockState:
             "renamed_from": self.renamed_from,
             "interrupted": [d.reviewer for d in self.interrupted],
             "note": self.note,
+            "unsigned": [u.as_json() for u in self.unsigned],
         }
 
 
@@ -110,6 +132,13 @@ def _pathspec(repository: Repository, path: str) -> str:
     """A project path as a git pathspec. git runs in the project's folder, which is a subfolder
     of the repository when the project has a prefix: ":/" anchors the path at the top."""
     return f":/{repository.prefix}{path}" if repository.prefix else path
+
+
+def _contains(repository: Repository, commit: str, ancestor: str) -> bool:
+    """Whether ANCESTOR is COMMIT or in its history."""
+    done = subprocess.run(["git", "merge-base", "--is-ancestor", ancestor, commit],
+                          cwd=repository.root, capture_output=True, check=False)
+    return done.returncode == 0
 
 
 def _blob_hash(repository: Repository, path: str, rev: str = "HEAD") -> str:
@@ -452,7 +481,14 @@ def block_states(
         project = repository.project_at(at)
     if judged is None:
         judged = judge_history(repository, main_line(repository))
-    decisions = counted(repository, judged)
+    valid = judged.valid()
+    refused = unsigned_commits(repository, [d.ledger_commit for d in valid])
+    decisions = [d for d in valid if d.ledger_commit not in refused]
+    # Changes made without the signature the project requires: listed for the review, now
+    # (the rule as committed at HEAD says whether to look at all).
+    signed_project = getattr(_signatures(), "signatures_required", None)
+    changes = _unsigned_changes(repository) if rev is None and signed_project is not None \
+        and repository.has_commits() and signed_project(repository, "HEAD") else {}
     interrupted = [d for d, _, _ in uncommitted_decisions(repository) if d is not None] \
         if rev is None else []
     states = []
@@ -466,6 +502,14 @@ def block_states(
         mine = [r for r in decisions if r.block in names]
         blob = _blob_hash(repository, block.path, at) if repository.has_commits() else ""
         approvals = [r for r in mine if r.decision == "approve"]
+        unsigned = [replace(refused[r.ledger_commit], decision=r) for r in valid
+                    if r.block in names and r.ledger_commit in refused]
+        for name in names:
+            for change in changes.get(f"blocks/{name}.md", ()):
+                # one an approval since then covers (its author vouched for that text) aside
+                if not approvals or not _contains(repository, approvals[-1].commit,
+                                                  change.commit):
+                    unsigned.append(change)
         states.append(
             BlockState(
                 block=block_id,
@@ -480,6 +524,7 @@ def block_states(
                 renamed_from=names[1] if len(names) > 1 else "",
                 interrupted=tuple(d for d in interrupted if d.block == block_id),
                 note=note,
+                unsigned=tuple(unsigned),
             )
         )
     return states
@@ -532,25 +577,59 @@ def counted(repository: Repository, judged: Judged) -> list[SignOff]:
     signed by a key listed for its reviewer. A signature that cannot be checked counts as
     missing."""
     decisions = judged.valid()
+    refused = unsigned_commits(repository, [d.ledger_commit for d in decisions])
+    return [d for d in decisions if d.ledger_commit not in refused]
+
+
+def unsigned_commits(repository: Repository, commits: Iterable[str]) -> dict[str, UnsignedCommit]:
+    """Those of COMMITS made while the project required signatures (studio.yaml at the commit's
+    first parent) that lack a good signature from a key listed for their author, by commit id.
+    A signature that cannot be checked (no ssh-keygen) counts as missing."""
     signatures = _signatures()
     required = getattr(signatures, "signatures_required", None)
     check = getattr(signatures, "commit_signatures", None)
-    if required is None or check is None or not decisions:
-        return decisions
+    if required is None or check is None:
+        return {}
     needing = []
-    for decision in decisions:
-        parent = f"{decision.ledger_commit}^"
+    for commit in dict.fromkeys(commits):
+        parent = f"{commit}^"
         if repository.object(f"{parent}:{repository.prefix}studio.yaml") is not None and \
                 required(repository, parent):
-            needing.append(decision.ledger_commit)
+            needing.append(commit)
     if not needing:
-        return decisions
+        return {}
     try:
-        good = {s.commit for s in check(repository, needing) if s.ok}
-    except ProblemError:
-        good = set()
-    refused = set(needing) - good
-    return [d for d in decisions if d.ledger_commit not in refused]
+        found = {s.commit: s for s in check(repository, needing)}
+    except ProblemError as exc:
+        return {c: UnsignedCommit(c, "", "unchecked", exc.problem.message) for c in needing}
+    refused = {}
+    for commit in needing:
+        signature = found.get(commit) or found.get(repository.resolve(commit))
+        if signature is None:
+            refused[commit] = UnsignedCommit(commit, "", "unchecked", "no signature found")
+        elif not signature.ok:
+            # a good signature whose key is not the author's (unknown, or someone else's)
+            unlisted = signature.code in ("G", "U") and \
+                (signature.reason or "").startswith("signed with key")
+            kind = "unsigned" if signature.code == "N" else "unlisted" if unlisted else "invalid"
+            refused[commit] = UnsignedCommit(commit, signature.author, kind,
+                                             signature.reason or "")
+    return refused
+
+
+def _unsigned_changes(repository: Repository) -> dict[str, list[UnsignedCommit]]:
+    """Block path → the commits that changed that regulatory block (or a translation) while the
+    project required signatures, without a good signature by their author (newest first)."""
+    needing = getattr(_signatures(), "commits_needing_signature", None)
+    if needing is None:
+        return {}
+    blocks = {c: p for c, p in needing(repository).items() if p.startswith("blocks/")}
+    refused = unsigned_commits(repository, blocks)
+    changes: dict[str, list[UnsignedCommit]] = {}
+    for commit, path in blocks.items():
+        if commit in refused:
+            changes.setdefault(path, []).append(refused[commit])
+    return changes
 
 
 def commit_signature_problems(repository: Repository, commits: Sequence[str]) -> list[Problem]:

@@ -103,7 +103,10 @@ def _replay_ledger(root: Path, shipped: bytes) -> None:
     try:
         for block, record in latest.items():
             path = f"blocks/{block}.md"
-            current = repository.execute("rev-parse", f"HEAD:{path}")
+            # A block renamed or removed since its decision has no text here: nothing holds.
+            found = repository.run("rev-parse", "--verify", "-q", f"HEAD:{path}",
+                                   check=False, text=True)
+            current = found.stdout if found.returncode == 0 else ""
             if current.strip() != record.get("blob"):
                 continue
             reviewer = str(record["reviewer"])

@@ -172,7 +172,9 @@ class CompareDialog(QDialog):
         preview: tuple[str, str, str, Sequence[str]] | None = None,
         parent: QWidget | None = None,
         sides: tuple[str, str] | None = None,
+        old_rel: str | None = None,
     ) -> None:
+        """OLD_REL: the file's path at OLD when it had another then (a renamed block)."""
         super().__init__(parent)
         self.root, self.rel, self.old, self.new = root, rel, old, new
         name = describe_path(rel)
@@ -185,7 +187,8 @@ class CompareDialog(QDialog):
         header.setStyleSheet("font-size: 14px; font-weight: bold; padding: 4px;")
         self.tabs = QTabWidget()
         repository = open_repository(root)
-        old_text = (repository.blob(rel, old.commit) or b"").decode("utf-8", "replace")
+        old_text = (repository.blob(old_rel or rel, old.commit) or b"").decode("utf-8",
+                                                                               "replace")
         new_rev = WORKTREE if new is None else new.commit
         new_text = (repository.blob(rel, new_rev) or b"").decode("utf-8", "replace")
         self.source_html = words_html(diff.word_diff(old_text, new_text), only_changed=True)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core import compliance, diff
-from studio.core.compliance import BlockState, ReviewRendition, SignOff
+from studio.core.compliance import BlockState, ReviewRendition, SignOff, UnsignedCommit
 from studio.core.history import open_repository
 from studio.core.jobs import guarded
 from studio.core.problems import Problem, ProblemError
@@ -71,6 +71,8 @@ STATE_WORDS = (
     QT_TRANSLATE_NOOP("StateBadgeDelegate", "pending"),
     QT_TRANSLATE_NOOP("StateBadgeDelegate", "rejected"))
 PAST = {"approve": "approved", "reject": "rejected"}  # a decision as the record reads it
+NOUNS = {"approve": QT_TRANSLATE_NOOP("ReviewPanel", "approval"),  # "the approval by …"
+         "reject": QT_TRANSLATE_NOOP("ReviewPanel", "rejection")}
 
 
 class ReviewPanel(QWidget):
@@ -328,20 +330,49 @@ class ReviewPanel(QWidget):
             marks.append(self.tr("renamed"))
         if state.interrupted:
             marks.append(self.tr("interrupted"))
+        if state.unsigned:
+            marks.append(self.tr("signature missing"))
         if state.note:
             marks.append(self.tr("un-flagged"))
         return " · ".join(marks)
+
+    def _signature_fault(self, unsigned: UnsignedCommit) -> str:
+        """What is wrong with a commit's signature, in the reviewer's language."""
+        if unsigned.kind == "unsigned":
+            return self.tr("the commit is not signed")
+        if unsigned.kind == "unlisted":
+            return self.tr("it is signed with a key that compliance/allowed_signers does not "
+                           "list for %s") % (unsigned.author or self.tr("its author"))
+        if unsigned.kind == "unchecked":
+            return self.tr("its signature cannot be checked on this computer (%s)") \
+                % unsigned.reason
+        return self.tr("its signature is not valid (%s)") % unsigned.reason
 
     def _notes(self, state: BlockState) -> list[str]:
         """What the heading and the queue's tooltip say beyond the state."""
         notes = []
         if state.renamed_from:
-            notes.append(self.tr("Renamed from %s: it replaces the wording decided on under "
-                                 "that name.") % state.renamed_from)
+            notes.append(self.tr("Renamed from {0} to {1}: it replaces the wording decided on "
+                                 "under the old name, and its changes are shown against the "
+                                 "text approved as {0}.").format(state.renamed_from,
+                                                                 state.block))
+        for unsigned in state.unsigned:
+            if unsigned.decision is not None:
+                notes.append(self.tr("Signature missing: the {0} by {1} in commit {2} does not "
+                                     "count, because {3}. This project requires signed "
+                                     "sign-offs.").format(
+                    self.tr(NOUNS.get(unsigned.decision.decision, unsigned.decision.decision)),
+                    unsigned.decision.reviewer, unsigned.commit[:10],
+                    self._signature_fault(unsigned)))
+            else:
+                notes.append(self.tr("Signature missing: {0} changed this text in commit {1}, "
+                                     "but {2}: who wrote it is not proven, and verify refuses "
+                                     "the commit.").format(
+                    unsigned.author, unsigned.commit[:10], self._signature_fault(unsigned)))
         for decision in state.interrupted:
             notes.append(self.tr("Interrupted sign-off: the %s by %s was written but not "
                                  "committed, so it does not count until they finish it.")
-                         % (self.tr(PAST.get(decision.decision, decision.decision)),
+                         % (self.tr(NOUNS.get(decision.decision, decision.decision)),
                             decision.reviewer))
         if state.note:
             notes.append(self.tr("No longer flagged regulatory, but not by its owners: %s")
@@ -406,7 +437,7 @@ class ReviewPanel(QWidget):
         last = ""
         if state.reviewer:
             verb = PAST.get(state.history[-1].decision, "") if state.history else ""
-            last = self.tr(" — last %s by %s, %s") % (verb, state.reviewer,
+            last = self.tr(" — last %s by %s, %s") % (self.tr(verb), state.reviewer,
                                                       date_in_words(state.time))
         used = ", ".join(state.templates) or self.tr("no template")
         owner_word, used_word = self.tr("owner"), self.tr("Used by")
@@ -444,8 +475,12 @@ class ReviewPanel(QWidget):
         approved = (repository.blob(f"blocks/{approval.block}.md", approval.commit)
                     or b"").decode("utf-8", "replace")
         when = date_in_words(approval.time)
-        header = html.escape(self.tr("Approved by %s, %s → the committed version now")
-                             % (approval.reviewer, when))
+        if approval.block != self.block:  # approved under the name it had before a rename
+            header = html.escape(self.tr("Approved as {0} by {1}, {2} → {3} as committed now")
+                                 .format(approval.block, approval.reviewer, when, self.block))
+        else:
+            header = html.escape(self.tr("Approved by %s, %s → the committed version now")
+                                 % (approval.reviewer, when))
         body = words_html(diff.word_diff(approved, current), only_changed=True) \
             if approved != current else "<p><i>" + html.escape(
                 self.tr("No change since that approval.")) + "</i></p>"
@@ -478,11 +513,17 @@ class ReviewPanel(QWidget):
                 if last else self.tr("current"))
             sides = (self.tr("approved version ({0}, {1})").format(
                 approval.reviewer, date_in_words(approval.time, time=False)), current)
+            if approval.block != self.block:
+                sides = (self.tr("approved as {0} ({1}, {2})").format(
+                    approval.block, approval.reviewer,
+                    date_in_words(approval.time, time=False)), current)
+        # A renamed block is compared with its text under the name it had then.
+        old_path = f"blocks/{approval.block}.md" if approval is not None else block.path
         dialog = CompareDialog(
             self.root, block.path, repository.revision(approved_commit),
             repository.revision("HEAD"),
             (template, self.sample_box.currentText(), self.locale_box.currentText(), channels),
-            self, sides)
+            self, sides, old_rel=old_path)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
         dialog.show()
@@ -490,21 +531,35 @@ class ReviewPanel(QWidget):
 
     def _fill_decisions(self) -> None:
         state = self.states.get(self.block or "")
-        records: Sequence[SignOff] = state.history if state is not None else ()
+        # The decisions that count and, in a signed project, those that do not for want of a
+        # valid signature: a reviewer sees both, the latter marked, newest first.
+        refused = {u.decision.id: u for u in (state.unsigned if state is not None else ())
+                   if u.decision is not None}
+        records: list[SignOff] = list(state.history) if state is not None else []
+        if refused:  # placed among the others by time (the ones that count: history's order)
+            records += [u.decision for u in refused.values() if u.decision is not None]
+            records.sort(key=lambda r: r.time)
         self.decisions.setRowCount(len(records))
         for row, record in enumerate(reversed(records)):
             version = record.blob[:10] + (self.tr(" (current)") if state is not None
                                           and record.blob == state.blob else "")
-            decision = PAST.get(record.decision, record.decision)
-            cells = (date_in_words(record.time), self.tr(decision),
+            decision = self.tr(PAST.get(record.decision, record.decision))
+            unsigned = refused.get(record.id)
+            if unsigned is not None:
+                decision += " · " + self.tr("signature missing")
+            cells = (date_in_words(record.time), decision,
                      f"{record.reviewer} ({record.role})", version, record.comment)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 1:
                     state_name = "approved" if record.decision == "approve" else "rejected"
-                    background, foreground = STATE_COLOURS[state_name]
+                    background, foreground = STATE_COLOURS[state_name] if unsigned is None \
+                        else ("#eeeeee", "#8a1c1c")
                     item.setBackground(QColor(background))
                     item.setForeground(QColor(foreground))
+                    if unsigned is not None:
+                        item.setToolTip(self.tr("Does not count: %s")
+                                        % self._signature_fault(unsigned))
                 self.decisions.setItem(row, column, item)
         self.decisions.resizeColumnsToContents()
         self.decisions.horizontalHeader().setStretchLastSection(True)

@@ -71,7 +71,7 @@ def state_of(root: Path, block: str) -> compliance.BlockState:
 
 def test_pending_approved_stale_approved(project: Path) -> None:
     states = {s.block: s for s in block_states(project)}
-    assert set(states) >= {"legal/privacy", "legal/bill-info", "reminder/consequences"}
+    assert set(states) >= {"legal/privacy", "legal/useful-info", "reminder/consequences"}
     assert all(s.state == "pending" for s in states.values())
     assert states["legal/privacy"].templates == ("contract-change",)
 
@@ -179,7 +179,7 @@ def decision_paths(project: Path) -> list[Path]:
 
 def test_tampered_decision_caught(project: Path) -> None:
     signoff(project, "legal/privacy", "approve", "ok")
-    signoff(project, "legal/bill-info", "approve", "ok")
+    signoff(project, "legal/useful-info", "approve", "ok")
     assert verify(project) == []
     first = git(project, "log", "--reverse", "--format=%H", "--", LEDGER).split()[0]
     [path] = git(project, "show", "--format=", "--name-only", first).split()
@@ -251,11 +251,11 @@ def test_export_gate_refuses_then_allows(project: Path) -> None:
         encoding="utf-8",
     )
     open_repository(project).commit("Vault target", ["studio.yaml"])
-    assert export_gate(project, ["bill"]) == ["legal/bill-info", "legal/complaints-adr"]
+    assert export_gate(project, ["bill"]) == ["legal/complaints-adr", "legal/useful-info"]
     assert export_gate(project, ["otp"]) == []
     with pytest.raises(ProblemError) as refused:
         export(project, target="vault")
-    for block in ("legal/bill-info", "legal/privacy", "reminder/consequences"):
+    for block in ("legal/useful-info", "legal/privacy", "reminder/consequences"):
         assert f"block {block}" in refused.value.problem.message
     assert not out.exists()
     # A folder is not a target: writing a package file there needs no approval.
@@ -710,7 +710,7 @@ def test_a_legacy_ledger_still_counts_and_stays_append_only(project: Path) -> No
         git(project, "commit", "-q", "-m", f"Sign-off: approve block {block} — ok")
     assert state_of(project, "legal/privacy").state == "approved"
     assert verify(project) == []
-    signoff(project, "legal/bill-info", "approve", "new format beside the old")
+    signoff(project, "legal/useful-info", "approve", "new format beside the old")
     assert verify(project) == []
 
     (project / LEGACY).write_bytes(lines[0].replace(b'"ok"', b'"OK"') + b"\n" + lines[1] + b"\n")

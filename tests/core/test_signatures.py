@@ -263,3 +263,74 @@ def test_signing_setup_says_what_is_missing(repo: Repo, keys) -> None:
     assert signing_setup(repo.root, GIULIA) == signatures.SigningSetup(
         True, None, GIULIA, str(keys["giulia"]))
     assert signing_setup(repo.root, GIULIA).message == ""
+
+
+# What the review shows: decisions and changes that lack the signature the project requires --
+
+
+def sign_off_as_giulia(repo: Repo, monkeypatch: pytest.MonkeyPatch, key: Path | None) -> str:
+    """Giulia approves the privacy block through the studio's own sign-off, with git set up to
+    sign with KEY (unsigned without one); the id of the sign-off commit."""
+    from studio.core.compliance import signoff
+
+    for prefix in ("GIT_AUTHOR", "GIT_COMMITTER", "MISSIVA_AUTHOR"):
+        monkeypatch.setenv(f"{prefix}_NAME", "Giulia Bianchi")
+        monkeypatch.setenv(f"{prefix}_EMAIL", GIULIA)
+    if key is not None:
+        repo.git("config", "gpg.format", "ssh")
+        repo.git("config", "user.signingkey", str(key))
+        repo.git("config", "commit.gpgsign", "true")
+    record = signoff(repo.root, "legal/privacy", "approve", "GDPR ok")
+    if key is not None:
+        repo.git("config", "commit.gpgsign", "false")
+    return record.ledger_commit
+
+
+def state_of_privacy(repo: Repo):
+    from studio.core.compliance import block_states
+
+    [state] = block_states(repo.root)
+    return state
+
+
+def test_an_unsigned_decision_does_not_count_and_says_why(repo: Repo, monkeypatch,
+                                                          capsys) -> None:
+    from studio.cli import main
+
+    commit = sign_off_as_giulia(repo, monkeypatch, key=None)
+    state = state_of_privacy(repo)
+    assert state.state == "pending" and state.history == ()
+    [unsigned] = state.unsigned
+    assert (unsigned.commit, unsigned.author, unsigned.kind) == (commit, GIULIA, "unsigned")
+    assert unsigned.decision is not None and unsigned.decision.reviewer == GIULIA
+    assert state.as_json()["unsigned"][0]["kind"] == "unsigned"
+    assert main(["status", str(repo.root)]) == 0
+    assert (f"signature missing: approve by {GIULIA} not counted in commit {commit[:10]} "
+            "(unsigned)") in capsys.readouterr().out
+
+
+def test_a_decision_signed_with_an_unlisted_key_does_not_count(repo: Repo, keys,
+                                                              monkeypatch) -> None:
+    commit = sign_off_as_giulia(repo, monkeypatch, key=keys["mallory"])
+    state = state_of_privacy(repo)
+    assert state.state == "pending"
+    [unsigned] = state.unsigned
+    assert (unsigned.commit, unsigned.kind) == (commit, "unlisted")
+    assert "does not list" in unsigned.reason
+
+
+def test_a_signed_decision_counts_and_covers_the_unsigned_change_it_approved(
+        repo: Repo, keys, monkeypatch) -> None:
+    sign_off_as_giulia(repo, monkeypatch, key=keys["giulia"])
+    assert (state_of_privacy(repo).state, state_of_privacy(repo).unsigned) == ("approved", ())
+    # An unsigned change to the approved text: stale, and the review is told who cannot be
+    # proven to have made it.
+    repo.write("blocks/legal/privacy.md", PRIVACY + "I dati vengono venduti.\n")
+    change = repo.commit("Privacy: tidy up", who=GIULIA)
+    state = state_of_privacy(repo)
+    assert state.state == "stale"
+    [unsigned] = state.unsigned
+    assert (unsigned.commit, unsigned.kind, unsigned.decision) == (change, "unsigned", None)
+    # Once an approver signs off that text, with her listed key, the change is covered.
+    sign_off_as_giulia(repo, monkeypatch, key=keys["giulia"])
+    assert (state_of_privacy(repo).state, state_of_privacy(repo).unsigned) == ("approved", ())

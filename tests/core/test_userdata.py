@@ -46,7 +46,7 @@ def test_installed_sample_is_copied_once_as_a_git_repository(tmp_path, git_env):
     assert {c.author.email for c in signoffs} >= {"giulia.bianchi@lumen-energia.example"}
     states = {s.block: s.state for s in block_states(target)}
     assert states["legal/privacy"] == "approved" and states["legal/withdrawal"] == "approved"
-    assert states["legal/bill-info"] == "pending"  # approved on an older text, stale at home
+    assert states["legal/useful-info"] == "pending"  # approved on an older text, stale at home
     assert verify(target) == []
     assert not (target / "__init__.py").exists()
     assert (target / "blocks").is_dir() and load_project(target).name == "Lumen Energia"

@@ -100,8 +100,8 @@ def decide(panel, qtbot, button, comment):
 
 def test_queue_lists_regulatory_blocks_awaiting_first(panel):
     rows = queue_rows(panel)
-    assert {block for block, _ in rows} == {"legal/bill-info", "legal/complaints-adr",
-                                            "legal/privacy", "legal/withdrawal",
+    assert {block for block, _ in rows} == {"legal/complaints-adr", "legal/privacy",
+                                            "legal/useful-info", "legal/withdrawal",
                                             "reminder/consequences"}
     assert {state for _, state in rows} == {"pending"}
     assert "approver (legal)" in panel.identity_label.text()

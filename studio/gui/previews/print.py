@@ -127,12 +127,12 @@ class PrintPreview(PreviewPane):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
-        QTimer.singleShot(0, self._apply_pending_page)
+        QTimer.singleShot(0, self, self._apply_pending_page)  # dropped with the pane
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         if self._pending_page is not None:
-            QTimer.singleShot(0, self._apply_pending_page)
+            QTimer.singleShot(0, self, self._apply_pending_page)  # dropped with the pane
 
     def next_page(self) -> None:
         self.go_to_page(self.current_page() + 1)
