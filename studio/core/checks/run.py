@@ -276,3 +276,9 @@ def live_engine() -> AxeEngine:
     when the worker's end closes its standard input), so a preview's check costs a page, not
     a Chromium start."""
     return AxeEngine()
+
+
+def live_engine_state() -> tuple[int | None, int]:
+    """In the checks worker: its axe child's process id and how many children it started."""
+    engine = live_engine()
+    return engine.pid, engine.starts
