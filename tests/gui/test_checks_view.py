@@ -16,6 +16,7 @@ FILES = {
     "blocks/faint.md": """
         ---
         title: Faint
+        readability: {min: 60}
         ---
         Questo testo è grigio chiaro su bianco e nessuno lo legge bene. Lo scriviamo lo stesso.
     """,
@@ -42,8 +43,9 @@ def window(qapp, tmp_path):
     window.close()
 
 
-def test_low_contrast_reaches_problems_badge_and_gauge(window, tmp_path, qtbot):
+def test_low_contrast_reaches_problems_badge_and_gauge(window, tmp_path, qtbot, grabs):
     root = write_project(tmp_path / "project", FILES)
+    window.resize(1500, 900)
     window.open_project(root)
     window.session.select(template="letter", locale="it")
     qtbot.waitUntil(lambda: window.previews["mobile"].rendition is not None, timeout=WAIT)
@@ -61,6 +63,11 @@ def test_low_contrast_reaches_problems_badge_and_gauge(window, tmp_path, qtbot):
     tab = window.open_file("blocks/faint.md")
     assert tab.readability_gauge is not None and tab.readability_gauge.isVisible()
     assert tab.readability_gauge.format().startswith("Gulpease")
+    assert tab.readability_gauge.format().endswith("(budget 60)")
+    qtbot.waitUntil(lambda: bool(found()), timeout=WAIT)  # the problems shown with the tab
+    # The README's pictures (MISSIVA_GRABS=docs/screenshots refreshes them).
+    assert window.grab().save(str(grabs / "checks-problems-badge.png"))
+    assert tab.grab().save(str(grabs / "readability-gauge.png"))
 
 
 def test_gauge_and_badge_speak_italian(qapp, tmp_path):
