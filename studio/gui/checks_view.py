@@ -133,6 +133,8 @@ class LiveChecks(QObject):
         session = self.session
         if session.project is None or not session.template or not session.sample:
             return
+        if channel not in session.channels():  # a pane the template in front does not use
+            return
         if session.service.busy():  # a render or a validation runs: the check comes after it
             self._timers[channel].start()
             return
