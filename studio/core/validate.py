@@ -10,6 +10,8 @@ from jinja2 import TemplateSyntaxError
 
 from studio.core import channels, limits, markdown
 from studio.core.channels import CHANNELS
+from studio.core.checks import readability
+from studio.core.checks.clients import client_problems
 from studio.core.compose import compose
 from studio.core.engine import (
     TEXT_ENV,
@@ -103,6 +105,10 @@ def _config_problems(project: Project) -> Iterator[Problem]:
     if not project.templates:
         yield warning("templates", 0, 0, "the project has no templates")
     yield from limits.config_problems(raw)
+    # issue 21: what missiva check reads, checked where it is written
+    yield from readability.setting_problems(raw, "readability", "studio.yaml", config.locales,
+                                            config.roles)
+    yield from client_problems(raw)
 
 
 def _where(node: Any, key: str) -> tuple[int, int]:
@@ -141,6 +147,8 @@ def _block_problems(project: Project, block: Block) -> Iterator[Problem]:
             yield from _unknown_variables(project, paths, source.path, set(block.params))
             yield from _unknown_includes(project, "\n" * (line - 1) + text, source.path)
         yield from _images_without_alt(source.body, source.path, source.body_line)
+        yield from readability.setting_problems(source.meta, "readability", source.path,
+                                                config.locales, project_wide=False)
 
 
 def _images_without_alt(body: str, path: str, first_line: int) -> Iterator[Problem]:

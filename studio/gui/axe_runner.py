@@ -1,10 +1,13 @@
-"""axe-core inside QtWebEngine, as a child process: HTML pages in, accessibility findings out.
+"""axe-core inside QtWebEngine, as a long-lived child process: HTML pages in, findings out.
 
-Run as `python -m studio.gui.axe_runner` (the core's `checks.axe.run_axe` starts it, so the CLI
-never imports Qt). Standard input is one JSON array of pages, `[{"id", "html"}]`; for each page,
-in order, one JSON line goes to standard output: `{"id", "ok", "violations": [...]}` where each
-violation is already mapped to the block that produced its element (the nearest ancestor with a
-`data-block` attribute). One child checks a whole batch: Chromium's start-up is the slow part.
+Run as `python -m studio.gui.axe_runner` (the core's `checks.axe.AxeEngine` starts it, so the CLI
+never imports Qt). Once Chromium is up it prints `{"ready": true}`; then each line of standard
+input is one page, `{"id", "html"}`, and for each page, in order, one JSON line goes to standard
+output: `{"id", "ok", "violations": [...]}` where each violation is already mapped to the block
+that produced its element (the nearest ancestor with a `data-block` attribute). The child stays
+up until its standard input ends (its parent closed it, or died): Chromium's start-up is the
+slow part of a check, so the studio keeps one child for the session and `missiva check` one for
+its whole run.
 
 The page is loaded into an offscreen view the size of a desktop mail client, so layout-dependent
 rules (colour contrast) see real boxes; nothing is fetched from the network (remote URLs are
@@ -91,14 +94,15 @@ def main() -> int:
     _environment()
     if hasattr(os, "nice"):
         os.nice(10)  # behind the studio's previews and renders on a busy machine
-    from PySide6.QtCore import QTimer, QUrl
+    import threading
+
+    from PySide6.QtCore import QObject, QTimer, QUrl, Signal
     from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineUrlRequestInterceptor
     from PySide6.QtWebEngineWidgets import QWebEngineView
     from PySide6.QtWidgets import QApplication
 
-    from studio.core.checks.axe import axe_source
+    from studio.core.checks.axe import PAGE_SECONDS, axe_source
 
-    pages: list[dict[str, Any]] = json.loads(sys.stdin.read() or "[]")
     app = QApplication(sys.argv[:1])
 
     class Offline(QWebEngineUrlRequestInterceptor):
@@ -106,60 +110,111 @@ def main() -> int:
             if info.requestUrl().scheme() in ("http", "https", "ftp", "ws", "wss"):
                 info.block(True)
 
+    class Input(QObject):
+        """Standard input's lines, read on a thread, delivered on the GUI thread."""
+
+        line = Signal(str)
+        ended = Signal()
+
     view = QWebEngineView()
     view.resize(900, 1400)
     interceptor = Offline()
     view.page().profile().setUrlRequestInterceptor(interceptor)
     view.show()
     source = axe_source()
-    state: dict[str, Any] = {"index": -1, "polls": 0}
+    waiting: list[dict[str, Any]] = []
+    state: dict[str, Any] = {"page": None, "number": 0, "polls": 0, "ended": False}
     timer = QTimer()
     timer.setInterval(15)
+    polls_per_page = int(PAGE_SECONDS * 1000 / 15)
 
     def emit(result: dict[str, Any]) -> None:
-        page = pages[state["index"]]
+        page = state["page"] or {}
         print(json.dumps({"id": page.get("id"), **result}, ensure_ascii=False), flush=True)
 
     def next_page() -> None:
-        state["index"] += 1
-        if state["index"] >= len(pages):
-            timer.stop()
-            app.quit()
+        timer.stop()
+        state["page"] = None
+        if not waiting:
+            if state["ended"]:
+                app.quit()
             return
+        state["page"] = waiting.pop(0)
+        state["number"] += 1
         state["polls"] = 0
-        view.setHtml(str(pages[state["index"]].get("html", "")), QUrl("about:blank"))
+        view.setHtml(str(state["page"].get("html", "")), QUrl("about:blank"))
+
+    def received(line: str) -> None:
+        if not line.strip():
+            return
+        try:
+            page = json.loads(line)
+        except ValueError as exc:
+            print(json.dumps({"id": None, "ok": False, "error": f"unreadable page: {exc}"}),
+                  flush=True)
+            return
+        waiting.append(page if isinstance(page, dict) else {"id": None, "html": ""})
+        if state["page"] is None:
+            next_page()
+
+    def ended() -> None:
+        state["ended"] = True
+        if state["page"] is None:
+            app.quit()
 
     def loaded(ok: bool) -> None:
-        if state["index"] < 0 or state["index"] >= len(pages):
+        if state["page"] is None:
             return
         page: QWebEnginePage = view.page()
-        token = f"\n;window.__missivaToken = {state['index']};\n"
+        token = f"\n;window.__missivaToken = {state['number']};\n"
         page.runJavaScript(source + token + _RUN, 0)
         timer.start()
 
     def collected(value: Any) -> None:
-        if state["index"] >= len(pages) or not timer.isActive():
+        if state["page"] is None or not timer.isActive():
             return
         token, _, result = value.partition("|") if isinstance(value, str) else ("", "", "")
-        if result and token == str(state["index"]):  # not a late answer from the page before
-            timer.stop()
+        if result and token == str(state["number"]):  # not a late answer from the page before
             try:
                 emit(json.loads(result))
             except ValueError as exc:
                 emit({"ok": False, "error": f"unreadable result: {exc}"})
             next_page()
-        elif state["polls"] > 2000:  # 30 s on one page: give up on it, go on with the rest
-            timer.stop()
-            emit({"ok": False, "error": "axe did not finish on this page"})
-            next_page()
 
     def poll() -> None:
         state["polls"] += 1
+        if state["polls"] > polls_per_page:  # give up on this page, go on with the rest
+            emit({"ok": False, "error": f"axe did not finish on this page in {PAGE_SECONDS} s"})
+            next_page()
+            return
         view.page().runJavaScript(_POLL, 0, collected)
+
+    reader = Input()
+    reader.line.connect(received)
+    reader.ended.connect(ended)
+
+    def read() -> None:
+        for line in sys.stdin:
+            reader.line.emit(line)
+        reader.ended.emit()
 
     timer.timeout.connect(poll)
     view.loadFinished.connect(loaded)
-    QTimer.singleShot(0, next_page)
+
+    def ready() -> None:
+        print(json.dumps({"ready": True}), flush=True)
+        threading.Thread(target=read, name="pages", daemon=True).start()
+
+    # Ready once Chromium has loaded a first (empty) page: the start-up is behind us.
+    first = {"done": False}
+
+    def warmed(_ok: bool) -> None:
+        if not first["done"]:
+            first["done"] = True
+            ready()
+
+    view.loadFinished.connect(warmed)
+    view.setHtml("<!DOCTYPE html><title>axe</title>", QUrl("about:blank"))
     return int(app.exec())
 
 

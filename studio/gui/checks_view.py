@@ -1,8 +1,10 @@
 """Live checks in the studio: accessibility and readability of each preview, after it is painted.
 
 A rendition shown in a pane starts, after a short pause (typing goes on: only the last one is
-checked), `checks.run.check_live` through the studio's one runner (`operations.py`), in a worker
-process; the preview itself never waits for it. The findings come back as:
+checked) and once no render or validation is running, `checks.run.check_live` in the checks'
+own worker process (an `operations.Operations` of one worker: git and compares keep the shared
+one), where one axe child stays up for the session; the preview itself never waits for it.
+The findings come back as:
 
 - problems in the Problems panel, on the file of the block that produced the element;
 - a badge on the pane (✓, or the number of serious findings, the list in its tooltip);
@@ -17,6 +19,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
@@ -25,6 +28,23 @@ from studio.core.problems import Problem
 from studio.gui import operations
 
 CHECK_PAUSE_MS = 1200  # after the last rendition of a channel: checks wait for a pause in typing
+
+_runner: operations.Operations | None = None
+
+
+def checks_runner() -> operations.Operations:
+    """The live checks' one worker process, made on first use and stopped when the application
+    quits: its axe child (Chromium) is started once, and checks of two channels never run side
+    by side on a machine that also renders the previews."""
+    global _runner
+    if _runner is None or not shiboken6.isValid(_runner):
+        from PySide6.QtCore import QCoreApplication
+
+        app = QCoreApplication.instance()
+        _runner = operations.Operations(app, workers=1)
+        if app is not None:
+            app.aboutToQuit.connect(_runner.shutdown)
+    return _runner
 
 _OK_STYLE = "QLabel { color: #1b5e20; padding: 0 4px; }"
 _BAD_STYLE = ("QLabel { background: #b71c1c; color: white; border-radius: 3px; "
@@ -113,7 +133,12 @@ class LiveChecks(QObject):
         session = self.session
         if session.project is None or not session.template or not session.sample:
             return
-        runner = operations.shared()
+        if channel not in session.channels():  # a pane the template in front does not use
+            return
+        if session.service.busy():  # a render or a validation runs: the check comes after it
+            self._timers[channel].start()
+            return
+        runner = checks_runner()
         if not self._watching:
             runner.finished.connect(self._running.discard)  # delivered, failed or superseded
             self._watching = True

@@ -217,3 +217,84 @@ def test_image_without_alt_text(project_dir):
         "blocks/amount.md",
     )
     assert (problem.line, problem.severity) == (6, "warning") and "no alt text" in problem.message
+
+
+_CONFIG = """
+    name: Test Project
+    locales: [it, en]
+    default_locale: it
+    currency: EUR
+    brand: {company: Test S.p.A., primary: "#123456"}
+    roles: {legal: [legal@test.example]}
+    compliance: {approvers: [legal]}
+"""
+
+
+def test_readability_settings_in_studio_yaml_are_checked_where_written(project_dir):
+    config = _CONFIG + """
+    readability:
+      it: {min: sixty}
+      fr: {min: 50}
+      owners:
+        legal: {it: {min: 45}}
+        marketing: {min: 70}
+      max: 80
+    email: {from: "Test <noreply@test.example>"}
+"""
+    found = {(p.line, p.severity.value, p.message)
+             for p in _only(_problems(project_dir, {"studio.yaml": config}), "studio.yaml")}
+    assert (10, "error", "readability.it: min must be a number, not 'sixty'") in found
+    assert (11, "warning", "readability: 'fr' is not a locale of the project") in found
+    assert (14, "warning",
+            "readability: owner 'marketing' is not a role in studio.yaml") in found
+    assert any(line == 15 and severity == "error" and "unknown key 'max'" in message
+               for line, severity, message in found)
+    assert len(found) == 4
+
+
+def test_readability_in_front_matter_is_checked_at_its_line(project_dir):
+    block = "---\ntitle: Legal\nreadability:\n  min: [45]\n---\nTesto.\n"
+    scalar = "---\ntitle: Legal\nreadability: 45\n---\nTesto.\n"
+    owners = "---\ntitle: Legal\nreadability: {owners: {legal: {min: 40}}}\n---\nTesto.\n"
+    problems = _problems(project_dir, {"blocks/legal.md": block, "blocks/plain.md": scalar,
+                                       "blocks/own.md": owners})
+    [wrong] = _only(problems, "blocks/legal.md")
+    assert (wrong.line, wrong.message) == (4, "readability: min must be a number, not [45]")
+    assert wrong.is_error
+    [scalar_problem] = _only(problems, "blocks/plain.md")
+    assert scalar_problem.line == 3 and "expected {min: NUMBER} or false" in scalar_problem.message
+    [misplaced] = _only(problems, "blocks/own.md")
+    assert misplaced.line == 3 and "owners belongs in studio.yaml" in misplaced.message
+
+
+def test_well_formed_readability_and_clients_give_no_problem(project_dir):
+    config = _CONFIG + """
+    readability: {it: {min: 60}, en: false, owners: {legal: {min: 45}}}
+    email:
+      from: "Test <noreply@test.example>"
+      clients: [gmail, outlook/windows, apple-mail/ios]
+"""
+    block = "---\ntitle: Legal\nreadability: {it: {min: 40}}\n---\nTesto.\n"
+    assert _problems(project_dir, {"studio.yaml": config, "blocks/legal.md": block}) == []
+
+
+def test_email_clients_of_a_wrong_type_or_unknown_are_located(project_dir):
+    config = _CONFIG + """
+    email:
+      from: "Test <noreply@test.example>"
+      clients:
+        - gmail/desktop-webmail
+        - outlook/windos
+        - libero
+        - 42
+"""
+    found = {(p.line, p.severity.value): p.message
+             for p in _only(_problems(project_dir, {"studio.yaml": config}), "studio.yaml")}
+    assert set(found) == {(13, "warning"), (14, "warning"), (15, "error")}
+    assert "'outlook/windos'" in found[(13, "warning")]
+    assert "outlook/windows" in found[(13, "warning")]  # the platforms it does have
+    assert "'libero'" in found[(14, "warning")] and "known families" in found[(14, "warning")]
+    assert "42 is not a client name" in found[(15, "error")]
+    single = _CONFIG + "    email: {clients: gmail}\n"
+    [problem] = _only(_problems(project_dir, {"studio.yaml": single}), "studio.yaml")
+    assert problem.is_error and problem.line == 8 and "expected a list" in problem.message

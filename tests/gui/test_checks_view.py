@@ -16,6 +16,7 @@ FILES = {
     "blocks/faint.md": """
         ---
         title: Faint
+        readability: {min: 60}
         ---
         Questo testo è grigio chiaro su bianco e nessuno lo legge bene. Lo scriviamo lo stesso.
     """,
@@ -38,11 +39,13 @@ def window(qapp, tmp_path):
     window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     window.show()
     yield window
+    window.session.buffers.clear()  # an edit a test typed is not to be saved
     window.close()
 
 
-def test_low_contrast_reaches_problems_badge_and_gauge(window, tmp_path, qtbot):
+def test_low_contrast_reaches_problems_badge_and_gauge(window, tmp_path, qtbot, grabs):
     root = write_project(tmp_path / "project", FILES)
+    window.resize(1500, 900)
     window.open_project(root)
     window.session.select(template="letter", locale="it")
     qtbot.waitUntil(lambda: window.previews["mobile"].rendition is not None, timeout=WAIT)
@@ -60,6 +63,11 @@ def test_low_contrast_reaches_problems_badge_and_gauge(window, tmp_path, qtbot):
     tab = window.open_file("blocks/faint.md")
     assert tab.readability_gauge is not None and tab.readability_gauge.isVisible()
     assert tab.readability_gauge.format().startswith("Gulpease")
+    assert tab.readability_gauge.format().endswith("(budget 60)")
+    qtbot.waitUntil(lambda: bool(found()), timeout=WAIT)  # the problems shown with the tab
+    # The README's pictures (MISSIVA_GRABS=docs/screenshots refreshes them).
+    assert window.grab().save(str(grabs / "checks-problems-badge.png"))
+    assert tab.grab().save(str(grabs / "readability-gauge.png"))
 
 
 def test_gauge_and_badge_speak_italian(qapp, tmp_path):
@@ -80,3 +88,36 @@ def test_gauge_and_badge_speak_italian(qapp, tmp_path):
         for translator in translators:
             qapp.removeTranslator(translator)
         QLocale.setDefault(before)
+
+
+def test_checks_of_successive_previews_share_one_axe_child(window, tmp_path, qtbot):
+    """Chromium starts once for the session: the check after an edit goes to the same child."""
+    from studio.core.checks.run import live_engine_state
+    from studio.gui.checks_view import checks_runner
+
+    root = write_project(tmp_path / "project", FILES)
+    window.open_project(root)
+    window.session.select(template="letter", locale="it")
+    qtbot.waitUntil(lambda: window.checks.check("mobile") is not None, timeout=WAIT)
+    first = window.checks.check("mobile")
+    assert any(f.rule == "color-contrast" and f.block == "faint" for f in first.accessibility)
+
+    def engine_state():
+        answer = []
+        checks_runner().run(live_engine_state, success=answer.append)
+        qtbot.waitUntil(lambda: bool(answer), timeout=WAIT)
+        return answer[0]
+
+    pid, starts = engine_state()
+    assert pid is not None
+    tab = window.open_file("blocks/faint.md")
+    cursor = tab.editor.textCursor()
+    cursor.setPosition(tab.editor.text().index("grigio chiaro") + len("grigio"))
+    tab.editor.setTextCursor(cursor)
+    qtbot.keyClicks(tab.editor, " tenue e")
+    qtbot.waitUntil(lambda: "grigio tenue e chiaro" in window.previews["mobile"].html(),
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: window.checks.check("mobile") is not first
+                    and not window.checks.busy(), timeout=WAIT)
+    assert any(f.rule == "color-contrast" for f in window.checks.check("mobile").accessibility)
+    assert engine_state() == (pid, starts)  # no second Chromium for the second check

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from studio.core.checks.findings import Finding
+from studio.core.problems import Problem, error, warning
 from studio.core.resources import resources_dir
 
 DEFAULT_CLIENTS = (
@@ -50,16 +51,51 @@ def target_clients(config_raw: Mapping[str, Any]) -> tuple[str, ...]:
     return DEFAULT_CLIENTS
 
 
+def client_problems(config_raw: Mapping[str, Any], path: str = "studio.yaml") -> list[Problem]:
+    """Mistakes in `email: {clients: [...]}`, each at its line: not a list of names (an
+    error), a client caniemail has no data for (a warning: its support cannot be checked)."""
+    email = config_raw.get("email")
+    if not isinstance(email, Mapping) or email.get("clients") is None:
+        return []
+    clients = email["clients"]
+    line, col = email.where("clients") if hasattr(email, "where") else (1, 1)
+    if not isinstance(clients, list):
+        return [error(path, line, col, "email.clients: expected a list of clients such as "
+                      f"[gmail/desktop-webmail, outlook/windows], not {clients!r}")]
+    problems = []
+    for i, client in enumerate(clients):
+        at, at_col = clients.where(i) if hasattr(clients, "where") else (line, col)
+        if not isinstance(client, str) or not client.strip():
+            problems.append(error(path, at, at_col, f"email.clients: {client!r} is not a client "
+                                  "name (family or family/platform, e.g. outlook/windows)"))
+        elif unknown_clients([client]):
+            family = client.partition("/")[0]
+            known = sorted(known_clients().get(family, ()))
+            hint = (f"{family} has {', '.join(f'{family}/{p}' for p in known)}" if known
+                    else "known families: " + ", ".join(sorted(known_clients())))
+            problems.append(warning(path, at, at_col, f"email.clients: caniemail has no data for "
+                                                  f"{client!r}, its support is not checked "
+                                                  f"({hint})"))
+    return problems
+
+
+@functools.cache
+def known_clients() -> Mapping[str, frozenset[str]]:
+    """The platforms caniemail has data for, by family."""
+    found: dict[str, set[str]] = {}
+    for feature in caniemail()["features"].values():
+        for family, platforms in (feature.get("stats") or {}).items():
+            found.setdefault(family, set()).update(platforms)
+    return {family: frozenset(platforms) for family, platforms in found.items()}
+
+
 def unknown_clients(clients: Iterable[str]) -> list[str]:
     """Clients caniemail has no data for (a typo, or a webmail it has not tested)."""
-    stats_of = [f.get("stats") or {} for f in caniemail()["features"].values()]
-    known = {(family, platform) for stats in stats_of for family, platforms in stats.items()
-             for platform in platforms}
-    families = {family for family, _ in known}
+    known = known_clients()
     out = []
     for client in clients:
         family, _, platform = client.partition("/")
-        if (platform and (family, platform) not in known) or family not in families:
+        if family not in known or (platform and platform not in known[family]):
             out.append(client)
     return out
 

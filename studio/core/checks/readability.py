@@ -23,9 +23,11 @@ Blocks of fewer than MIN_WORDS words (a greeting, a table of figures) are report
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from studio.core.problems import Problem, error, warning
 
 GULPEASE = "gulpease"
 FLESCH = "flesch-reading-ease"
@@ -178,26 +180,66 @@ def budget(
 
 def setting_problem(setting: Any) -> str | None:
     """What is wrong with a `readability:` setting, in words (None when it is well formed)."""
-    if setting is None or setting is False:
-        return None
-    if not isinstance(setting, Mapping):
-        return "readability: expected {min: NUMBER} or false"
-    for key, value in setting.items():
-        if key == "owners":
-            if not isinstance(value, Mapping):
-                return "readability: owners expects {OWNER: {min: NUMBER}}"
-            for each in value.values():
-                problem = setting_problem(each)
-                if problem:
-                    return problem
-        elif key == "min":
-            number = isinstance(value, int | float) and not isinstance(value, bool)
-            if value is not None and not number:
-                return f"readability: min must be a number, not {value!r}"
-        elif isinstance(value, Mapping) or value is False:
-            problem = setting_problem(value)
-            if problem:
-                return problem
-        else:
-            return f"readability: unknown key {key!r} (min, or a locale such as it: {{min: 60}})"
-    return None
+    found = setting_problems({"readability": setting}, "readability", "")
+    return found[0].message if found else None
+
+
+def setting_problems(
+    parent: Mapping[str, Any], key: str, path: str, locales: Iterable[str] = (),
+    roles: Iterable[str] = (), project_wide: bool = True,
+) -> list[Problem]:
+    """Every mistake in the `readability:` setting PARENT[KEY] (a block's front matter or
+    studio.yaml), each at its own line: a wrong type, an unknown key, a locale the project
+    does not have (LOCALES, when given), an owner that is not one of ROLES (when given).
+    `owners:` belongs to studio.yaml (PROJECT_WIDE), not to a block."""
+    known = {name for locale in locales for name in (locale, locale.split("-")[0].split("_")[0])}
+    role_names = set(roles)
+    problems: list[Problem] = []
+
+    def at(node: Any, name: Any) -> tuple[int, int]:
+        return node.where(name) if hasattr(node, "where") else (1, 1)
+
+    def walk(node: Any, name: Any, label: str, top: bool) -> None:
+        setting = node.get(name)
+        if setting is None or setting is False:
+            return
+        line, col = at(node, name)
+        if not isinstance(setting, Mapping):
+            problems.append(error(path, line, col, f"{label}: expected {{min: NUMBER}} or false, "
+                                                   f"not {setting!r}"))
+            return
+        for sub, value in setting.items():
+            line, col = at(setting, sub)
+            if sub == "min":
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if value is not None and not number:
+                    problems.append(error(path, line, col,
+                                          f"{label}: min must be a number, not {value!r}"))
+                elif number and not 0 <= value <= 100:
+                    problems.append(warning(path, line, col, f"{label}: min {value:g} is outside "
+                                                             "the index's 0-100 scale"))
+            elif sub == "owners":
+                if not top:
+                    problems.append(error(path, line, col, f"{label}: owners belongs in "
+                                          "studio.yaml (a block's own budget is {min: NUMBER})"))
+                    continue
+                if not isinstance(value, Mapping):
+                    problems.append(error(path, line, col,
+                                          f"{label}: owners expects {{OWNER: {{min: NUMBER}}}}"))
+                    continue
+                for owner in value:
+                    if role_names and owner not in role_names:
+                        problems.append(warning(path, *at(value, owner), f"{label}: owner "
+                                                f"{owner!r} is not a role in studio.yaml"))
+                    walk(value, owner, f"{label}.owners.{owner}", False)
+            elif isinstance(value, Mapping) or value is False:
+                if known and str(sub) not in known:
+                    problems.append(warning(path, line, col, f"{label}: {sub!r} is not a locale "
+                                                             "of the project"))
+                walk(setting, sub, f"{label}.{sub}", False)
+            else:
+                problems.append(error(path, line, col, f"{label}: unknown key {sub!r} (min, "
+                                      "or a locale such as it: {min: 60})"))
+
+    walk(parent, key, "readability", project_wide)
+    return problems

@@ -1,20 +1,21 @@
 """Check renditions: accessibility (axe, Matterhorn) and readability of every block, as values.
 
-`check_project` walks the proof matrix (template × sample × locale × channel), renders each
-rendition once and judges it: HTML pages go to one axe child process together, PDFs to pikepdf,
-every block's text to its readability index and budget. The CLI (`missiva check`), the export
-gate (`requires_checks: true`) and the studio's checks all read these values.
+`check_renditions` walks the proof matrix (template × sample × locale × channel), renders each
+rendition once and judges it: HTML pages go to one long-lived axe child (`AxeEngine`), PDFs to
+pikepdf, every block's text to its readability index and budget. The CLI (`missiva check`),
+the export gate (`requires_checks: true`) and the studio's checks all read these values.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from studio.core.channels import CHANNELS, Rendition, renderer
 from studio.core.checks import readability as rd
-from studio.core.checks.axe import Page, html_of, run_axe
+from studio.core.checks.axe import AxeEngine, AxePageFailed, Page, html_of
 from studio.core.checks.findings import Finding
 from studio.core.checks.pdf import check_pdf
 from studio.core.compose import Composition, compose
@@ -53,7 +54,6 @@ class RenditionCheck:
     accessibility: tuple[Finding, ...] = ()
     readability: tuple[BlockReadability, ...] = ()
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -130,50 +130,54 @@ def check_renditions(
     items: Iterable[tuple[str, str, str, str]],
     progress: Callable[[RenditionCheck], None] | None = None,
     rendered: Rendition | None = None,
+    engine: AxeEngine | None = None,
 ) -> list[RenditionCheck]:
-    """Check each (template, sample, locale, channel); axe runs once for all HTML pages.
+    """Check each (template, sample, locale, channel), reporting each to PROGRESS as soon as it
+    is judged. HTML pages go to ENGINE's one axe child (an engine of this call's own when None:
+    one child for the whole run); a page seen before is not checked again.
 
     RENDERED, when given, is the rendition of the single item already made (the studio's
     preview): it is checked as it is, only composed again for the blocks' text."""
+    if engine is None:
+        with AxeEngine() as own:
+            return check_renditions(project, items, progress, rendered, own)
     from studio.core.checks.clients import check_clients, target_clients
 
     clients = target_clients(project.config.raw)
-    pending: list[RenditionCheck] = []
-    pages: list[Page] = []
-    seen: dict[bytes, str] = {}
+    results: list[RenditionCheck] = []
+    seen: dict[bytes, tuple[Finding, ...] | str] = {}  # a page's findings, or why it failed
     for template, sample_name, locale, channel in items:
         sample = project.samples[sample_name]
-        base = RenditionCheck(template, channel, sample_name, locale)
+        check = RenditionCheck(template, channel, sample_name, locale)
         try:
             composition = compose(project, project.templates[template], channel,
                                   sample.record, locale)
             rendition = rendered if rendered is not None else renderer(channel)(composition)
         except ProblemError as exc:
-            pending.append(_with(base, error=str(exc.problem)))
-            continue
-        readable = tuple(block_readability(project, composition))
-        findings: tuple[Finding, ...] = ()
-        kind = CHANNELS[channel]
-        if kind.paged:
-            findings = tuple(check_pdf(rendition.content))
-        elif not kind.segmented:
-            page_id = seen.get(rendition.content)
-            html = html_of(rendition.content, rendition.media_type)
-            if page_id is None:
-                page_id = f"{len(pages)}"
-                seen[rendition.content] = page_id
-                pages.append(Page(page_id, html))
-            base.extra["page"] = page_id
-            if kind.mail_clients:  # what the targeted mail clients do not support
-                base.extra["clients"] = check_clients(html, clients)
-        pending.append(_with(base, accessibility=findings, readability=readable))
-    found = run_axe(pages) if pages else {}
-    results = []
-    for check in pending:
-        page_id = check.extra.get("page")
-        if page_id is not None:
-            check = _with(check, accessibility=(*found.get(page_id, ()),
-                                                *check.extra.get("clients", ())))
+            check = _with(check, error=str(exc.problem))
+        else:
+            readable = tuple(block_readability(project, composition))
+            findings: tuple[Finding, ...] = ()
+            failed = None
+            kind = CHANNELS[channel]
+            if kind.paged:
+                findings = tuple(check_pdf(rendition.content))
+            elif not kind.segmented:
+                html = html_of(rendition.content, rendition.media_type)
+                if rendition.content not in seen:
+                    try:
+                        seen[rendition.content] = tuple(
+                            engine.check(Page(str(len(seen)), html)))
+                    except AxePageFailed as exc:
+                        seen[rendition.content] = str(exc)
+                found = seen[rendition.content]
+                if isinstance(found, str):
+                    failed = found
+                else:
+                    findings = found
+                if kind.mail_clients:  # what the targeted mail clients do not support
+                    findings = (*findings, *check_clients(html, clients))
+            check = _with(check, accessibility=findings, readability=readable, error=failed)
         results.append(check)
         if progress is not None:
             progress(check)
@@ -262,5 +266,19 @@ def check_live(
 
     project = _last_project().get(state)
     [check] = check_renditions(project, [(template, sample, locale, channel)],
-                               rendered=rendition)
+                               rendered=rendition, engine=live_engine())
     return check, check_problems(project, check)
+
+
+@functools.cache
+def live_engine() -> AxeEngine:
+    """The checks worker's one axe engine: its child lives as long as the worker (it quits
+    when the worker's end closes its standard input), so a preview's check costs a page, not
+    a Chromium start."""
+    return AxeEngine()
+
+
+def live_engine_state() -> tuple[int | None, int]:
+    """In the checks worker: its axe child's process id and how many children it started."""
+    engine = live_engine()
+    return engine.pid, engine.starts

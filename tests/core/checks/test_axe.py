@@ -109,3 +109,43 @@ def test_findings_travel_as_json_with_rule_impact_and_block(checks):
     assert {"rule": "heading-order", "block": "headings"}.items() <= next(
         f for f in data["accessibility"] if f["rule"] == "heading-order"
     ).items()
+
+
+_PAGE = ('<!DOCTYPE html><html lang="it"><head><title>Bolletta</title></head><body><main>'
+         '<h1>Bolletta</h1><section data-block="picture"><img src="chart.png"></section>'
+         '</main></body></html>')
+
+
+def test_one_child_checks_page_after_page_and_a_new_one_replaces_a_dead_one():
+    import os
+    import signal
+
+    from studio.core.checks.axe import AxeEngine, Page
+
+    with AxeEngine() as engine:
+        first = engine.check(Page("1", _PAGE))
+        pid = engine.pid
+        assert {(f.rule, f.block) for f in first} == {("image-alt", "picture")}
+        assert [f.rule for f in engine.check(Page("2", _PAGE))] == ["image-alt"]
+        assert engine.pid == pid and engine.starts == 1  # the same Chromium for both pages
+        os.kill(pid, signal.SIGKILL)  # Chromium crashed, or was killed, between two pages
+        assert [f.rule for f in engine.check(Page("3", _PAGE))] == ["image-alt"]
+        assert engine.starts == 2 and engine.pid not in (None, pid)
+        child = engine.pid
+    assert engine.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # closed with the engine, not left behind
+
+
+def test_a_page_past_its_budget_is_given_up_and_the_next_page_is_checked():
+    import pytest
+
+    from studio.core.checks.axe import AxeEngine, AxePageFailed, Page
+
+    endless = "<!DOCTYPE html><html><body><script>for (;;) {}</script></body></html>"
+    with AxeEngine() as engine:
+        engine.check(Page("warm", _PAGE))  # the child is up: the budget below is the page's
+        with pytest.raises(AxePageFailed, match="no answer in 2 s"):
+            engine.check(Page("endless", endless), timeout=2)
+        assert [f.rule for f in engine.check(Page("next", _PAGE))] == ["image-alt"]
+        assert engine.starts == 2
