@@ -155,7 +155,7 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
     try:
         if json_depth(item.text) is not None or may_hold_unencodable(item.text):
             # Too deep, or it may hold a lone surrogate: load_json decides, and says where.
-            raise json.JSONDecodeError(depth_message(), item.text, 0)
+            raise json.JSONDecodeError(str(depth_message()), item.text, 0)
         data = json.loads(item.text)
     except json.JSONDecodeError:
         try:
