@@ -204,7 +204,28 @@ def test_a_pane_refuses_another_channel(qtbot, shown, rendition):
 # -- SMS -------------------------------------------------------------------------------------
 
 
-def test_sms_bubble_marks_exactly_the_ucs2_characters(qtbot, shown, rendition):
+@pytest.fixture
+def speaking(qapp):
+    """speaking(QLocale.Language.Italian): the studio's catalogues for that language, as the
+    application installs them (English plural forms first), taken away after the test."""
+    from PySide6.QtCore import QLocale
+
+    from studio.gui.app import install_translations
+
+    installed = []
+
+    def speak(language):
+        installed.extend(install_translations(qapp, QLocale(language)))
+
+    yield speak
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
+def test_sms_bubble_marks_exactly_the_ucs2_characters(qtbot, shown, rendition, speaking):
+    from PySide6.QtCore import QLocale
+
+    speaking(QLocale.Language.English)
     # The non-gsm sample's SMS texts keep to GSM-7 (è, à are in it); ë is not.
     sms = rendition("meter-appointment", "sms", "non-gsm", appointment__technician="Zoë Zanetti")
     text = sms.facts["text"]
@@ -231,13 +252,34 @@ def test_sms_bubble_marks_exactly_the_ucs2_characters(qtbot, shown, rendition):
     pane.grab().save(str(GRABS / "preview-sms-dark-palette.png"))
 
 
-def test_sms_within_budget_is_not_red(qtbot, shown, rendition):
+def test_sms_within_budget_is_not_red(qtbot, shown, rendition, speaking):
+    from PySide6.QtCore import QLocale
+
+    speaking(QLocale.Language.English)
     pane = shown(SmsPreview(), 480, 300)
     sms = rendition("otp", "sms", "non-gsm")
     pane.show_rendition(sms)
     assert pane.highlighted_indexes() == []
     assert "1 segment · GSM-7" in pane.facts_text() and "budget 1" in pane.facts_text()
     assert "#e53935" not in pane.findChild(QLabel, "smsFacts").text()
+
+
+def test_sms_facts_in_italian_with_plural_forms(qtbot, shown, rendition, speaking):
+    from PySide6.QtCore import QLocale
+
+    speaking(QLocale.Language.Italian)
+    pane = shown(SmsPreview(), 480, 300)
+    sms = rendition("otp", "sms", "non-gsm")
+    pane.show_rendition(sms)
+    characters, units = sms.facts["characters"], sms.facts["units"]
+    assert characters > 1 and units > 1
+    assert pane.facts_text() == (f"1 segmento · GSM-7 · {characters} caratteri "
+                                 f"({units} unità) · limite 1")
+    over = rendition("meter-appointment", "sms", "non-gsm",
+                     appointment__technician="Zoë Zanetti")
+    pane.show_rendition(over)
+    assert pane.facts_text().startswith(f"{over.facts['segments']} segmenti · UCS-2 · ")
+    assert pane.facts_text().endswith("limite 2 — superato")
 
 
 # -- print -----------------------------------------------------------------------------------
