@@ -553,6 +553,42 @@ def test_web_preview_keeps_the_readers_place_across_edits(qtbot, shown, renditio
     assert pane.scroll_position() > 300
 
 
+def _page_widths(qtbot, pane) -> tuple[float, float]:
+    """The page's (scrollWidth, clientWidth) in CSS pixels, as QtWebEngine lays it out."""
+    found: list[Any] = []
+    pane.view().page().runJavaScript(
+        "document.documentElement.scrollWidth + ' ' + document.documentElement.clientWidth",
+        QWebEngineScript.ScriptWorldId.ApplicationWorld, found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=10000)
+    scroll, client = str(found[0]).split()
+    return float(scroll), float(client)
+
+
+def test_an_email_wider_than_its_pane_is_scaled_to_fit(qtbot, shown, rendition):
+    # The 600 px message in a 320 px pane (the default layout at 1366 px): shown whole,
+    # no horizontal scrolling, as a mail client's preview does.
+    pane = shown(EmailPreview(), 320, 700)
+    with qtbot.waitSignal(pane.htmlLoaded, timeout=20000):
+        pane.show_rendition(rendition("bill", "email"))
+    qtbot.waitUntil(lambda: pane.fit_zoom() < 0.7, timeout=10000)
+
+    def fits() -> bool:
+        scroll, client = _page_widths(qtbot, pane)
+        return scroll <= client + 1
+
+    qtbot.waitUntil(fits, timeout=10000)
+    assert pane.fit_zoom() > 0.4  # scaled to the pane, not to a stamp
+    scroll, client = _page_widths(qtbot, pane)
+    assert client > 560  # laid out as on a desktop (600 px), not as on a phone (< 480 px)
+    # An edit (the body patched) keeps it fitted; a wide pane shows it at actual size.
+    with qtbot.waitSignal(pane.htmlLoaded, timeout=20000):
+        pane.show_rendition(rendition("bill", "email", customer__first_name="Marianna"))
+    qtbot.waitUntil(fits, timeout=10000)
+    pane.resize(900, 700)
+    qtbot.waitUntil(lambda: pane.fit_zoom() == 1.0, timeout=10000)
+    qtbot.waitUntil(fits, timeout=10000)
+
+
 def test_sms_bubble_wraps_a_long_link_and_copies_it_whole(qtbot, shown, rendition):
     link = "https://lumen.example/p?t=K9dQ2xLmZ7aB4cRt8WvY3nHs6JpE1fUg5oIk0MzXq"  # a signed token
     sms = rendition("otp", "sms", "non-gsm")
