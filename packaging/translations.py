@@ -9,23 +9,32 @@ resources/translations/missiva_it.ts (Italian, every message) and missiva_en.ts 
 plural forms only: "%n segment(s)" → "1 segment", "2 segments"); a new or changed English
 text arrives unfinished, for a translator to fill (Qt Linguist opens the .ts), and --check
 fails until they have. The tour's strings have their own catalogue (tour_translations.py).
+
+The headless core (no Qt) writes its messages with studio.core.messages.msg(); they are read
+from the code here into resources/translations/missiva_core_it.po (gettext's format, through
+Babel), which the studio reads to show validation problems in Italian. --fill takes them too:
+{"missiva_core_it.po": {"English text with {fields}": "testo con {fields}"}}.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "resources" / "translations"
 CATALOGUES = {"missiva_it.ts": [], "missiva_en.ts": ["-pluralonly"]}
 KEPT = {"missiva_tour_it.ts"}  # its strings are built at run time: tour_translations.py
+CORE_CATALOGUES = ["missiva_core_it.po"]
+CORE_SOURCES = ("studio/core", "studio/cli", "studio/server")
 
 
 def tool(name: str) -> str:
@@ -133,6 +142,74 @@ def stale(ts: Path, extra: list[str]) -> list[str]:
     return sorted(f"{c}: {s}" for c, s in after - before)
 
 
+def core_messages(root: Path = ROOT) -> tuple[dict[str, str], list[str]]:
+    """The msg() texts of the headless code, each with where it first appears, and the
+    msg() calls whose text is not a literal string (no catalogue can hold those)."""
+    found: dict[str, str] = {}
+    bad: list[str] = []
+    for folder in CORE_SOURCES:
+        for path in sorted((root / folder).rglob("*.py")):
+            rel = path.relative_to(root).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id == "msg"):
+                    continue
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.setdefault(first.value, f"{rel}:{node.lineno}")
+                else:
+                    bad.append(f"{rel}:{node.lineno}")
+    return found, bad
+
+
+def update_core(po: Path, given: dict[str, str]) -> list[str]:
+    """Bring PO in step with the code's msg() texts (new ones added untranslated, gone ones
+    dropped), write GIVEN translations into it; the texts still untranslated."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    found, _ = core_messages()
+    old = read_po(po.open("rb")) if po.exists() else Catalog(locale="it")
+    fixed = datetime(2026, 1, 1, tzinfo=UTC)  # the same catalogue, the same bytes
+    catalogue = Catalog(locale="it", project="Missiva Studio", version="1",
+                        copyright_holder="Missiva Studio developers", charset="utf-8",
+                        creation_date=fixed, revision_date=fixed, fuzzy=False,
+                        last_translator="Missiva Studio developers",
+                        language_team="Italian")
+    for text, where in found.items():
+        previous = old.get(text)
+        translation = given.get(text) or (previous.string if previous else "")
+        path, line = where.rsplit(":", 1)
+        catalogue.add(text, translation, locations=[(path, int(line))],
+                      flags=("python-brace-format",))
+    with po.open("wb") as file:
+        write_po(file, catalogue, width=100, omit_header=False, sort_output=True,
+                 include_lineno=False)
+    return [text for text in found if not catalogue.get(text).string]
+
+
+def core_problems(po: Path) -> list[str]:
+    """What --check says of a core catalogue: texts missing or untranslated, translations
+    with other {fields} than their text, msg() calls without a literal text."""
+    import string
+
+    from babel.messages.pofile import read_po
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    found, bad = core_messages()
+    catalogue = read_po(po.open("rb")) if po.exists() else None
+    problems = [f"{where}: msg() needs a literal text" for where in bad]
+    for text, where in found.items():
+        entry = catalogue.get(text) if catalogue is not None else None
+        if entry is None or not entry.string or entry.fuzzy:
+            problems.append(f"{po.name}: untranslated: {text!r} ({where})")
+        elif fields(str(entry.string)) != fields(text):
+            problems.append(f"{po.name}: other fields than the text: {text!r} ({where})")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
@@ -155,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.check:
             subprocess.run([tool("lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
                            check=True, capture_output=True)
+    for name in CORE_CATALOGUES:
+        po = FOLDER / name
+        if not args.check:
+            given = json.loads(Path(args.fill).read_text(encoding="utf-8")) if args.fill else {}
+            update_core(po, given.get(name, {}))
+        problems += core_problems(po)
     for line in problems:
         print(line, file=sys.stderr)
     return 1 if problems else 0

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_GB">
 <context>
     <name>ChangeRequestsPanel</name>
@@ -20,5 +19,17 @@
             <numerusform>%n versions</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>SmsPreview</name>
+    <message numerus="yes">
+        <source>%n segment(s)</source>
+        <translation><numerusform>%n segment</numerusform><numerusform>%n segments</numerusform></translation></message>
+    <message numerus="yes">
+        <source>%n character(s)</source>
+        <translation><numerusform>%n character</numerusform><numerusform>%n characters</numerusform></translation></message>
+    <message numerus="yes">
+        <source>(%n unit(s))</source>
+        <translation><numerusform>(%n unit)</numerusform><numerusform>(%n units)</numerusform></translation></message>
 </context>
 </TS>

@@ -973,31 +973,40 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>signature missing</source>
-        <translation>firma mancante</translation></message>
+        <translation>firma mancante</translation>
+    </message>
     <message>
         <source>the commit is not signed</source>
-        <translation>il commit non è firmato</translation></message>
+        <translation>il commit non è firmato</translation>
+    </message>
     <message>
         <source>it is signed with a key that compliance/allowed_signers does not list for %s</source>
-        <translation>è firmato con una chiave che compliance/allowed_signers non elenca per %s</translation></message>
+        <translation>è firmato con una chiave che compliance/allowed_signers non elenca per %s</translation>
+    </message>
     <message>
         <source>its author</source>
-        <translation>il suo autore</translation></message>
+        <translation>il suo autore</translation>
+    </message>
     <message>
         <source>its signature cannot be checked on this computer (%s)</source>
-        <translation>la sua firma non si può verificare su questo computer (%s)</translation></message>
+        <translation>la sua firma non si può verificare su questo computer (%s)</translation>
+    </message>
     <message>
         <source>its signature is not valid (%s)</source>
-        <translation>la sua firma non è valida (%s)</translation></message>
+        <translation>la sua firma non è valida (%s)</translation>
+    </message>
     <message>
         <source>Renamed from {0} to {1}: it replaces the wording decided on under the old name, and its changes are shown against the text approved as {0}.</source>
-        <translation>Rinominato da {0} a {1}: sostituisce il testo deciso con il vecchio nome, e le modifiche sono mostrate rispetto al testo approvato come {0}.</translation></message>
+        <translation>Rinominato da {0} a {1}: sostituisce il testo deciso con il vecchio nome, e le modifiche sono mostrate rispetto al testo approvato come {0}.</translation>
+    </message>
     <message>
         <source>Signature missing: the {0} by {1} in commit {2} does not count, because {3}. This project requires signed sign-offs.</source>
-        <translation>Firma mancante: la decisione ({0}) di {1} nel commit {2} non conta, perché {3}. Questo progetto richiede approvazioni firmate.</translation></message>
+        <translation>Firma mancante: la decisione ({0}) di {1} nel commit {2} non conta, perché {3}. Questo progetto richiede approvazioni firmate.</translation>
+    </message>
     <message>
         <source>Signature missing: {0} changed this text in commit {1}, but {2}: who wrote it is not proven, and verify refuses the commit.</source>
-        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l'ha scritto non è provato, e verify rifiuta il commit.</translation></message>
+        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l'ha scritto non è provato, e verify rifiuta il commit.</translation>
+    </message>
     <message>
         <source>Rendering…</source>
         <translation>Composizione in corso…</translation>
@@ -1016,7 +1025,8 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Approved as {0} by {1}, {2} → {3} as committed now</source>
-        <translation>Approvato come {0} da {1}, {2} → {3} come registrato ora</translation></message>
+        <translation>Approvato come {0} da {1}, {2} → {3} come registrato ora</translation>
+    </message>
     <message>
         <source>Approved by %s, %s → the committed version now</source>
         <translation>Approvato da %s, %s → la versione registrata ora</translation>
@@ -1047,14 +1057,16 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>approved as {0} ({1}, {2})</source>
-        <translation>approvato come {0} ({1}, {2})</translation></message>
+        <translation>approvato come {0} ({1}, {2})</translation>
+    </message>
     <message>
         <source> (current)</source>
         <translation> (attuale)</translation>
     </message>
     <message>
         <source>Does not count: %s</source>
-        <translation>Non conta: %s</translation></message>
+        <translation>Non conta: %s</translation>
+    </message>
     <message>
         <source>Used by no template.</source>
         <translation>Non usato da alcun modello.</translation>
@@ -1146,10 +1158,12 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>approval</source>
-        <translation>approvazione</translation></message>
+        <translation>approvazione</translation>
+    </message>
     <message>
         <source>rejection</source>
-        <translation>rifiuto</translation></message>
+        <translation>rifiuto</translation>
+    </message>
     <message>
         <source>from the studio's settings</source>
         <translation>dalle impostazioni dello studio</translation>
@@ -1240,6 +1254,24 @@ Recuperarle?</translation>
         <source>This project requires signed sign-offs and regulatory changes, but %s: your commits will be refused by verify.</source>
         <translation>Questo progetto richiede approvazioni e modifiche normative firmate, ma %s: verify rifiuterà i tuoi commit.</translation>
     </message>
+</context>
+<context>
+    <name>SmsPreview</name>
+    <message numerus="yes">
+        <source>%n segment(s)</source>
+        <translation><numerusform>%n segmento</numerusform><numerusform>%n segmenti</numerusform></translation></message>
+    <message numerus="yes">
+        <source>%n character(s)</source>
+        <translation><numerusform>%n carattere</numerusform><numerusform>%n caratteri</numerusform></translation></message>
+    <message numerus="yes">
+        <source>(%n unit(s))</source>
+        <translation><numerusform>(%n unità)</numerusform><numerusform>(%n unità)</numerusform></translation></message>
+    <message>
+        <source>budget %1</source>
+        <translation>limite %1</translation></message>
+    <message>
+        <source>%1 — over</source>
+        <translation>%1 — superato</translation></message>
 </context>
 <context>
     <name>StateBadgeDelegate</name>

@@ -35,6 +35,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     project = _load(args.project)
     _stop_when_stuck()
     problems = validate(project, time_limit=args.time_limit)
+    if args.lang:  # English unless asked: scripts and CI logs read these lines
+        problems = [Problem(p.path, p.line, p.col, p.severity, p.in_language(args.lang))
+                    for p in problems]
     if args.json:
         print(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -301,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="problems as a JSON array")
     p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
+    p.add_argument("--lang", metavar="LANG",
+                   help="the problems' messages in LANG (it); English by default")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("render", help="render a template on one channel")

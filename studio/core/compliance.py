@@ -136,9 +136,8 @@ def _pathspec(repository: Repository, path: str) -> str:
 
 def _contains(repository: Repository, commit: str, ancestor: str) -> bool:
     """Whether ANCESTOR is COMMIT or in its history."""
-    done = subprocess.run(["git", "merge-base", "--is-ancestor", ancestor, commit],
-                          cwd=repository.root, capture_output=True, check=False)
-    return done.returncode == 0
+    return repository.run("merge-base", "--is-ancestor", ancestor, commit,
+                          check=False).returncode == 0
 
 
 def _blob_hash(repository: Repository, path: str, rev: str = "HEAD") -> str:

@@ -19,6 +19,7 @@ from studio.core.engine import (
     render_budget,
     reset_budget,
 )
+from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 from studio.core.project import Block, BodyItem, Project, Template
 from studio.core.sources import LocatedDict
@@ -102,11 +103,13 @@ class _Composer:
         block = self.project.blocks.get(block_id)
         if block is None:
             raise ProblemError(
-                error(path, line, col, f"unknown block {block_id!r} (no file blocks/{block_id}.md)")
+                error(path, line, col, msg("unknown block {block!r} (no file blocks/{block}.md)",
+                                           block=block_id))
             )
         if block_id in self.stack or len(self.stack) >= MAX_DEPTH:
             cycle = " → ".join([*self.stack, block_id])
-            raise ProblemError(error(path, line, col, f"circular block reference: {cycle}"))
+            raise ProblemError(error(path, line, col,
+                                     msg("circular block reference: {cycle}", cycle=cycle)))
         self.used.add(block_id)
         source = block.source(self.locale, self.project.config.default_locale)
         values = self._params(block, params, path, line, col)
@@ -146,8 +149,9 @@ class _Composer:
                         path,
                         line,
                         col,
-                        f"block {block.id!r} takes no parameter "
-                        f"{name!r} (it declares: {', '.join(block.params) or 'none'})",
+                        msg("block {block!r} takes no parameter {name!r} (it declares: {declared})",
+                            block=block.id, name=name,
+                            declared=", ".join(block.params) or msg("none")),
                     )
                 )
             values[name] = value
@@ -155,7 +159,8 @@ class _Composer:
         if missing:
             raise ProblemError(
                 error(
-                    path, line, col, f"block {block.id!r} needs parameter(s) {', '.join(missing)}"
+                    path, line, col, msg("block {block!r} needs parameter(s) {names}",
+                                         block=block.id, names=", ".join(missing))
                 )
             )
         return values
@@ -232,13 +237,14 @@ def compose(
     if isinstance(template, str):
         found = project.templates.get(template)
         if found is None:
-            known = ", ".join(sorted(project.templates)) or "none"
+            known = ", ".join(sorted(project.templates)) or msg("none")
             raise ProblemError(
                 error(
                     f"templates/{template}.yaml",
                     0,
                     0,
-                    f"unknown template {template!r} (templates: {known})",
+                    msg("unknown template {template!r} (templates: {known})",
+                        template=template, known=known),
                 )
             )
         template = found
@@ -249,7 +255,8 @@ def compose(
                 "studio.yaml",
                 0,
                 0,
-                f"unknown locale {locale!r} (locales: {', '.join(project.config.locales)})",
+                msg("unknown locale {locale!r} (locales: {locales})",
+                    locale=locale, locales=", ".join(project.config.locales)),
             )
         )
     if channel not in template.channels:
@@ -259,8 +266,9 @@ def compose(
                 template.path,
                 line,
                 col,
-                f"template {template.name!r} has no "
-                f"{channel} channel (it has: {', '.join(template.channels)})",
+                msg("template {template!r} has no {channel} channel (it has: {channels})",
+                    template=template.name, channel=channel,
+                    channels=", ".join(template.channels)),
             )
         )
     budget = render_budget()

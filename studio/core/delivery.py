@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core.channels import CHANNEL_NAMES
+from studio.core.messages import msg
 from studio.core.problems import Problem, error
 from studio.core.sources import LocatedDict, LocatedList
 
@@ -63,8 +64,8 @@ def parse_delivery(node: Any, path: str, where: tuple[int, int],
     if node is None:
         return None
     if not isinstance(node, Mapping):
-        problems.append(error(path, *where, "delivery must be a mapping (preference, fallback, "
-                              "requires, consent, always)"))
+        problems.append(error(path, *where, msg("delivery must be a mapping (preference, "
+                                                "fallback, requires, consent, always)")))
         return None
 
     def at(key: str) -> tuple[int, int]:
@@ -72,15 +73,17 @@ def parse_delivery(node: Any, path: str, where: tuple[int, int],
 
     for key in node:
         if key not in DELIVERY_KEYS:
-            problems.append(error(path, *at(key), f"unknown key {key!r} in delivery "
-                                  f"(keys are {', '.join(DELIVERY_KEYS)})"))
+            problems.append(error(path, *at(key), msg(
+                "unknown key {key!r} in delivery (keys are {keys})", key=key,
+                keys=", ".join(DELIVERY_KEYS))))
     values: dict[str, Any] = {}
     for key in ("preference", "record_id", "postal_code"):
         if key in node:
             value = node[key]
             if not isinstance(value, str) or not value.strip():
-                problems.append(error(path, *at(key), f"delivery.{key} must name a record "
-                                      "field, like customer.preferred_channel"))
+                problems.append(error(path, *at(key), msg(
+                    "delivery.{key} must name a record field, like customer.preferred_channel",
+                    key=key)))
             else:
                 values[key] = value.strip()
     for key in ("fallback", "always"):
@@ -97,14 +100,16 @@ def _channel_list(value: Any, path: str, where: tuple[int, int], what: str,
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        problems.append(error(path, *where, f"{what} must be a list of channels"))
+        problems.append(error(path, *where, msg("{what} must be a list of channels",
+                                                what=what)))
         return ()
     result = []
     for index, item in enumerate(value):
         line, col = value.where(index) if isinstance(value, LocatedList) else where
         if item not in CHANNEL_NAMES:
-            problems.append(error(path, line, col, f"unknown channel {item!r} in {what} "
-                                  f"(channels are {', '.join(CHANNEL_NAMES)})"))
+            problems.append(error(path, line, col, msg(
+                "unknown channel {channel!r} in {what} (channels are {channels})",
+                channel=item, what=what, channels=", ".join(CHANNEL_NAMES))))
         elif item not in result:
             result.append(item)
     return tuple(result)
@@ -113,16 +118,19 @@ def _channel_list(value: Any, path: str, where: tuple[int, int], what: str,
 def _channel_fields(value: Any, path: str, where: tuple[int, int], what: str,
                     problems: list[Problem]) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        problems.append(error(path, *where, f"{what} must map a channel to a record field"))
+        problems.append(error(path, *where, msg("{what} must map a channel to a record field",
+                                                what=what)))
         return {}
     result = {}
     for channel, name in value.items():
         line, col = value.where(channel) if isinstance(value, LocatedDict) else where
         if channel not in CHANNEL_NAMES:
-            problems.append(error(path, line, col, f"unknown channel {channel!r} in {what} "
-                                  f"(channels are {', '.join(CHANNEL_NAMES)})"))
+            problems.append(error(path, line, col, msg(
+                "unknown channel {channel!r} in {what} (channels are {channels})",
+                channel=channel, what=what, channels=", ".join(CHANNEL_NAMES))))
         elif not isinstance(name, str) or not name.strip():
-            problems.append(error(path, line, col, f"{what}.{channel} must name a record field"))
+            problems.append(error(path, line, col, msg("{what}.{channel} must name a record field",
+                                                       what=what, channel=channel)))
         else:
             result[str(channel)] = name.strip()
     return result

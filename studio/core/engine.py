@@ -29,6 +29,7 @@ from jinja2.visitor import NodeTransformer
 
 from studio.core import markdown
 from studio.core.limits import TimeLimitExceeded, check_time
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error
 
 
@@ -545,8 +546,8 @@ def forbidden_statements(source: str, path: str, first_line: int = 1) -> Problem
                 path,
                 node.lineno + first_line - 1,
                 0,
-                f"{name} are not available in blocks; include another block with "
-                f'{{{{ block("id") }}}}',
+                msg("{statements} are not available in blocks; include another block with "
+                    '{{{{ block("id") }}}}', statements=name),
             )
     return None
 
@@ -572,10 +573,11 @@ def compile_template(source: str, path: str, first_line: int = 1, kind: str = "m
         template = _compile(kind, padded, path)
     except TemplateSyntaxError as exc:
         raise ProblemError(
-            error(path, exc.lineno or first_line, 0, f"Jinja: {exc.message}")
+            error(path, exc.lineno or first_line, 0, msg("Jinja: {reason}", reason=exc.message))
         ) from None
     except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
-        raise ProblemError(error(path, first_line, 0, f"cannot compile: {exc}")) from None
+        raise ProblemError(error(path, first_line, 0,
+                                 msg("cannot compile: {reason}", reason=exc))) from None
     forbidden = _forbidden_cached(padded, path)
     if forbidden is not None:
         raise ProblemError(forbidden)
@@ -597,7 +599,8 @@ def compile_expression(source: str, path: str, line: int, col: int) -> Any:
         return _compile_expression(source)
     except TemplateSyntaxError as exc:
         raise ProblemError(
-            error(path, line, col, f"in expression {source!r}: {exc.message}")
+            error(path, line, col, msg("in expression {source!r}: {reason}", source=source,
+                                       reason=exc.message))
         ) from None
 
 
@@ -619,24 +622,25 @@ def located_error(exc: BaseException, path: str, line: int, col: int = 0) -> Pro
     )
 
 
-def describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> Message | str:
     if isinstance(exc, UndefinedError):
         message = str(exc.message or exc)
         match = re.match(r"'(.+?)' is undefined", message)
         if match:
-            return f"undefined variable {match.group(1)!r}"
+            return msg("undefined variable {name!r}", name=match.group(1))
         match = re.match(r"'(.+?)' has no attribute '(.+?)'", message)
         if match:
-            return f"undefined field {match.group(2)!r} (on {match.group(1)})"
-        return f"undefined: {message}"
+            return msg("undefined field {name!r} (on {value})", name=match.group(2),
+                       value=match.group(1))
+        return msg("undefined: {reason}", reason=message)
     if isinstance(exc, TimeLimitExceeded):
         return str(exc)
     if isinstance(exc, MemoryError):
-        return "rendering needed more memory than its budget"
+        return msg("rendering needed more memory than its budget")
     if isinstance(exc, SecurityError):
-        return f"refused by the sandbox: {exc}"
+        return msg("refused by the sandbox: {reason}", reason=exc)
     if isinstance(exc, TemplateError):
-        return f"Jinja: {exc.message or exc}"
+        return msg("Jinja: {reason}", reason=exc.message or exc)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -659,7 +663,8 @@ def variable_paths(source: str, path: str) -> list[tuple[tuple[str, ...], int]]:
     try:
         tree = parse(source)
     except TemplateSyntaxError as exc:
-        raise ProblemError(error(path, exc.lineno or 1, 0, f"Jinja: {exc.message}")) from None
+        raise ProblemError(error(path, exc.lineno or 1, 0,
+                                 msg("Jinja: {reason}", reason=exc.message))) from None
     found: list[tuple[tuple[str, ...], int]] = []
     _walk(tree, {}, found)
     return found

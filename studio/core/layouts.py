@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from studio.core.channels import CHANNELS
 from studio.core.engine import BoundedSandbox, located_error, render_bounded
+from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, inside
 from studio.core.resources import resources_dir
@@ -108,7 +109,7 @@ def style_files(project: Project, channel: str) -> list[tuple[Path, str]]:
 
 def _check_inside(project: Project, path: Path, label: str) -> None:
     if not inside(project.root, path):
-        raise ProblemError(error(label, 0, 0, "links outside the project; not read"))
+        raise ProblemError(error(label, 0, 0, msg("links outside the project; not read")))
 
 
 @functools.lru_cache(maxsize=256)
@@ -127,7 +128,7 @@ def read_cached(path: Path, label: str) -> str:
     try:
         return _read(path, path.stat().st_mtime_ns)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemError(error(label, 0, 0, f"cannot read: {exc}")) from None
+        raise ProblemError(error(label, 0, 0, msg("cannot read: {reason}", reason=exc))) from None
 
 
 def channel_css(project: Project, channel: str) -> str:
@@ -147,7 +148,8 @@ def render_layout_file(
     try:
         template = _compiled(source, label)
     except TemplateSyntaxError as exc:
-        raise ProblemError(error(label, exc.lineno or 0, 0, f"Jinja: {exc.message}")) from None
+        raise ProblemError(error(label, exc.lineno or 0, 0,
+                                 msg("Jinja: {reason}", reason=exc.message))) from None
     try:
         return render_bounded(template, context), label
     except Exception as exc:  # noqa: BLE001 - a broken layout is the author's to fix

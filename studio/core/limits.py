@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error
 
 DEFAULT_TIME = 10.0  # seconds a rendition may take
@@ -76,16 +77,17 @@ def config_problems(raw: Any, path: str = "studio.yaml") -> list[Problem]:
     line, col = raw.where("limits") if hasattr(raw, "where") else (1, 1)
     if not isinstance(section, Mapping):
         return [error(path, line, col,
-                      "limits: expected a mapping (time: seconds, memory_mb: MB)")]
+                      msg("limits: expected a mapping (time: seconds, memory_mb: MB)"))]
     problems = []
     for key, value in section.items():
         line, col = section.where(key) if hasattr(section, "where") else (line, col)
         if key == "time" and not _positive(value):
-            message = f"limits.time: expected seconds > 0, got {value!r}"
+            message = msg("limits.time: expected seconds > 0, got {value!r}", value=value)
         elif key == "memory_mb" and not (_positive(value) and isinstance(value, int)):
-            message = f"limits.memory_mb: expected a whole number of MB > 0, got {value!r}"
+            message = msg("limits.memory_mb: expected a whole number of MB > 0, got {value!r}",
+                          value=value)
         elif key not in ("time", "memory_mb"):
-            message = f"limits: unknown key {key!r} (known: time, memory_mb)"
+            message = msg("limits: unknown key {key!r} (known: time, memory_mb)", key=key)
         else:
             continue
         problems.append(error(path, line, col, message))
@@ -124,11 +126,11 @@ def check_time() -> None:
         if current[2] <= 0:
             current[2] = CHECK_EVERY
             if time.monotonic() > current[0]:
-                raise TimeLimitExceeded(f"rendering took longer than {current[1]:g} s")
+                raise TimeLimitExceeded(str(time_message(current[1])))
 
 
-def time_message(seconds: float) -> str:
-    return f"rendering took longer than {seconds:g} s"
+def time_message(seconds: float) -> Message:
+    return msg("rendering took longer than {seconds} s", seconds=f"{seconds:g}")
 
 
 class _Watch:
@@ -230,8 +232,8 @@ def within(limits: Limits | None, where: str, work: Callable[[], T]) -> T:
             _deadline.reset(token)
     except RenderTimeout:
         raise ProblemError(error(where, 1, 0, time_message(seconds))) from None
-    except TimeLimitExceeded as exc:
-        raise ProblemError(error(where, 1, 0, str(exc))) from None
+    except TimeLimitExceeded:
+        raise ProblemError(error(where, 1, 0, time_message(seconds))) from None
     except MemoryError:
         raise ProblemError(error(where, 1, 0, memory_message())) from None
 
@@ -279,9 +281,11 @@ def prepare_worker(memory_mb: int = DEFAULT_MEMORY_MB) -> None:
     exit_when_stuck()
 
 
-def memory_message() -> str:
-    extra = f" (the worker's limit is {_CAP[0]} MB)" if _CAP[0] else ""
-    return f"rendering needed more memory than its budget{extra}"
+def memory_message() -> Message:
+    if _CAP[0]:
+        return msg("rendering needed more memory than its budget "
+                   "(the worker's limit is {limit} MB)", limit=_CAP[0])
+    return msg("rendering needed more memory than its budget")
 
 
 def _address_space() -> int | None:
@@ -319,8 +323,8 @@ def json_depth(text: str | bytes, limit: int = MAX_DEPTH) -> int | None:
     return None
 
 
-def depth_message(limit: int = MAX_DEPTH) -> str:
-    return f"nested deeper than {limit} levels"
+def depth_message(limit: int = MAX_DEPTH) -> Message:
+    return msg("nested deeper than {limit} levels", limit=limit)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -342,7 +346,7 @@ def may_hold_unencodable(text: str | bytes) -> bool:
     return False
 
 
-def text_problem(value: Any, limit: int = MAX_DEPTH) -> tuple[str, str] | None:
+def text_problem(value: Any, limit: int = MAX_DEPTH) -> tuple[str, Message] | None:
     """(field, reason) for the first text in a record that no output can encode (a lone
     surrogate, as JSON's \\ud800 makes), or a nesting deeper than LIMIT; None when clean.
     Every record pays for this check, so the clean path is the fast one: ASCII text is
@@ -351,10 +355,10 @@ def text_problem(value: Any, limit: int = MAX_DEPTH) -> tuple[str, str] | None:
     if found is None:
         return None
     at, reason = found
-    return ".".join(reversed(at)) or "(record)", reason
+    return ".".join(reversed(at)) or str(msg("(record)")), reason
 
 
-def _scan(value: Any, depth: int) -> tuple[list[str], str] | None:
+def _scan(value: Any, depth: int) -> tuple[list[str], Message] | None:
     if isinstance(value, str):
         if value.isascii():
             return None
@@ -364,8 +368,9 @@ def _scan(value: Any, depth: int) -> tuple[list[str], str] | None:
         if depth <= 0:
             return [], depth_message()
         for key, child in value.items():
-            if isinstance(key, str) and not key.isascii() and _unencodable(key):
-                return [], f"a key {_unencodable(key)}"
+            reason = _unencodable(key) if isinstance(key, str) and not key.isascii() else None
+            if reason is not None:
+                return [], msg("a key {reason}", reason=reason)
             if isinstance(child, str | dict | list | tuple):
                 found = _scan(child, depth - 1)
                 if found is not None:
@@ -384,10 +389,11 @@ def _scan(value: Any, depth: int) -> tuple[list[str], str] | None:
     return None
 
 
-def _unencodable(text: str) -> str | None:
+def _unencodable(text: str) -> Message | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = text[exc.start]
-        return (f"holds {ascii(bad)[1:-1]} (a lone surrogate), which no channel can encode")
+        return msg("holds {character} (a lone surrogate), which no channel can encode",
+                   character=ascii(bad)[1:-1])
     return None

@@ -11,6 +11,7 @@ from typing import Any
 
 from studio.core.channels import CHANNEL_NAMES
 from studio.core.delivery import DeliverySection, parse_delivery
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error, warning
 from studio.core.sources import LocatedDict, LocatedList, load_json, load_yaml, split_front_matter
 
@@ -185,14 +186,16 @@ def _read_text(
         if buffered is not None:
             return buffered
     if not inside(root, path):
-        problems.append(error(_rel(root, path), 0, 0, "links outside the project; not read"))
+        problems.append(error(_rel(root, path), 0, 0, msg("links outside the project; not read")))
         return None
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(error(_rel(root, path), 1, 0, f"not UTF-8 text: {exc.reason}"))
+        problems.append(error(_rel(root, path), 1, 0,
+            msg("not UTF-8 text: {reason}", reason=exc.reason)))
     except OSError as exc:
-        problems.append(error(_rel(root, path), 0, 0, f"cannot read: {exc.strerror}"))
+        problems.append(error(_rel(root, path), 0, 0,
+            msg("cannot read: {reason}", reason=exc.strerror)))
     return None
 
 
@@ -208,7 +211,7 @@ def load_config(root: Path, problems: list[Problem], overlay: Overlay | None = N
     path = root / CONFIG_FILE
     data: Any = None
     if not path.is_file():
-        problems.append(error(CONFIG_FILE, 0, 0, "missing: a project needs a studio.yaml"))
+        problems.append(error(CONFIG_FILE, 0, 0, msg("missing: a project needs a studio.yaml")))
     else:
         text = _read_text(root, path, problems, overlay)
         if text is not None:
@@ -220,7 +223,7 @@ def load_config(root: Path, problems: list[Problem], overlay: Overlay | None = N
         data = LocatedDict()
         data.key_lines = {}
     if not isinstance(data, Mapping):
-        problems.append(error(CONFIG_FILE, 1, 1, "studio.yaml must be a mapping of settings"))
+        problems.append(error(CONFIG_FILE, 1, 1, msg("studio.yaml must be a mapping of settings")))
         data = LocatedDict()
         data.key_lines = {}
 
@@ -234,7 +237,8 @@ def load_config(root: Path, problems: list[Problem], overlay: Overlay | None = N
             error(
                 CONFIG_FILE,
                 *where("default_locale"),
-                f"default_locale {default_locale!r} is not one of locales {list(locales)}",
+                msg("default_locale {locale!r} is not one of locales {locales}",
+                    locale=default_locale, locales=list(locales)),
             )
         )
         locales = (default_locale, *locales)
@@ -242,7 +246,8 @@ def load_config(root: Path, problems: list[Problem], overlay: Overlay | None = N
     for key in ("brand", "email", "print", "roles", "compliance", "targets"):
         value = data.get(key) or {}
         if not isinstance(value, Mapping):
-            problems.append(error(CONFIG_FILE, *where(key), f"{key} must be a mapping"))
+            problems.append(error(CONFIG_FILE, *where(key),
+                msg("{key} must be a mapping", key=key)))
             value = {}
         mappings[key] = value
     roles = {str(k): _str_list(v) for k, v in mappings["roles"].items()}
@@ -267,7 +272,7 @@ def _variants(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> di
     variants = meta.get("variants") or {}
     if not isinstance(variants, Mapping):
         line, col = meta.where("variants") if isinstance(meta, LocatedDict) else (1, 1)
-        problems.append(error(path, line, col, "variants must map a channel to its wording"))
+        problems.append(error(path, line, col, msg("variants must map a channel to its wording")))
         return {}
     result = {}
     for channel, text in variants.items():
@@ -278,8 +283,8 @@ def _variants(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> di
                     path,
                     line,
                     col,
-                    f"unknown channel {channel!r} in variants "
-                    f"(channels are {', '.join(CHANNEL_NAMES)})",
+                    msg("unknown channel {channel!r} in variants (channels are {channels})",
+                        channel=channel, channels=", ".join(CHANNEL_NAMES)),
                 )
             )
             continue
@@ -305,7 +310,8 @@ def _block_file(
                     _rel(root, path),
                     0,
                     0,
-                    f"{suffix!r} looks like a locale but is not in studio.yaml locales",
+                    msg("{suffix!r} looks like a locale but is not in studio.yaml locales",
+                        suffix=suffix),
                 )
             )
     return block_id, locale
@@ -359,9 +365,8 @@ def load_block(
                     _rel(root, path),
                     0,
                     0,
-                    f"translation of block {block_id!r} "
-                    f"without its {config.default_locale} original "
-                    f"blocks/{block_id}.md",
+                    msg("translation of block {block!r} without its {locale} original "
+                        "blocks/{block}.md", block=block_id, locale=config.default_locale),
                 )
             )
         return None
@@ -405,7 +410,8 @@ def _channels(
     line, col = node.where(key) if isinstance(node, LocatedDict) else (1, 1)
     values = node[key]
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        problems.append(error(path, line, col, f"{key} must be a list of channel names"))
+        problems.append(error(path, line, col,
+            msg("{key} must be a list of channel names", key=key)))
         return None
     for index, value in enumerate(values):
         if value not in CHANNEL_NAMES:
@@ -415,7 +421,8 @@ def _channels(
                     path,
                     vline,
                     vcol,
-                    f"unknown channel {value!r} (channels are {', '.join(CHANNEL_NAMES)})",
+                    msg("unknown channel {channel!r} (channels are {channels})",
+                        channel=value, channels=", ".join(CHANNEL_NAMES)),
                 )
             )
     return frozenset(v for v in values if v in CHANNEL_NAMES)
@@ -427,7 +434,7 @@ def _page_break(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> 
         return None
     if value not in ("before", "after", "both"):
         line, col = meta.where("page_break") if isinstance(meta, LocatedDict) else (1, 1)
-        problems.append(error(path, line, col, "page_break must be before, after or both"))
+        problems.append(error(path, line, col, msg("page_break must be before, after or both")))
         return None
     return str(value)
 
@@ -441,7 +448,7 @@ def _params(meta: Mapping[str, Any], path: str, problems: list[Problem]) -> dict
     if isinstance(params, Mapping):
         return {str(k): v for k, v in params.items()}
     line, col = meta.where("params") if isinstance(meta, LocatedDict) else (1, 1)
-    problems.append(error(path, line, col, "params must be a mapping of name to default"))
+    problems.append(error(path, line, col, msg("params must be a mapping of name to default")))
     return {}
 
 
@@ -458,43 +465,46 @@ def load_template(
         problems.append(exc.problem)
         return None
     if not isinstance(data, LocatedDict):
-        problems.append(error(rel, 1, 1, "a template must be a mapping (title, channels, body)"))
+        problems.append(error(rel, 1, 1,
+            msg("a template must be a mapping (title, channels, body)")))
         return None
     name = _rel(root / "templates", path)[: -len(".yaml")]
     channels = _channels(data, "channels", rel, problems)
     if channels is None and "channels" not in data:
-        problems.append(error(rel, 1, 1, "a template must list its channels"))
+        problems.append(error(rel, 1, 1, msg("a template must list its channels")))
     sections = {}
     for key in ("email", "sms", "print"):
         value = data.get(key) or {}
         if not isinstance(value, Mapping):
-            problems.append(error(rel, *data.where(key), f"{key} must be a mapping of settings"))
+            problems.append(error(rel, *data.where(key),
+                msg("{key} must be a mapping of settings", key=key)))
             value = {}
         sections[key] = value
     body_items: list[BodyItem] = []
     body = data.get("body")
     if body is None:
-        problems.append(error(rel, 1, 1, "a template needs a body: a list of blocks"))
+        problems.append(error(rel, 1, 1, msg("a template needs a body: a list of blocks")))
     elif not isinstance(body, LocatedList):
-        problems.append(error(rel, *data.where("body"), "body must be a list of {block: …}"))
+        problems.append(error(rel, *data.where("body"), msg("body must be a list of {{block: …}}")))
     else:
         for index, item in enumerate(body):
             line, col = body.where(index)
             if isinstance(item, str):
                 item = {"block": item}
             if not isinstance(item, Mapping) or not isinstance(item.get("block"), str):
-                problems.append(error(rel, line, col, "a body item needs `block: <id>`"))
+                problems.append(error(rel, line, col, msg("a body item needs `block: <id>`")))
                 continue
             unknown = set(item) - {"block", "when", "with", "channels"}
             if unknown:
                 problems.append(
                     warning(
-                        rel, line, col, f"unknown key(s) in body item: {', '.join(sorted(unknown))}"
+                        rel, line, col, msg("unknown key(s) in body item: {keys}",
+                            keys=", ".join(sorted(unknown)))
                     )
                 )
             with_ = item.get("with") or {}
             if not isinstance(with_, Mapping):
-                problems.append(error(rel, line, col, "with must be a mapping of parameters"))
+                problems.append(error(rel, line, col, msg("with must be a mapping of parameters")))
                 with_ = {}
             when = item.get("when")
             item_channels = (
@@ -536,7 +546,7 @@ def load_templates(
         return templates
     for path in sorted(base.rglob("*")):
         if path.suffix == ".yml":
-            problems.append(warning(_rel(root, path), 0, 0, "templates end in .yaml; ignored"))
+            problems.append(warning(_rel(root, path), 0, 0, msg("templates end in .yaml; ignored")))
         if path.suffix != ".yaml" or not path.is_file():
             continue
         template = load_template(root, path, problems, overlay)
@@ -546,7 +556,7 @@ def load_templates(
 
 
 def _read_json(
-    root: Path, path: Path, problems: list[Problem], overlay: Overlay | None, what: str
+    root: Path, path: Path, problems: list[Problem], overlay: Overlay | None, what: Message
 ) -> tuple[dict[str, Any], Mapping[tuple[str | int, ...], tuple[int, int]]] | None:
     """A JSON object file (the schema, a sample), its problems collected, never raised."""
     rel = _rel(root, path)
@@ -559,7 +569,7 @@ def _read_json(
         problems.append(exc.problem)
         return None
     if not isinstance(value, dict):
-        problems.append(error(rel, 1, 1, f"{what} must be a JSON object"))
+        problems.append(error(rel, 1, 1, msg("{what} must be a JSON object", what=what)))
         return None
     return value, positions
 
@@ -570,7 +580,7 @@ def load_schema(
     path = root / SCHEMA_FILE
     if not path.is_file():
         return None
-    found = _read_json(root, path, problems, overlay, "a JSON Schema")
+    found = _read_json(root, path, problems, overlay, msg("a JSON Schema"))
     return found[0] if found else None
 
 
@@ -591,7 +601,7 @@ def load_samples(
 def load_sample(
     root: Path, path: Path, problems: list[Problem], overlay: Overlay | None = None
 ) -> Sample | None:
-    found = _read_json(root, path, problems, overlay, "a sample record")
+    found = _read_json(root, path, problems, overlay, msg("a sample record"))
     return Sample(path.stem, _rel(root, path), *found) if found else None
 
 
@@ -603,7 +613,7 @@ def load_project(root: str | os.PathLike[str], overlay: Overlay | None = None) -
     """
     root_path = Path(root).resolve()
     if not root_path.is_dir():
-        raise ProblemError(error(str(root), 0, 0, "not a project folder"))
+        raise ProblemError(error(str(root), 0, 0, msg("not a project folder")))
     problems: list[Problem] = []
     config = load_config(root_path, problems, overlay)
     return Project(

@@ -8,6 +8,7 @@ from typing import Any
 from studio.core.channels import Rendition, renderer
 from studio.core.compose import compose
 from studio.core.limits import Limits, limits_from, text_problem, within
+from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, Template
 from studio.core.records import Record, record_from_value
@@ -53,4 +54,5 @@ def render(
         bad = text_problem(data)
         if bad is None:
             raise
-        raise ProblemError(error(record_path, 1, 1, f"{bad[0]}: {bad[1]}")) from None
+        raise ProblemError(error(record_path, 1, 1, msg("{field}: {reason}", field=bad[0],
+                                                        reason=bad[1]))) from None

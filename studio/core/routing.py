@@ -32,7 +32,8 @@ from studio.core.delivery import (
     Delivery,
     DeliverySection,
 )
-from studio.core.problems import Problem, Severity, error
+from studio.core.messages import msg
+from studio.core.problems import Problem, error, warning
 from studio.core.sources import LocatedDict
 
 if TYPE_CHECKING:
@@ -226,15 +227,16 @@ def delivery_problems(project: Project) -> list[Problem]:
                 if key.split(".")[0] not in section.keys:
                     continue
                 if not schema_has_path(project.schema, tuple(name.split("."))):
-                    found.append(error(path, *at(key), f"delivery.{key}: field {name!r} is not "
-                                       f"in the data schema ({SCHEMA_FILE})"))
+                    found.append(error(path, *at(key), msg(
+                        "delivery.{key}: field {name!r} is not in the data schema ({schema})",
+                        key=key, name=name, schema=SCHEMA_FILE)))
         if channels is not None:
             for key in ("fallback", "always"):
                 if key not in section.keys:
                     continue
                 for channel in getattr(section.rules, key) or ():
                     if channel not in channels:
-                        found.append(Problem(path, *at(key), Severity.WARNING,
-                                             f"delivery.{key} names {channel}, which is not one "
-                                             f"of this template's channels"))
+                        found.append(warning(path, *at(key), msg(
+                            "delivery.{key} names {channel}, which is not one of this "
+                            "template's channels", key=key, channel=channel)))
     return found

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import SchemaError, ValidationError
 
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, error
 
 Positions = Mapping[tuple[str | int, ...], tuple[int, int]]
@@ -35,7 +36,8 @@ def schema_problems(schema: Mapping[str, Any], path: str) -> list[Problem]:
         validator(schema)
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.path) or "(root)"
-        return [error(path, 1, 1, f"not a valid JSON Schema at {where}: {exc.message}")]
+        return [error(path, 1, 1, msg("not a valid JSON Schema at {where}: {reason}",
+                                      where=where, reason=exc.message))]
     return []
 
 
@@ -57,11 +59,62 @@ def record_problems(
     for failure in sorted(failures, key=lambda e: list(map(str, e.path))):
         location = tuple(failure.absolute_path)
         line, col = _position(positions, location)
-        field = ".".join(str(p) for p in location) or "(record)"
+        field = ".".join(str(p) for p in location) or msg("(record)")
         at = (*location, missing[id(failure)]) if id(failure) in missing else location
-        problem = error(path, line, col, f"{field}: {failure.message}")
+        problem = error(path, line, col, msg("{field}: {reason}", field=field,
+                                             reason=schema_reason(failure)))
         problems.append(dataclasses.replace(problem, pointer=json_pointer(at)))
     return problems
+
+
+def schema_reason(failure: ValidationError) -> Message | str:
+    """Why a value breaks the schema, as a message the studio can translate: jsonschema's
+    own English for the common keywords, its plain text for the rest."""
+    value = repr(failure.instance)
+    expected = failure.validator_value
+    candidates: list[Message] = []
+    match failure.validator:
+        case "required":
+            missing = failure.message.rsplit(" is a required property", 1)[0]
+            candidates.append(msg("{name} is a required property", name=missing))
+        case "type":
+            types = expected if isinstance(expected, list) else [expected]
+            candidates.append(msg("{value} is not of type {types}", value=value,
+                                  types=", ".join(repr(t) for t in types)))
+        case "enum":
+            candidates.append(msg("{value} is not one of {allowed}", value=value,
+                                  allowed=repr(expected)))
+        case "const":
+            candidates.append(msg("{expected} was expected", expected=repr(expected)))
+        case "minimum":
+            candidates.append(msg("{value} is less than the minimum of {limit}",
+                                  value=value, limit=repr(expected)))
+        case "maximum":
+            candidates.append(msg("{value} is greater than the maximum of {limit}",
+                                  value=value, limit=repr(expected)))
+        case "pattern":
+            candidates.append(msg("{value} does not match {pattern}", value=value,
+                                  pattern=repr(expected)))
+        case "minLength" | "minItems":
+            candidates += [msg("{value} should be non-empty", value=value),
+                           msg("{value} is too short", value=value)]
+        case "maxLength" | "maxItems":
+            candidates.append(msg("{value} is too long", value=value))
+        case "additionalProperties" if isinstance(failure.instance, Mapping):
+            known = set((failure.schema or {}).get("properties") or {}) if isinstance(
+                failure.schema, Mapping) else set()
+            extras = sorted((k for k in failure.instance if k not in known), key=str)
+            names = ", ".join(repr(k) for k in extras)
+            candidates += [
+                msg("Additional properties are not allowed ({names} was unexpected)",
+                    names=names),
+                msg("Additional properties are not allowed ({names} were unexpected)",
+                    names=names),
+            ]
+    for candidate in candidates:
+        if str(candidate) == failure.message:  # the same words jsonschema wrote
+            return candidate
+    return failure.message
 
 
 def json_pointer(parts: tuple[Any, ...]) -> str:

@@ -17,6 +17,7 @@ from studio.core.limits import (
     may_hold_unencodable,
     text_problem,
 )
+from studio.core.messages import Message, msg
 from studio.core.problems import ProblemError, error
 
 Path_ = tuple[str | int, ...]
@@ -111,10 +112,11 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         col = (mark.column + 1) if mark else 0
-        reason = exc.problem or exc.context or "invalid YAML"
-        raise ProblemError(error(path, line, col, f"YAML: {reason}")) from None
+        reason = exc.problem or exc.context or msg("invalid YAML")
+        raise ProblemError(error(path, line, col, msg("YAML: {reason}", reason=reason))) from None
     except yaml.YAMLError as exc:
-        raise ProblemError(error(path, line_offset + 1, 0, f"YAML: {exc}")) from None
+        raise ProblemError(error(path, line_offset + 1, 0,
+            msg("YAML: {reason}", reason=exc))) from None
     finally:
         loader.dispose()
 
@@ -128,10 +130,10 @@ def _check_expansion(root: yaml.Node, path: str, line_offset: int) -> None:
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     open_nodes: set[int] = set()
 
-    def refuse(node: yaml.Node, message: str) -> ProblemError:
+    def refuse(node: yaml.Node, message: Message) -> ProblemError:
         mark = node.start_mark
         return ProblemError(error(path, mark.line + 1 + line_offset, mark.column + 1,
-                                  f"YAML: {message}"))
+                                  msg("YAML: {reason}", reason=message)))
 
     while stack:
         node, depth, done = stack.pop()
@@ -141,14 +143,15 @@ def _check_expansion(root: yaml.Node, path: str, line_offset: int) -> None:
             children = _children(node)
             sizes[key] = 1 + sum(sizes[id(child)] for child in children)
             if sizes[key] > MAX_YAML_NODES:
-                raise refuse(node, f"aliases expand this file past {MAX_YAML_NODES} values")
+                raise refuse(node, msg("aliases expand this file past {limit} values",
+                                         limit=MAX_YAML_NODES))
             continue
         if key in sizes:
             continue
         if key in open_nodes:
-            raise refuse(node, "an alias refers to the value that contains it")
+            raise refuse(node, msg("an alias refers to the value that contains it"))
         if depth > MAX_DEPTH:
-            raise refuse(node, f"nested deeper than {MAX_DEPTH} levels")
+            raise refuse(node, msg("nested deeper than {limit} levels", limit=MAX_DEPTH))
         open_nodes.add(key)
         stack.append((node, depth, True))
         for child in _children(node):
@@ -178,13 +181,14 @@ def split_front_matter(text: str, path: str) -> tuple[LocatedDict, str, int]:
         return empty, text, 1
     match = _FRONT.match(text)
     if match is None:
-        raise ProblemError(error(path, 1, 1, "front matter starts with '---' but never ends"))
+        raise ProblemError(error(path, 1, 1, msg("front matter starts with '---' but never ends")))
     data = load_yaml(match.group(1), path, line_offset=1)
     if data is None:
         data = LocatedDict()
         data.key_lines = {}
     if not isinstance(data, LocatedDict):
-        raise ProblemError(error(path, 2, 1, "front matter must be a mapping of keys to values"))
+        raise ProblemError(error(path, 2, 1,
+            msg("front matter must be a mapping of keys to values")))
     body_line = text.count("\n", 0, match.end()) + 1
     return data, text[match.end() :], body_line
 
@@ -205,11 +209,12 @@ def load_json(text: str, path: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
     if deep is not None:
         line = text.count("\n", 0, deep) + 1
         col = deep - (text.rfind("\n", 0, deep) + 1) + 1
-        raise ProblemError(error(path, line, col, f"JSON: {depth_message()}"))
+        raise ProblemError(error(path, line, col, msg("JSON: {reason}", reason=depth_message())))
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProblemError(error(path, exc.lineno, exc.colno, f"JSON: {exc.msg}")) from None
+        raise ProblemError(error(path, exc.lineno, exc.colno,
+            msg("JSON: {reason}", reason=exc.msg))) from None
     positions: dict[Path_, tuple[int, int]] = {}
     line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
@@ -268,7 +273,8 @@ def load_json(text: str, path: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
             field, reason = bad
             probe = _located(positions, field)
             line, col = positions.get(probe, (1, 1))
-            raise ProblemError(error(path, line, col, f"{field}: {reason}"))
+            raise ProblemError(error(path, line, col,
+                msg("{field}: {reason}", field=field, reason=reason)))
     return value, positions
 
 

@@ -22,6 +22,7 @@ from studio.core.engine import (
 )
 from studio.core.index import includes
 from studio.core.layouts import layout_file
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
 from studio.core.project import SCHEMA_FILE, Block, Project, Template
 from studio.core.routing import delivery_problems
@@ -93,17 +94,17 @@ def _config_problems(project: Project) -> Iterator[Problem]:
     if logo and not (project.root / str(logo)).is_file():
         brand = raw.get("brand")
         line, col = brand.where("logo") if isinstance(brand, LocatedDict) else (1, 1)
-        yield error("studio.yaml", line, col, f"brand logo {logo} does not exist")
+        yield error("studio.yaml", line, col, msg("brand logo {logo} does not exist", logo=logo))
     approvers = config.compliance.get("approvers") or []
     for role in approvers if isinstance(approvers, list) else []:
         if role not in config.roles:
             yield error(
                 "studio.yaml",
                 *_where(raw, "compliance"),
-                f"approver role {role!r} is not declared in roles",
+                msg("approver role {role!r} is not declared in roles", role=role),
             )
     if not project.templates:
-        yield warning("templates", 0, 0, "the project has no templates")
+        yield warning("templates", 0, 0, msg("the project has no templates"))
     yield from limits.config_problems(raw)
     # issue 21: what missiva check reads, checked where it is written
     yield from readability.setting_problems(raw, "readability", "studio.yaml", config.locales,
@@ -124,13 +125,13 @@ def _block_problems(project: Project, block: Block) -> Iterator[Problem]:
         yield error(
             block.path,
             *_where(block.sources[config.default_locale].meta, "owner"),
-            f"owner {block.owner!r} is not a role in studio.yaml",
+            msg("owner {owner!r} is not a role in studio.yaml", owner=block.owner),
         )
     if block.regulatory and block.owner is None:
         yield warning(
             block.path,
             *_where(block.sources[config.default_locale].meta, "regulatory"),
-            "a regulatory block should name its owner role",
+            msg("a regulatory block should name its owner role"),
         )
     for source in block.sources.values():
         texts = [(source.body, source.body_line)]
@@ -161,7 +162,8 @@ def _images_without_alt(body: str, path: str, first_line: int) -> Iterator[Probl
                     path,
                     line,
                     0,
-                    f"image {child.attrGet('src')} has no alt text (write ![what it shows](…))",
+                    msg("image {src} has no alt text (write ![what it shows](…))",
+                        src=child.attrGet("src")),
                 )
 
 
@@ -176,7 +178,8 @@ def _unknown_variables(
         if not schema_has_path(project.schema, parts):
             shown = ".".join(p for p in parts if p != "[]")
             yield error(
-                path, line, 0, f"variable {shown!r} is not in the data schema ({SCHEMA_FILE})"
+                path, line, 0, msg("variable {name!r} is not in the data schema ({schema})",
+                                  name=shown, schema=SCHEMA_FILE)
             )
 
 
@@ -184,7 +187,8 @@ def _unknown_includes(project: Project, source: str, path: str) -> Iterator[Prob
     for block_id, line in includes(source):
         if block_id not in project.blocks:
             yield error(
-                path, line, 0, f"includes unknown block {block_id!r} (no file blocks/{block_id}.md)"
+                path, line, 0, msg("includes unknown block {block!r} (no file blocks/{block}.md)",
+                                  block=block_id)
             )
 
 
@@ -213,7 +217,8 @@ def _reference_cycles(project: Project) -> Iterator[Problem]:
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
-                    yield error(path, line, 0, "circular block reference: " + " → ".join(cycle))
+                    yield error(path, line, 0, msg("circular block reference: {cycle}",
+                                                      cycle=" → ".join(cycle)))
             elif state.get(target) is None:
                 yield from visit(target)
         stack.pop()
@@ -230,21 +235,23 @@ def _reference_cycles(project: Project) -> Iterator[Problem]:
 def _template_problems(project: Project, template: Template) -> Iterator[Problem]:
     path = template.path
     if not template.channels and "channels" in template.raw:
-        yield error(path, *template.where("channels"), "a template needs at least one channel")
+        yield error(path, *template.where("channels"), msg("a template needs at least one channel"))
     for name in template.channels:
         kind = CHANNELS[name]
         where = template.where(name) if name in template.raw else (1, 1)
         if kind.subject and not template.email.get("subject"):
-            yield error(path, *where, f"the {name} channel needs {name}.subject")
+            yield error(path, *where,
+                        msg("the {channel} channel needs {channel}.subject", channel=name))
         if kind.segmented and not isinstance(template.sms.get("max_segments"), int):
             yield warning(path, *where,
-                          f"the {name} channel should set {name}.max_segments (its segment budget)")
+                          msg("the {channel} channel should set {channel}.max_segments "
+                              "(its segment budget)", channel=name))
     address_block = template.print.get("address_block")
     if address_block and str(address_block) not in project.blocks:
         yield error(
             path,
             *template.where("print", "address_block"),
-            f"unknown address block {address_block!r}",
+            msg("unknown address block {block!r}", block=address_block),
         )
     for key in ("subject", "preheader"):
         value = template.email.get(key)
@@ -266,7 +273,7 @@ def _template_problems(project: Project, template: Template) -> Iterator[Problem
                 path,
                 item.line,
                 item.col,
-                f"unknown block {item.block!r} (no file blocks/{item.block}.md)",
+                msg("unknown block {block!r} (no file blocks/{block}.md)", block=item.block),
             )
             continue
         if item.when is not None:
@@ -286,13 +293,15 @@ def _template_problems(project: Project, template: Template) -> Iterator[Problem
                     path,
                     item.line,
                     item.col,
-                    f"block {item.block!r} takes no parameter "
-                    f"{name!r} (it declares: {', '.join(block.params) or 'none'})",
+                    msg("block {block!r} takes no parameter {name!r} (it declares: {declared})",
+                        block=item.block, name=name,
+                        declared=", ".join(block.params) or msg("none")),
                 )
         for name, default in block.params.items():
             if default is None and name not in item.with_:
                 yield error(
-                    path, item.line, item.col, f"block {item.block!r} needs parameter {name!r}"
+                    path, item.line, item.col,
+                    msg("block {block!r} needs parameter {name!r}", block=item.block, name=name)
                 )
         reachable = [
             c
@@ -305,8 +314,8 @@ def _template_problems(project: Project, template: Template) -> Iterator[Problem
                 path,
                 item.line,
                 item.col,
-                f"block {item.block!r} appears on none of "
-                f"the template's channels ({', '.join(template.channels)})",
+                msg("block {block!r} appears on none of the template's channels ({channels})",
+                    block=item.block, channels=", ".join(template.channels)),
             )
 
 
@@ -318,16 +327,17 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
         rel = f"layouts/{file.name}"
         if file.stem not in CHANNELS or not CHANNELS[file.stem].layouts:
             yield warning(
-                rel, 0, 0, "not a channel layout (print.html, email.html, mobile.html); ignored"
+                rel, 0, 0,
+                msg("not a channel layout (print.html, email.html, mobile.html); ignored")
             )
             continue
         path, _ = layout_file(project, file.stem)
         try:
             TEXT_ENV.parse(path.read_text(encoding="utf-8"))
         except TemplateSyntaxError as exc:
-            yield error(rel, exc.lineno or 0, 0, f"Jinja: {exc.message}")
+            yield error(rel, exc.lineno or 0, 0, msg("Jinja: {reason}", reason=exc.message))
         except (OSError, UnicodeDecodeError) as exc:
-            yield error(rel, 0, 0, f"cannot read: {exc}")
+            yield error(rel, 0, 0, msg("cannot read: {reason}", reason=exc))
 
 
 # Trial composition: what only running the templates on the samples reveals ---------------------
@@ -338,17 +348,18 @@ def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem
         for sample in project.samples.values():
             for locale in project.config.locales:
                 for channel in template.channels:
-                    context = f" [sample {sample.name}, locale {locale}, {channel}]"
+                    context = msg(" [sample {sample}, locale {locale}, {channel}]",
+                                  sample=sample.name, locale=locale, channel=channel)
                     try:
                         warnings = limits.within(budget, template.path, functools.partial(
                             _trial, project, template, channel, sample.record, locale))
                     except ProblemError as exc:
                         yield _with_context(exc.problem, context)
-                        if exc.problem.message.startswith(limits.time_message(budget.time)):
+                        if exc.problem.message.startswith(str(limits.time_message(budget.time))):
                             # One runaway is enough to report: the rest would each wait
                             # out the budget too (the CI job must end).
-                            yield warning(template.path, 0, 0, "trial renders stopped after "
-                                          "the first that ran out of time")
+                            yield warning(template.path, 0, 0, msg(
+                                "trial renders stopped after the first that ran out of time"))
                             return
                     else:
                         for problem in warnings:
@@ -365,7 +376,5 @@ def _trial(project: Project, template: Template, channel: str, record: Any,
     return []
 
 
-def _with_context(problem: Problem, context: str) -> Problem:
-    return Problem(
-        problem.path, problem.line, problem.col, problem.severity, problem.message + context
-    )
+def _with_context(problem: Problem, context: Message) -> Problem:
+    return problem.with_suffix(context)

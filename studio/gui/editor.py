@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from studio.core.problems import Problem, Severity
+from studio.gui.formats import problem_text
 
 LANGUAGES = ("block", "yaml", "json", "css", "html", "text")
 """The kinds `CodeEditor.set_language` accepts."""
@@ -846,7 +847,7 @@ class CodeEditor(QPlainTextEdit):
 
     def _tooltip_for_block(self, number: int) -> str:
         lines = [
-            f"{problem.severity}: {problem.message}"
+            f"{problem.severity}: {problem_text(problem)}"
             for problem, selection in self._problem_marks
             if self._marked_block(selection) == number
         ]

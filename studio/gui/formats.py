@@ -10,6 +10,8 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from PySide6.QtCore import QLocale
 
+from studio.core.problems import Problem
+
 
 def ui_locale() -> Locale:
     """The language the studio speaks (QLocale's default, set with the translations)."""
@@ -33,3 +35,14 @@ def date_in_words(iso: str, *, time: bool = True) -> str:
 def number(value: float) -> str:
     """A number with the UI language's separators: 1,382 (1.382)."""
     return format_decimal(value, locale=ui_locale())
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem's message in the UI language (the core's catalogue; English without one)."""
+    return problem.in_language(ui_locale().language)
+
+
+def problem_line(problem: Problem) -> str:
+    """"file:line:col: severity: message", the message in the UI language."""
+    return (f"{problem.path}:{problem.line}:{problem.col}: {problem.severity}: "
+            f"{problem_text(problem)}")

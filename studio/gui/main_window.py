@@ -46,6 +46,7 @@ from studio.gui.autosave import AutosaveStore
 from studio.gui.changes_view import ChangesPanel
 from studio.gui.checks_view import LiveChecks
 from studio.gui.editor import CodeEditor
+from studio.gui.formats import problem_line
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
     IdRole,
@@ -633,7 +634,7 @@ class MainWindow(QMainWindow):
 
     def _on_render_failed(self, channel: str, problem: Problem) -> None:
         # The last good preview stays, marked stale; the problem goes to the list.
-        self.previews[channel].set_stale(True, str(problem))
+        self.previews[channel].set_stale(True, problem_line(problem))
         self.render_labels[channel].setText(f"{channel}: ✗")
 
     def maximize_channel(self, channel: str | None) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QIcon
 from studio.core.problems import Problem
 from studio.core.project import Project
 from studio.core.resources import resources_dir
+from studio.gui.formats import problem_line, problem_text
 
 PathRole = Qt.ItemDataRole.UserRole + 1  # the file a node opens (relative to the project)
 KindRole = Qt.ItemDataRole.UserRole + 2  # template, block, folder, layout, style, sample, asset
@@ -227,11 +228,11 @@ class ProblemsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return ("●" if problem.is_error else "▲",
-                    problem.path, problem.line or "", problem.message)[column]
+                    problem.path, problem.line or "", problem_text(problem))[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
             return QColor("#d32f2f") if problem.is_error else QColor("#ef8f00")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return str(problem)
+            return problem_line(problem)
         return None
 
 

@@ -47,6 +47,7 @@ from studio.core.history import open_repository
 from studio.core.jobs import guarded
 from studio.core.problems import Problem, ProblemError
 from studio.gui import operations
+from studio.gui.formats import problem_text
 from studio.gui.history_view import CompareDialog, date_in_words, words_html
 from studio.gui.models import StateRole
 from studio.gui.previews import PREVIEW_PANES
@@ -220,7 +221,7 @@ class ReviewPanel(QWidget):
     def _arrive(self, kind: str, token: Any, outcome: tuple[Any, Problem | str | None]) -> None:
         self._busy[kind] -= 1
         result, problem = outcome
-        message = problem.message if isinstance(problem, Problem) else problem
+        message = problem_text(problem) if isinstance(problem, Problem) else problem
         if kind == "states":
             self._on_states(result, message)
         elif kind == "render" and token == self._generation:

@@ -194,7 +194,9 @@ def test_json_nested_too_deep_is_a_problem_at_its_position() -> None:
 def test_a_lone_surrogate_is_a_record_problem_naming_the_field(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p")
     record = json.loads('{"customer": {"name": "Mario \\ud800"}, "invoice": {"total": 1}}')
-    assert text_problem(record) == (
+    found = text_problem(record)
+    assert found is not None
+    assert (found[0], str(found[1])) == (
         "customer.name", "holds \\ud800 (a lone surrogate), which no channel can encode")
     for channel in ("print", "email", "mobile", "sms"):
         message, _ = failure(root, channel, record)

@@ -204,7 +204,28 @@ def test_a_pane_refuses_another_channel(qtbot, shown, rendition):
 # -- SMS -------------------------------------------------------------------------------------
 
 
-def test_sms_bubble_marks_exactly_the_ucs2_characters(qtbot, shown, rendition):
+@pytest.fixture
+def speaking(qapp):
+    """speaking(QLocale.Language.Italian): the studio's catalogues for that language, as the
+    application installs them (English plural forms first), taken away after the test."""
+    from PySide6.QtCore import QLocale
+
+    from studio.gui.app import install_translations
+
+    installed = []
+
+    def speak(language):
+        installed.extend(install_translations(qapp, QLocale(language)))
+
+    yield speak
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
+def test_sms_bubble_marks_exactly_the_ucs2_characters(qtbot, shown, rendition, speaking):
+    from PySide6.QtCore import QLocale
+
+    speaking(QLocale.Language.English)
     # The non-gsm sample's SMS texts keep to GSM-7 (è, à are in it); ë is not.
     sms = rendition("meter-appointment", "sms", "non-gsm", appointment__technician="Zoë Zanetti")
     text = sms.facts["text"]
@@ -231,13 +252,34 @@ def test_sms_bubble_marks_exactly_the_ucs2_characters(qtbot, shown, rendition):
     pane.grab().save(str(GRABS / "preview-sms-dark-palette.png"))
 
 
-def test_sms_within_budget_is_not_red(qtbot, shown, rendition):
+def test_sms_within_budget_is_not_red(qtbot, shown, rendition, speaking):
+    from PySide6.QtCore import QLocale
+
+    speaking(QLocale.Language.English)
     pane = shown(SmsPreview(), 480, 300)
     sms = rendition("otp", "sms", "non-gsm")
     pane.show_rendition(sms)
     assert pane.highlighted_indexes() == []
     assert "1 segment · GSM-7" in pane.facts_text() and "budget 1" in pane.facts_text()
     assert "#e53935" not in pane.findChild(QLabel, "smsFacts").text()
+
+
+def test_sms_facts_in_italian_with_plural_forms(qtbot, shown, rendition, speaking):
+    from PySide6.QtCore import QLocale
+
+    speaking(QLocale.Language.Italian)
+    pane = shown(SmsPreview(), 480, 300)
+    sms = rendition("otp", "sms", "non-gsm")
+    pane.show_rendition(sms)
+    characters, units = sms.facts["characters"], sms.facts["units"]
+    assert characters > 1 and units > 1
+    assert pane.facts_text() == (f"1 segmento · GSM-7 · {characters} caratteri "
+                                 f"({units} unità) · limite 1")
+    over = rendition("meter-appointment", "sms", "non-gsm",
+                     appointment__technician="Zoë Zanetti")
+    pane.show_rendition(over)
+    assert pane.facts_text().startswith(f"{over.facts['segments']} segmenti · UCS-2 · ")
+    assert pane.facts_text().endswith("limite 2 — superato")
 
 
 # -- print -----------------------------------------------------------------------------------
@@ -509,6 +551,42 @@ def test_web_preview_keeps_the_readers_place_across_edits(qtbot, shown, renditio
     assert "Marianna" in texts[0]
     qtbot.wait(200)  # a frame or two: a reload would have put the page back at the top
     assert pane.scroll_position() > 300
+
+
+def _page_widths(qtbot, pane) -> tuple[float, float]:
+    """The page's (scrollWidth, clientWidth) in CSS pixels, as QtWebEngine lays it out."""
+    found: list[Any] = []
+    pane.view().page().runJavaScript(
+        "document.documentElement.scrollWidth + ' ' + document.documentElement.clientWidth",
+        QWebEngineScript.ScriptWorldId.ApplicationWorld, found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=10000)
+    scroll, client = str(found[0]).split()
+    return float(scroll), float(client)
+
+
+def test_an_email_wider_than_its_pane_is_scaled_to_fit(qtbot, shown, rendition):
+    # The 600 px message in a 320 px pane (the default layout at 1366 px): shown whole,
+    # no horizontal scrolling, as a mail client's preview does.
+    pane = shown(EmailPreview(), 320, 700)
+    with qtbot.waitSignal(pane.htmlLoaded, timeout=20000):
+        pane.show_rendition(rendition("bill", "email"))
+    qtbot.waitUntil(lambda: pane.fit_zoom() < 0.7, timeout=10000)
+
+    def fits() -> bool:
+        scroll, client = _page_widths(qtbot, pane)
+        return scroll <= client + 1
+
+    qtbot.waitUntil(fits, timeout=10000)
+    assert pane.fit_zoom() > 0.4  # scaled to the pane, not to a stamp
+    scroll, client = _page_widths(qtbot, pane)
+    assert client > 560  # laid out as on a desktop (600 px), not as on a phone (< 480 px)
+    # An edit (the body patched) keeps it fitted; a wide pane shows it at actual size.
+    with qtbot.waitSignal(pane.htmlLoaded, timeout=20000):
+        pane.show_rendition(rendition("bill", "email", customer__first_name="Marianna"))
+    qtbot.waitUntil(fits, timeout=10000)
+    pane.resize(900, 700)
+    qtbot.waitUntil(lambda: pane.fit_zoom() == 1.0, timeout=10000)
+    qtbot.waitUntil(fits, timeout=10000)
 
 
 def test_sms_bubble_wraps_a_long_link_and_copies_it_whole(qtbot, shown, rendition):

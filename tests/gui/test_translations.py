@@ -114,3 +114,38 @@ def test_the_literal_check_sees_one(tmp_path):
                      'label.setText(self.tr("Fine"))\nlabel.setText("42 %")\n',
                      encoding="utf-8")
     assert len(untranslated_literals(probe)) == 2
+
+
+def test_an_italian_studio_shows_a_validation_problem_in_italian(qapp, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from tests.conftest import write_project
+
+    root = write_project(tmp_path / "p", {"blocks/amount.md": "Totale {{ invoice.tax }}\n"})
+    translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
+                                                     QLocale.Country.Italy))
+    window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        window.open_project(root)
+        model = window.problems_model
+
+        def shown() -> list[str]:
+            return [model.data(model.index(row, 3)) for row in range(model.rowCount())
+                    if model.problem(row).path == "blocks/amount.md"]
+
+        italian = ("la variabile 'invoice.tax' non è nello schema dei dati "
+                   "(data/schema.json)")
+        qtbot.waitUntil(lambda: italian in shown(), timeout=30_000)
+        # The previews' render failure of the same line, in Italian too.
+        assert set(shown()) <= {italian, "campo non definito 'tax' (in dict object)"}
+        row = next(r for r in range(model.rowCount())
+                   if model.data(model.index(r, 3)) == italian)
+        assert model.problem(row).message == ("variable 'invoice.tax' is not in the data "
+                                              "schema (data/schema.json)")
+        assert "la variabile" in model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+        assert model.headerData(3, Qt.Orientation.Horizontal) == "Messaggio"
+    finally:
+        window.session.close()
+        window.deleteLater()
+        for translator in translators:
+            qapp.removeTranslator(translator)

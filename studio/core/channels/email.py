@@ -25,6 +25,7 @@ from studio.core.layouts import (
     render_layout_file,
     shell_context,
 )
+from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error, warning
 
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -73,7 +74,7 @@ def final_html(composition: Composition) -> str:
         try:
             source = mjml2html(source)
         except ValueError as exc:
-            raise ProblemError(error(label, 0, 0, f"MJML: {exc}")) from None
+            raise ProblemError(error(label, 0, 0, msg("MJML: {reason}", reason=exc))) from None
         # MRML writes dir="auto" on <html>; the locale knows better.
         source = source.replace(' dir="auto"', f' dir="{context["dir"]}"', 1)
         # MJML keeps <mj-style> as a <style> element; inline it like the rest.
@@ -126,7 +127,8 @@ def build_message(
         and composition.record["customer"].get("email") is not None
     ):
         warnings.append(
-            warning(path, 0, 0, "email: customer.email is not one plain address; no recipient set")
+            warning(path, 0, 0, msg("email: customer.email is not one plain address; "
+                                     "no recipient set"))
         )
     if settings.get("reply_to"):
         message["Reply-To"] = str(settings["reply_to"])
@@ -147,15 +149,16 @@ def build_message(
                     path,
                     0,
                     0,
-                    f"email: remote image {src} (blocked by many "
-                    "clients until the reader allows it)",
+                    msg("email: remote image {src} (blocked by many clients until the reader "
+                        "allows it)", src=src),
                 )
             )
             return match.group(0)
         try:
             data, media_type = resolver.read(src)
         except FetchRefused as exc:
-            warnings.append(warning(path, 0, 0, f"email: image not attached: {exc}"))
+            warnings.append(warning(path, 0, 0, msg("email: image not attached: {reason}",
+                                                             reason=exc)))
             return match.group(0)
         if src not in images:
             cid = f"{hashlib.sha256(data).hexdigest()[:16]}@{_domain(sender)}"
@@ -165,7 +168,8 @@ def build_message(
     html = _IMG_SRC.sub(to_cid, html)
     for tag in _IMG_TAG.findall(html):
         if not re.search(r'\balt="[^"]+"', tag):
-            warnings.append(warning(path, 0, 0, f"email: image without alt text: {tag[:80]}"))
+            warnings.append(warning(path, 0, 0, msg("email: image without alt text: {tag}",
+                                                                 tag=tag[:80])))
     message.set_content(text + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     if images:
@@ -182,7 +186,7 @@ def build_message(
                 disposition="inline",
             )
     for url in sorted(set(_HTTP_LINK.findall(html))):
-        warnings.append(warning(path, 0, 0, f"email: link {url} is not https"))
+        warnings.append(warning(path, 0, 0, msg("email: link {url} is not https", url=url)))
     for src in images:
         if src.lower().endswith(".svg"):
             warnings.append(
@@ -190,8 +194,8 @@ def build_message(
                     path,
                     0,
                     0,
-                    f"email: {src} is SVG, which Gmail and Outlook "
-                    "do not show; set brand.email_logo to a PNG",
+                    msg("email: {src} is SVG, which Gmail and Outlook do not show; "
+                        "set brand.email_logo to a PNG", src=src),
                 )
             )
     if len(html.encode()) > GMAIL_CLIP_BYTES:
@@ -200,7 +204,8 @@ def build_message(
                 path,
                 0,
                 0,
-                f"email: HTML is {len(html.encode()) // 1024} KB; Gmail clips messages over 102 KB",
+                msg("email: HTML is {size} KB; Gmail clips messages over 102 KB",
+                    size=len(html.encode()) // 1024),
             )
         )
     if len(composition.subject) > 78:
@@ -208,8 +213,8 @@ def build_message(
             warning(
                 path,
                 *composition.template.where("email", "subject"),
-                f"email: subject is {len(composition.subject)} characters; "
-                "many clients cut it after 78",
+                msg("email: subject is {length} characters; many clients cut it after 78",
+                    length=len(composition.subject)),
             )
         )
     return message, warnings

@@ -10,6 +10,7 @@ from studio.core.channels import CHANNELS, Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.layouts import render_layout, shell_context
+from studio.core.messages import msg
 from studio.core.problems import Problem, warning
 
 # Phone screens the preview shows the page in (CSS pixels), the common ones of today.
@@ -35,7 +36,8 @@ def final_html(composition: Composition, resolver: AssetResolver, warnings: list
         try:
             data, media_type = resolver.read(src)
         except FetchRefused as exc:
-            warnings.append(warning(composition.template.path, 0, 0, f"mobile: {exc}"))
+            warnings.append(warning(composition.template.path, 0, 0,
+                                    msg("mobile: {reason}", reason=exc)))
             return f"{match.group(1)}{match.group(3)}"
         encoded = base64.b64encode(data).decode("ascii")
         return f"{match.group(1)}data:{media_type};base64,{encoded}{match.group(3)}"

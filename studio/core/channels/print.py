@@ -20,6 +20,7 @@ from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
 from studio.core.layouts import render_layout, shell_context
+from studio.core.messages import msg
 from studio.core.paper import GeometryError, PageGeometry, page_geometry
 from studio.core.problems import Problem, ProblemError, error, warning
 
@@ -68,7 +69,7 @@ def geometry(composition: Composition) -> PageGeometry:
                 "studio.yaml",
                 (raw.where("print") if hasattr(raw, "where") else (1, 1)),
             )
-        raise ProblemError(error(path, line, col, f"print: {exc}")) from None
+        raise ProblemError(error(path, line, col, msg("print: {reason}", reason=exc))) from None
 
 
 def final_html(composition: Composition, *, compact_address: bool = False) -> str:
@@ -176,7 +177,8 @@ def pdf_options(composition: Composition) -> dict[str, Any]:
                     template.path if "print" in template.raw else "studio.yaml",
                     line,
                     col,
-                    f"print: unknown pdf_variant {variant!r} (variants: {', '.join(PDF_VARIANTS)})",
+                    msg("print: unknown pdf_variant {variant!r} (variants: {variants})",
+                        variant=variant, variants=", ".join(PDF_VARIANTS)),
                 )
             )
         options["pdf_variant"] = variant
@@ -210,12 +212,13 @@ def render(composition: Composition) -> Rendition:
     finally:
         logger.removeHandler(collector)
     warnings: list[Problem] = [
-        warning(composition.template.path, 0, 0, f"print: {message}")
+        warning(composition.template.path, 0, 0, msg("print: {reason}", reason=message))
         for message in collector.messages
         if "refused" not in message
     ]
     warnings += [
-        warning(composition.template.path, 0, 0, f"print: not loaded: {refused}")
+        warning(composition.template.path, 0, 0,
+                msg("print: not loaded: {reason}", reason=refused))
         for refused in resolver.refused
     ]
     for tag in _IMG_TAG.findall(html):
@@ -225,7 +228,8 @@ def render(composition: Composition) -> Rendition:
                     composition.template.path,
                     0,
                     0,
-                    f"print: image without alt text (PDF/UA needs one): {tag[:80]}",
+                    msg("print: image without alt text (PDF/UA needs one): {tag}",
+                        tag=tag[:80]),
                 )
             )
     if hidden:
@@ -235,8 +239,8 @@ def render(composition: Composition) -> Rendition:
                 composition.template.path,
                 line,
                 col,
-                f"print: the address does not fit the envelope window; {len(hidden)} line(s) not "
-                f"printed: {' / '.join(hidden)}",
+                msg("print: the address does not fit the envelope window; {count} line(s) not "
+                    "printed: {lines}", count=len(hidden), lines=" / ".join(hidden)),
             )
         )
     return Rendition(

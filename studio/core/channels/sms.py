@@ -5,6 +5,7 @@ from __future__ import annotations
 from studio.core.channels import CHANNELS, Rendition
 from studio.core.channels.gsm import analyse, transliterate
 from studio.core.compose import Composition
+from studio.core.messages import msg
 from studio.core.problems import Problem, warning
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
@@ -37,8 +38,9 @@ def render(composition: Composition) -> Rendition:
                 template.path,
                 line,
                 col,
-                f"sms: {facts.segments} segments ({facts.encoding}, {facts.units} units) is over "
-                f"the budget of {budget}",
+                msg("sms: {segments} segments ({encoding}, {units} units) is over the budget "
+                    "of {budget}", segments=facts.segments, encoding=facts.encoding,
+                    units=facts.units, budget=budget),
             )
         )
     if facts.ucs2_forcing:
@@ -54,8 +56,8 @@ def render(composition: Composition) -> Rendition:
                     source,
                     0,
                     0,
-                    f"sms: UCS-2 (70 characters a segment, not "
-                    f"160) forced by {forcing!r}; consider sms.transliterate",
+                    msg("sms: UCS-2 (70 characters a segment, not 160) forced by {characters!r}; "
+                        "consider sms.transliterate", characters=forcing),
                 )
             )
     return Rendition(

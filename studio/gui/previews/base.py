@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.channels import Rendition
+from studio.gui.flow import FlowLayout
 
 # The badge keeps fixed colours: amber on near-black reads the same on light and dark palettes.
 _STALE_STYLE = (
@@ -93,44 +94,45 @@ class PreviewPane(QWidget):
         # Palette roles rather than colours, so the bar follows a light or dark theme.
         self._header.setAutoFillBackground(True)
         self._header.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        # Title, badges, tools and render time wrap onto a second line in a narrow pane
+        # rather than being cut ("non a…"); the maximise toggle stays top right.
         header = QHBoxLayout(self._header)
         header.setContentsMargins(8, 3, 4, 3)
         header.setSpacing(6)
+        self._flow = FlowLayout(spacing=6)
+        header.addLayout(self._flow, 1)
 
         self._title_label = QLabel(self.title or self.channel, self._header)
         title_font = QFont(self._title_label.font())
         title_font.setBold(True)
         self._title_label.setFont(title_font)
-        header.addWidget(self._title_label)
+        self._flow.addWidget(self._title_label)
 
         self._stale_badge = QLabel(self.tr("stale"), self._header)
         self._stale_badge.setObjectName("staleBadge")
         self._stale_badge.setStyleSheet(_STALE_STYLE)
         self._stale_badge.setVisible(False)
-        header.addWidget(self._stale_badge)
+        self._flow.addWidget(self._stale_badge)
         self._badge = QLabel(self._header)  # a note from the view showing the pane (review)
         self._badge.setObjectName("noteBadge")
         self._badge.setVisible(False)
-        header.addWidget(self._badge)
+        self._flow.addWidget(self._badge)
 
         self._delivery_badge = QLabel(self._header)
         self._delivery_badge.setObjectName("deliveryBadge")
         self._delivery_badge.setVisible(False)
         self._delivered: bool | None = None
-        header.addWidget(self._delivery_badge)
-        header.addStretch(1)
+        self._flow.addWidget(self._delivery_badge)
 
         self._tools = QWidget(self._header)
-        self._tools_layout = QHBoxLayout(self._tools)
-        self._tools_layout.setContentsMargins(0, 0, 0, 0)
-        self._tools_layout.setSpacing(2)
-        header.addWidget(self._tools)
+        self._tools_layout = FlowLayout(self._tools, spacing=2)
+        self._flow.addWidget(self._tools)
 
         self._time_label = QLabel(self._header)
         self._time_label.setObjectName("renderTime")
         self._time_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._time_label.setToolTip(self.tr("Render time"))
-        header.addWidget(self._time_label)
+        self._flow.addWidget(self._time_label)
 
         self._maximize_button = QToolButton(self._header)
         self._maximize_button.setObjectName("maximizeButton")
@@ -138,7 +140,7 @@ class PreviewPane(QWidget):
         self._maximize_button.setAutoRaise(True)
         self._maximize_button.toggled.connect(self._on_maximize_toggled)
         self._update_maximize_button(False)
-        header.addWidget(self._maximize_button)
+        header.addWidget(self._maximize_button, 0, Qt.AlignmentFlag.AlignTop)
 
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)

@@ -68,26 +68,6 @@ def bubble_html(text: str, highlight: Iterable[int]) -> str:
     return "".join(out)
 
 
-def facts_html(facts: Mapping[str, Any]) -> str:
-    """The facts line, "2 segments · GSM-7 · 201 characters (202 units) · budget 2".
-
-    The budget turns red when the message is over it.
-    """
-    segments = int(facts.get("segments", 0))
-    parts = [
-        f"{segments} segment{'' if segments == 1 else 's'}",
-        html.escape(str(facts.get("encoding", ""))),
-        f"{facts.get('characters', 0)} characters ({facts.get('units', 0)} units)",
-    ]
-    budget = facts.get("max_segments")
-    if isinstance(budget, int):
-        text = f"budget {budget}"
-        if segments > budget:
-            text = f'<span style="color:{_OVER_BUDGET}; font-weight:600;">{text} — over</span>'
-        parts.append(text)
-    return " · ".join(parts)
-
-
 class _Bubble(QLabel):
     """A received-message bubble; colours from the palette so it suits light and dark themes."""
 
@@ -197,6 +177,29 @@ class SmsPreview(PreviewPane):
             return ""
         return QTextDocumentFragment.fromHtml(self._facts.text()).toPlainText()
 
+    def facts_html(self, facts: Mapping[str, Any]) -> str:
+        """The facts line, "2 segments · GSM-7 · 201 characters (202 units) · budget 2", in the
+        UI language ("2 segmenti · GSM-7 · 201 caratteri (202 unità) · limite 2").
+
+        The budget turns red when the message is over it.
+        """
+        segments = int(facts.get("segments", 0))
+        characters = int(facts.get("characters", 0))
+        units = int(facts.get("units", 0))
+        parts = [
+            self.tr("%n segment(s)", "", segments),
+            html.escape(str(facts.get("encoding", ""))),
+            self.tr("%n character(s)", "", characters) + " " + self.tr("(%n unit(s))", "", units),
+        ]
+        budget = facts.get("max_segments")
+        if isinstance(budget, int):
+            text = self.tr("budget %1").replace("%1", str(budget))
+            if segments > budget:
+                over = self.tr("%1 — over").replace("%1", text)
+                text = f'<span style="color:{_OVER_BUDGET}; font-weight:600;">{over}</span>'
+            parts.append(text)
+        return " · ".join(parts)
+
     # -- PreviewPane ---------------------------------------------------------------------
 
     def _display(self, rendition: Rendition) -> None:
@@ -208,7 +211,7 @@ class SmsPreview(PreviewPane):
             if 0 <= int(item["index"]) < len(text)
         )
         self._bubble.setText(bubble_html(text, self._highlighted))
-        self._facts.setText(facts_html(facts))
+        self._facts.setText(self.facts_html(facts))
         self._fit_bubble()
 
     def _clear_content(self) -> None:

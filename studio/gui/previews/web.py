@@ -265,7 +265,11 @@ class _WebPreview(PreviewPane):
     def _on_patched(self) -> None:
         if self._reveal:
             self._scroll_to_block()
+        self._shown()
         self.htmlLoaded.emit(True)
+
+    def _shown(self) -> None:
+        """The view shows new HTML (loaded or patched): a subclass may look at the page."""
 
     def patches(self) -> int:
         """How many renditions were shown by patching the page's body (scroll kept)."""
@@ -306,10 +310,19 @@ class _WebPreview(PreviewPane):
         self._loaded = ok and bool(self._html)
         if ok and self._reveal:
             self._scroll_to_block()
+        if self._loaded:
+            self._shown()
         self.htmlLoaded.emit(ok)
 
 
 # -- email ---------------------------------------------------------------------------------
+
+
+_MIN_FIT_ZOOM = 0.25  # Chromium's smallest zoom; below it the text is a grey blur anyway
+# A mail client's reading pane shows a message at least 600 CSS px wide (the width emails are
+# designed for; ours is an mj-body of 600px), plus its scrollbar: narrower, the pane zooms out
+# rather than showing a phone's layout (the mobile pane's job) or a horizontal scrollbar.
+_EMAIL_WIDTH = 616.0
 
 
 class EmailPreview(_WebPreview):
@@ -322,6 +335,10 @@ class EmailPreview(_WebPreview):
         super().__init__(parent)
         self._mail: MailView | None = None
 
+        # How wide the message is laid out (CSS px), when it was seen wider than _EMAIL_WIDTH:
+        # a pane narrower than that zooms out to show it whole, as mail clients' previews do.
+        self._natural_width: float | None = None
+        self._fitting = 0
         self._text_button = self._tool_button(
             self.tr("Text"), self.tr("Show the plain-text part"), "textPart"
         )
@@ -330,6 +347,7 @@ class EmailPreview(_WebPreview):
 
         header = QFrame()
         header.setObjectName("mailHeader")
+        self._mail_header = header
         header.setAutoFillBackground(True)
         header.setBackgroundRole(QPalette.ColorRole.Base)
         grid = QGridLayout(header)
@@ -428,12 +446,66 @@ class EmailPreview(_WebPreview):
         self._preheader.setText(preheader)
         self._preheader.setVisible(bool(preheader))
         self._text.setPlainText(mail.text)
+        self._fit_mail_header()
         self._load_html(mail.html)
+
+    def _fit_mail_header(self) -> None:
+        # Wrapped subject and addresses in a narrow pane need more lines than the stack the
+        # header sits in asks for: give it the height its width needs, so nothing is cut.
+        layout = self._mail_header.layout()
+        width = self.width()  # the header spans the pane; its own width may not be set yet
+        self._mail_header.setFixedHeight(layout.totalHeightForWidth(width))
 
     def _clear_content(self) -> None:
         super()._clear_content()
         self._mail = None
         self._text.clear()
+
+    # -- fitting the message to the pane --------------------------------------------------
+
+    def fit_zoom(self) -> float:
+        """How much the message is scaled down to fit the pane's width (1.0: actual size)."""
+        return self._view.zoomFactor()
+
+    def _shown(self) -> None:
+        self._fitting = 0
+        self._apply_zoom()
+        self._measure()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_mail_header()
+        self._apply_zoom()
+        self._fitting = 0
+        self._measure()
+
+    def _measure(self) -> None:
+        if not self._html:
+            return
+        self._view.page().runJavaScript(
+            # A string: QtWebEngine hands arrays back empty.
+            "var d = document.documentElement;"
+            "d.scrollWidth + ' ' + d.clientWidth + ' ' + window.innerWidth",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld, self._on_measured)
+
+    def _on_measured(self, sizes: Any) -> None:
+        try:
+            scroll, client, inner = (float(size) for size in str(sizes).split())
+        except ValueError:
+            return
+        if scroll > client + 1 and self._fitting < 3:
+            # Wider than the pane: its width, plus the scrollbar's (one measurement: the zoom
+            # may have changed since).
+            self._natural_width = scroll + max(0.0, inner - client)
+            self._fitting += 1  # a few rounds settle the scrollbar's share; never a loop
+            self._apply_zoom()
+            self._measure()
+
+    def _apply_zoom(self) -> None:
+        needed = max(_EMAIL_WIDTH, self._natural_width or 0.0)
+        zoom = min(1.0, max(_MIN_FIT_ZOOM, self._view.width() / needed))
+        if abs(zoom - self._view.zoomFactor()) > 0.001:
+            self._view.setZoomFactor(zoom)
 
 
 # -- mobile --------------------------------------------------------------------------------
