@@ -16,8 +16,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core.channels import Rendition
+from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project, reload
+
+# What the studio says when a worker process ended under a job (the studio restarts it).
+PREVIEW_WORKER_STOPPED = msg("the preview worker stopped (a rendition ran past its time or "
+                             "memory budget); it has been restarted")
+VALIDATION_WORKER_STOPPED = msg("the validation worker stopped (a trial rendition ran past its "
+                                "time or memory budget); it has been restarted")
+
+
+def internal_error(exception: BaseException) -> Problem:
+    """A bug or a worker that died, said to the author (never a traceback)."""
+    return error("(studio)", 0, 0, msg("internal error: {exception}", exception=repr(exception)))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from studio.core.checks.findings import IMPACTS, Finding
+from studio.core.messages import Message, msg
 from studio.core.resources import resources_dir
 
 # What `missiva` frozen by PyInstaller runs instead of `python -m studio.gui.axe_runner`.
@@ -61,6 +62,40 @@ class Page:
 @functools.cache
 def axe_source() -> str:
     return (resources_dir() / "axe" / "axe.min.js").read_text(encoding="utf-8")
+
+
+@functools.cache
+def axe_locale(language: str) -> Mapping[str, Any]:
+    """axe-core's own translation of its rules into LANGUAGE ("it"), shipped beside axe.min.js
+    (resources/axe/locales/, by packaging/update_checkers.py); empty when axe has none."""
+    path = resources_dir() / "axe" / "locales" / f"{language}.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+@dataclass(frozen=True)
+class AxeHelp(Message):
+    """The help axe gives for one of its rules: English from axe-core, another language from
+    axe-core's locale of it (its translators', not ours)."""
+
+    rule: str = ""
+
+    def in_language(self, language: str | None) -> str:
+        if not language:
+            return self.text
+        rules = axe_locale(language.split("_")[0].split("-")[0]).get("rules") or {}
+        help_text = (rules.get(self.rule) or {}).get("help")
+        return str(help_text) if help_text else self.text
+
+
+# The runner's own rules (studio/gui/axe_runner.py): the same English, for the catalogue.
+OWN_RULES = {
+    "block-image-alt": msg("Images in a block must say what they show: ![description](image)"),
+    "layout-table-role": msg('Layout tables must have role="presentation" (a table without '
+                             "header cells is read out as data, cell by cell)"),
+}
 
 
 def axe_version() -> str:
@@ -263,7 +298,7 @@ def findings_from(violations: Sequence[Mapping[str, object]]) -> list[Finding]:
                 worst = max(before.impact, impact, key=_severity)
                 grouped[key] = Finding(
                     before.rule, worst, before.message, "axe", before.block, before.element,
-                    before.help_url, before.wcag, before.count + 1,
+                    before.help_url, before.wcag, before.count + 1, before.text,
                 )
                 continue
             wcag = violation.get("wcag") or ()
@@ -272,6 +307,7 @@ def findings_from(violations: Sequence[Mapping[str, object]]) -> list[Finding]:
                 rule=key[0], impact=impact, message=str(violation.get("message") or ""),
                 source="axe", block=key[1], element=str(node.get("target") or ""),
                 help_url=str(violation.get("help_url") or ""), wcag=tuple(map(str, wcag)),
+                text=OWN_RULES.get(key[0]),
             )
     return list(grouped.values())
 
