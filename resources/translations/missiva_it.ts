@@ -221,6 +221,9 @@
         <translation>Composizione di %1 per %2 in entrambe le versioni…</translation>
     </message>
     <message>
+        <source>Could not compare: %s</source>
+        <translation>Impossibile confrontare: %s</translation></message>
+    <message>
         <source>Note: %s</source>
         <translation>Nota: %s</translation>
     </message>
@@ -1259,19 +1262,33 @@ Recuperarle?</translation>
     <name>SmsPreview</name>
     <message numerus="yes">
         <source>%n segment(s)</source>
-        <translation><numerusform>%n segmento</numerusform><numerusform>%n segmenti</numerusform></translation></message>
+        <translation>
+            <numerusform>%n segmento</numerusform>
+            <numerusform>%n segmenti</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n character(s)</source>
-        <translation><numerusform>%n carattere</numerusform><numerusform>%n caratteri</numerusform></translation></message>
+        <translation>
+            <numerusform>%n carattere</numerusform>
+            <numerusform>%n caratteri</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>(%n unit(s))</source>
-        <translation><numerusform>(%n unità)</numerusform><numerusform>(%n unità)</numerusform></translation></message>
+        <translation>
+            <numerusform>(%n unità)</numerusform>
+            <numerusform>(%n unità)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>budget %1</source>
-        <translation>limite %1</translation></message>
+        <translation>limite %1</translation>
+    </message>
     <message>
         <source>%1 — over</source>
-        <translation>%1 — superato</translation></message>
+        <translation>%1 — superato</translation>
+    </message>
 </context>
 <context>
     <name>StateBadgeDelegate</name>

@@ -46,7 +46,7 @@ from studio.gui.autosave import AutosaveStore
 from studio.gui.changes_view import ChangesPanel
 from studio.gui.checks_view import LiveChecks
 from studio.gui.editor import CodeEditor
-from studio.gui.formats import problem_line
+from studio.gui.formats import problem_line, problem_text
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
     IdRole,
@@ -520,7 +520,7 @@ class MainWindow(QMainWindow):
         except ProblemError as exc:
             QMessageBox.warning(self, self.tr("New project"),
                                 self.tr("Cannot create a project in {0}: {1}").format(
-                                    folder, exc.problem.message))
+                                    folder, problem_text(exc.problem)))
             return
         self.open_project(folder)
 
