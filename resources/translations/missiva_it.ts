@@ -222,7 +222,8 @@
     </message>
     <message>
         <source>Could not compare: %s</source>
-        <translation>Impossibile confrontare: %s</translation></message>
+        <translation>Impossibile confrontare: %s</translation>
+    </message>
     <message>
         <source>Note: %s</source>
         <translation>Nota: %s</translation>

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from studio.core.checks.findings import IMPACTS, Finding
-from studio.core.messages import Message, msg
+from studio.core.messages import msg
 from studio.core.resources import resources_dir
 
 # What `missiva` frozen by PyInstaller runs instead of `python -m studio.gui.axe_runner`.
@@ -62,32 +62,6 @@ class Page:
 @functools.cache
 def axe_source() -> str:
     return (resources_dir() / "axe" / "axe.min.js").read_text(encoding="utf-8")
-
-
-@functools.cache
-def axe_locale(language: str) -> Mapping[str, Any]:
-    """axe-core's own translation of its rules into LANGUAGE ("it"), shipped beside axe.min.js
-    (resources/axe/locales/, by packaging/update_checkers.py); empty when axe has none."""
-    path = resources_dir() / "axe" / "locales" / f"{language}.json"
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return {}
-
-
-@dataclass(frozen=True)
-class AxeHelp(Message):
-    """The help axe gives for one of its rules: English from axe-core, another language from
-    axe-core's locale of it (its translators', not ours)."""
-
-    rule: str = ""
-
-    def in_language(self, language: str | None) -> str:
-        if not language:
-            return self.text
-        rules = axe_locale(language.split("_")[0].split("-")[0]).get("rules") or {}
-        help_text = (rules.get(self.rule) or {}).get("help")
-        return str(help_text) if help_text else self.text
 
 
 # The runner's own rules (studio/gui/axe_runner.py): the same English, for the catalogue.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from studio.core.messages import Message, msg
+from studio.core.resources import resources_dir
 
 # axe-core's impacts, least to most severe; Matterhorn and caniemail findings use the same scale.
 IMPACTS = ("minor", "moderate", "serious", "critical")
@@ -60,8 +64,6 @@ class Finding:
         if self.text is not None:
             return self.text
         if self.source == "axe":
-            from studio.core.checks.axe import AxeHelp
-
             return AxeHelp(self.message, rule=self.rule)
         return Verbatim(self.message)
 
@@ -81,3 +83,29 @@ class Verbatim(Message):
 
     def in_language(self, language: str | None) -> str:
         return self.text
+
+
+@functools.cache
+def axe_locale(language: str) -> Mapping[str, Any]:
+    """axe-core's own translation of its rules into LANGUAGE ("it"), shipped beside axe.min.js
+    (resources/axe/locales/, by packaging/update_checkers.py); empty when axe has none."""
+    path = resources_dir() / "axe" / "locales" / f"{language}.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+@dataclass(frozen=True)
+class AxeHelp(Message):
+    """The help axe gives for one of its rules: English from axe-core, another language from
+    axe-core's locale of it (its translators', not ours)."""
+
+    rule: str = ""
+
+    def in_language(self, language: str | None) -> str:
+        if not language:
+            return self.text
+        rules = axe_locale(language.split("_")[0].split("-")[0]).get("rules") or {}
+        help_text = (rules.get(self.rule) or {}).get("help")
+        return str(help_text) if help_text else self.text
