@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,7 +65,10 @@ class Converted:
     text: str
 
 
+@functools.lru_cache(maxsize=2048)
 def convert(source: str) -> Converted:
+    """SOURCE as HTML and as plain text. Cached: a keystroke changes one block, and the
+    preview worker converts every other block of the template again with the same text."""
     tokens = _MD.parse(source)
     return Converted(_MD.renderer.render(tokens, _MD.options, {}), to_text(tokens))
 

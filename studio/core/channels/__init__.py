@@ -86,6 +86,9 @@ class Rendition:
     facts: Mapping[str, Any]
     warnings: tuple[Problem, ...] = ()
     used_blocks: frozenset[str] = frozenset()
+    # What a reader's client shows of CONTENT, when the maker took it apart already (the
+    # studio's preview worker: a MailView for email); not part of the rendition's identity.
+    view: Any = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
