@@ -1259,19 +1259,33 @@ Recuperarle?</translation>
     <name>SmsPreview</name>
     <message numerus="yes">
         <source>%n segment(s)</source>
-        <translation><numerusform>%n segmento</numerusform><numerusform>%n segmenti</numerusform></translation></message>
+        <translation>
+            <numerusform>%n segmento</numerusform>
+            <numerusform>%n segmenti</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n character(s)</source>
-        <translation><numerusform>%n carattere</numerusform><numerusform>%n caratteri</numerusform></translation></message>
+        <translation>
+            <numerusform>%n carattere</numerusform>
+            <numerusform>%n caratteri</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>(%n unit(s))</source>
-        <translation><numerusform>(%n unità)</numerusform><numerusform>(%n unità)</numerusform></translation></message>
+        <translation>
+            <numerusform>(%n unità)</numerusform>
+            <numerusform>(%n unità)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>budget %1</source>
-        <translation>limite %1</translation></message>
+        <translation>limite %1</translation>
+    </message>
     <message>
         <source>%1 — over</source>
-        <translation>%1 — superato</translation></message>
+        <translation>%1 — superato</translation>
+    </message>
 </context>
 <context>
     <name>StateBadgeDelegate</name>

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import html as html_lib
+import json
 import re
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -27,6 +28,8 @@ from studio.core.layouts import (
 )
 from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error, warning
+from studio.core.routing import delivery_for, field_value
+from studio.core.senddate import send_moment
 
 GMAIL_CLIP_BYTES = 102 * 1024
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
@@ -87,26 +90,30 @@ def _domain(sender: str) -> str:
 
 
 def _message_date(composition: Composition) -> dt.datetime:
-    # The Date a message carries comes from its record (email.date names the field, e.g.
-    # "invoice.issue_date"; else a top-level sent_at or date), so the same input gives the
-    # same message; a record without one gets a fixed, recognisable epoch.
-    settings = {**composition.project.config.email, **composition.template.email}
-    candidates: list[object] = []
-    field = settings.get("date")
-    if isinstance(field, str):
-        value: object = composition.record
-        for part in field.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        candidates.append(value)
-    candidates += [composition.record.get(key) for key in ("sent_at", "date")]
-    for value in candidates:
-        if isinstance(value, str):
-            try:
-                parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-            except ValueError:
-                continue
-    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    """The Date a message carries: its send date in the project's time zone (a send date
+    without a time is the start of its day), so a re-render of the same send says the same."""
+    return send_moment(composition.send_date, composition.project.config.timezone)
+
+
+def _record_id(composition: Composition) -> str:
+    """What names the record: the delivery rules' record_id (customer.id in the sample), else
+    a digest of the whole record."""
+    rules = delivery_for(composition.project, composition.template)
+    value = field_value(composition.record, rules.record_id or "id")
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    canonical = json.dumps(composition.record, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def message_id(composition: Composition, sender: str) -> str:
+    """One send, one Message-ID: the record, the send date, the template and locale. A
+    re-render of the same send gets the same ID; the next send (another date) a new one, which
+    mail clients do not drop as a duplicate of the first."""
+    key = "|".join((_record_id(composition), composition.send_date,
+                    composition.template.name, composition.locale))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<{digest}@{_domain(sender)}>"
 
 
 def build_message(
@@ -133,9 +140,7 @@ def build_message(
     if settings.get("reply_to"):
         message["Reply-To"] = str(settings["reply_to"])
     message["Date"] = format_datetime(_message_date(composition))
-    digest = hashlib.sha256((composition.subject + html).encode()).hexdigest()[:32]
-    message["Message-ID"] = f"<{digest}@{_domain(sender)}>"
-    message["Content-Language"] = composition.locale.replace("_", "-")
+    message["Message-ID"] = message_id(composition, sender)
 
     images: dict[str, tuple[str, bytes, str]] = {}
 
@@ -172,6 +177,8 @@ def build_message(
                                                                  tag=tag[:80])))
     message.set_content(text + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # After the content: set_content() clears every Content-* header it finds.
+    message["Content-Language"] = composition.locale.replace("_", "-")
     if images:
         html_part = message.get_body(("html",))
         assert isinstance(html_part, EmailMessage)
