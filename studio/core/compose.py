@@ -55,6 +55,10 @@ class Composition:
     address_html: str
     address_text: str
     send_date: str = ""  # ISO day (or local time) the communication goes out: senddate.py
+    unsubscribe: str = ""  # a marketing email's one-click unsubscribe address (RFC 8058)
+    # Whether a rendition may carry others (the print PDF attached to an email): validation's
+    # trial leaves them out, the print channel is checked on its own.
+    attachments: bool = True
 
     @property
     def html(self) -> str:
@@ -325,6 +329,15 @@ def _compose(
         converted = markdown.convert(source)
         address_html, address_text = converted.html, converted.text
 
+    unsubscribe = ""
+    if CHANNELS[channel].subject and template.email.get("marketing"):
+        # The address may name the record (…?c={{ customer.id }}); a template's own over the
+        # project's.
+        own = "unsubscribe" in template.email
+        value = (template.email if own else project.config.email).get("unsubscribe")
+        if value:
+            line = template.where("email", "unsubscribe")[0] if own else 1
+            unsubscribe = _one_line(composer.text(str(value), line))
     title = template.localized(template.title, locale, project.config.default_locale)
     if "{" in title:
         title = composer.text(title, template.where("title")[0])
@@ -348,6 +361,7 @@ def _compose(
         address_html=address_html,
         address_text=address_text,
         send_date=send_date,
+        unsubscribe=unsubscribe,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -373,7 +374,8 @@ def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem
 
 def _trial(project: Project, template: Template, channel: str, record: Any,
            locale: str) -> list[Problem]:
-    composition = compose(project, template, channel, record, locale)
+    composition = dataclasses.replace(compose(project, template, channel, record, locale),
+                                      attachments=False)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
         # belong in validation.

@@ -12,13 +12,14 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 import css_inline
 from markupsafe import Markup
 from mjml import mjml2html
 
-from studio.core.channels import CHANNELS, Rendition
-from studio.core.compose import Composition
+from studio.core.channels import CHANNELS, Rendition, renderer
+from studio.core.compose import Composition, compose
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.layouts import (
     brand_variables,
@@ -118,7 +119,7 @@ def message_id(composition: Composition, sender: str) -> str:
 
 def build_message(
     composition: Composition, html: str, text: str, resolver: AssetResolver
-) -> tuple[EmailMessage, list[Problem]]:
+) -> tuple[EmailMessage, list[Problem], list[str]]:
     settings = {**composition.project.config.email, **composition.template.email}
     warnings: list[Problem] = []
     path = composition.template.path
@@ -177,7 +178,10 @@ def build_message(
                                                                  tag=tag[:80])))
     message.set_content(text + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    # After the content: set_content() clears every Content-* header it finds.
+    attached = _attach_print(message, composition, settings)
+    _list_unsubscribe(message, composition, settings)
+    # Last: set_content() clears every Content-* header, and an attachment moves them to the
+    # inner part.
     message["Content-Language"] = composition.locale.replace("_", "-")
     if images:
         html_part = message.get_body(("html",))
@@ -224,9 +228,47 @@ def build_message(
                     length=len(composition.subject)),
             )
         )
-    return message, warnings
+    return message, warnings, attached
 
 
+def _attach_print(message: EmailMessage, composition: Composition,
+                  settings: dict[str, Any]) -> list[str]:
+    """`email: attach_print: true`: the template's print rendition for the same record, locale
+    and send date, attached as a PDF (bills are sent so in Italy). The names attached."""
+    if not settings.get("attach_print") or not composition.attachments:
+        return []
+    template = composition.template
+    if "print" not in template.channels:
+        raise ProblemError(error(template.path, *template.where("email", "attach_print"),
+                                 msg("email: attach_print needs the print channel in the "
+                                     "template's channels")))
+    paged = compose(composition.project, template, "print", composition.record,
+                    composition.locale, send_date=composition.send_date)
+    pdf = renderer("print")(paged)
+    name = _UNSAFE_NAME.sub("", composition.title).strip() or template.name
+    message.add_attachment(pdf.content, maintype="application", subtype="pdf",
+                           filename=f"{name}.pdf")
+    return [f"{name}.pdf"]
+
+
+def _list_unsubscribe(message: EmailMessage, composition: Composition,
+                      settings: dict[str, Any]) -> None:
+    """A marketing template (`email: marketing: true`) carries the one-click unsubscribe of
+    RFC 8058, which large mailbox providers require of bulk senders: an https address the
+    mailbox provider POSTs to, never a page the reader must find."""
+    if not settings.get("marketing"):
+        return
+    address = composition.unsubscribe
+    if not address.startswith("https://") or any(ch in address for ch in "<> ,"):
+        template = composition.template
+        raise ProblemError(error(template.path, *template.where("email", "marketing"),
+                                 msg("email: a marketing template needs email.unsubscribe, "
+                                     "an https:// address (one-click unsubscribe, RFC 8058)")))
+    message["List-Unsubscribe"] = f"<{address}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _ADDRESS = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -270,7 +312,7 @@ def render(composition: Composition) -> Rendition:
     resolver = AssetResolver(composition.project.root)
     html = final_html(composition)
     text = text_part(composition)
-    message, warnings = build_message(composition, html, text, resolver)
+    message, warnings, attached = build_message(composition, html, text, resolver)
     fix_boundaries(message, composition.subject + html + text)
     data = message.as_bytes()
     return Rendition(
@@ -286,6 +328,7 @@ def render(composition: Composition) -> Rendition:
             "bytes": len(data),
             "html_bytes": len(html.encode()),
             "to": str(message.get("To", "")),
+            "attachments": attached,
         },
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,
