@@ -22,6 +22,11 @@ _SKIPPED = re.compile(r"<(/?)(a|code|pre|script|style|title)\b", re.I)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.I)
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+\b")
+# A run of at least six digits, spaced or dotted as numbers are written: only there can a
+# phone number be, and only there the (slow) numbering-plan matcher looks.
+_DIGITS = re.compile(r"\+?\(?\d[\d ().\-/\u00a0]{4,}\d")
+# Anything that may become a link: most text has none and is left at once.
+_CANDIDATE = re.compile(r"://|www\.|@|\d[\d ().\-/\u00a0]{4,}\d", re.I)
 _TRAILING = ".,;:!?)]'"
 _ENTITY_END = re.compile(r"&(?:quot|#39|#x27|gt|lt|apos);", re.I)
 
@@ -50,11 +55,21 @@ def _spans(text: str, region: str) -> list[tuple[int, int, str]]:
         found.append((match.start(), end, href))
     for match in _EMAIL.finditer(text):
         found.append((match.start(), match.end(), f"mailto:{match.group(0)}"))
-    if any(ch.isdigit() for ch in text):
-        for number in phonenumbers.PhoneNumberMatcher(text, region,
+    for run in _DIGITS.finditer(text):
+        if sum(ch.isdigit() for ch in run.group(0)) < 6:
+            continue
+        # The words just before a run tell the matcher nothing it needs; the run itself, with
+        # a character either side (a letter glued to it makes it a code, not a number), does.
+        start, end = max(0, run.start() - 1), min(len(text), run.end() + 1)
+        for number in phonenumbers.PhoneNumberMatcher(text[start:end], region,
                                                       leniency=phonenumbers.Leniency.VALID):
+            # A number written without "+" is a domestic one: "00881234567890" is a gas
+            # meter's PDR code, not a satellite phone dialled with 00.
+            if (not number.raw_string.lstrip("(").startswith("+")
+                    and phonenumbers.region_code_for_number(number.number) != region):
+                continue
             e164 = phonenumbers.format_number(number.number, phonenumbers.PhoneNumberFormat.E164)
-            found.append((number.start, number.end, f"tel:{e164}"))
+            found.append((start + number.start, start + number.end, f"tel:{e164}"))
     found.sort(key=lambda span: (span[0], -span[1]))
     kept: list[tuple[int, int, str]] = []
     for span in found:
@@ -80,8 +95,7 @@ def linkify(source: str, region: str = "IT") -> str:
     """SOURCE (HTML) with its web addresses, email addresses and phone numbers (read as
     numbers of REGION, an ISO country code, when written without a prefix) as links; text
     already inside a link, code or preformatted text is left as it is."""
-    if not any(mark in source for mark in ("://", "www.", "@")) and not any(
-            ch.isdigit() for ch in source):
+    if _CANDIDATE.search(source) is None:
         return source
     parts = _TAG.split(source)
     skipped = 0
@@ -91,6 +105,6 @@ def linkify(source: str, region: str = "IT") -> str:
             if tag is not None:
                 skipped = max(0, skipped + (-1 if tag.group(1) else 1))
             continue
-        if part and not skipped:
+        if part and not skipped and _CANDIDATE.search(part) is not None:
             parts[index] = _link_text(part, region)
     return "".join(parts)
