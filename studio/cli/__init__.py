@@ -24,7 +24,7 @@ from studio.cli.common import (
 )
 from studio.cli.common import load as _load
 from studio.cli.common import template_named as _template
-from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition
+from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition, reusing_renditions
 from studio.core.files import write_atomic as _write_atomic
 from studio.core.limits import Limits, limits_from
 from studio.core.problems import Problem, ProblemError
@@ -169,41 +169,44 @@ def cmd_proof(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     failures = 0
     sent = args.send_date or today(project.config.timezone)
-    for name, template in sorted(project.templates.items()):
-        for sample in sorted(project.samples.values(), key=lambda s: s.name):
-            record = sample_record(project, sample.name)
-            for locale in project.config.locales:
-                for channel in template.channels:
-                    row: dict[str, Any] = {
-                        "template": name,
-                        "sample": sample.name,
-                        "locale": locale,
-                        "channel": channel,
-                    }
-                    try:
-                        rendition = render(project, template, channel, record, locale,
-                                           send_date=sent)
-                    except ProblemError as exc:
-                        row.update(ok=False, error=str(exc.problem))
-                        failures += 1
-                    else:
-                        relative = (
-                            f"{name.replace('/', '_')}/{sample.name}.{locale}."
-                            f"{channel}.{rendition.extension}"
-                        )
-                        target = out / relative
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        _write_atomic(target, rendition.content)
-                        row.update(
-                            ok=True,
-                            file=relative,
-                            facts=dict(rendition.facts),
-                            warnings=[str(w) for w in rendition.warnings],
-                        )
-                    rows.append(row)
-                    if not args.quiet:
-                        state = "ok " if row["ok"] else "ERR"
-                        print(f"{state} {name} {sample.name} {locale} {channel}", file=sys.stderr)
+    # A bill's print and the email attaching it are laid out once.
+    with reusing_renditions():
+        for name, template in sorted(project.templates.items()):
+            for sample in sorted(project.samples.values(), key=lambda s: s.name):
+                record = sample_record(project, sample.name)
+                for locale in project.config.locales:
+                    for channel in template.channels:
+                        row: dict[str, Any] = {
+                            "template": name,
+                            "sample": sample.name,
+                            "locale": locale,
+                            "channel": channel,
+                        }
+                        try:
+                            rendition = render(project, template, channel, record, locale,
+                                               send_date=sent)
+                        except ProblemError as exc:
+                            row.update(ok=False, error=str(exc.problem))
+                            failures += 1
+                        else:
+                            relative = (
+                                f"{name.replace('/', '_')}/{sample.name}.{locale}."
+                                f"{channel}.{rendition.extension}"
+                            )
+                            target = out / relative
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            _write_atomic(target, rendition.content)
+                            row.update(
+                                ok=True,
+                                file=relative,
+                                facts=dict(rendition.facts),
+                                warnings=[str(w) for w in rendition.warnings],
+                            )
+                        rows.append(row)
+                        if not args.quiet:
+                            state = "ok " if row["ok"] else "ERR"
+                            print(f"{state} {name} {sample.name} {locale} {channel}",
+                                  file=sys.stderr)
     _write_atomic(out / "index.html", _proof_index(project, rows).encode("utf-8"))
     _write_atomic(
         out / "proof.json",

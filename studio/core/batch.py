@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.core.channels import CHANNELS, Rendition
+from studio.core.channels import CHANNELS, Rendition, reusing_renditions
 from studio.core.files import write_atomic
 from studio.core.limits import json_depth, limits_from
 from studio.core.problems import Problem, ProblemError, error
@@ -248,8 +248,9 @@ def render_partition(spec: BatchSpec, items: list[Item]) -> list[Produced]:
     """A partition of records rendered in one worker (the task Dask runs)."""
     project = worker_project(spec)
     produced: list[Produced] = []
-    for item in items:
-        produced += render_item(project, spec, item)
+    with reusing_renditions():  # a record's print, and its email attaching it, laid out once
+        for item in items:
+            produced += render_item(project, spec, item)
     return produced
 
 

@@ -208,3 +208,22 @@ def test_marketing_email_has_one_click_unsubscribe(project_dir):
         render(load_project(root), "letter", "email", BASE_RECORD, "it")
     assert (refused.value.problem.path, refused.value.problem.line) == ("templates/letter.yaml", 4)
     assert "RFC 8058" in refused.value.problem.message
+
+
+def test_proof_attaches_the_very_pdf_it_prints(project_dir, tmp_path):
+    # proof lays a letter out once for its print rendition and the email attaching it
+    from studio.cli import main
+
+    root = project_dir()
+    template = root / "templates" / "letter.yaml"
+    template.write_text(template.read_text().replace("email:\n", "email:\n  attach_print: true\n"))
+    out = tmp_path / "proof"
+    assert main(["proof", str(root), "-o", str(out), "--quiet", "--send-date", "2026-12-01"]) == 0
+    for locale in ("it", "en"):
+        printed = (out / "letter" / f"typical.{locale}.print.pdf").read_bytes()
+        message = email.message_from_bytes(
+            (out / "letter" / f"typical.{locale}.email.eml").read_bytes(),
+            policy=email.policy.default)
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content() == printed
+        assert message["Date"] == "Tue, 01 Dec 2026 00:00:00 +0100"
