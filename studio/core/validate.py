@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from studio.core import channels, limits, markdown
+from studio.core import channels, limits, markdown, senddate
 from studio.core.channels import CHANNELS
 from studio.core.checks import readability
 from studio.core.checks.clients import client_problems
@@ -47,6 +48,7 @@ BUILTIN_NAMES = frozenset(
         "None",
         "_currency",
         "_timezone",
+        "send_date",
     }
 )
 
@@ -105,6 +107,10 @@ def _config_problems(project: Project) -> Iterator[Problem]:
             )
     if not project.templates:
         yield warning("templates", 0, 0, msg("the project has no templates"))
+    if not senddate.known_zone(config.timezone):
+        yield error("studio.yaml", *_where(raw, "timezone"),
+                    msg("timezone: unknown time zone {zone!r} (an IANA name like Europe/Rome)",
+                        zone=config.timezone))
     yield from limits.config_problems(raw)
     # issue 21: what missiva check reads, checked where it is written
     yield from readability.setting_problems(raw, "readability", "studio.yaml", config.locales,
@@ -368,7 +374,8 @@ def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem
 
 def _trial(project: Project, template: Template, channel: str, record: Any,
            locale: str) -> list[Problem]:
-    composition = compose(project, template, channel, record, locale)
+    composition = dataclasses.replace(compose(project, template, channel, record, locale),
+                                      attachments=False)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
         # belong in validation.
