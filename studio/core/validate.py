@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from studio.core import channels, limits, markdown
+from studio.core import channels, headings, limits, markdown
 from studio.core.channels import CHANNELS
 from studio.core.checks import readability
 from studio.core.checks.clients import client_problems
@@ -148,6 +148,7 @@ def _block_problems(project: Project, block: Block) -> Iterator[Problem]:
             yield from _unknown_variables(project, paths, source.path, set(block.params))
             yield from _unknown_includes(project, "\n" * (line - 1) + text, source.path)
         yield from _images_without_alt(source.body, source.path, source.body_line)
+        yield from _skipped_heading_levels(source.body, source.path, source.body_line)
         yield from readability.setting_problems(source.meta, "readability", source.path,
                                                 config.locales, project_wide=False)
 
@@ -165,6 +166,20 @@ def _images_without_alt(body: str, path: str, first_line: int) -> Iterator[Probl
                     msg("image {src} has no alt text (write ![what it shows](…))",
                         src=child.attrGet("src")),
                 )
+
+
+def _skipped_heading_levels(body: str, path: str, first_line: int) -> Iterator[Problem]:
+    """A heading more than one level below the one before it in the same block (## then
+    ####): screen readers and the tagged PDF's outline need one level at a time. The renditions
+    renumber it (headings.py); the warning says the source does not read as written."""
+    tokens = [t for t in markdown.parse(body) if t.type == "heading_open"]
+    levels = [int(t.tag[1]) for t in tokens]
+    for index, before, level in headings.skips(levels):
+        token = tokens[index]
+        line = first_line + (token.map[0] if token.map else 0)
+        yield warning(path, line, 0, msg(
+            "heading level skips from {before} to {level} (use {fixed}: one level at a time)",
+            before="#" * before, level="#" * level, fixed="#" * (before + 1)))
 
 
 def _unknown_variables(
