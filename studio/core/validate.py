@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -106,10 +107,39 @@ def _config_problems(project: Project) -> Iterator[Problem]:
     if not project.templates:
         yield warning("templates", 0, 0, msg("the project has no templates"))
     yield from limits.config_problems(raw)
+    yield from _company_letterhead_problems(config.brand, raw)
     # issue 21: what missiva check reads, checked where it is written
     yield from readability.setting_problems(raw, "readability", "studio.yaml", config.locales,
                                             config.roles)
     yield from client_problems(raw)
+
+
+# Company forms whose letters and documents must state the company's registration details
+# (art. 2250 c.c.): S.p.A., S.r.l. (and semplificata), S.a.p.a., written with or without dots.
+_CAPITAL_COMPANY = re.compile(
+    r"(?<=\s)(s\.?\s?p\.?\s?a|s\.?\s?r\.?\s?l(\.?\s?s)?|s\.?\s?a\.?\s?p\.?\s?a)\.?(?!\w)"
+    r"|societ[àa] (per azioni|a responsabilit[àa] limitata|in accomandita per azioni)", re.I)
+# What art. 2250 c.c. requires on an Italian company's letters, as brand fields: registered
+# office, the Registro delle Imprese (office and number), REA number, paid-up share capital.
+ART_2250_FIELDS = ("registered_office", "company_register", "rea", "share_capital")
+
+
+def _company_letterhead_problems(brand: Any, raw: Any) -> Iterator[Problem]:
+    """An Italian capital company (brand.vat IT…, an S.p.A./S.r.l. name) prints its
+    registration details on every letter (art. 2250 c.c.): the letterhead reads them from
+    brand:, so a missing one is an error."""
+    company = str(brand.get("company") or "")
+    vat = str(brand.get("vat") or "").replace(" ", "").upper()
+    if not vat.startswith("IT") or not _CAPITAL_COMPANY.search(company):
+        return
+    node = raw.get("brand")
+    line, col = _where(node, "company")
+    for key in ART_2250_FIELDS:
+        if not str(brand.get(key) or "").strip():
+            yield error("studio.yaml", line, col, msg(
+                "brand.{key} is missing: an Italian company's letters state its registered "
+                "office, Registro delle Imprese and REA numbers and paid-up share capital "
+                "(art. 2250 c.c.)", key=key))
 
 
 def _where(node: Any, key: str) -> tuple[int, int]:
@@ -388,7 +418,8 @@ def _trial(project: Project, template: Template, channel: str, record: Any,
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
         # belong in validation.
         return list(channels.renderer(channel)(composition).warnings)
-    return []
+    check = channels.trial_checker(channel)
+    return list(check(composition)) if check else []
 
 
 def _with_context(problem: Problem, context: Message) -> Problem:

@@ -104,3 +104,11 @@ def renderer(channel: str) -> Callable[[Any], Rendition]:
     WeasyPrint)."""
     module = importlib.import_module(CHANNEL_MODULES[channel])
     return module.render  # type: ignore[no-any-return]
+
+
+def trial_checker(channel: str) -> Callable[[Any], list[Problem]] | None:
+    """A heavy channel's cheap checks for validation on every sample (its module's
+    trial_problems(composition), when it has one): what would go wrong that a full render is
+    too slow to find there, such as print's address lines."""
+    module = importlib.import_module(CHANNEL_MODULES[channel])
+    return getattr(module, "trial_problems", None)
