@@ -14,6 +14,7 @@ blocks are one graph walk.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
@@ -26,12 +27,14 @@ from studio.core.engine import parse
 from studio.core.project import Project
 
 
-def includes(source: str) -> list[tuple[str, int]]:
-    """The blocks a source includes with block("id") (constant ids only), with their lines."""
+@functools.lru_cache(maxsize=16384)
+def includes(source: str) -> tuple[tuple[str, int], ...]:
+    """The blocks a source includes with block("id") (constant ids only), with their lines.
+    Kept by text: a project loaded again, or one block edited, parses only what changed."""
     try:
         tree = parse(source)
     except TemplateSyntaxError:
-        return []
+        return ()
     found = []
     for call in tree.find_all(nodes.Call):
         if (
@@ -42,7 +45,7 @@ def includes(source: str) -> list[tuple[str, int]]:
             and isinstance(call.args[0].value, str)
         ):
             found.append((call.args[0].value, call.lineno))
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
