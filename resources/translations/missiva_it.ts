@@ -455,8 +455,16 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
         <translation>Dove è usato</translation>
     </message>
     <message>
+        <source>Filter: id, title, owner, state</source>
+        <translation>Filtra: id, titolo, responsabile, stato</translation>
+    </message>
+    <message>
         <source>Project</source>
         <translation>Progetto</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Cerca</translation>
     </message>
     <message>
         <source>Problems</source>
@@ -537,6 +545,26 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     <message>
         <source>Show all channels</source>
         <translation>Mostra tutti i canali</translation>
+    </message>
+    <message>
+        <source>F&amp;ind</source>
+        <translation>T&amp;rova</translation>
+    </message>
+    <message>
+        <source>&amp;Open Block or Template…</source>
+        <translation>&amp;Apri blocco o modello…</translation>
+    </message>
+    <message>
+        <source>&amp;Search in Blocks…</source>
+        <translation>&amp;Cerca nei blocchi…</translation>
+    </message>
+    <message>
+        <source>&amp;Where Used</source>
+        <translation>&amp;Dove è usato</translation>
+    </message>
+    <message>
+        <source>&amp;Filter the Explorer</source>
+        <translation>&amp;Filtra l&apos;esploratore</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
@@ -653,16 +681,6 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     <message>
         <source>Autosave failed: %s</source>
         <translation>Salvataggio automatico non riuscito: %s</translation>
-    </message>
-    <message>
-        <source>Block %s is used by:
-%s</source>
-        <translation>Il blocco %s è usato da:
-%s</translation>
-    </message>
-    <message>
-        <source>Block %s is used by no template.</source>
-        <translation>Il blocco %s non è usato da nessun modello.</translation>
     </message>
     <message>
         <source>The template has no %s channel</source>
@@ -853,6 +871,21 @@ Recuperarle?</translation>
     <message>
         <source>Data</source>
         <translation>Dati</translation>
+    </message>
+</context>
+<context>
+    <name>QuickOpen</name>
+    <message>
+        <source>Open a block or template</source>
+        <translation>Apri un blocco o un modello</translation>
+    </message>
+    <message>
+        <source>Block or template: id or title</source>
+        <translation>Blocco o modello: id o titolo</translation>
+    </message>
+    <message>
+        <source>%s — %s (template)</source>
+        <translation>%s — %s (modello)</translation>
     </message>
 </context>
 <context>
@@ -1219,6 +1252,29 @@ Recuperarle?</translation>
     </message>
 </context>
 <context>
+    <name>SearchPanel</name>
+    <message>
+        <source>Search the text of every block</source>
+        <translation>Cerca nel testo di tutti i blocchi</translation>
+    </message>
+    <message>
+        <source>Block / line</source>
+        <translation>Blocco / riga</translation>
+    </message>
+    <message>
+        <source>Used in templates</source>
+        <translation>Usato nei modelli</translation>
+    </message>
+    <message>
+        <source>no template</source>
+        <translation>nessun modello</translation>
+    </message>
+    <message>
+        <source>%d line(s) in %d block(s), used in %d template(s)</source>
+        <translation>%d righe in %d blocchi, usati in %d modelli</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1367,6 +1423,37 @@ Recuperarle?</translation>
     <message>
         <source>With</source>
         <translation>Con</translation>
+    </message>
+</context>
+<context>
+    <name>WhereUsedPanel</name>
+    <message>
+        <source>Choose a block, then Where used.</source>
+        <translation>Scegli un blocco, poi Dove è usato.</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Modello</translation>
+    </message>
+    <message>
+        <source>Through</source>
+        <translation>Attraverso</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Riga</translation>
+    </message>
+    <message>
+        <source>directly in its body</source>
+        <translation>direttamente nel suo corpo</translation>
+    </message>
+    <message>
+        <source>Block %s is used by %d template(s): %d directly, %d through other blocks.</source>
+        <translation>Il blocco %s è usato da %d modelli: %d direttamente, %d attraverso altri blocchi.</translation>
+    </message>
+    <message>
+        <source>Block %s is used by no template.</source>
+        <translation>Il blocco %s non è usato da nessun modello.</translation>
     </message>
 </context>
 <context>
