@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -45,8 +47,9 @@ from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
 from studio.gui.changes_view import ChangesPanel
 from studio.gui.checks_view import LiveChecks
+from studio.gui.composition_view import CompositionView
 from studio.gui.editor import CodeEditor
-from studio.gui.formats import problem_line
+from studio.gui.formats import problem_line, ui_locale
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
     IdRole,
@@ -55,11 +58,11 @@ from studio.gui.models import (
     ProblemsModel,
     ProjectTreeModel,
     StateRole,
-    TemplateBodyModel,
 )
 from studio.gui.notice import BothVersionsDialog, NoticeBar
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
+from studio.gui.rule_editor import schema_fields
 from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
 from studio.gui.watcher import ProjectWatcher
@@ -112,20 +115,25 @@ class EditorTab(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
-        self.outline: QTableView | None = None
+        self.composition: CompositionView | None = None
         if rel.startswith("templates/") and rel.endswith(".yaml"):
-            # A template reads as the ordered blocks it composes; the YAML stays editable.
-            self.outline_model = TemplateBodyModel(self)
-            self.outline = QTableView(self)
-            self.outline.setModel(self.outline_model)
-            self.outline.verticalHeader().hide()
-            self.outline.horizontalHeader().setStretchLastSection(True)
-            self.outline.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-            split = QSplitter(Qt.Orientation.Vertical, self)
-            split.addWidget(self.outline)
-            split.addWidget(self.editor)
-            split.setSizes([180, 500])
-            layout.addWidget(split)
+            # A template opens as its body's block cards (issue 19); the YAML is one toggle away.
+            self.composition = CompositionView(self.editor, self)
+            self.source_toggle = QPushButton(self.tr("YAML source"), self)
+            self.source_toggle.setObjectName("template-source-toggle")
+            self.source_toggle.setCheckable(True)
+            self.source_toggle.setToolTip(self.tr("Show the template's YAML instead of cards"))
+            self.views = QStackedWidget(self)
+            self.views.addWidget(self.composition)
+            self.views.addWidget(self.editor)
+            self.source_toggle.toggled.connect(
+                lambda on: self.views.setCurrentIndex(1 if on else 0))
+            bar = QHBoxLayout()
+            bar.setContentsMargins(4, 2, 4, 2)
+            bar.addStretch(1)
+            bar.addWidget(self.source_toggle)
+            layout.addLayout(bar)
+            layout.addWidget(self.views)
         else:
             layout.addWidget(self.editor)
 
@@ -284,6 +292,8 @@ class MainWindow(QMainWindow):
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
+        self.tree.setDragEnabled(True)  # a block onto a template's cards
+        self.tree.setDragDropMode(QTreeView.DragDropMode.DragOnly)
         self.tree.activated.connect(self._on_tree_activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         where_used = QAction(self.tr("Where used"), self.tree)
@@ -560,10 +570,21 @@ class MainWindow(QMainWindow):
 
     def _update_outline(self, tab: EditorTab) -> None:
         project = self.session.project
-        if tab.outline is None or project is None:
+        if tab.composition is None or project is None:
             return
-        name = tab.rel[len("templates/"):-len(".yaml")]
-        tab.outline_model.set_template(project.templates.get(name))
+        template = project.templates.get(tab.rel[len("templates/"):-len(".yaml")])
+        tab.composition.set_context(
+            channels=template.channels if template is not None else CHANNEL_NAMES,
+            titles={i: b.title for i, b in project.blocks.items() if isinstance(b.title, str)},
+            fields=schema_fields(project.schema), context_of=self._rule_context,
+            language=ui_locale().language)
+
+    def _rule_context(self) -> dict[str, Any]:
+        """What a condition is evaluated with in the rule editor: the previewed sample."""
+        project = self.session.project
+        sample = project.samples.get(self.session.sample or "") if project else None
+        return {**(sample.record if sample is not None else {}),
+                "locale": self.session.locale or ""}
 
     def _expanded_paths(self) -> set[str]:
         found: set[str] = set()
@@ -674,10 +695,9 @@ class MainWindow(QMainWindow):
             if tab.readability_gauge is not None:
                 tab.layout().addWidget(tab.readability_gauge)
             self._apply_lock(tab)
-            if tab.outline is not None:
-                tab.outline.activated.connect(
-                    lambda index, t=tab: self.open_file(
-                        f"blocks/{t.outline_model.block_at(index.row())}.md"))
+            if tab.composition is not None:
+                tab.composition.openBlockRequested.connect(
+                    lambda block: self.open_file(f"blocks/{block}.md"))
             self._update_outline(tab)
             self.tabs.addTab(tab, Path(rel).name)
             self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)
