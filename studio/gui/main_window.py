@@ -40,6 +40,7 @@ from studio.core.channels import CHANNEL_NAMES
 from studio.core.engine import FILTERS
 from studio.core.files import ReadOnlyError, remove_leftover_temporaries
 from studio.core.index import index_of
+from studio.core.locate import source_line
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.resources import resources_dir
@@ -257,6 +258,7 @@ class MainWindow(QMainWindow):
             pane.setObjectName(f"preview-{channel}")
             pane.maximizeRequested.connect(
                 lambda on, c=channel: self.maximize_channel(c if on else None))
+            pane.blockClicked.connect(self.open_block_at)  # click to edit (issue 19)
             self.previews[channel] = pane
             self.preview_splitter.addWidget(pane)
         # The author's text comes first: the editor never gets narrower than a readable column
@@ -388,6 +390,18 @@ class MainWindow(QMainWindow):
         if project is not None and block_id in project.blocks:
             self.set_review_mode(False)
             self.open_file(project.blocks[block_id].path)
+
+    def open_block_at(self, block_id: str, text: str) -> EditorTab | None:
+        """Open the block a reader clicked in a preview, at the line that wrote TEXT, in the
+        previewed language."""
+        project = self.session.project
+        block = project.blocks.get(block_id) if project is not None else None
+        if project is None or block is None:
+            return None
+        source = block.source(self.session.locale or project.config.default_locale,
+                              project.config.default_locale)
+        line = source.body_line + source_line(source.body, text)
+        return self.open_file(source.path, line)
 
     def _update_history(self) -> None:
         """The history panel follows the file in front, in the preview's context."""

@@ -7,8 +7,9 @@ import difflib
 import shutil
 
 import pytest
-from PySide6.QtCore import QLocale, QPointF, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QLocale, QPoint, QPointF, QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from studio.core import rules
@@ -171,3 +172,63 @@ def test_rule_editor_keeps_what_it_cannot_show_and_speaks_italian(qapp, qtbot, g
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)
+
+
+def wait_for(studio, qtbot, channel):
+    qtbot.waitUntil(lambda: studio.previews[channel].rendition is not None
+                    and studio.previews[channel].rendition.template == "bill", timeout=WAIT)
+    return studio.previews[channel]
+
+
+def test_clicking_a_paragraph_in_the_print_preview_opens_its_block_there(studio, project,
+                                                                          qtbot):
+    pane = wait_for(studio, qtbot, "print")
+    page, top = pane.rendition.facts["block_tops"]["billing/payment"]
+    assert page == 2  # on the second page: the pages above it count
+    # A reader reading the print: the pane maximised, zoomed in. The view's own navigation
+    # puts the paragraph (30 points into the block) 12 points below the top of the view; a
+    # reader's click lands there.
+    studio.maximize_channel("print")
+    qtbot.waitUntil(lambda: pane._view.viewport().width() > 600, timeout=WAIT)
+    for _ in range(3):
+        pane.zoom_in()
+    qtbot.waitUntil(lambda: pane._view.verticalScrollBar().maximum() > 1000, timeout=WAIT)
+    pane.go_to_place(page - 1, top + 30)
+    scale = pane.zoom_factor() * pane._view.logicalDpiY() / 72
+    viewport = pane._view.viewport()
+    with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton,
+                         pos=viewport.rect().topLeft() + QPoint(viewport.width() // 2,
+                                                                round(12 * scale)))
+    studio.maximize_channel(None)
+    assert clicked.args[0] == "billing/payment"
+    assert clicked.args[1].startswith("L'importo di")
+    tab = studio.current_tab()
+    assert tab.rel == "blocks/billing/payment.md"
+    line = tab.editor.textCursor().block().text()
+    assert line.startswith("L'importo di **{{ invoice.total")
+
+
+def test_clicking_a_paragraph_in_the_email_and_mobile_previews_opens_its_block(studio, project,
+                                                                                qtbot):
+    for channel in ("email", "mobile"):
+        pane = wait_for(studio, qtbot, channel)
+        qtbot.waitUntil(lambda p=pane: p.html() != "", timeout=WAIT)
+        view = pane.view()
+        found: list = []
+        view.page().runJavaScript(
+            "(function(){var p=document.querySelector('[data-block=\"common/contacts\"] li');"
+            "p.scrollIntoView({block:'center'});var r=p.getBoundingClientRect();"
+            "return (r.left+r.width/2)+' '+(r.top+r.height/2);})()",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld, found.append)
+        qtbot.waitUntil(lambda f=found: bool(f), timeout=WAIT)
+        x, y = (float(v) for v in found[0].split())
+        zoom = view.zoomFactor()
+        target = view.focusProxy() or view
+        with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:
+            qtbot.mouseClick(target, Qt.MouseButton.LeftButton,
+                             pos=QPoint(round(x * zoom), round(y * zoom)))
+        assert clicked.args[0] == "common/contacts", channel
+        tab = studio.current_tab()
+        assert tab.rel == "blocks/common/contacts.md"
+        assert tab.editor.textCursor().block().text().startswith("- Numero verde"), channel
