@@ -41,6 +41,7 @@ from studio.core.engine import FILTERS
 from studio.core.files import ReadOnlyError, remove_leftover_temporaries
 from studio.core.index import index_of
 from studio.core.locate import source_line
+from studio.core.plain import field_paths, plain
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.resources import resources_dir
@@ -703,7 +704,8 @@ class MainWindow(QMainWindow):
             tab.editor.set_text(text)
             tab.editor.set_completions(schema_paths(project.schema) + list(project.blocks)
                                        + list(FILTERS))
-            tab.editor.set_problems([p for p in self.session.problems() if p.path == rel])
+            tab.editor.set_problems(
+                [p for p in self.plain_problems(self.session.problems()) if p.path == rel])
             tab.editor.edited.connect(lambda t=tab: self._on_edited(t))
             tab.readability_gauge = self.checks.gauge_for(rel, tab)  # issue 21
             if tab.readability_gauge is not None:
@@ -1091,7 +1093,30 @@ class MainWindow(QMainWindow):
             self.tr("Block %s is used by:\n%s") % (block_id, listed) if uses
             else self.tr("Block %s is used by no template.") % block_id)
 
+    def plain_problems(self, problems: list[Problem]) -> list[Problem]:
+        """PROBLEMS as an author reads them: Jinja's messages in plain words (issue 19)."""
+        project = self.session.project
+        fields = field_paths(project.schema) if project is not None else []
+        sources: dict[str, str] = {}
+
+        def source(rel: str) -> str:
+            if rel not in sources:
+                # Not session.read(): that records the disk's digest, which the watcher owns.
+                text = self.session.buffers.get(rel)
+                if text is None and self.session.root is not None:
+                    try:
+                        text = (self.session.root / rel).read_text(encoding="utf-8")
+                    except (OSError, UnicodeDecodeError):
+                        text = ""
+                sources[rel] = text or ""
+            return sources[rel]
+
+        return [plain(p, fields, FILTERS,
+                      source(p.path) if "undefined field" in p.message else "")
+                for p in problems]
+
     def _on_problems(self, problems: list[Problem]) -> None:
+        problems = self.plain_problems(problems)
         if hasattr(self, "checks"):  # issue 21: the live checks' findings join the list
             problems = [*problems, *self.checks.problems()]
         self.problems_model.set_problems(problems)
