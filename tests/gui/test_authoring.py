@@ -232,3 +232,49 @@ def test_clicking_a_paragraph_in_the_email_and_mobile_previews_opens_its_block(s
         tab = studio.current_tab()
         assert tab.rel == "blocks/common/contacts.md"
         assert tab.editor.textCursor().block().text().startswith("- Numero verde"), channel
+
+
+def test_channel_toggles_and_a_group_of_conditions(studio, project, qtbot):
+    path = project / "templates/payment-reminder.yaml"
+    before = path.read_text(encoding="utf-8")
+    tab = studio.open_file("templates/payment-reminder.yaml")
+    view = tab.composition
+    row = card_row(view, "reminder/consequences")
+    select_card(qtbot, view, row)
+    assert set(view.channel_buttons) == {"print", "email", "sms"}
+    assert all(b.isChecked() for b in view.channel_buttons.values())  # no key: every channel
+    qtbot.mouseClick(view.channel_buttons["sms"], Qt.MouseButton.LeftButton)
+    assert diff(before, tab.editor.text()) == ["+    channels: [print, email]"]
+    qtbot.mouseClick(view.channel_buttons["sms"], Qt.MouseButton.LeftButton)
+    assert tab.editor.text() == before  # all channels again: the key goes
+    # Any of: gold customers, or a reminder above 100 (a group made with the buttons).
+    qtbot.mouseClick(view.condition, Qt.MouseButton.LeftButton)
+    editor = view.rule_editor
+    first = editor.group.members()[0]
+    first.field.setCurrentIndex(first.field.findData("customer.segment"))
+    qtbot.keyClicks(first.value, "gold")
+    editor.group.kind.setCurrentIndex(editor.group.kind.findData("or"))
+    qtbot.mouseClick(editor.group.add_group_button, Qt.MouseButton.LeftButton)
+    group = editor.group.members()[1]
+    inner = group.members()[0]
+    inner.field.setCurrentIndex(inner.field.findData("reminder.amount_due"))
+    inner.comparison.setCurrentIndex(inner.comparison.findData(rules.GREATER))
+    qtbot.keyClicks(inner.value, "100")
+    second = group.add_condition(None)
+    second.field.setCurrentIndex(second.field.findData("customer.email"))
+    second.comparison.setCurrentIndex(second.comparison.findData(rules.DEFINED))
+    expected = ('customer.segment == "gold" or '
+                '(reminder.amount_due > 100 and customer.email is defined)')
+    assert editor.expression() == expected
+    assert "True" in editor.verdict_text()  # the typical customer owes more than 100, by email
+    qtbot.mouseClick(editor.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert diff(before, tab.editor.text()) == [f"+    when: {expected}"]
+    assert load_project_text_when(tab.editor.text(), "reminder/consequences") == expected
+    studio.session.buffers.clear()
+
+
+def load_project_text_when(text: str, block: str) -> str | None:
+    from studio.core.composition import read_cards
+
+    return next(c.when for c in read_cards(text) if c.block == block)
