@@ -239,6 +239,128 @@
     </message>
 </context>
 <context>
+    <name>CompositionView</name>
+    <message>
+        <source>Blocks of the template, in order</source>
+        <translation>Blocchi del modello, in ordine</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Sposta su</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Sposta giù</translation>
+    </message>
+    <message>
+        <source>Condition…</source>
+        <translation>Condizione…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Rimuovi</translation>
+    </message>
+    <message>
+        <source>Drag cards to reorder them; drag a block from the Project panel to add it. Double-click a card to open its block.</source>
+        <translation>Trascina le schede per riordinarle; trascina un blocco dal pannello Progetto per aggiungerlo. Doppio clic su una scheda per aprirne il blocco.</translation>
+    </message>
+    <message>
+        <source>Channels:</source>
+        <translation>Canali:</translation>
+    </message>
+    <message>
+        <source>Show the selected block on this channel</source>
+        <translation>Mostra il blocco selezionato su questo canale</translation>
+    </message>
+    <message>
+        <source>Cannot show the body as cards: %s</source>
+        <translation>Impossibile mostrare il corpo come schede: %s</translation>
+    </message>
+    <message>
+        <source>only if %s</source>
+        <translation>solo se %s</translation>
+    </message>
+    <message>
+        <source>on %s</source>
+        <translation>su %s</translation>
+    </message>
+    <message>
+        <source>with settings</source>
+        <translation>con impostazioni</translation>
+    </message>
+</context>
+<context>
+    <name>ConditionRow</name>
+    <message>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>Confronto</translation>
+    </message>
+    <message>
+        <source>is (=)</source>
+        <translation>è (=)</translation>
+    </message>
+    <message>
+        <source>is not (≠)</source>
+        <translation>non è (≠)</translation>
+    </message>
+    <message>
+        <source>less than (&lt;)</source>
+        <translation>minore di (&lt;)</translation>
+    </message>
+    <message>
+        <source>at most (≤)</source>
+        <translation>al massimo (≤)</translation>
+    </message>
+    <message>
+        <source>more than (&gt;)</source>
+        <translation>maggiore di (&gt;)</translation>
+    </message>
+    <message>
+        <source>at least (≥)</source>
+        <translation>almeno (≥)</translation>
+    </message>
+    <message>
+        <source>contains</source>
+        <translation>contiene</translation>
+    </message>
+    <message>
+        <source>is one of</source>
+        <translation>è uno tra</translation>
+    </message>
+    <message>
+        <source>is present</source>
+        <translation>è presente</translation>
+    </message>
+    <message>
+        <source>is missing</source>
+        <translation>manca</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valore</translation>
+    </message>
+    <message>
+        <source>value (several: separated by commas)</source>
+        <translation>valore (più valori: separati da virgole)</translation>
+    </message>
+    <message>
+        <source>number of items</source>
+        <translation>numero di elementi</translation>
+    </message>
+    <message>
+        <source>Compare how many items the field holds (a list)</source>
+        <translation>Confronta quanti elementi contiene il campo (un elenco)</translation>
+    </message>
+    <message>
+        <source>Remove this condition</source>
+        <translation>Rimuovi questa condizione</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Resolve conflicts</source>
@@ -318,6 +440,17 @@
     </message>
 </context>
 <context>
+    <name>EditorTab</name>
+    <message>
+        <source>YAML source</source>
+        <translation>Sorgente YAML</translation>
+    </message>
+    <message>
+        <source>Show the template&apos;s YAML instead of cards</source>
+        <translation>Mostra lo YAML del modello al posto delle schede</translation>
+    </message>
+</context>
+<context>
     <name>EmailPreview</name>
     <message>
         <source>Text</source>
@@ -338,6 +471,33 @@
     <message>
         <source>Date</source>
         <translation>Data</translation>
+    </message>
+</context>
+<context>
+    <name>GroupBox</name>
+    <message>
+        <source>All of these are true</source>
+        <translation>Sono vere tutte queste</translation>
+    </message>
+    <message>
+        <source>Any of these is true</source>
+        <translation>È vera almeno una di queste</translation>
+    </message>
+    <message>
+        <source>How the conditions combine</source>
+        <translation>Come si combinano le condizioni</translation>
+    </message>
+    <message>
+        <source>Remove this group</source>
+        <translation>Rimuovi questo gruppo</translation>
+    </message>
+    <message>
+        <source>Add condition</source>
+        <translation>Aggiungi condizione</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>Aggiungi gruppo</translation>
     </message>
 </context>
 <context>
@@ -756,7 +916,7 @@ Recuperarle?</translation>
     <name>PreviewPane</name>
     <message>
         <source>stale</source>
-        <extracomment>The channel name a subclass shows; `show_rendition` refuses renditions of another one. The human name in the header.</extracomment>
+        <extracomment>The reader clicked a paragraph: the block that wrote it and the text clicked (issue 19: click to edit). Panes that can tell emit it; the window opens the block there. The channel name a subclass shows; `show_rendition` refuses renditions of another one. The human name in the header.</extracomment>
         <translation>non aggiornata</translation>
     </message>
     <message>
@@ -1252,6 +1412,45 @@ Recuperarle?</translation>
     </message>
 </context>
 <context>
+    <name>RuleEditor</name>
+    <message>
+        <source>Condition</source>
+        <translation>Condizione</translation>
+    </message>
+    <message>
+        <source>Show this block only when:</source>
+        <translation>Mostra questo blocco solo quando:</translation>
+    </message>
+    <message>
+        <source>Condition as source</source>
+        <translation>Condizione come testo sorgente</translation>
+    </message>
+    <message>
+        <source>Edit as source</source>
+        <translation>Modifica come sorgente</translation>
+    </message>
+    <message>
+        <source>Edit as rule</source>
+        <translation>Modifica come regola</translation>
+    </message>
+    <message>
+        <source>No condition: the block is always shown</source>
+        <translation>Nessuna condizione: il blocco è sempre mostrato</translation>
+    </message>
+    <message>
+        <source>Cannot evaluate for this sample: %s</source>
+        <translation>Impossibile valutare per questo esempio: %s</translation>
+    </message>
+    <message>
+        <source>✔ True for this sample: the block is shown</source>
+        <translation>✔ Vera per questo esempio: il blocco è mostrato</translation>
+    </message>
+    <message>
+        <source>✘ False for this sample: the block is left out</source>
+        <translation>✘ Falsa per questo esempio: il blocco è escluso</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search the text of every block</source>
@@ -1404,25 +1603,6 @@ Recuperarle?</translation>
     <message>
         <source>Syncing…</source>
         <translation>Sincronizzazione…</translation>
-    </message>
-</context>
-<context>
-    <name>TemplateBodyModel</name>
-    <message>
-        <source>Block</source>
-        <translation>Blocco</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>Quando</translation>
-    </message>
-    <message>
-        <source>Channels</source>
-        <translation>Canali</translation>
-    </message>
-    <message>
-        <source>With</source>
-        <translation>Con</translation>
     </message>
 </context>
 <context>
