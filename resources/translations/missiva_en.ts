@@ -24,12 +24,24 @@
     <name>SmsPreview</name>
     <message numerus="yes">
         <source>%n segment(s)</source>
-        <translation><numerusform>%n segment</numerusform><numerusform>%n segments</numerusform></translation></message>
+        <translation>
+            <numerusform>%n segment</numerusform>
+            <numerusform>%n segments</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n character(s)</source>
-        <translation><numerusform>%n character</numerusform><numerusform>%n characters</numerusform></translation></message>
+        <translation>
+            <numerusform>%n character</numerusform>
+            <numerusform>%n characters</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>(%n unit(s))</source>
-        <translation><numerusform>(%n unit)</numerusform><numerusform>(%n units)</numerusform></translation></message>
+        <translation>
+            <numerusform>(%n unit)</numerusform>
+            <numerusform>(%n units)</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -62,6 +62,7 @@ from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
 from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
+from studio.gui.visual_editor import BlockViews, FieldsController
 from studio.gui.watcher import ProjectWatcher
 
 AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-safe)
@@ -113,6 +114,9 @@ class EditorTab(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         self.outline: QTableView | None = None
+        # A block opens in the visual editor; its source (self.editor) is one toggle away.
+        self.views = BlockViews(self.editor, self) if rel.startswith("blocks/") \
+            and rel.endswith(".md") else None
         if rel.startswith("templates/") and rel.endswith(".yaml"):
             # A template reads as the ordered blocks it composes; the YAML stays editable.
             self.outline_model = TemplateBodyModel(self)
@@ -127,7 +131,7 @@ class EditorTab(QWidget):
             split.setSizes([180, 500])
             layout.addWidget(split)
         else:
-            layout.addWidget(self.editor)
+            layout.addWidget(self.views or self.editor)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -295,6 +299,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
         self.explorer_dock = dock
+        self.fields = FieldsController(self)  # the Data dock and the block editors' chips
 
     def _build_problems(self) -> None:
         self.problems_model = ProblemsModel(self)
@@ -674,6 +679,7 @@ class MainWindow(QMainWindow):
             if tab.readability_gauge is not None:
                 tab.layout().addWidget(tab.readability_gauge)
             self._apply_lock(tab)
+            self.fields.attach(tab)
             if tab.outline is not None:
                 tab.outline.activated.connect(
                     lambda index, t=tab: self.open_file(
