@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPalette,
+    QPyTextObject,
     QStandardItem,
     QStandardItemModel,
     QTextBlock,
@@ -45,7 +46,6 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextListFormat,
-    QTextObjectInterface,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -100,7 +100,7 @@ Values = Callable[[list[str]], dict[str, str | None]]
 Unknown = Callable[[str], list[str]]
 
 
-class ChipObject(QObject, QTextObjectInterface):
+class ChipObject(QPyTextObject):  # PySide's QObject + QTextObjectInterface, for Python
     """Draws a field (its sample value in a rounded chip), a Jinja statement (its source, quiet)
     and a raw unit (its source, monospaced, on a tinted band)."""
 

@@ -85,6 +85,17 @@ def test_fields_show_as_chips_with_the_sample_value(views):
     assert ("{{ invoice.number }}", "field", "«invoice.number»") in shown
     # the source holds the expression, the page shows the value
     assert "invoice.number" not in views.visual.toPlainText()
+    # and the chip takes the room of its label (the layout asks the chip's handler)
+    found = views.visual.document().find("la bolletta n. ")
+    at = found.selectionEnd()  # the chip's character
+    assert views.visual.document().characterAt(at) == "\ufffc"
+    cursor = QTextCursor(views.visual.document())
+    cursor.setPosition(at)
+    left = views.visual.cursorRect(cursor).x()
+    cursor.setPosition(at + 1)
+    width = views.visual.cursorRect(cursor).x() - left
+    label_width = views.visual.fontMetrics().horizontalAdvance("«invoice.number»")
+    assert width >= label_width
 
 
 def test_typing_in_a_paragraph_changes_only_its_line(views, qtbot):
