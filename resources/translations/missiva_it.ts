@@ -25,6 +25,85 @@
     </message>
 </context>
 <context>
+    <name>BlockViews</name>
+    <message>
+        <source>Visual</source>
+        <translation>Visuale</translation>
+    </message>
+    <message>
+        <source>Edit the block as formatted text</source>
+        <translation>Modifica il blocco come testo formattato</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Sorgente</translation>
+    </message>
+    <message>
+        <source>Edit the block&apos;s Markdown and Jinja source</source>
+        <translation>Modifica il sorgente Markdown e Jinja del blocco</translation>
+    </message>
+    <message>
+        <source>Paragraph</source>
+        <translation>Paragrafo</translation>
+    </message>
+    <message>
+        <source>Heading %d</source>
+        <translation>Titolo %d</translation>
+    </message>
+    <message>
+        <source>Paragraph style</source>
+        <translation>Stile del paragrafo</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <source>Bold (Ctrl+B)</source>
+        <translation>Grassetto (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>I</source>
+        <translation>C</translation>
+    </message>
+    <message>
+        <source>Italic (Ctrl+I)</source>
+        <translation>Corsivo (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>• List</source>
+        <translation>• Elenco</translation>
+    </message>
+    <message>
+        <source>Bulleted list</source>
+        <translation>Elenco puntato</translation>
+    </message>
+    <message>
+        <source>1. List</source>
+        <translation>1. Elenco</translation>
+    </message>
+    <message>
+        <source>Numbered list</source>
+        <translation>Elenco numerato</translation>
+    </message>
+    <message>
+        <source>Link…</source>
+        <translation>Collegamento…</translation>
+    </message>
+    <message>
+        <source>Link the selected words to an address</source>
+        <translation>Collega le parole selezionate a un indirizzo</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Collegamento</translation>
+    </message>
+    <message>
+        <source>Address (https://, mailto: or tel:)</source>
+        <translation>Indirizzo (https://, mailto: o tel:)</translation>
+    </message>
+</context>
+<context>
     <name>BothVersionsDialog</name>
     <message>
         <source>%s: on disk and yours</source>
@@ -440,6 +519,41 @@
     </message>
 </context>
 <context>
+    <name>DataPanel</name>
+    <message>
+        <source>Double-click a field, or drag it into the block.</source>
+        <translation>Fai doppio clic su un campo o trascinalo nel blocco.</translation>
+    </message>
+    <message>
+        <source>As written</source>
+        <translation>Così com&apos;è</translation>
+    </message>
+    <message>
+        <source>Currency (€1,234.50)</source>
+        <translation>Valuta (1.234,50 €)</translation>
+    </message>
+    <message>
+        <source>Number (1,234.5)</source>
+        <translation>Numero (1.234,5)</translation>
+    </message>
+    <message>
+        <source>Date, long (25 March 2026)</source>
+        <translation>Data estesa (25 marzo 2026)</translation>
+    </message>
+    <message>
+        <source>Date, short (25/03/26)</source>
+        <translation>Data breve (25/03/26)</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>Sample value</source>
+        <translation>Valore di esempio</translation>
+    </message>
+</context>
+<context>
     <name>EditorTab</name>
     <message>
         <source>YAML source</source>
@@ -471,6 +585,21 @@
     <message>
         <source>Date</source>
         <translation>Data</translation>
+    </message>
+</context>
+<context>
+    <name>FieldsController</name>
+    <message>
+        <source>Data</source>
+        <translation>Dati</translation>
+    </message>
+    <message>
+        <source>Open a block to insert a field into it.</source>
+        <translation>Apri un blocco per inserirvi un campo.</translation>
+    </message>
+    <message>
+        <source>This block is locked: only its owners may change it.</source>
+        <translation>Questo blocco è bloccato: solo i suoi responsabili possono modificarlo.</translation>
     </message>
 </context>
 <context>

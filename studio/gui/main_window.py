@@ -68,6 +68,7 @@ from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
 from studio.gui.rule_editor import schema_fields
 from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
+from studio.gui.visual_editor import BlockViews, FieldsController
 from studio.gui.watcher import ProjectWatcher
 
 AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-safe)
@@ -120,6 +121,10 @@ class EditorTab(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         self.composition: CompositionView | None = None
+        self.outline: QTableView | None = None
+        # A block opens in the visual editor; its source (self.editor) is one toggle away.
+        self.views = BlockViews(self.editor, self) if rel.startswith("blocks/") \
+            and rel.endswith(".md") else None
         if rel.startswith("templates/") and rel.endswith(".yaml"):
             # A template opens as its body's block cards (issue 19); the YAML is one toggle away.
             self.composition = CompositionView(self.editor, self)
@@ -127,19 +132,19 @@ class EditorTab(QWidget):
             self.source_toggle.setObjectName("template-source-toggle")
             self.source_toggle.setCheckable(True)
             self.source_toggle.setToolTip(self.tr("Show the template's YAML instead of cards"))
-            self.views = QStackedWidget(self)
-            self.views.addWidget(self.composition)
-            self.views.addWidget(self.editor)
+            self.template_views = QStackedWidget(self)
+            self.template_views.addWidget(self.composition)
+            self.template_views.addWidget(self.editor)
             self.source_toggle.toggled.connect(
-                lambda on: self.views.setCurrentIndex(1 if on else 0))
+                lambda on: self.template_views.setCurrentIndex(1 if on else 0))
             bar = QHBoxLayout()
             bar.setContentsMargins(4, 2, 4, 2)
             bar.addStretch(1)
             bar.addWidget(self.source_toggle)
             layout.addLayout(bar)
-            layout.addWidget(self.views)
+            layout.addWidget(self.template_views)
         else:
-            layout.addWidget(self.editor)
+            layout.addWidget(self.views or self.editor)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -327,6 +332,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
         self.explorer_dock = dock
+        self.fields = FieldsController(self)  # the Data dock and the block editors' chips
 
     def _filter_explorer(self, text: str) -> None:
         self.tree_filter.set_text(text)
@@ -774,6 +780,11 @@ class MainWindow(QMainWindow):
             if tab.composition is not None:
                 tab.composition.openBlockRequested.connect(
                     lambda block: self.open_file(f"blocks/{block}.md"))
+            self.fields.attach(tab)
+            if tab.outline is not None:
+                tab.outline.activated.connect(
+                    lambda index, t=tab: self.open_file(
+                        f"blocks/{t.outline_model.block_at(index.row())}.md"))
             self._update_outline(tab)
             self.tabs.addTab(tab, Path(rel).name)
             self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)
