@@ -6,11 +6,12 @@ import json
 import re
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QChildEvent, QEvent, QObject, QPoint, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -151,6 +152,12 @@ class _WebPreview(PreviewPane):
         self._view = preview_web_view()
         self._view.setObjectName("webView")
         self._view.loadFinished.connect(self._on_load_finished)
+        # Click to edit: Chromium's widget (a child of the view, made when it first paints)
+        # gets the mouse; the filter sees a click and asks the page which block is there.
+        self._pressed_at: QPoint | None = None
+        self._view.installEventFilter(self)
+        for child in self._view.findChildren(QWidget):
+            child.installEventFilter(self)
         self._dark_button = self._tool_button(
             self.tr("Dark"), self.tr("Preview as a reader in dark mode sees it"), "darkMode"
         )
@@ -237,6 +244,47 @@ class _WebPreview(PreviewPane):
             QWebEngineScript.ScriptWorldId.ApplicationWorld,
             lambda y: setattr(self, "_scrolled_to", y),
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self._view and isinstance(event, QChildEvent) and event.added():
+            child = event.child()
+            if isinstance(child, QWidget):
+                child.installEventFilter(self)
+        elif isinstance(event, QMouseEvent) and watched is not self._view:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._pressed_at = event.position().toPoint()
+            elif (event.type() == QEvent.Type.MouseButtonRelease
+                  and self._pressed_at is not None):
+                if (event.position().toPoint() - self._pressed_at).manhattanLength() < 5:
+                    self.click_at(self._pressed_at)
+                self._pressed_at = None
+        return super().eventFilter(watched, event)
+
+    def click_at(self, pos: QPoint) -> None:
+        """Ask the page which block's paragraph is at POS (view pixels); blockClicked follows.
+        Runs in Qt's isolated world, page scripts stay off, and only reads the page."""
+        if not self._html:
+            return
+        zoom = self._view.zoomFactor() or 1.0
+        self._view.page().runJavaScript(
+            "(function(x,y){var e=document.elementFromPoint(x,y);if(!e)return null;"
+            "var b=e.closest('[data-block]');if(!b)return null;"
+            "var p=e.closest('p,li,td,th,h1,h2,h3,h4,h5,h6')||e;"
+            # A string: QtWebEngine hands arrays back empty.
+            "return JSON.stringify([b.getAttribute('data-block'),"
+            "(p.innerText||p.textContent||'').slice(0,500)]);}"
+            f")({pos.x() / zoom:.1f},{pos.y() / zoom:.1f})",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld,
+            self._on_clicked,
+        )
+
+    def _on_clicked(self, found: Any) -> None:
+        try:
+            block, text = json.loads(found) if isinstance(found, str) else (None, "")
+        except ValueError:
+            return
+        if block:
+            self.blockClicked.emit(str(block), str(text or ""))
 
     def scrolled_to(self) -> float:
         """Where the last reveal_block left the page (pixels from the top)."""
