@@ -366,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli.check import add_commands as add_check
     from studio.cli.compliance import add_commands as add_compliance
     from studio.cli.export import add_commands as add_export
+    from studio.cli.fmt import add_commands as add_fmt
     from studio.cli.packaging import add_commands as add_packaging
     from studio.cli.sync import add_commands as add_sync
     from studio.cli.versioning import add_commands as add_versioning
@@ -377,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch(sub)
     add_sync(sub)
     add_check(sub)
+    add_fmt(sub)
     return parser
 
 

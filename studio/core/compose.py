@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from studio.core import links, markdown, senddate
+from studio.core import headings, links, markdown, senddate
 from studio.core.channels import CHANNELS
 from studio.core.engine import (
     TrustedMarkdown,
@@ -320,6 +321,10 @@ def _compose(
         composed.append(
             ComposedBlock(item.block, path, source, tappable, converted.text, tuple(classes))
         )
+
+    # The shells give the title the h1; the blocks' headings nest below it without a skip.
+    nested = headings.nest_headings([b.html for b in composed])
+    composed = [dataclasses.replace(b, html=h) for b, h in zip(composed, nested, strict=True)]
 
     address_html = address_text = ""
     address_block = template.print.get("address_block") if CHANNELS[channel].paged else None

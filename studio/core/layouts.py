@@ -23,11 +23,21 @@ from studio.core.senddate import send_day
 
 # Words the default shells print themselves, per language; a project layout may use its own.
 LABELS: Mapping[str, Mapping[str, str]] = {
-    "it": {"page": "Pagina", "of": "di", "vat": "P.IVA", "recipient": "Destinatario"},
-    "en": {"page": "Page", "of": "of", "vat": "VAT", "recipient": "Recipient"},
-    "de": {"page": "Seite", "of": "von", "vat": "USt-IdNr.", "recipient": "Empfänger"},
-    "fr": {"page": "Page", "of": "sur", "vat": "TVA", "recipient": "Destinataire"},
-    "es": {"page": "Página", "of": "de", "vat": "NIF", "recipient": "Destinatario"},
+    "it": {"page": "Pagina", "of": "di", "vat": "P.IVA", "recipient": "Destinatario",
+           "office": "Sede legale", "capital": "Cap. soc.", "paid": "i.v.",
+           "register": "Reg. Imprese", "rea": "REA"},
+    "en": {"page": "Page", "of": "of", "vat": "VAT", "recipient": "Recipient",
+           "office": "Registered office", "capital": "Share capital", "paid": "fully paid",
+           "register": "Company register", "rea": "REA"},
+    "de": {"page": "Seite", "of": "von", "vat": "USt-IdNr.", "recipient": "Empfänger",
+           "office": "Sitz", "capital": "Stammkapital", "paid": "voll eingezahlt",
+           "register": "Handelsregister", "rea": "REA"},
+    "fr": {"page": "Page", "of": "sur", "vat": "TVA", "recipient": "Destinataire",
+           "office": "Siège social", "capital": "Capital social", "paid": "entièrement libéré",
+           "register": "Registre du commerce", "rea": "REA"},
+    "es": {"page": "Página", "of": "de", "vat": "NIF", "recipient": "Destinatario",
+           "office": "Domicilio social", "capital": "Capital social", "paid": "desembolsado",
+           "register": "Registro Mercantil", "rea": "REA"},
 }
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 _CSS_VALUE = re.compile(r"^[#\w\s,.()%+-]*$")
@@ -175,6 +185,22 @@ def date_line(brand: Mapping[str, Any], locale: str, send_date: str) -> str:
     return f"{place}, {day}" if place else day
 
 
+def company_details(brand: Mapping[str, Any], locale: str) -> list[str]:
+    """The registration details a company's letters state (art. 2250 c.c. in Italy: registered
+    office, paid-up share capital, company register and REA numbers), from brand:."""
+    words = labels(locale)
+    details = []
+    if brand.get("registered_office"):
+        details.append(f"{words['office']}: {brand['registered_office']}")
+    if brand.get("share_capital"):
+        details.append(f"{words['capital']} {brand['share_capital']} {words['paid']}")
+    if brand.get("company_register"):
+        details.append(f"{words['register']} {brand['company_register']}")
+    if brand.get("rea"):
+        details.append(f"{words['rea']} {brand['rea']}")
+    return details
+
+
 def shell_context(
     project: Project, composition: Any, *, content: str | None = None, css: str | None = None,
     logo: str | None = None,
@@ -193,6 +219,7 @@ def shell_context(
     if vat:
         footer += f" · {labels(composition.locale)['vat']} {vat}"
     return {
+        "company_details": company_details(brand, composition.locale),
         "lang": composition.locale.replace("_", "-"),
         "dir": text_direction(composition.locale),
         "title": composition.title,

@@ -88,6 +88,9 @@ class Rendition:
     facts: Mapping[str, Any]
     warnings: tuple[Problem, ...] = ()
     used_blocks: frozenset[str] = frozenset()
+    # What a reader's client shows of CONTENT, when the maker took it apart already (the
+    # studio's preview worker: a MailView for email); not part of the rendition's identity.
+    view: Any = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -135,3 +138,11 @@ def reused(key: tuple[Any, ...], make: Callable[[], Rendition]) -> Rendition:
             kept.clear()
         kept[key] = make()
     return kept[key]
+
+
+def trial_checker(channel: str) -> Callable[[Any], list[Problem]] | None:
+    """A heavy channel's cheap checks for validation on every sample (its module's
+    trial_problems(composition), when it has one): what would go wrong that a full render is
+    too slow to find there, such as print's address lines."""
+    module = importlib.import_module(CHANNEL_MODULES[channel])
+    return getattr(module, "trial_problems", None)
