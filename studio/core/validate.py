@@ -389,6 +389,10 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
 
 
 def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem]:
+    # Heavy channels are laid out whole for one sample only: the one the studio shows first.
+    default_sample = str(project.config.raw.get("default_sample") or "typical")
+    if default_sample not in project.samples:
+        default_sample = min(project.samples, default="")
     for template in project.templates.values():
         for sample in project.samples.values():
             for locale in project.config.locales:
@@ -397,7 +401,8 @@ def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem
                                   sample=sample.name, locale=locale, channel=channel)
                     try:
                         warnings = limits.within(budget, template.path, functools.partial(
-                            _trial, project, template, channel, sample.record, locale))
+                            _trial, project, template, channel, sample.record, locale,
+                            sample.name == default_sample))
                     except ProblemError as exc:
                         yield _with_context(exc.problem, context)
                         if exc.problem.message.startswith(str(limits.time_message(budget.time))):
@@ -412,14 +417,14 @@ def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem
 
 
 def _trial(project: Project, template: Template, channel: str, record: Any,
-           locale: str) -> list[Problem]:
+           locale: str, full: bool = False) -> list[Problem]:
     composition = compose(project, template, channel, record, locale)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
         # belong in validation.
         return list(channels.renderer(channel)(composition).warnings)
     check = channels.trial_checker(channel)
-    return list(check(composition)) if check else []
+    return list(check(composition, full=full)) if check else []
 
 
 def _with_context(problem: Problem, context: Message) -> Problem:
