@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
 <context>
     <name>ChangeRequestsPanel</name>
@@ -24,12 +25,24 @@
     <name>SmsPreview</name>
     <message numerus="yes">
         <source>%n segment(s)</source>
-        <translation><numerusform>%n segment</numerusform><numerusform>%n segments</numerusform></translation></message>
+        <translation>
+            <numerusform>%n segment</numerusform>
+            <numerusform>%n segments</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n character(s)</source>
-        <translation><numerusform>%n character</numerusform><numerusform>%n characters</numerusform></translation></message>
+        <translation>
+            <numerusform>%n character</numerusform>
+            <numerusform>%n characters</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>(%n unit(s))</source>
-        <translation><numerusform>(%n unit)</numerusform><numerusform>(%n units)</numerusform></translation></message>
+        <translation>
+            <numerusform>(%n unit)</numerusform>
+            <numerusform>(%n units)</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

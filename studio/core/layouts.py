@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import babel
+import babel.dates
 from jinja2 import ChainableUndefined, TemplateSyntaxError
 from markupsafe import Markup
 
@@ -17,6 +19,7 @@ from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, inside
 from studio.core.resources import resources_dir
+from studio.core.senddate import send_day
 
 # Words the default shells print themselves, per language; a project layout may use its own.
 LABELS: Mapping[str, Mapping[str, str]] = {
@@ -166,6 +169,22 @@ def render_layout_file(
         raise ProblemError(located_error(exc, label, 0)) from None
 
 
+def date_line(brand: Mapping[str, Any], locale: str, send_date: str) -> str:
+    """A letter's place and date in the locale's long form: "Milano, 1 dicembre 2026".
+    The place is brand.place (a string, or one per locale); without it, the date alone."""
+    if not send_date:
+        return ""
+    try:
+        day = babel.dates.format_date(send_day(send_date), format="long",
+                                      locale=babel.Locale.parse(locale.replace("-", "_")))
+    except (ValueError, babel.UnknownLocaleError):
+        day = send_day(send_date).isoformat()
+    place = brand.get("place")
+    if isinstance(place, Mapping):
+        place = place.get(locale, place.get(locale.split("_")[0]))
+    return f"{place}, {day}" if place else day
+
+
 def company_details(brand: Mapping[str, Any], locale: str) -> list[str]:
     """The registration details a company's letters state (art. 2250 c.c. in Italy: registered
     office, paid-up share capital, company register and REA numbers), from brand:."""
@@ -212,6 +231,7 @@ def shell_context(
         "brand": brand,
         "labels": labels(composition.locale),
         "footer_line": footer,
+        "date_line": date_line(brand, composition.locale, getattr(composition, "send_date", "")),
         "logo": logo,
         "template": composition.template.name,
         "channel": composition.channel,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import logging
 import re
 from typing import Any
@@ -17,7 +18,7 @@ from weasyprint.pdf import VARIANTS as WEASYPRINT_VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studio.core.channels import CHANNELS, Rendition
+from studio.core.channels import CHANNELS, Rendition, reused
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
@@ -398,6 +399,15 @@ def _underfilled(composition: Composition, pages: int, fill: float,
 
 
 def render(composition: Composition) -> Rendition:
+    # Laid out once in a run that asks for reuse (proof, a batch's partition), for the print
+    # channel and an email attaching it alike.
+    record = json.dumps(composition.record, sort_keys=True, ensure_ascii=False, default=str)
+    key = ("print", id(composition.project), composition.template.name, composition.locale,
+           composition.send_date, hashlib.sha256(record.encode()).hexdigest())
+    return reused(key, lambda: _render(composition))
+
+
+def _render(composition: Composition) -> Rendition:
     project = composition.project
     resolver = AssetResolver(project.root)
     html = final_html(composition)
