@@ -451,14 +451,25 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>Filter: id, title, owner, state</source>
-        <translation>Filtra: id, titolo, responsabile, stato</translation></message>
+        <translation>Filtra: id, titolo, responsabile, stato</translation>
+    </message>
     <message>
         <source>Project</source>
         <translation>Progetto</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation>Cerca</translation></message>
+        <translation>Cerca</translation>
+    </message>
+    <message>
+        <source>Errors and warnings</source>
+        <translation>Errori e avvisi</translation></message>
+    <message>
+        <source>Errors only</source>
+        <translation>Solo errori</translation></message>
+    <message>
+        <source>Warnings only</source>
+        <translation>Solo avvisi</translation></message>
     <message>
         <source>Problems</source>
         <translation>Problemi</translation>
@@ -541,19 +552,24 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>F&amp;ind</source>
-        <translation>T&amp;rova</translation></message>
+        <translation>T&amp;rova</translation>
+    </message>
     <message>
         <source>&amp;Open Block or Template…</source>
-        <translation>&amp;Apri blocco o modello…</translation></message>
+        <translation>&amp;Apri blocco o modello…</translation>
+    </message>
     <message>
         <source>&amp;Search in Blocks…</source>
-        <translation>&amp;Cerca nei blocchi…</translation></message>
+        <translation>&amp;Cerca nei blocchi…</translation>
+    </message>
     <message>
         <source>&amp;Where Used</source>
-        <translation>&amp;Dove è usato</translation></message>
+        <translation>&amp;Dove è usato</translation>
+    </message>
     <message>
         <source>&amp;Filter the Explorer</source>
-        <translation>&amp;Filtra l'esploratore</translation></message>
+        <translation>&amp;Filtra l'esploratore</translation>
+    </message>
     <message>
         <source>&amp;Tools</source>
         <translation>S&amp;trumenti</translation>
@@ -721,6 +737,12 @@ Recover them?</source>
 Recuperarle?</translation>
     </message>
     <message>
+        <source>Checking %d blocks and %d templates…</source>
+        <translation>Controllo di %d blocchi e %d modelli…</translation></message>
+    <message>
+        <source>Problems (checking…)</source>
+        <translation>Problemi (controllo in corso…)</translation></message>
+    <message>
         <source>Problems (%d errors, %d warnings)</source>
         <translation>Problemi (%d errori, %d avvisi)</translation>
     </message>
@@ -865,13 +887,16 @@ Recuperarle?</translation>
     <name>QuickOpen</name>
     <message>
         <source>Open a block or template</source>
-        <translation>Apri un blocco o un modello</translation></message>
+        <translation>Apri un blocco o un modello</translation>
+    </message>
     <message>
         <source>Block or template: id or title</source>
-        <translation>Blocco o modello: id o titolo</translation></message>
+        <translation>Blocco o modello: id o titolo</translation>
+    </message>
     <message>
         <source>%s — %s (template)</source>
-        <translation>%s — %s (modello)</translation></message>
+        <translation>%s — %s (modello)</translation>
+    </message>
 </context>
 <context>
     <name>ReadabilityGauge</name>
@@ -1240,19 +1265,24 @@ Recuperarle?</translation>
     <name>SearchPanel</name>
     <message>
         <source>Search the text of every block</source>
-        <translation>Cerca nel testo di tutti i blocchi</translation></message>
+        <translation>Cerca nel testo di tutti i blocchi</translation>
+    </message>
     <message>
         <source>Block / line</source>
-        <translation>Blocco / riga</translation></message>
+        <translation>Blocco / riga</translation>
+    </message>
     <message>
         <source>Used in templates</source>
-        <translation>Usato nei modelli</translation></message>
+        <translation>Usato nei modelli</translation>
+    </message>
     <message>
         <source>no template</source>
-        <translation>nessun modello</translation></message>
+        <translation>nessun modello</translation>
+    </message>
     <message>
         <source>%d line(s) in %d block(s), used in %d template(s)</source>
-        <translation>%d righe in %d blocchi, usati in %d modelli</translation></message>
+        <translation>%d righe in %d blocchi, usati in %d modelli</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1409,25 +1439,32 @@ Recuperarle?</translation>
     <name>WhereUsedPanel</name>
     <message>
         <source>Choose a block, then Where used.</source>
-        <translation>Scegli un blocco, poi Dove è usato.</translation></message>
+        <translation>Scegli un blocco, poi Dove è usato.</translation>
+    </message>
     <message>
         <source>Template</source>
-        <translation>Modello</translation></message>
+        <translation>Modello</translation>
+    </message>
     <message>
         <source>Through</source>
-        <translation>Attraverso</translation></message>
+        <translation>Attraverso</translation>
+    </message>
     <message>
         <source>Line</source>
-        <translation>Riga</translation></message>
+        <translation>Riga</translation>
+    </message>
     <message>
         <source>directly in its body</source>
-        <translation>direttamente nel suo corpo</translation></message>
+        <translation>direttamente nel suo corpo</translation>
+    </message>
     <message>
         <source>Block %s is used by %d template(s): %d directly, %d through other blocks.</source>
-        <translation>Il blocco %s è usato da %d modelli: %d direttamente, %d attraverso altri blocchi.</translation></message>
+        <translation>Il blocco %s è usato da %d modelli: %d direttamente, %d attraverso altri blocchi.</translation>
+    </message>
     <message>
         <source>Block %s is used by no template.</source>
-        <translation>Il blocco %s non è usato da nessun modello.</translation></message>
+        <translation>Il blocco %s non è usato da nessun modello.</translation>
+    </message>
 </context>
 <context>
     <name>_Bubble</name>

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -53,6 +55,7 @@ from studio.gui.models import (
     IdRole,
     KindRole,
     PathRole,
+    ProblemsFilter,
     ProblemsModel,
     ProjectTreeModel,
     StateRole,
@@ -352,9 +355,39 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.problems_view.activated.connect(self._on_problem_activated)
+        # issue 23: filter by severity, and say when a check is running (never "0 errors" then)
+        self.problems_filter = ProblemsFilter(self)
+        self.problems_filter.setSourceModel(self.problems_model)
+        self.problems_view.setModel(self.problems_filter)
+        self.severity_box = QComboBox(self)
+        self.severity_box.setObjectName("problemSeverity")
+        for label, value in ((self.tr("Errors and warnings"), ""), (self.tr("Errors only"),
+                             "error"), (self.tr("Warnings only"), "warning")):
+            self.severity_box.addItem(label, value)
+        self.severity_box.currentIndexChanged.connect(
+            lambda _: self.problems_filter.set_severity(self.severity_box.currentData()))
+        self.checking_bar = QProgressBar(self)
+        self.checking_bar.setObjectName("checkingBar")
+        self.checking_bar.setRange(0, 0)  # busy: the check runs in a worker process
+        self.checking_bar.setMaximumWidth(160)
+        self.checking_bar.setMaximumHeight(12)
+        self.checking_label = QLabel(self)
+        self.checking_label.setObjectName("checkingLabel")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(self.severity_box)
+        bar.addWidget(self.checking_bar)
+        bar.addWidget(self.checking_label, 1)
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(bar)
+        column.addWidget(self.problems_view, 1)
+        self._show_checking(False)
         dock = QDockWidget(self.tr("Problems"), self)
         dock.setObjectName("problemsDock")
-        dock.setWidget(self.problems_view)
+        dock.setWidget(holder)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.resizeDocks([dock], [160], Qt.Orientation.Vertical)
         self.problems_dock = dock
@@ -525,6 +558,7 @@ class MainWindow(QMainWindow):
         session.renderStarted.connect(
             lambda c: self.render_labels[c].setText(f"{c}: …"))
         session.problemsChanged.connect(self._on_problems)
+        session.checkingChanged.connect(self._show_checking)
         session.buffersChanged.connect(self._refresh_tab_titles)
         session.fileChangedOnDisk.connect(self._on_conflict)
         session.conflictGone.connect(self._on_conflict_gone)
@@ -1132,17 +1166,28 @@ class MainWindow(QMainWindow):
         self.quick_open.set_project(self.session.project)
         self.quick_open.open()
 
+    def _show_checking(self, on: bool) -> None:
+        self.checking_bar.setVisible(on)
+        project = self.session.project
+        self.checking_label.setText(self.tr("Checking %d blocks and %d templates…") % (
+            len(project.blocks), len(project.templates)) if on and project is not None else "")
+        if hasattr(self, "problems_dock"):
+            self._on_problems(self.session.problems())
+
     def _on_problems(self, problems: list[Problem]) -> None:
         if hasattr(self, "checks"):  # issue 21: the live checks' findings join the list
             problems = [*problems, *self.checks.problems()]
         self.problems_model.set_problems(problems)
         errors = sum(p.is_error for p in problems)
         self.problems_dock.setWindowTitle(
-            self.tr("Problems (%d errors, %d warnings)") % (errors, len(problems) - errors))
+            self.tr("Problems (checking…)") if self.session.checking
+            else self.tr("Problems (%d errors, %d warnings)") % (errors, len(problems) - errors))
         for tab in self.editor_tabs():
             tab.editor.set_problems([p for p in problems if p.path == tab.rel])
 
     def _on_problem_activated(self, index: QModelIndex) -> None:
+        if index.model() is self.problems_filter:
+            index = self.problems_filter.mapToSource(index)
         problem = self.problems_model.problem(index.row())
         if self.session.root and (self.session.root / problem.path).is_file():
             self.open_file(problem.path, problem.line or 1, problem.col)
