@@ -174,3 +174,26 @@ def test_problems_say_checking_until_the_check_ends_then_follow_an_edit(studio, 
                     timeout=120_000)
     studio.severity_box.setCurrentIndex(0)
     studio.session.buffers.clear()
+
+
+def test_the_review_queue_filters_by_state_owner_and_template(studio, qtbot):
+    review = studio.review
+    review.refresh()
+    qtbot.waitUntil(lambda: len(review.states) == 99, timeout=300_000)
+    assert len(review.queued()) == 99
+    studio.set_review_mode(True)
+    template = review.template_filter
+    template.setCurrentIndex(template.findData("letter-001"))
+    # letter-001 holds b0001..b0020: its regulatory blocks are b0010 and b0020
+    assert sorted(review.queued()) == ["section00/b0020", "section10/b0010"]
+    state = review.state_filter
+    assert state.findData("approved") == -1  # only the states the library has are offered
+    state.setCurrentIndex(state.findData("pending"))
+    assert sorted(review.queued()) == ["section00/b0020", "section10/b0010"]
+    template.setCurrentIndex(0)
+    owner = review.owner_filter
+    owner.setCurrentIndex(owner.findData("legal"))
+    assert len(review.queued()) == 99
+    state.setCurrentIndex(0)
+    owner.setCurrentIndex(0)
+    studio.set_review_mode(False)
