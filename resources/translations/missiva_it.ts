@@ -756,6 +756,18 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
         <translation>Cerca</translation>
     </message>
     <message>
+        <source>Errors and warnings</source>
+        <translation>Errori e avvisi</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>Solo errori</translation>
+    </message>
+    <message>
+        <source>Warnings only</source>
+        <translation>Solo avvisi</translation>
+    </message>
+    <message>
         <source>Problems</source>
         <translation>Problemi</translation>
     </message>
@@ -1020,6 +1032,14 @@ Recover them?</source>
 %s
 
 Recuperarle?</translation>
+    </message>
+    <message>
+        <source>Checking %d blocks and %d templates…</source>
+        <translation>Controllo di %d blocchi e %d modelli…</translation>
+    </message>
+    <message>
+        <source>Problems (checking…)</source>
+        <translation>Problemi (controllo in corso…)</translation>
     </message>
     <message>
         <source>Problems (%d errors, %d warnings)</source>
@@ -1293,6 +1313,18 @@ Recuperarle?</translation>
     <message>
         <source>You (%s) are not an approver: you can read, not decide.</source>
         <translation>Tu (%s) non sei un approvatore: puoi leggere, non decidere.</translation>
+    </message>
+    <message>
+        <source>Every state</source>
+        <translation>Tutti gli stati</translation>
+    </message>
+    <message>
+        <source>Every owner</source>
+        <translation>Tutti i responsabili</translation>
+    </message>
+    <message>
+        <source>Every template</source>
+        <translation>Tutti i modelli</translation>
     </message>
     <message>
         <source>used by no template</source>

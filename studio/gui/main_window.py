@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -58,6 +59,7 @@ from studio.gui.models import (
     IdRole,
     KindRole,
     PathRole,
+    ProblemsFilter,
     ProblemsModel,
     ProjectTreeModel,
     StateRole,
@@ -121,7 +123,6 @@ class EditorTab(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         self.composition: CompositionView | None = None
-        self.outline: QTableView | None = None
         # A block opens in the visual editor; its source (self.editor) is one toggle away.
         self.views = BlockViews(self.editor, self) if rel.startswith("blocks/") \
             and rel.endswith(".md") else None
@@ -371,9 +372,39 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.problems_view.activated.connect(self._on_problem_activated)
+        # issue 23: filter by severity, and say when a check is running (never "0 errors" then)
+        self.problems_filter = ProblemsFilter(self)
+        self.problems_filter.setSourceModel(self.problems_model)
+        self.problems_view.setModel(self.problems_filter)
+        self.severity_box = QComboBox(self)
+        self.severity_box.setObjectName("problemSeverity")
+        for label, value in ((self.tr("Errors and warnings"), ""), (self.tr("Errors only"),
+                             "error"), (self.tr("Warnings only"), "warning")):
+            self.severity_box.addItem(label, value)
+        self.severity_box.currentIndexChanged.connect(
+            lambda _: self.problems_filter.set_severity(self.severity_box.currentData()))
+        self.checking_bar = QProgressBar(self)
+        self.checking_bar.setObjectName("checkingBar")
+        self.checking_bar.setRange(0, 0)  # busy: the check runs in a worker process
+        self.checking_bar.setMaximumWidth(160)
+        self.checking_bar.setMaximumHeight(12)
+        self.checking_label = QLabel(self)
+        self.checking_label.setObjectName("checkingLabel")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(self.severity_box)
+        bar.addWidget(self.checking_bar)
+        bar.addWidget(self.checking_label, 1)
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(bar)
+        column.addWidget(self.problems_view, 1)
+        self._show_checking(False)
         dock = QDockWidget(self.tr("Problems"), self)
         dock.setObjectName("problemsDock")
-        dock.setWidget(self.problems_view)
+        dock.setWidget(holder)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.resizeDocks([dock], [160], Qt.Orientation.Vertical)
         self.problems_dock = dock
@@ -556,6 +587,7 @@ class MainWindow(QMainWindow):
         session.renderStarted.connect(
             lambda c: self.render_labels[c].setText(f"{c}: …"))
         session.problemsChanged.connect(self._on_problems)
+        session.checkingChanged.connect(self._show_checking)
         session.buffersChanged.connect(self._refresh_tab_titles)
         session.fileChangedOnDisk.connect(self._on_conflict)
         session.conflictGone.connect(self._on_conflict_gone)
@@ -781,10 +813,6 @@ class MainWindow(QMainWindow):
                 tab.composition.openBlockRequested.connect(
                     lambda block: self.open_file(f"blocks/{block}.md"))
             self.fields.attach(tab)
-            if tab.outline is not None:
-                tab.outline.activated.connect(
-                    lambda index, t=tab: self.open_file(
-                        f"blocks/{t.outline_model.block_at(index.row())}.md"))
             self._update_outline(tab)
             self.tabs.addTab(tab, Path(rel).name)
             self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)
@@ -1201,6 +1229,14 @@ class MainWindow(QMainWindow):
                       source(p.path) if "undefined field" in p.message else "")
                 for p in problems]
 
+    def _show_checking(self, on: bool) -> None:
+        self.checking_bar.setVisible(on)
+        project = self.session.project
+        self.checking_label.setText(self.tr("Checking %d blocks and %d templates…") % (
+            len(project.blocks), len(project.templates)) if on and project is not None else "")
+        if hasattr(self, "problems_dock"):
+            self._on_problems(self.session.problems())
+
     def _on_problems(self, problems: list[Problem]) -> None:
         problems = self.plain_problems(problems)
         if hasattr(self, "checks"):  # issue 21: the live checks' findings join the list
@@ -1208,11 +1244,14 @@ class MainWindow(QMainWindow):
         self.problems_model.set_problems(problems)
         errors = sum(p.is_error for p in problems)
         self.problems_dock.setWindowTitle(
-            self.tr("Problems (%d errors, %d warnings)") % (errors, len(problems) - errors))
+            self.tr("Problems (checking…)") if self.session.checking
+            else self.tr("Problems (%d errors, %d warnings)") % (errors, len(problems) - errors))
         for tab in self.editor_tabs():
             tab.editor.set_problems([p for p in problems if p.path == tab.rel])
 
     def _on_problem_activated(self, index: QModelIndex) -> None:
+        if index.model() is self.problems_filter:
+            index = self.problems_filter.mapToSource(index)
         problem = self.problems_model.problem(index.row())
         if self.session.root and (self.session.root / problem.path).is_file():
             self.open_file(problem.path, problem.line or 1, problem.col)

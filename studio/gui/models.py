@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
+    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QIcon
@@ -233,9 +234,13 @@ class ProblemsModel(QAbstractTableModel):
         self._problems: list[Problem] = []
 
     def set_problems(self, problems: list[Problem]) -> None:
+        """Grouped by file (a file's problems together, by line), its name on its first row."""
         self.beginResetModel()
-        self._problems = list(problems)
+        self._problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
         self.endResetModel()
+
+    def first_of_file(self, row: int) -> bool:
+        return row == 0 or self._problems[row - 1].path != self._problems[row].path
 
     def problem(self, row: int) -> Problem:
         return self._problems[row]
@@ -259,10 +264,48 @@ class ProblemsModel(QAbstractTableModel):
         problem = self._problems[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            # the file once for its group: the eye reads one file's problems as one block
+            path = problem.path if self.first_of_file(index.row()) else ""
             return ("●" if problem.is_error else "▲",
-                    problem.path, problem.line or "", problem_text(problem))[column]
+                    path, problem.line or "", problem_text(problem))[column]
+        if role == Qt.ItemDataRole.FontRole and column == 1:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
             return QColor("#d32f2f") if problem.is_error else QColor("#ef8f00")
         if role == Qt.ItemDataRole.ToolTipRole:
             return problem_line(problem)
         return None
+
+
+class ProblemsFilter(QSortFilterProxyModel):
+    """The problems list showing one severity ("error", "warning") or all ("")."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.severity = ""
+
+    def set_severity(self, severity: str) -> None:
+        self.beginFilterChange()
+        self.severity = severity or ""
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
+        if not self.severity:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, ProblemsModel)
+        return str(model.problem(row).severity) == self.severity
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == 1 and self.severity:
+            # the group's first row may be filtered out: name the file on its first shown row
+            model = self.sourceModel()
+            assert isinstance(model, ProblemsModel)
+            path = model.problem(self.mapToSource(index).row()).path
+            if index.row() == 0:
+                return path
+            above = model.problem(self.mapToSource(self.index(index.row() - 1, 0)).row()).path
+            return path if above != path else ""
+        return super().data(index, role)

@@ -120,6 +120,21 @@ class ReviewPanel(QWidget):
         self.signing = SigningNotice(self)
         column.addWidget(self.signing)
         column.addWidget(self.awaiting_only)
+        # issue 23: a hundred regulatory blocks need more than one checkbox to sort through
+        self.state_filter = QComboBox(self)
+        self.state_filter.setObjectName("queueState")
+        self.owner_filter = QComboBox(self)
+        self.owner_filter.setObjectName("queueOwner")
+        self.template_filter = QComboBox(self)
+        self.template_filter.setObjectName("queueTemplate")
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        for box in (self.state_filter, self.owner_filter, self.template_filter):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
+            box.currentIndexChanged.connect(lambda _: self._fill_queue())
+            filters.addWidget(box, 1)
+        column.addLayout(filters)
         column.addWidget(self.queue, 1)
 
         self.heading = QLabel(self.tr("Choose a regulatory block to review."), self)
@@ -291,6 +306,7 @@ class ReviewPanel(QWidget):
             self.status.setText(message)
             return
         self.states = {s.block: s for s in states or ()}
+        self._fill_filters()
         self._fill_queue()
         self._show_heading()
         self._fill_decisions()
@@ -300,13 +316,46 @@ class ReviewPanel(QWidget):
     def awaiting(self) -> list[str]:
         return [b for b, s in self.states.items() if s.state in AWAITING]
 
+    def _fill_filters(self) -> None:
+        """The queue's filters offer what the states hold; a choice still offered is kept."""
+        values = (sorted({s.state for s in self.states.values()}, key=lambda v: _ORDER.get(v, 9)),
+                  sorted({s.owner or "" for s in self.states.values()} - {""}),
+                  sorted({t for s in self.states.values() for t in s.templates}))
+        boxes = ((self.state_filter, self.tr("Every state")),
+                 (self.owner_filter, self.tr("Every owner")),
+                 (self.template_filter, self.tr("Every template")))
+        for (box, every), found in zip(boxes, values, strict=True):
+            chosen = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(every, "")
+            for value in found:
+                box.addItem(self.tr(value) if box is self.state_filter else value, value)
+            box.setCurrentIndex(max(0, box.findData(chosen)) if chosen else 0)
+            box.blockSignals(False)
+
+    def _shown_in_queue(self, state: BlockState) -> bool:
+        if self.awaiting_only.isChecked() and state.state not in AWAITING:
+            return False
+        wanted_state = self.state_filter.currentData()
+        wanted_owner = self.owner_filter.currentData()
+        wanted_template = self.template_filter.currentData()
+        return ((not wanted_state or state.state == wanted_state)
+                and (not wanted_owner or state.owner == wanted_owner)
+                and (not wanted_template or wanted_template in state.templates))
+
+    def queued(self) -> list[str]:
+        """The blocks the queue shows now, in its order."""
+        return [self.queue.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+                for i in range(self.queue.topLevelItemCount())]
+
     def _fill_queue(self) -> None:
         current = self.block
         self.queue.blockSignals(True)
         self.queue.clear()
         shown = sorted(self.states.values(), key=lambda s: (_ORDER.get(s.state, 9), s.block))
         for state in shown:
-            if self.awaiting_only.isChecked() and state.state not in AWAITING:
+            if not self._shown_in_queue(state):
                 continue
             item = QTreeWidgetItem([state.block, self._state_text(state), state.owner or "–"])
             item.setData(0, Qt.ItemDataRole.UserRole, state.block)

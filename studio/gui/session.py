@@ -46,6 +46,7 @@ class Session(QObject):
     renditionFailed = Signal(str, object)  # channel, Problem
     renderStarted = Signal(str)  # channel
     problemsChanged = Signal(list)  # every current Problem
+    checkingChanged = Signal(bool)  # a validation of the project is running (True) or done
     buffersChanged = Signal()  # the set of unsaved files changed
     fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them (once a
     # version: the same disk content never raises it twice)
@@ -74,6 +75,7 @@ class Session(QObject):
         self._last_used: dict[str, frozenset[str]] = {}  # channel -> blocks its rendition read
         self._render_problems: dict[str, Problem] = {}
         self._validation_problems: list[Problem] = []
+        self.checking = False
         self._closed = False
         self._render_timer = QTimer(self, singleShot=True, interval=EDIT_PAUSE_MS)
         self._render_timer.timeout.connect(self._render_pending)
@@ -332,9 +334,15 @@ class Session(QObject):
             return
         self._validation_generation += 1
         self.service.validate(self.state(), self._validation_generation)
+        if not self.checking:
+            self.checking = True
+            self.checkingChanged.emit(True)
 
     def _on_validated(self, generation: int, problems: list) -> None:
         self._validation_problems = problems
+        if generation == self._validation_generation and self.checking:
+            self.checking = False  # problems say "0 errors" only once a check has said so
+            self.checkingChanged.emit(False)
         self._emit_problems()
 
     def problems(self) -> list[Problem]:

@@ -138,3 +138,62 @@ def test_where_used_lists_every_template_through_the_blocks_between(studio, qtbo
     panel.uses.itemActivated.emit(first, 0)
     assert studio.current_tab().rel == f"templates/{first.text(0)}.yaml"
     studio.explorer_filter.clear()
+
+
+def test_problems_say_checking_until_the_check_ends_then_follow_an_edit(studio, qtbot):
+    studio.session.buffers.clear()
+    studio.open_project(studio.session.root)
+    # a check of 1,000 blocks is running: never "0 errors" meanwhile
+    assert studio.session.checking
+    assert "checking" in studio.problems_dock.windowTitle()
+    assert "errors" not in studio.problems_dock.windowTitle()
+    assert not studio.checking_bar.isHidden()
+    assert "1000 blocks and 50 templates" in studio.checking_label.text()
+    qtbot.waitUntil(lambda: not studio.session.checking, timeout=300_000)
+    assert studio.checking_bar.isHidden()
+    assert studio.problems_dock.windowTitle().startswith("Problems (0 errors")
+    # an error typed into a block is found, by itself, and filtered by severity
+    rel = "blocks/section05/b0005.md"
+    text = (studio.session.root / rel).read_text("utf-8")
+    studio.session.set_buffer(rel, text + "\n{{ customer.nowhere }}\n")
+    # the preview says it first (undefined field), the check then names the schema
+    qtbot.waitUntil(lambda: any(p.path == rel and "customer.nowhere" in p.message
+                                for p in studio.problems_model.problems()), timeout=120_000)
+    qtbot.waitUntil(lambda: not studio.session.checking, timeout=120_000)
+    found = [p for p in studio.problems_model.problems() if p.path == rel]
+    assert found and all(p.is_error for p in found)
+    assert studio.problems_dock.windowTitle().startswith(f"Problems ({len(found)} errors")
+    studio.severity_box.setCurrentIndex(studio.severity_box.findData("warning"))
+    assert studio.problems_view.model().rowCount() == 0
+    studio.severity_box.setCurrentIndex(studio.severity_box.findData("error"))
+    view = studio.problems_view.model()
+    assert view.rowCount() == len(found) and view.index(0, 1).data() == rel
+    # fixed: gone at the next check
+    studio.session.set_buffer(rel, text)
+    qtbot.waitUntil(lambda: not any(p.path == rel for p in studio.problems_model.problems()),
+                    timeout=120_000)
+    studio.severity_box.setCurrentIndex(0)
+    studio.session.buffers.clear()
+
+
+def test_the_review_queue_filters_by_state_owner_and_template(studio, qtbot):
+    review = studio.review
+    review.refresh()
+    qtbot.waitUntil(lambda: len(review.states) == 99, timeout=300_000)
+    assert len(review.queued()) == 99
+    studio.set_review_mode(True)
+    template = review.template_filter
+    template.setCurrentIndex(template.findData("letter-001"))
+    # letter-001 holds b0001..b0020: its regulatory blocks are b0010 and b0020
+    assert sorted(review.queued()) == ["section00/b0020", "section10/b0010"]
+    state = review.state_filter
+    assert state.findData("approved") == -1  # only the states the library has are offered
+    state.setCurrentIndex(state.findData("pending"))
+    assert sorted(review.queued()) == ["section00/b0020", "section10/b0010"]
+    template.setCurrentIndex(0)
+    owner = review.owner_filter
+    owner.setCurrentIndex(owner.findData("legal"))
+    assert len(review.queued()) == 99
+    state.setCurrentIndex(0)
+    owner.setCurrentIndex(0)
+    studio.set_review_mode(False)
