@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="it_IT">
 <context>
     <name>ActivityPanel</name>
@@ -21,7 +20,7 @@
     </message>
     <message>
         <source>Arrived with the last sync</source>
-        <translation>Arrivati con l&apos;ultima sincronizzazione</translation>
+        <translation>Arrivati con l'ultima sincronizzazione</translation>
     </message>
 </context>
 <context>
@@ -102,7 +101,7 @@
     </message>
     <message>
         <source>What should its author change?</source>
-        <translation>Che cosa deve cambiare l&apos;autore?</translation>
+        <translation>Che cosa deve cambiare l'autore?</translation>
     </message>
 </context>
 <context>
@@ -140,7 +139,7 @@
         <translation>Nessuna modifica dall’ultima registrazione</translation>
     </message>
     <message>
-        <source>git&apos;s index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
+        <source>git's index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
         <translation>l’indice di git è bloccato (%s) da un programma git che sembra essersi fermato: le registrazioni non riusciranno finché il blocco non sarà rimosso.</translation>
     </message>
     <message>
@@ -148,7 +147,7 @@
         <translation>Scrivi prima un messaggio per la registrazione.</translation>
     </message>
     <message>
-        <source>Not committed: a version needs its author&apos;s name and email.</source>
+        <source>Not committed: a version needs its author's name and email.</source>
         <translation>Nessun commit: una versione ha bisogno del nome e dell’email di chi la fa.</translation>
     </message>
 </context>
@@ -171,7 +170,7 @@
         <translation>Nella cartella:</translation>
     </message>
     <message>
-        <source>Your user name and password (or token) come from git&apos;s credential helper; Missiva never stores them.</source>
+        <source>Your user name and password (or token) come from git's credential helper; Missiva never stores them.</source>
         <translation>Nome utente e password (o token) vengono dal gestore delle credenziali di git; Missiva non li memorizza mai.</translation>
     </message>
     <message>
@@ -183,8 +182,8 @@
         <translation>Dove mettere il progetto</translation>
     </message>
     <message>
-        <source>Give the project&apos;s address.</source>
-        <translation>Indica l&apos;indirizzo del progetto.</translation>
+        <source>Give the project's address.</source>
+        <translation>Indica l'indirizzo del progetto.</translation>
     </message>
     <message>
         <source>Getting the project…</source>
@@ -284,6 +283,27 @@
         <source>with settings</source>
         <translation>con impostazioni</translation>
     </message>
+    <message>
+        <source> and </source>
+        <translation> e </translation></message>
+    <message>
+        <source> or </source>
+        <translation> o </translation></message>
+    <message>
+        <source>number of %s</source>
+        <translation>numero di %s</translation></message>
+    <message>
+        <source>contains</source>
+        <translation>contiene</translation></message>
+    <message>
+        <source>is one of</source>
+        <translation>è uno tra</translation></message>
+    <message>
+        <source>is present</source>
+        <translation>è presente</translation></message>
+    <message>
+        <source>is missing</source>
+        <translation>manca</translation></message>
 </context>
 <context>
     <name>ConditionRow</name>
@@ -442,7 +462,7 @@
         <translation>Sorgente YAML</translation>
     </message>
     <message>
-        <source>Show the template&apos;s YAML instead of cards</source>
+        <source>Show the template's YAML instead of cards</source>
         <translation>Mostra lo YAML del modello al posto delle schede</translation>
     </message>
 </context>
@@ -549,7 +569,7 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
         <translation>Chi registra la versione?</translation>
     </message>
     <message>
-        <source>Every version records who made it. Your name and email are kept in the studio&apos;s settings and used for your commits and sign-offs.</source>
+        <source>Every version records who made it. Your name and email are kept in the studio's settings and used for your commits and sign-offs.</source>
         <translation>Ogni versione registra chi l’ha fatta. Nome ed email restano nelle impostazioni dello studio e firmano le Sue versioni e approvazioni.</translation>
     </message>
     <message>
@@ -846,7 +866,7 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>%s changed on disk since you opened it. Replace it with your version?</source>
-        <translation>%s è cambiato sul disco da quando l&apos;hai aperto. Sostituirlo con la tua versione?</translation>
+        <translation>%s è cambiato sul disco da quando l'hai aperto. Sostituirlo con la tua versione?</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
@@ -894,7 +914,7 @@ Recuperarle?</translation>
     <name>PreviewPane</name>
     <message>
         <source>stale</source>
-        <extracomment>The channel name a subclass shows; `show_rendition` refuses renditions of another one. The human name in the header.</extracomment>
+        <extracomment>The reader clicked a paragraph: the block that wrote it and the text clicked (issue 19: click to edit). Panes that can tell emit it; the window opens the block there. The channel name a subclass shows; `show_rendition` refuses renditions of another one. The human name in the header.</extracomment>
         <translation>non aggiornata</translation>
     </message>
     <message>
@@ -915,7 +935,7 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>The preview no longer matches the editor</source>
-        <translation>L&apos;anteprima non corrisponde più all&apos;editor</translation>
+        <translation>L'anteprima non corrisponde più all'editor</translation>
     </message>
     <message>
         <source>Restore the other previews</source>
@@ -1166,7 +1186,7 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Signature missing: {0} changed this text in commit {1}, but {2}: who wrote it is not proven, and verify refuses the commit.</source>
-        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l&apos;ha scritto non è provato, e verify rifiuta il commit.</translation>
+        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l'ha scritto non è provato, e verify rifiuta il commit.</translation>
     </message>
     <message>
         <source>Rendering…</source>
@@ -1290,7 +1310,7 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>approved</source>
-        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue&apos;s order: what waits for a reviewer first.</extracomment>
+        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue's order: what waits for a reviewer first.</extracomment>
         <translation>approvato</translation>
     </message>
     <message>
@@ -1326,11 +1346,11 @@ Recuperarle?</translation>
         <translation>rifiuto</translation>
     </message>
     <message>
-        <source>from the studio&apos;s settings</source>
+        <source>from the studio's settings</source>
         <translation>dalle impostazioni dello studio</translation>
     </message>
     <message>
-        <source>from git&apos;s user.email</source>
+        <source>from git's user.email</source>
         <translation>dallo user.email di git</translation>
     </message>
     <message>
@@ -1338,7 +1358,7 @@ Recuperarle?</translation>
         <translation>da MISSIVA_AUTHOR_EMAIL</translation>
     </message>
     <message>
-        <source>Decisions are committed under this identity (%s): the commit&apos;s author is the reviewer on record.</source>
+        <source>Decisions are committed under this identity (%s): the commit's author is the reviewer on record.</source>
         <translation>Le decisioni sono registrate nel commit con questa identità (%s): l’autore del commit è il revisore agli atti.</translation>
     </message>
     <message>
@@ -1421,11 +1441,11 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Author name</source>
-        <translation>Nome dell&apos;autore</translation>
+        <translation>Nome dell'autore</translation>
     </message>
     <message>
         <source>Author email</source>
-        <translation>Email dell&apos;autore</translation>
+        <translation>Email dell'autore</translation>
     </message>
 </context>
 <context>
@@ -1517,7 +1537,7 @@ Recuperarle?</translation>
         <translation>Sincronizza</translation>
     </message>
     <message>
-        <source>Receive the team&apos;s work and send yours</source>
+        <source>Receive the team's work and send yours</source>
         <translation>Ricevi il lavoro del gruppo e invia il tuo</translation>
     </message>
     <message>
@@ -1538,7 +1558,7 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>%1 commit(s) to send, %2 to receive (as of the last sync)</source>
-        <translation>%1 commit da inviare, %2 da ricevere (all&apos;ultima sincronizzazione)</translation>
+        <translation>%1 commit da inviare, %2 da ricevere (all'ultima sincronizzazione)</translation>
     </message>
     <message>
         <source>Syncing…</source>
