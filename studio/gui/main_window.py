@@ -51,7 +51,8 @@ from studio.gui.changes_view import ChangesPanel
 from studio.gui.checks_view import LiveChecks
 from studio.gui.composition_view import CompositionView
 from studio.gui.editor import CodeEditor
-from studio.gui.formats import problem_line, ui_locale
+from studio.gui.finder import ExplorerFilter, QuickOpen, SearchPanel, WhereUsedPanel
+from studio.gui.formats import problem_line, problem_text, ui_locale
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
     IdRole,
@@ -67,12 +68,14 @@ from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
 from studio.gui.rule_editor import schema_fields
 from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
+from studio.gui.visual_editor import BlockViews, FieldsController
 from studio.gui.watcher import ProjectWatcher
 
 AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-safe)
 MAX_RECENT = 8
 EDITOR_MIN_WIDTH = 360  # px: about 45 characters of the editor's font, a readable column
 PREVIEW_MIN_WIDTH = 160  # px: a pane's header (name, badge, time) stays whole
+EXPLORER_MIN_WIDTH = 170  # px: a block's name and its state badge, not squeezed to 60 px
 
 
 def language_of(rel: str) -> str:
@@ -118,6 +121,10 @@ class EditorTab(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         self.composition: CompositionView | None = None
+        self.outline: QTableView | None = None
+        # A block opens in the visual editor; its source (self.editor) is one toggle away.
+        self.views = BlockViews(self.editor, self) if rel.startswith("blocks/") \
+            and rel.endswith(".md") else None
         if rel.startswith("templates/") and rel.endswith(".yaml"):
             # A template opens as its body's block cards (issue 19); the YAML is one toggle away.
             self.composition = CompositionView(self.editor, self)
@@ -125,19 +132,19 @@ class EditorTab(QWidget):
             self.source_toggle.setObjectName("template-source-toggle")
             self.source_toggle.setCheckable(True)
             self.source_toggle.setToolTip(self.tr("Show the template's YAML instead of cards"))
-            self.views = QStackedWidget(self)
-            self.views.addWidget(self.composition)
-            self.views.addWidget(self.editor)
+            self.template_views = QStackedWidget(self)
+            self.template_views.addWidget(self.composition)
+            self.template_views.addWidget(self.editor)
             self.source_toggle.toggled.connect(
-                lambda on: self.views.setCurrentIndex(1 if on else 0))
+                lambda on: self.template_views.setCurrentIndex(1 if on else 0))
             bar = QHBoxLayout()
             bar.setContentsMargins(4, 2, 4, 2)
             bar.addStretch(1)
             bar.addWidget(self.source_toggle)
             layout.addLayout(bar)
-            layout.addWidget(self.views)
+            layout.addWidget(self.template_views)
         else:
-            layout.addWidget(self.editor)
+            layout.addWidget(self.views or self.editor)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -188,6 +195,7 @@ class MainWindow(QMainWindow):
         self._build_explorer()
         self._build_problems()
         self._build_history()
+        self._build_finders()
         self._build_review()
         self._build_status()
         self._build_menus()
@@ -292,8 +300,11 @@ class MainWindow(QMainWindow):
 
     def _build_explorer(self) -> None:
         self.tree_model = ProjectTreeModel(self)
+        # issue 23: the tree shows the model through the filter (ids, titles, owners, states)
+        self.tree_filter = ExplorerFilter(self)
+        self.tree_filter.setSourceModel(self.tree_model)
         self.tree = QTreeView(self)
-        self.tree.setModel(self.tree_model)
+        self.tree.setModel(self.tree_filter)
         self.tree.setHeaderHidden(True)
         self.tree.setDragEnabled(True)  # a block onto a template's cards
         self.tree.setDragDropMode(QTreeView.DragDropMode.DragOnly)
@@ -302,12 +313,51 @@ class MainWindow(QMainWindow):
         where_used = QAction(self.tr("Where used"), self.tree)
         where_used.triggered.connect(self.show_where_used)
         self.tree.addAction(where_used)
+        self.explorer_filter = QLineEdit(self)
+        self.explorer_filter.setObjectName("explorerFilter")
+        self.explorer_filter.setClearButtonEnabled(True)
+        self.explorer_filter.setPlaceholderText(self.tr("Filter: id, title, owner, state"))
+        self.explorer_filter.textChanged.connect(self._filter_explorer)
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.explorer_filter)
+        column.addWidget(self.tree, 1)
+        # wide enough for "section07/b0123" and its badge beside four previews
+        holder.setMinimumWidth(EXPLORER_MIN_WIDTH)
         dock = QDockWidget(self.tr("Project"), self)
         dock.setObjectName("explorerDock")
-        dock.setWidget(self.tree)
+        dock.setWidget(holder)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
         self.explorer_dock = dock
+        self.fields = FieldsController(self)  # the Data dock and the block editors' chips
+
+    def _filter_explorer(self, text: str) -> None:
+        self.tree_filter.set_text(text)
+        if self.tree_filter.active():
+            self.tree.expandAll()  # what matches inside collapsed folders is shown
+
+    def _build_finders(self) -> None:
+        """Quick-open, project search and Where used (issue 23)."""
+        self.quick_open = QuickOpen(self)
+        self.quick_open.chosen.connect(lambda rel: self.open_file(rel))
+        self.search_panel = SearchPanel(self)
+        self.search_panel.openRequested.connect(lambda rel, line: self.open_file(rel, line))
+        self.where_used_panel = WhereUsedPanel(self)
+        self.where_used_panel.openRequested.connect(lambda rel, line: self.open_file(rel, line))
+        for widget, title, name in ((self.search_panel, self.tr("Search"), "searchDock"),
+                                    (self.where_used_panel, self.tr("Where used"),
+                                     "whereUsedDock")):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.tabifyDockWidget(self.problems_dock, dock)
+        self.search_dock = self.search_panel.parentWidget()
+        self.where_used_dock = self.where_used_panel.parentWidget()
+        self.problems_dock.raise_()
 
     def _build_problems(self) -> None:
         self.problems_model = ProblemsModel(self)
@@ -459,6 +509,14 @@ class MainWindow(QMainWindow):
             self._action(view, self.tr("Maximise %s") % channel,
                          lambda _=False, c=channel: self.maximize_channel(c))
         self._action(view, self.tr("Show all channels"), lambda: self.maximize_channel(None))
+        find = self.menuBar().addMenu(self.tr("F&ind"))
+        self._action(find, self.tr("&Open Block or Template…"), self.show_quick_open, "Ctrl+P")
+        self._action(find, self.tr("&Search in Blocks…"), self.show_search, "Ctrl+Shift+F")
+        self._action(find, self.tr("&Where Used"), lambda: self.show_where_used_of(),
+                     "Ctrl+Shift+U")
+        self._action(find, self.tr("&Filter the Explorer"), self._focus_filter, "Ctrl+Shift+E")
+        view.addAction(self.search_dock.toggleViewAction())
+        view.addAction(self.where_used_dock.toggleViewAction())
         tools = self.menuBar().addMenu(self.tr("&Tools"))
         self._action(tools, self.tr("&Render all"), self.session.render_all, "F5")
         self.review_action = self._action(tools, self.tr("Review"), self.set_review_mode,
@@ -472,6 +530,11 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About Missiva Studio"), self.about)
         self.help_menu = help_menu  # studio.gui.tour adds its entry
+
+    def _focus_filter(self) -> None:
+        self.explorer_dock.show()
+        self.explorer_filter.setFocus()
+        self.explorer_filter.selectAll()
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)
@@ -545,7 +608,7 @@ class MainWindow(QMainWindow):
         except ProblemError as exc:
             QMessageBox.warning(self, self.tr("New project"),
                                 self.tr("Cannot create a project in {0}: {1}").format(
-                                    folder, exc.problem.message))
+                                    folder, problem_text(exc.problem)))
             return
         self.open_project(folder)
 
@@ -576,11 +639,14 @@ class MainWindow(QMainWindow):
             expanded = self._expanded_paths()
             self.tree_model.set_project(project)
             self._restore_expanded(expanded)
+            if self.tree_filter.active():
+                self.tree.expandAll()
             completions = schema_paths(project.schema) + list(project.blocks) + list(FILTERS)
             for tab in self.editor_tabs():
                 tab.editor.set_completions(completions)
         for tab in self.editor_tabs():
             self._update_outline(tab)
+        self.search_panel.set_project(project)
         self._sync_selection()
 
     def _update_outline(self, tab: EditorTab) -> None:
@@ -608,7 +674,7 @@ class MainWindow(QMainWindow):
             for row in range(self.tree_model.rowCount(parent)):
                 index = self.tree_model.index(row, 0, parent)
                 key = prefix + "/" + str(index.data())
-                if self.tree.isExpanded(index):
+                if self.tree.isExpanded(self.tree_filter.mapFromSource(index)):
                     found.add(key)
                     walk(index, key)
 
@@ -621,7 +687,7 @@ class MainWindow(QMainWindow):
                 index = self.tree_model.index(row, 0, parent)
                 key = prefix + "/" + str(index.data())
                 if key in keys:
-                    self.tree.setExpanded(index, True)
+                    self.tree.setExpanded(self.tree_filter.mapFromSource(index), True)
                     walk(index, key)
 
         walk(QModelIndex(), "")
@@ -714,6 +780,11 @@ class MainWindow(QMainWindow):
             if tab.composition is not None:
                 tab.composition.openBlockRequested.connect(
                     lambda block: self.open_file(f"blocks/{block}.md"))
+            self.fields.attach(tab)
+            if tab.outline is not None:
+                tab.outline.activated.connect(
+                    lambda index, t=tab: self.open_file(
+                        f"blocks/{t.outline_model.block_at(index.row())}.md"))
             self._update_outline(tab)
             self.tabs.addTab(tab, Path(rel).name)
             self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)
@@ -1081,17 +1152,32 @@ class MainWindow(QMainWindow):
 
     def show_where_used(self) -> None:
         index = self.tree.currentIndex()
-        project = self.session.project
-        if project is None or index.data(KindRole) != "block":
+        if self.session.project is None or index.data(KindRole) != "block":
             return
-        block_id = index.data(IdRole)
-        uses = index_of(project).where_used(block_id)
-        # "bill", "payment-reminder via common/closing": through other blocks too
-        listed = "\n".join(f"• {use.describe()}" for use in uses)
-        QMessageBox.information(
-            self, self.tr("Where used"),
-            self.tr("Block %s is used by:\n%s") % (block_id, listed) if uses
-            else self.tr("Block %s is used by no template.") % block_id)
+        self.show_where_used_of(index.data(IdRole))
+
+    def show_where_used_of(self, block_id: str | None = None) -> None:
+        """The Where used panel for BLOCK_ID (else the block in front): every template, and the
+        blocks it goes through to get there."""
+        project = self.session.project
+        if block_id is None:
+            tab = self.current_tab()
+            block_id = project.block_of(tab.rel) if project and tab else None
+        if project is None or block_id not in project.blocks:
+            return
+        self.where_used_panel.show_block(project, block_id)
+        self.where_used_dock.show()
+        self.where_used_dock.raise_()
+
+    def show_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.query.setFocus()
+        self.search_panel.query.selectAll()
+
+    def show_quick_open(self) -> None:
+        self.quick_open.set_project(self.session.project)
+        self.quick_open.open()
 
     def plain_problems(self, problems: list[Problem]) -> list[Problem]:
         """PROBLEMS as an author reads them: Jinja's messages in plain words (issue 19)."""

@@ -43,6 +43,8 @@ class Node:
     ident: str | None = None
     tooltip: str = ""
     regulatory: bool = False
+    owner: str = ""
+    title: str = ""
     parent: Node | None = None
     children: list[Node] = field(default_factory=list)
 
@@ -72,7 +74,7 @@ def build_tree(project: Project) -> Node:
         title = template.localized(template.title, project.config.default_locale,
                                    project.config.default_locale)
         templates.add(Node(name, "template", template.path, name,
-                           f"{title} — {', '.join(template.channels)}"))
+                           f"{title} — {', '.join(template.channels)}", title=title))
     blocks = root.add(Node("Blocks", "section"))
     folders: dict[str, Node] = {}
     for block_id, block in project.blocks.items():
@@ -87,7 +89,8 @@ def build_tree(project: Project) -> Node:
         tip = f"{block.title} ({locales})"
         if block.regulatory:
             tip += f" — regulatory, owned by {block.owner or 'nobody'}"
-        parent.add(Node(parts[-1], "block", block.path, block_id, tip, block.regulatory))
+        parent.add(Node(parts[-1], "block", block.path, block_id, tip, block.regulatory,
+                        block.owner or "", block.title))
     for section, folder, kind in (("Layouts", "layouts", "layout"), ("Styles", "styles", "style"),
                                   ("Assets", "assets", "asset")):
         node = root.add(Node(section, "section"))
@@ -177,6 +180,15 @@ class ProjectTreeModel(QAbstractItemModel):
         if role == IdRole:
             return node.ident
         return None
+
+    def search_text(self, index: QModelIndex) -> str:
+        """What the explorer's filter matches a block or template on: its id, title, owner and
+        sign-off state, folded for case ("" for other nodes: they show when a child does)."""
+        node = self.node(index)
+        if node.kind not in ("block", "template"):
+            return ""
+        state = self._states.get(node.ident or "", ("", "")) if node.kind == "block" else ("", "")
+        return " ".join((node.ident or "", node.title, node.owner, state[0], state[1])).casefold()
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import email
-import email.policy
 import json
 import re
-import urllib.parse
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 from typing import Any
 
 from PySide6.QtCore import QChildEvent, QEvent, QObject, QPoint, QRectF, QSize, Qt, QUrl, Signal
@@ -46,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.channels import Rendition
+from studio.core.mailview import MailView, inline_cid_references, mail_view  # noqa: F401
 from studio.gui.previews.base import PreviewPane
 
 BASE_URL = QUrl("about:blank")
@@ -60,7 +54,6 @@ _META_SCHEME = re.compile(
     r"""(<meta\s+name=["'](?:color-scheme|supported-color-schemes)["']\s+content=["'])[^"']*""",
     re.IGNORECASE,
 )
-_CID = re.compile(r"""cid:([^"'\s)>]+)""", re.IGNORECASE)
 
 
 # -- content transforms (pure functions, tested without a view) ----------------------------
@@ -77,63 +70,6 @@ def color_scheme_html(html: str, dark: bool) -> str:
     html = _LIGHT.sub(never if dark else always, html)
     # "light dark" would let the engine's own defaults (canvas, scrollbars) follow the desktop.
     return _META_SCHEME.sub(lambda m: m.group(1) + ("dark" if dark else "light"), html)
-
-
-def inline_cid_references(html: str, related: Mapping[str, str]) -> str:
-    """`cid:` URLs replaced by the `data:` URIs of the related parts (the view can't fetch cid).
-
-    An unknown Content-ID becomes an empty data URI, so no `cid:` is left for the engine.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        # RFC 2392: a cid URL is the Content-ID, URL-encoded.
-        content_id = urllib.parse.unquote(match.group(1))
-        return related.get(content_id, "data:,")
-
-    return _CID.sub(replace, html)
-
-
-@dataclass(frozen=True)
-class MailView:
-    """What a mail client shows of a message: its headers and its HTML and text bodies."""
-
-    sender: str
-    to: str
-    subject: str
-    date: str
-    html: str
-    text: str
-    related: Mapping[str, str] = field(default_factory=dict)
-
-
-def mail_view(content: bytes) -> MailView:
-    """Parse an .eml; the HTML body comes with its related images inlined as data: URIs."""
-    message = email.message_from_bytes(content, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    related: dict[str, str] = {}
-    for part in message.walk():
-        content_id = part.get("Content-ID")
-        if not content_id or part.is_multipart():
-            continue
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        encoded = base64.b64encode(payload).decode("ascii")
-        related[str(content_id).strip().strip("<>")] = (
-            f"data:{part.get_content_type()};base64,{encoded}"
-        )
-    html_part = message.get_body(preferencelist=("html",))
-    text_part = message.get_body(preferencelist=("plain",))
-    html = html_part.get_content() if html_part is not None else ""
-    return MailView(
-        sender=str(message.get("From", "")),
-        to=str(message.get("To", "")),
-        subject=str(message.get("Subject", "")),
-        date=str(message.get("Date", "")),
-        html=inline_cid_references(html, related),
-        text=text_part.get_content() if text_part is not None else "",
-        related=related,
-    )
 
 
 # -- the locked-down web view --------------------------------------------------------------
@@ -483,7 +419,10 @@ class EmailPreview(_WebPreview):
     # -- PreviewPane ---------------------------------------------------------------------
 
     def _display(self, rendition: Rendition) -> None:
-        mail = mail_view(rendition.content)
+        # Taken apart by the preview worker beside the render (a rendition from elsewhere is
+        # parsed here): the GUI thread does not parse a long message at every keystroke.
+        prepared = rendition.view
+        mail = prepared if isinstance(prepared, MailView) else mail_view(rendition.content)
         facts = rendition.facts
         self._mail = mail
         self._subject.setText(str(facts.get("subject") or mail.subject))
