@@ -232,11 +232,11 @@ Path  # noqa: B018 - keep the import for readers of the fixtures' types
 def test_template_shows_its_blocks_in_order(studio, project, qtbot):
     tab = studio.open_file("templates/payment-reminder.yaml")
     view = tab.composition
-    assert tab.views.currentWidget() is view  # cards first; the YAML one toggle away
+    assert tab.template_views.currentWidget() is view  # cards first; the YAML one toggle away
     blocks = [card.block for card in view.cards]
     assert blocks == [i.block for i in studio.session.project.templates["payment-reminder"].body]
     tab.source_toggle.click()
-    assert tab.views.currentWidget() is tab.editor
+    assert tab.template_views.currentWidget() is tab.editor
     text = tab.editor.text()
     first = blocks[0]
     tab.editor.set_text(text)
