@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -483,7 +483,19 @@ class MainWindow(QMainWindow):
         source = block.source(self.session.locale or project.config.default_locale,
                               project.config.default_locale)
         line = source.body_line + source_line(source.body, text)
-        return self.open_file(source.path, line)
+        tab = self.open_file(source.path, line)
+        if tab is not None and tab.views is not None and tab.views.is_visual():
+            # The visual editor shows the paragraph as the reader read it: find its words.
+            visual = tab.views.visual
+            words = text.split()
+            for count in (6, 3, 1):
+                cursor = visual.textCursor()
+                cursor.movePosition(QTextCursor.MoveOperation.Start)
+                visual.setTextCursor(cursor)
+                if words and visual.find(" ".join(words[:count])):
+                    visual.ensureCursorVisible()
+                    break
+        return tab
 
     def _update_history(self) -> None:
         """The history panel follows the file in front, in the preview's context."""
