@@ -14,6 +14,7 @@ blocks are one graph walk.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
@@ -26,12 +27,14 @@ from studio.core.engine import parse
 from studio.core.project import Project
 
 
-def includes(source: str) -> list[tuple[str, int]]:
-    """The blocks a source includes with block("id") (constant ids only), with their lines."""
+@functools.lru_cache(maxsize=16384)
+def includes(source: str) -> tuple[tuple[str, int], ...]:
+    """The blocks a source includes with block("id") (constant ids only), with their lines.
+    Kept by text: a project loaded again, or one block edited, parses only what changed."""
     try:
         tree = parse(source)
     except TemplateSyntaxError:
-        return []
+        return ()
     found = []
     for call in tree.find_all(nodes.Call):
         if (
@@ -42,7 +45,7 @@ def includes(source: str) -> list[tuple[str, int]]:
             and isinstance(call.args[0].value, str)
         ):
             found.append((call.args[0].value, call.lineno))
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -181,3 +184,41 @@ def index_of(project: Project) -> ProjectIndex:
     with _CACHE_LOCK:
         _CACHE[key] = (weakref.ref(project, forget), index)
     return index
+
+
+@dataclass(frozen=True)
+class Match:
+    """One line of a block's source holding the phrase searched for."""
+
+    block: str
+    path: str  # the file (a translation has its own)
+    line: int
+    text: str  # the line, stripped
+
+
+def search_blocks(project: Project, phrase: str, limit: int = 2000) -> list[Match]:
+    """Every line of every block's text (body and channel wordings, every locale) holding
+    PHRASE, ignoring case, in block order; at most LIMIT lines."""
+    needle = phrase.strip().casefold()
+    found: list[Match] = []
+    if not needle:
+        return found
+    default = project.config.default_locale
+    for block_id, block in project.blocks.items():
+        # the original first, then its translations
+        for source in sorted(block.sources.values(), key=lambda s: (s.locale != default,
+                                                                     s.locale)):
+            variants = source.meta.get("variants")
+            texts = [(source.body, source.body_line)]
+            for channel, text in source.variants.items():
+                where = getattr(variants, "where", None)
+                texts.append((text, where(channel)[0] if where else 1))
+            for text, first in texts:
+                if needle not in text.casefold():
+                    continue
+                for offset, line in enumerate(text.splitlines()):
+                    if needle in line.casefold():
+                        found.append(Match(block_id, source.path, first + offset, line.strip()))
+                        if len(found) >= limit:
+                            return found
+    return found

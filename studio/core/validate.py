@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterable, Iterator
+import hashlib
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from studio.core import channels, limits, markdown
+from studio.core import channels, headings, limits, markdown, senddate
 from studio.core.channels import CHANNELS
 from studio.core.checks import readability
 from studio.core.checks.clients import client_problems
@@ -20,7 +24,7 @@ from studio.core.engine import (
     expression_paths,
     variable_paths,
 )
-from studio.core.index import includes
+from studio.core.index import includes, index_of
 from studio.core.layouts import layout_file
 from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
@@ -47,6 +51,7 @@ BUILTIN_NAMES = frozenset(
         "None",
         "_currency",
         "_timezone",
+        "send_date",
     }
 )
 
@@ -55,23 +60,123 @@ def validate(project: Project, *, trial_render: bool = True,
              time_limit: float | None = None) -> list[Problem]:
     """All problems of a project, sorted by file and line, each reported once. Each trial
     composition runs within the rendition's budget (the project's `limits:`, or TIME_LIMIT
-    seconds), so a runaway template is a problem, not a validation that never ends."""
+    seconds), so a runaway template is a problem, not a validation that never ends.
+
+    Validation is incremental: the problems of each block, template, sample and each template's
+    trial compositions are kept by the content they were found on (see `_Memo`), so validating
+    again after one edit re-checks that block and the templates that reach it, nothing else."""
+    facts = _Facts(project)
     problems: list[Problem] = list(project.problems)
     problems += _config_problems(project)
     if project.schema is not None:
-        problems += schema_problems(project.schema, SCHEMA_FILE)
+        problems += _MEMO.get(("schema", facts.schema), lambda: list(
+            schema_problems(project.schema or {}, SCHEMA_FILE)))
     for block in project.blocks.values():
-        problems += _block_problems(project, block)
+        problems += _MEMO.get(
+            ("block", facts.block(block.id), facts.config, facts.schema, facts.ids),
+            functools.partial(_listed, _block_problems, project, block))
     problems += _reference_cycles(project)
     for template in project.templates.values():
-        problems += _template_problems(project, template)
+        used = tuple(facts.block(item.block) for item in template.body)
+        problems += _MEMO.get(
+            ("template", facts.template(template), used, facts.config, facts.schema),
+            functools.partial(_listed, _template_problems, project, template))
     for sample in project.samples.values():
-        problems += record_problems(project.schema, sample.record, sample.path, sample.positions)
+        problems += _MEMO.get(("sample", facts.sample(sample), facts.schema), functools.partial(
+            _listed, record_problems, project.schema, sample.record, sample.path,
+            sample.positions))
     problems += _layout_problems(project)
     problems += delivery_problems(project)
     if trial_render and not any(p.is_error for p in problems):
-        problems += _trial_problems(project, limits.limits_from(project.config.raw, time_limit))
+        problems += _trial_problems(project, limits.limits_from(project.config.raw, time_limit),
+                                    facts)
     return _unique(problems)
+
+
+def _listed(find: Callable[..., Iterable[Problem]], *args: Any) -> list[Problem]:
+    return list(find(*args))
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+class _Facts:
+    """Fingerprints of one Project value's parts: what a kept result was found on. A part's
+    repr holds everything it is (text, front matter, settings), so equal fingerprints mean
+    equal parts, whether the project was reloaded, loaded again or edited elsewhere."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.config = _digest(project.config)
+        self.schema = _digest(project.schema)
+        self.ids = _digest(tuple(project.blocks))
+        self._blocks: dict[str, str] = {}
+
+    def block(self, block_id: str) -> str:
+        found = self._blocks.get(block_id)
+        if found is None:
+            block = self.project.blocks.get(block_id)
+            found = self._blocks[block_id] = _digest(block) if block is not None else "-"
+        return found
+
+    def template(self, template: Template) -> str:
+        return _digest(template)
+
+    def sample(self, sample: Any) -> str:
+        return _digest((sample.name, sample.path, sample.record))
+
+    def files(self) -> str:
+        """The files a composition reads besides the loaded project: layouts, styles, assets."""
+        seen = []
+        for folder in ("layouts", "styles", "assets"):
+            for path in sorted((self.project.root / folder).rglob("*")):
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                seen.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
+        return _digest(seen)
+
+
+class _Memo:
+    """Problems kept by the fingerprints of what they were found on, the oldest forgotten
+    first. Shared by every validation in the process (the studio validates after each edit,
+    possibly from two threads)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: dict[tuple[Any, ...], list[Problem]] = {}
+        self._lock = threading.Lock()
+
+    def peek(self, key: tuple[Any, ...]) -> list[Problem] | None:
+        with self._lock:
+            found = self._kept.pop(key, None)
+            if found is not None:
+                self._kept[key] = found  # most recently used last
+            return found
+
+    def put(self, key: tuple[Any, ...], problems: list[Problem]) -> None:
+        with self._lock:
+            self._kept[key] = problems
+            while len(self._kept) > self.size:
+                del self._kept[next(iter(self._kept))]
+
+    def get(self, key: tuple[Any, ...],
+            find: Callable[[], list[Problem]]) -> list[Problem]:
+        found = self.peek(key)
+        if found is None:
+            found = find()
+            self.put(key, found)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+_MEMO = _Memo(20_000)
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:
@@ -105,11 +210,44 @@ def _config_problems(project: Project) -> Iterator[Problem]:
             )
     if not project.templates:
         yield warning("templates", 0, 0, msg("the project has no templates"))
+    if not senddate.known_zone(config.timezone):
+        yield error("studio.yaml", *_where(raw, "timezone"),
+                    msg("timezone: unknown time zone {zone!r} (an IANA name like Europe/Rome)",
+                        zone=config.timezone))
     yield from limits.config_problems(raw)
+    yield from _company_letterhead_problems(config.brand, raw)
     # issue 21: what missiva check reads, checked where it is written
     yield from readability.setting_problems(raw, "readability", "studio.yaml", config.locales,
                                             config.roles)
     yield from client_problems(raw)
+
+
+# Company forms whose letters and documents must state the company's registration details
+# (art. 2250 c.c.): S.p.A., S.r.l. (and semplificata), S.a.p.a., written with or without dots.
+_CAPITAL_COMPANY = re.compile(
+    r"(?<=\s)(s\.?\s?p\.?\s?a|s\.?\s?r\.?\s?l(\.?\s?s)?|s\.?\s?a\.?\s?p\.?\s?a)\.?(?!\w)"
+    r"|societ[àa] (per azioni|a responsabilit[àa] limitata|in accomandita per azioni)", re.I)
+# What art. 2250 c.c. requires on an Italian company's letters, as brand fields: registered
+# office, the Registro delle Imprese (office and number), REA number, paid-up share capital.
+ART_2250_FIELDS = ("registered_office", "company_register", "rea", "share_capital")
+
+
+def _company_letterhead_problems(brand: Any, raw: Any) -> Iterator[Problem]:
+    """An Italian capital company (brand.vat IT…, an S.p.A./S.r.l. name) prints its
+    registration details on every letter (art. 2250 c.c.): the letterhead reads them from
+    brand:, so a missing one is an error."""
+    company = str(brand.get("company") or "")
+    vat = str(brand.get("vat") or "").replace(" ", "").upper()
+    if not vat.startswith("IT") or not _CAPITAL_COMPANY.search(company):
+        return
+    node = raw.get("brand")
+    line, col = _where(node, "company")
+    for key in ART_2250_FIELDS:
+        if not str(brand.get(key) or "").strip():
+            yield error("studio.yaml", line, col, msg(
+                "brand.{key} is missing: an Italian company's letters state its registered "
+                "office, Registro delle Imprese and REA numbers and paid-up share capital "
+                "(art. 2250 c.c.)", key=key))
 
 
 def _where(node: Any, key: str) -> tuple[int, int]:
@@ -148,6 +286,7 @@ def _block_problems(project: Project, block: Block) -> Iterator[Problem]:
             yield from _unknown_variables(project, paths, source.path, set(block.params))
             yield from _unknown_includes(project, "\n" * (line - 1) + text, source.path)
         yield from _images_without_alt(source.body, source.path, source.body_line)
+        yield from _skipped_heading_levels(source.body, source.path, source.body_line)
         yield from readability.setting_problems(source.meta, "readability", source.path,
                                                 config.locales, project_wide=False)
 
@@ -165,6 +304,20 @@ def _images_without_alt(body: str, path: str, first_line: int) -> Iterator[Probl
                     msg("image {src} has no alt text (write ![what it shows](…))",
                         src=child.attrGet("src")),
                 )
+
+
+def _skipped_heading_levels(body: str, path: str, first_line: int) -> Iterator[Problem]:
+    """A heading more than one level below the one before it in the same block (## then
+    ####): screen readers and the tagged PDF's outline need one level at a time. The renditions
+    renumber it (headings.py); the warning says the source does not read as written."""
+    tokens = [t for t in markdown.parse(body) if t.type == "heading_open"]
+    levels = [int(t.tag[1]) for t in tokens]
+    for index, before, level in headings.skips(levels):
+        token = tokens[index]
+        line = first_line + (token.map[0] if token.map else 0)
+        yield warning(path, line, 0, msg(
+            "heading level skips from {before} to {level} (use {fixed}: one level at a time)",
+            before="#" * before, level="#" * level, fixed="#" * (before + 1)))
 
 
 def _unknown_variables(
@@ -343,37 +496,65 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
 # Trial composition: what only running the templates on the samples reveals ---------------------
 
 
-def _trial_problems(project: Project, budget: limits.Limits) -> Iterator[Problem]:
+def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts) -> Iterator[Problem]:
+    """Each template's trial compositions, kept by everything they read: the template, every
+    block it reaches (through includes too), the samples, settings, schema and layout files."""
+    index = index_of(project)
+    files = facts.files()
+    samples = tuple(facts.sample(s) for s in project.samples.values())
     for template in project.templates.values():
-        for sample in project.samples.values():
-            for locale in project.config.locales:
-                for channel in template.channels:
-                    context = msg(" [sample {sample}, locale {locale}, {channel}]",
-                                  sample=sample.name, locale=locale, channel=channel)
-                    try:
-                        warnings = limits.within(budget, template.path, functools.partial(
-                            _trial, project, template, channel, sample.record, locale))
-                    except ProblemError as exc:
-                        yield _with_context(exc.problem, context)
-                        if exc.problem.message.startswith(str(limits.time_message(budget.time))):
-                            # One runaway is enough to report: the rest would each wait
-                            # out the budget too (the CI job must end).
-                            yield warning(template.path, 0, 0, msg(
-                                "trial renders stopped after the first that ran out of time"))
-                            return
-                    else:
-                        for problem in warnings:
-                            yield _with_context(problem, context)
+        key = ("trial", facts.template(template),
+               tuple(sorted(facts.block(b) for b in index.template_blocks(template.name))),
+               samples, facts.config, facts.schema, files, repr(budget))
+        kept = _MEMO.peek(key)
+        if kept is not None:
+            yield from kept
+            continue
+        found: list[Problem] = []
+        ran_out = False
+        for problem in _template_trials(project, template, budget):
+            found.append(problem)
+            ran_out = ran_out or problem.message.startswith(
+                str(limits.time_message(budget.time)))
+        yield from found
+        if ran_out:  # a time-out depends on the machine's load: never kept
+            yield warning(template.path, 0, 0, msg(
+                "trial renders stopped after the first that ran out of time"))
+            return
+        _MEMO.put(key, found)
+
+
+def _template_trials(project: Project, template: Template,
+                     budget: limits.Limits) -> Iterator[Problem]:
+    for sample in project.samples.values():
+        for locale in project.config.locales:
+            for channel in template.channels:
+                context = msg(" [sample {sample}, locale {locale}, {channel}]",
+                              sample=sample.name, locale=locale, channel=channel)
+                try:
+                    warnings = limits.within(budget, template.path, functools.partial(
+                        _trial, project, template, channel, sample.record, locale))
+                except ProblemError as exc:
+                    yield _with_context(exc.problem, context)
+                    if exc.problem.message.startswith(str(limits.time_message(budget.time))):
+                        # One runaway is enough to report: the rest would each wait
+                        # out the budget too (the CI job must end).
+                        return
+                else:
+                    for problem in warnings:
+                        yield _with_context(problem, context)
 
 
 def _trial(project: Project, template: Template, channel: str, record: Any,
            locale: str) -> list[Problem]:
-    composition = compose(project, template, channel, record, locale)
+    composition = dataclasses.replace(compose(project, template, channel, record, locale),
+                                      attachments=False)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
         # belong in validation.
         return list(channels.renderer(channel)(composition).warnings)
-    return []
+    check = channels.trial_checker(channel)
+    return list(check(composition)) if check else []
 
 
 def _with_context(problem: Problem, context: Message) -> Problem:

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -38,6 +40,8 @@ from studio.core.channels import CHANNEL_NAMES
 from studio.core.engine import FILTERS
 from studio.core.files import ReadOnlyError, remove_leftover_temporaries
 from studio.core.index import index_of
+from studio.core.locate import source_line
+from studio.core.plain import field_paths, plain
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.resources import resources_dir
@@ -45,8 +49,10 @@ from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
 from studio.gui.changes_view import ChangesPanel
 from studio.gui.checks_view import LiveChecks
+from studio.gui.composition_view import CompositionView
 from studio.gui.editor import CodeEditor
-from studio.gui.formats import problem_line
+from studio.gui.finder import ExplorerFilter, QuickOpen, SearchPanel, WhereUsedPanel
+from studio.gui.formats import problem_line, problem_text, ui_locale
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
     IdRole,
@@ -55,11 +61,11 @@ from studio.gui.models import (
     ProblemsModel,
     ProjectTreeModel,
     StateRole,
-    TemplateBodyModel,
 )
 from studio.gui.notice import BothVersionsDialog, NoticeBar
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
+from studio.gui.rule_editor import schema_fields
 from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
 from studio.gui.visual_editor import BlockViews, FieldsController
@@ -69,6 +75,7 @@ AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-
 MAX_RECENT = 8
 EDITOR_MIN_WIDTH = 360  # px: about 45 characters of the editor's font, a readable column
 PREVIEW_MIN_WIDTH = 160  # px: a pane's header (name, badge, time) stays whole
+EXPLORER_MIN_WIDTH = 170  # px: a block's name and its state badge, not squeezed to 60 px
 
 
 def language_of(rel: str) -> str:
@@ -113,23 +120,29 @@ class EditorTab(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
+        self.composition: CompositionView | None = None
         self.outline: QTableView | None = None
         # A block opens in the visual editor; its source (self.editor) is one toggle away.
         self.views = BlockViews(self.editor, self) if rel.startswith("blocks/") \
             and rel.endswith(".md") else None
         if rel.startswith("templates/") and rel.endswith(".yaml"):
-            # A template reads as the ordered blocks it composes; the YAML stays editable.
-            self.outline_model = TemplateBodyModel(self)
-            self.outline = QTableView(self)
-            self.outline.setModel(self.outline_model)
-            self.outline.verticalHeader().hide()
-            self.outline.horizontalHeader().setStretchLastSection(True)
-            self.outline.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-            split = QSplitter(Qt.Orientation.Vertical, self)
-            split.addWidget(self.outline)
-            split.addWidget(self.editor)
-            split.setSizes([180, 500])
-            layout.addWidget(split)
+            # A template opens as its body's block cards (issue 19); the YAML is one toggle away.
+            self.composition = CompositionView(self.editor, self)
+            self.source_toggle = QPushButton(self.tr("YAML source"), self)
+            self.source_toggle.setObjectName("template-source-toggle")
+            self.source_toggle.setCheckable(True)
+            self.source_toggle.setToolTip(self.tr("Show the template's YAML instead of cards"))
+            self.template_views = QStackedWidget(self)
+            self.template_views.addWidget(self.composition)
+            self.template_views.addWidget(self.editor)
+            self.source_toggle.toggled.connect(
+                lambda on: self.template_views.setCurrentIndex(1 if on else 0))
+            bar = QHBoxLayout()
+            bar.setContentsMargins(4, 2, 4, 2)
+            bar.addStretch(1)
+            bar.addWidget(self.source_toggle)
+            layout.addLayout(bar)
+            layout.addWidget(self.template_views)
         else:
             layout.addWidget(self.views or self.editor)
 
@@ -182,6 +195,7 @@ class MainWindow(QMainWindow):
         self._build_explorer()
         self._build_problems()
         self._build_history()
+        self._build_finders()
         self._build_review()
         self._build_status()
         self._build_menus()
@@ -253,6 +267,7 @@ class MainWindow(QMainWindow):
             pane.setObjectName(f"preview-{channel}")
             pane.maximizeRequested.connect(
                 lambda on, c=channel: self.maximize_channel(c if on else None))
+            pane.blockClicked.connect(self.open_block_at)  # click to edit (issue 19)
             self.previews[channel] = pane
             self.preview_splitter.addWidget(pane)
         # The author's text comes first: the editor never gets narrower than a readable column
@@ -285,21 +300,64 @@ class MainWindow(QMainWindow):
 
     def _build_explorer(self) -> None:
         self.tree_model = ProjectTreeModel(self)
+        # issue 23: the tree shows the model through the filter (ids, titles, owners, states)
+        self.tree_filter = ExplorerFilter(self)
+        self.tree_filter.setSourceModel(self.tree_model)
         self.tree = QTreeView(self)
-        self.tree.setModel(self.tree_model)
+        self.tree.setModel(self.tree_filter)
         self.tree.setHeaderHidden(True)
+        self.tree.setDragEnabled(True)  # a block onto a template's cards
+        self.tree.setDragDropMode(QTreeView.DragDropMode.DragOnly)
         self.tree.activated.connect(self._on_tree_activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         where_used = QAction(self.tr("Where used"), self.tree)
         where_used.triggered.connect(self.show_where_used)
         self.tree.addAction(where_used)
+        self.explorer_filter = QLineEdit(self)
+        self.explorer_filter.setObjectName("explorerFilter")
+        self.explorer_filter.setClearButtonEnabled(True)
+        self.explorer_filter.setPlaceholderText(self.tr("Filter: id, title, owner, state"))
+        self.explorer_filter.textChanged.connect(self._filter_explorer)
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.explorer_filter)
+        column.addWidget(self.tree, 1)
+        # wide enough for "section07/b0123" and its badge beside four previews
+        holder.setMinimumWidth(EXPLORER_MIN_WIDTH)
         dock = QDockWidget(self.tr("Project"), self)
         dock.setObjectName("explorerDock")
-        dock.setWidget(self.tree)
+        dock.setWidget(holder)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
         self.explorer_dock = dock
         self.fields = FieldsController(self)  # the Data dock and the block editors' chips
+
+    def _filter_explorer(self, text: str) -> None:
+        self.tree_filter.set_text(text)
+        if self.tree_filter.active():
+            self.tree.expandAll()  # what matches inside collapsed folders is shown
+
+    def _build_finders(self) -> None:
+        """Quick-open, project search and Where used (issue 23)."""
+        self.quick_open = QuickOpen(self)
+        self.quick_open.chosen.connect(lambda rel: self.open_file(rel))
+        self.search_panel = SearchPanel(self)
+        self.search_panel.openRequested.connect(lambda rel, line: self.open_file(rel, line))
+        self.where_used_panel = WhereUsedPanel(self)
+        self.where_used_panel.openRequested.connect(lambda rel, line: self.open_file(rel, line))
+        for widget, title, name in ((self.search_panel, self.tr("Search"), "searchDock"),
+                                    (self.where_used_panel, self.tr("Where used"),
+                                     "whereUsedDock")):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.tabifyDockWidget(self.problems_dock, dock)
+        self.search_dock = self.search_panel.parentWidget()
+        self.where_used_dock = self.where_used_panel.parentWidget()
+        self.problems_dock.raise_()
 
     def _build_problems(self) -> None:
         self.problems_model = ProblemsModel(self)
@@ -384,6 +442,18 @@ class MainWindow(QMainWindow):
             self.set_review_mode(False)
             self.open_file(project.blocks[block_id].path)
 
+    def open_block_at(self, block_id: str, text: str) -> EditorTab | None:
+        """Open the block a reader clicked in a preview, at the line that wrote TEXT, in the
+        previewed language."""
+        project = self.session.project
+        block = project.blocks.get(block_id) if project is not None else None
+        if project is None or block is None:
+            return None
+        source = block.source(self.session.locale or project.config.default_locale,
+                              project.config.default_locale)
+        line = source.body_line + source_line(source.body, text)
+        return self.open_file(source.path, line)
+
     def _update_history(self) -> None:
         """The history panel follows the file in front, in the preview's context."""
         tab = self.current_tab()
@@ -439,6 +509,14 @@ class MainWindow(QMainWindow):
             self._action(view, self.tr("Maximise %s") % channel,
                          lambda _=False, c=channel: self.maximize_channel(c))
         self._action(view, self.tr("Show all channels"), lambda: self.maximize_channel(None))
+        find = self.menuBar().addMenu(self.tr("F&ind"))
+        self._action(find, self.tr("&Open Block or Template…"), self.show_quick_open, "Ctrl+P")
+        self._action(find, self.tr("&Search in Blocks…"), self.show_search, "Ctrl+Shift+F")
+        self._action(find, self.tr("&Where Used"), lambda: self.show_where_used_of(),
+                     "Ctrl+Shift+U")
+        self._action(find, self.tr("&Filter the Explorer"), self._focus_filter, "Ctrl+Shift+E")
+        view.addAction(self.search_dock.toggleViewAction())
+        view.addAction(self.where_used_dock.toggleViewAction())
         tools = self.menuBar().addMenu(self.tr("&Tools"))
         self._action(tools, self.tr("&Render all"), self.session.render_all, "F5")
         self.review_action = self._action(tools, self.tr("Review"), self.set_review_mode,
@@ -452,6 +530,11 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About Missiva Studio"), self.about)
         self.help_menu = help_menu  # studio.gui.tour adds its entry
+
+    def _focus_filter(self) -> None:
+        self.explorer_dock.show()
+        self.explorer_filter.setFocus()
+        self.explorer_filter.selectAll()
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)
@@ -525,7 +608,7 @@ class MainWindow(QMainWindow):
         except ProblemError as exc:
             QMessageBox.warning(self, self.tr("New project"),
                                 self.tr("Cannot create a project in {0}: {1}").format(
-                                    folder, exc.problem.message))
+                                    folder, problem_text(exc.problem)))
             return
         self.open_project(folder)
 
@@ -556,19 +639,33 @@ class MainWindow(QMainWindow):
             expanded = self._expanded_paths()
             self.tree_model.set_project(project)
             self._restore_expanded(expanded)
+            if self.tree_filter.active():
+                self.tree.expandAll()
             completions = schema_paths(project.schema) + list(project.blocks) + list(FILTERS)
             for tab in self.editor_tabs():
                 tab.editor.set_completions(completions)
         for tab in self.editor_tabs():
             self._update_outline(tab)
+        self.search_panel.set_project(project)
         self._sync_selection()
 
     def _update_outline(self, tab: EditorTab) -> None:
         project = self.session.project
-        if tab.outline is None or project is None:
+        if tab.composition is None or project is None:
             return
-        name = tab.rel[len("templates/"):-len(".yaml")]
-        tab.outline_model.set_template(project.templates.get(name))
+        template = project.templates.get(tab.rel[len("templates/"):-len(".yaml")])
+        tab.composition.set_context(
+            channels=template.channels if template is not None else CHANNEL_NAMES,
+            titles={i: b.title for i, b in project.blocks.items() if isinstance(b.title, str)},
+            fields=schema_fields(project.schema), context_of=self._rule_context,
+            language=ui_locale().language)
+
+    def _rule_context(self) -> dict[str, Any]:
+        """What a condition is evaluated with in the rule editor: the previewed sample."""
+        project = self.session.project
+        sample = project.samples.get(self.session.sample or "") if project else None
+        return {**(sample.record if sample is not None else {}),
+                "locale": self.session.locale or ""}
 
     def _expanded_paths(self) -> set[str]:
         found: set[str] = set()
@@ -577,7 +674,7 @@ class MainWindow(QMainWindow):
             for row in range(self.tree_model.rowCount(parent)):
                 index = self.tree_model.index(row, 0, parent)
                 key = prefix + "/" + str(index.data())
-                if self.tree.isExpanded(index):
+                if self.tree.isExpanded(self.tree_filter.mapFromSource(index)):
                     found.add(key)
                     walk(index, key)
 
@@ -590,7 +687,7 @@ class MainWindow(QMainWindow):
                 index = self.tree_model.index(row, 0, parent)
                 key = prefix + "/" + str(index.data())
                 if key in keys:
-                    self.tree.setExpanded(index, True)
+                    self.tree.setExpanded(self.tree_filter.mapFromSource(index), True)
                     walk(index, key)
 
         walk(QModelIndex(), "")
@@ -673,12 +770,16 @@ class MainWindow(QMainWindow):
             tab.editor.set_text(text)
             tab.editor.set_completions(schema_paths(project.schema) + list(project.blocks)
                                        + list(FILTERS))
-            tab.editor.set_problems([p for p in self.session.problems() if p.path == rel])
+            tab.editor.set_problems(
+                [p for p in self.plain_problems(self.session.problems()) if p.path == rel])
             tab.editor.edited.connect(lambda t=tab: self._on_edited(t))
             tab.readability_gauge = self.checks.gauge_for(rel, tab)  # issue 21
             if tab.readability_gauge is not None:
                 tab.layout().addWidget(tab.readability_gauge)
             self._apply_lock(tab)
+            if tab.composition is not None:
+                tab.composition.openBlockRequested.connect(
+                    lambda block: self.open_file(f"blocks/{block}.md"))
             self.fields.attach(tab)
             if tab.outline is not None:
                 tab.outline.activated.connect(
@@ -1051,19 +1152,57 @@ class MainWindow(QMainWindow):
 
     def show_where_used(self) -> None:
         index = self.tree.currentIndex()
-        project = self.session.project
-        if project is None or index.data(KindRole) != "block":
+        if self.session.project is None or index.data(KindRole) != "block":
             return
-        block_id = index.data(IdRole)
-        uses = index_of(project).where_used(block_id)
-        # "bill", "payment-reminder via common/closing": through other blocks too
-        listed = "\n".join(f"• {use.describe()}" for use in uses)
-        QMessageBox.information(
-            self, self.tr("Where used"),
-            self.tr("Block %s is used by:\n%s") % (block_id, listed) if uses
-            else self.tr("Block %s is used by no template.") % block_id)
+        self.show_where_used_of(index.data(IdRole))
+
+    def show_where_used_of(self, block_id: str | None = None) -> None:
+        """The Where used panel for BLOCK_ID (else the block in front): every template, and the
+        blocks it goes through to get there."""
+        project = self.session.project
+        if block_id is None:
+            tab = self.current_tab()
+            block_id = project.block_of(tab.rel) if project and tab else None
+        if project is None or block_id not in project.blocks:
+            return
+        self.where_used_panel.show_block(project, block_id)
+        self.where_used_dock.show()
+        self.where_used_dock.raise_()
+
+    def show_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.query.setFocus()
+        self.search_panel.query.selectAll()
+
+    def show_quick_open(self) -> None:
+        self.quick_open.set_project(self.session.project)
+        self.quick_open.open()
+
+    def plain_problems(self, problems: list[Problem]) -> list[Problem]:
+        """PROBLEMS as an author reads them: Jinja's messages in plain words (issue 19)."""
+        project = self.session.project
+        fields = field_paths(project.schema) if project is not None else []
+        sources: dict[str, str] = {}
+
+        def source(rel: str) -> str:
+            if rel not in sources:
+                # Not session.read(): that records the disk's digest, which the watcher owns.
+                text = self.session.buffers.get(rel)
+                if text is None and self.session.root is not None:
+                    try:
+                        text = (self.session.root / rel).read_text(encoding="utf-8")
+                    except (OSError, UnicodeDecodeError):
+                        text = ""
+                sources[rel] = text or ""
+            return sources[rel]
+
+        return [plain(p, fields, FILTERS,
+                      source(p.path) if "undefined field" in p.message else "")
+                for p in problems]
 
     def _on_problems(self, problems: list[Problem]) -> None:
+        problems = self.plain_problems(problems)
         if hasattr(self, "checks"):  # issue 21: the live checks' findings join the list
             problems = [*problems, *self.checks.problems()]
         self.problems_model.set_problems(problems)

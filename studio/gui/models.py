@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractItemModel,
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QObject,
     Qt,
@@ -26,6 +27,7 @@ KindRole = Qt.ItemDataRole.UserRole + 2  # template, block, folder, layout, styl
 IdRole = Qt.ItemDataRole.UserRole + 3  # the block id or template name
 RegulatoryRole = Qt.ItemDataRole.UserRole + 4  # a regulatory block (shown with a lock)
 StateRole = Qt.ItemDataRole.UserRole + 5  # a regulatory block's sign-off state and owner
+BLOCK_MIME = "application/x-missiva-block"  # a block dragged from the explorer onto a template
 
 
 @functools.cache
@@ -41,6 +43,8 @@ class Node:
     ident: str | None = None
     tooltip: str = ""
     regulatory: bool = False
+    owner: str = ""
+    title: str = ""
     parent: Node | None = None
     children: list[Node] = field(default_factory=list)
 
@@ -70,7 +74,7 @@ def build_tree(project: Project) -> Node:
         title = template.localized(template.title, project.config.default_locale,
                                    project.config.default_locale)
         templates.add(Node(name, "template", template.path, name,
-                           f"{title} — {', '.join(template.channels)}"))
+                           f"{title} — {', '.join(template.channels)}", title=title))
     blocks = root.add(Node("Blocks", "section"))
     folders: dict[str, Node] = {}
     for block_id, block in project.blocks.items():
@@ -85,7 +89,8 @@ def build_tree(project: Project) -> Node:
         tip = f"{block.title} ({locales})"
         if block.regulatory:
             tip += f" — regulatory, owned by {block.owner or 'nobody'}"
-        parent.add(Node(parts[-1], "block", block.path, block_id, tip, block.regulatory))
+        parent.add(Node(parts[-1], "block", block.path, block_id, tip, block.regulatory,
+                        block.owner or "", block.title))
     for section, folder, kind in (("Layouts", "layouts", "layout"), ("Styles", "styles", "style"),
                                   ("Assets", "assets", "asset")):
         node = root.add(Node(section, "section"))
@@ -176,6 +181,33 @@ class ProjectTreeModel(QAbstractItemModel):
             return node.ident
         return None
 
+    def search_text(self, index: QModelIndex) -> str:
+        """What the explorer's filter matches a block or template on: its id, title, owner and
+        sign-off state, folded for case ("" for other nodes: they show when a child does)."""
+        node = self.node(index)
+        if node.kind not in ("block", "template"):
+            return ""
+        state = self._states.get(node.ident or "", ("", "")) if node.kind == "block" else ("", "")
+        return " ".join((node.ident or "", node.title, node.owner, state[0], state[1])).casefold()
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.node(index).kind == "block":
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # onto a template's composition view
+        return flags
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 (Qt's name)
+        return [BLOCK_MIME]
+
+    def mimeData(self, indexes: Any) -> QMimeData:  # noqa: N802 (Qt's name)
+        data = QMimeData()
+        blocks = [self.node(i).ident for i in indexes
+                  if i.isValid() and self.node(i).kind == "block"]
+        if blocks and blocks[0]:
+            data.setData(BLOCK_MIME, blocks[0].encode("utf-8"))
+            data.setText(blocks[0])
+        return data
+
     def find(self, kind: str, ident: str) -> QModelIndex:
         """The index of a template or block by name, for selecting it from elsewhere."""
         def walk(node: Node) -> Node | None:
@@ -233,46 +265,4 @@ class ProblemsModel(QAbstractTableModel):
             return QColor("#d32f2f") if problem.is_error else QColor("#ef8f00")
         if role == Qt.ItemDataRole.ToolTipRole:
             return problem_line(problem)
-        return None
-
-
-class TemplateBodyModel(QAbstractTableModel):
-    """A template's body as the ordered list of blocks it composes, with their conditions."""
-
-    HEADERS = ("#", QT_TRANSLATE_NOOP("TemplateBodyModel", "Block"),
-               QT_TRANSLATE_NOOP("TemplateBodyModel", "When"),
-               QT_TRANSLATE_NOOP("TemplateBodyModel", "Channels"),
-               QT_TRANSLATE_NOOP("TemplateBodyModel", "With"))
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[tuple[str, str, str, str]] = []
-
-    def set_template(self, template: Any) -> None:
-        self.beginResetModel()
-        self._items = [] if template is None else [
-            (item.block, item.when or "", ", ".join(sorted(item.channels or ())) or "all",
-             ", ".join(f"{k}={v}" for k, v in item.with_.items()))
-            for item in template.body]
-        self.endResetModel()
-
-    def block_at(self, row: int) -> str:
-        return self._items[row][0]
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            row = index.row()
-            return str(row + 1) if index.column() == 0 else self._items[row][index.column() - 1]
         return None

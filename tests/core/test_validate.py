@@ -298,3 +298,41 @@ def test_email_clients_of_a_wrong_type_or_unknown_are_located(project_dir):
     single = _CONFIG + "    email: {clients: gmail}\n"
     [problem] = _only(_problems(project_dir, {"studio.yaml": single}), "studio.yaml")
     assert problem.is_error and problem.line == 8 and "expected a list" in problem.message
+
+
+# Incremental validation (issue 23): what is kept is kept by content --------------------------
+
+_NESTED = {
+    "blocks/inner.md": "---\ntitle: Inner\n---\nCiao.\n",
+    "blocks/outer.md": '---\ntitle: Outer\n---\nSaluti. {{ block("inner") }}\n',
+    "templates/nested.yaml": "title: N\nchannels: [sms]\nsms: {max_segments: 1}\n"
+    "body:\n  - block: outer\n",
+}
+
+
+def test_an_edit_to_a_block_reached_through_another_is_validated_again(project_dir):
+    from studio.core.project import reload
+
+    project = load_project(project_dir(_NESTED))
+    assert not [p for p in validate(project) if p.path == "templates/nested.yaml"]
+    long = "---\ntitle: Inner\n---\n" + "Una frase lunga. " * 40 + "\n"
+    edited = reload(project, ["blocks/inner.md"], {"blocks/inner.md": long})
+    over = [p for p in validate(edited) if p.path == "templates/nested.yaml"]
+    assert over and all("budget" in p.message for p in over)
+    back = reload(edited, ["blocks/inner.md"], {"blocks/inner.md": _NESTED["blocks/inner.md"]})
+    assert not [p for p in validate(back) if p.path == "templates/nested.yaml"]
+
+
+def test_a_fixed_error_is_gone_at_once_and_a_new_one_is_found(project_dir):
+    from studio.core.project import reload
+
+    project = load_project(project_dir(_NESTED))
+    clean = validate(project)
+    broken = reload(project, ["blocks/inner.md"],
+                    {"blocks/inner.md": "---\ntitle: Inner\n---\n{{ customer.nowhere }}\n"})
+    [problem] = [p for p in validate(broken) if p.path == "blocks/inner.md"]
+    assert problem.line == 4 and "customer.nowhere" in problem.message
+    fixed = reload(broken, ["blocks/inner.md"], {"blocks/inner.md": "---\ntitle: I\n---\nOk.\n"})
+    assert validate(fixed) == clean
+    # a project loaded again from the same files gives the same answer as the first time
+    assert validate(load_project(project.root)) == clean
