@@ -23,7 +23,9 @@ CANIEMAIL_VERSION = "2.0.2"
 
 # package name → (folder under resources/, files to keep: archive path → name in the folder)
 PACKAGES = {
-    "axe-core": ("axe", {"package/axe.min.js": "axe.min.js", "package/LICENSE": "LICENSE"}),
+    "axe-core": ("axe", {"package/axe.min.js": "axe.min.js", "package/LICENSE": "LICENSE",
+                         # axe's translators' Italian of its rules' help, for the studio
+                         "package/locales/it.json": "locales/it.json"}),
     "caniemail": (
         "caniemail",
         {"package/data/caniemail.json": "caniemail.json", "package/LICENSE": "LICENSE"},
@@ -49,6 +51,7 @@ def fetch(package: str, version: str) -> Path:
                 source = tar.extractfile(member)
                 if source is None:
                     raise SystemExit(f"{package}@{version} has no {member}")
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
                 with source, open(target / name, "wb") as out:
                     shutil.copyfileobj(source, out)
         (target / "VERSION").write_text(

@@ -115,6 +115,23 @@ def test_render_sms_to_stdout_and_locale(project_dir):
     assert result.stdout.startswith("Hi Mario Rossi!\n")
 
 
+def test_render_sms_over_budget_exits_1_unless_allowed(project_dir):
+    # The letter's budget is 2 segments; this name makes 3 (UCS-2). validate fails on it, so
+    # render must too: a batch script would otherwise send three times what was approved.
+    record = {**BASE_RECORD, "customer": {"name": "Zoë Παπαδοπούλου " * 8}}
+    args = ("render", str(project_dir()), "letter", "--channel", "sms", "--data", "-")
+    refused = run(*args, "--json", stdin=json.dumps(record))
+    assert refused.returncode == 1
+    facts = json.loads(refused.stdout)
+    assert facts["segments"] == 3 and facts["over_budget"] is True
+    assert "over its segment budget" in refused.stderr and "Traceback" not in refused.stderr
+    allowed = run(*args, "--allow-over-budget", stdin=json.dumps(record))
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.startswith("Ciao Zoë")
+    within = run(*args, stdin=json.dumps(BASE_RECORD))
+    assert within.returncode == 0 and "over its segment budget" not in within.stderr
+
+
 def test_render_data_from_stdin(project_dir):
     record = {**BASE_RECORD, "customer": {"name": "Luisa"}}
     result = run(

@@ -14,6 +14,7 @@ from studio.cli import main
 from studio.core.project import load_project
 from studio.core.validate import validate
 from tests.conftest import SAMPLE
+from tests.pages import last_page_fill
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,20 @@ def test_every_rendition_renders_without_warnings(proof):
     )
     assert len(rows) == expected
     assert [r for r in rows if not r["ok"] or r["warnings"]] == []
+
+
+def test_no_letter_ends_on_a_near_empty_page(proof):
+    """Every printed rendition of the sample: a last page at least 15% filled, measured on
+    the PDF (20 of 22 contract-change letters once ended with 3-4 lines of privacy notice)."""
+    out, rows = proof
+    printed = [r for r in rows if r["channel"] == "print"]
+    assert len(printed) >= 60
+    fills = {
+        (r["template"], r["sample"], r["locale"]):
+            round(last_page_fill((out / r["file"]).read_bytes()), 3)
+        for r in printed if r["facts"]["pages"] > 1
+    }
+    assert fills and {key: fill for key, fill in fills.items() if fill < 0.15} == {}
 
 
 def test_long_bill_spans_pages(proof):

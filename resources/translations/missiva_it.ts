@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="it_IT">
 <context>
     <name>ActivityPanel</name>
@@ -20,7 +21,86 @@
     </message>
     <message>
         <source>Arrived with the last sync</source>
-        <translation>Arrivati con l'ultima sincronizzazione</translation>
+        <translation>Arrivati con l&apos;ultima sincronizzazione</translation>
+    </message>
+</context>
+<context>
+    <name>BlockViews</name>
+    <message>
+        <source>Visual</source>
+        <translation>Visuale</translation>
+    </message>
+    <message>
+        <source>Edit the block as formatted text</source>
+        <translation>Modifica il blocco come testo formattato</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Sorgente</translation>
+    </message>
+    <message>
+        <source>Edit the block&apos;s Markdown and Jinja source</source>
+        <translation>Modifica il sorgente Markdown e Jinja del blocco</translation>
+    </message>
+    <message>
+        <source>Paragraph</source>
+        <translation>Paragrafo</translation>
+    </message>
+    <message>
+        <source>Heading %d</source>
+        <translation>Titolo %d</translation>
+    </message>
+    <message>
+        <source>Paragraph style</source>
+        <translation>Stile del paragrafo</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <source>Bold (Ctrl+B)</source>
+        <translation>Grassetto (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>I</source>
+        <translation>C</translation>
+    </message>
+    <message>
+        <source>Italic (Ctrl+I)</source>
+        <translation>Corsivo (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>• List</source>
+        <translation>• Elenco</translation>
+    </message>
+    <message>
+        <source>Bulleted list</source>
+        <translation>Elenco puntato</translation>
+    </message>
+    <message>
+        <source>1. List</source>
+        <translation>1. Elenco</translation>
+    </message>
+    <message>
+        <source>Numbered list</source>
+        <translation>Elenco numerato</translation>
+    </message>
+    <message>
+        <source>Link…</source>
+        <translation>Collegamento…</translation>
+    </message>
+    <message>
+        <source>Link the selected words to an address</source>
+        <translation>Collega le parole selezionate a un indirizzo</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Collegamento</translation>
+    </message>
+    <message>
+        <source>Address (https://, mailto: or tel:)</source>
+        <translation>Indirizzo (https://, mailto: o tel:)</translation>
     </message>
 </context>
 <context>
@@ -101,7 +181,7 @@
     </message>
     <message>
         <source>What should its author change?</source>
-        <translation>Che cosa deve cambiare l'autore?</translation>
+        <translation>Che cosa deve cambiare l&apos;autore?</translation>
     </message>
 </context>
 <context>
@@ -139,7 +219,7 @@
         <translation>Nessuna modifica dall’ultima registrazione</translation>
     </message>
     <message>
-        <source>git's index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
+        <source>git&apos;s index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
         <translation>l’indice di git è bloccato (%s) da un programma git che sembra essersi fermato: le registrazioni non riusciranno finché il blocco non sarà rimosso.</translation>
     </message>
     <message>
@@ -147,7 +227,7 @@
         <translation>Scrivi prima un messaggio per la registrazione.</translation>
     </message>
     <message>
-        <source>Not committed: a version needs its author's name and email.</source>
+        <source>Not committed: a version needs its author&apos;s name and email.</source>
         <translation>Nessun commit: una versione ha bisogno del nome e dell’email di chi la fa.</translation>
     </message>
 </context>
@@ -170,7 +250,7 @@
         <translation>Nella cartella:</translation>
     </message>
     <message>
-        <source>Your user name and password (or token) come from git's credential helper; Missiva never stores them.</source>
+        <source>Your user name and password (or token) come from git&apos;s credential helper; Missiva never stores them.</source>
         <translation>Nome utente e password (o token) vengono dal gestore delle credenziali di git; Missiva non li memorizza mai.</translation>
     </message>
     <message>
@@ -182,8 +262,8 @@
         <translation>Dove mettere il progetto</translation>
     </message>
     <message>
-        <source>Give the project's address.</source>
-        <translation>Indica l'indirizzo del progetto.</translation>
+        <source>Give the project&apos;s address.</source>
+        <translation>Indica l&apos;indirizzo del progetto.</translation>
     </message>
     <message>
         <source>Getting the project…</source>
@@ -221,6 +301,10 @@
         <translation>Composizione di %1 per %2 in entrambe le versioni…</translation>
     </message>
     <message>
+        <source>Could not compare: %s</source>
+        <translation>Impossibile confrontare: %s</translation>
+    </message>
+    <message>
         <source>Note: %s</source>
         <translation>Nota: %s</translation>
     </message>
@@ -231,6 +315,128 @@
     <message>
         <source>&lt;b&gt;Page %1&lt;/b&gt;: %2</source>
         <translation>&lt;b&gt;Pagina %1&lt;/b&gt;: %2</translation>
+    </message>
+</context>
+<context>
+    <name>CompositionView</name>
+    <message>
+        <source>Blocks of the template, in order</source>
+        <translation>Blocchi del modello, in ordine</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Sposta su</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Sposta giù</translation>
+    </message>
+    <message>
+        <source>Condition…</source>
+        <translation>Condizione…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Rimuovi</translation>
+    </message>
+    <message>
+        <source>Drag cards to reorder them; drag a block from the Project panel to add it. Double-click a card to open its block.</source>
+        <translation>Trascina le schede per riordinarle; trascina un blocco dal pannello Progetto per aggiungerlo. Doppio clic su una scheda per aprirne il blocco.</translation>
+    </message>
+    <message>
+        <source>Channels:</source>
+        <translation>Canali:</translation>
+    </message>
+    <message>
+        <source>Show the selected block on this channel</source>
+        <translation>Mostra il blocco selezionato su questo canale</translation>
+    </message>
+    <message>
+        <source>Cannot show the body as cards: %s</source>
+        <translation>Impossibile mostrare il corpo come schede: %s</translation>
+    </message>
+    <message>
+        <source>only if %s</source>
+        <translation>solo se %s</translation>
+    </message>
+    <message>
+        <source>on %s</source>
+        <translation>su %s</translation>
+    </message>
+    <message>
+        <source>with settings</source>
+        <translation>con impostazioni</translation>
+    </message>
+</context>
+<context>
+    <name>ConditionRow</name>
+    <message>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>Confronto</translation>
+    </message>
+    <message>
+        <source>is (=)</source>
+        <translation>è (=)</translation>
+    </message>
+    <message>
+        <source>is not (≠)</source>
+        <translation>non è (≠)</translation>
+    </message>
+    <message>
+        <source>less than (&lt;)</source>
+        <translation>minore di (&lt;)</translation>
+    </message>
+    <message>
+        <source>at most (≤)</source>
+        <translation>al massimo (≤)</translation>
+    </message>
+    <message>
+        <source>more than (&gt;)</source>
+        <translation>maggiore di (&gt;)</translation>
+    </message>
+    <message>
+        <source>at least (≥)</source>
+        <translation>almeno (≥)</translation>
+    </message>
+    <message>
+        <source>contains</source>
+        <translation>contiene</translation>
+    </message>
+    <message>
+        <source>is one of</source>
+        <translation>è uno tra</translation>
+    </message>
+    <message>
+        <source>is present</source>
+        <translation>è presente</translation>
+    </message>
+    <message>
+        <source>is missing</source>
+        <translation>manca</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valore</translation>
+    </message>
+    <message>
+        <source>value (several: separated by commas)</source>
+        <translation>valore (più valori: separati da virgole)</translation>
+    </message>
+    <message>
+        <source>number of items</source>
+        <translation>numero di elementi</translation>
+    </message>
+    <message>
+        <source>Compare how many items the field holds (a list)</source>
+        <translation>Confronta quanti elementi contiene il campo (un elenco)</translation>
+    </message>
+    <message>
+        <source>Remove this condition</source>
+        <translation>Rimuovi questa condizione</translation>
     </message>
 </context>
 <context>
@@ -313,6 +519,52 @@
     </message>
 </context>
 <context>
+    <name>DataPanel</name>
+    <message>
+        <source>Double-click a field, or drag it into the block.</source>
+        <translation>Fai doppio clic su un campo o trascinalo nel blocco.</translation>
+    </message>
+    <message>
+        <source>As written</source>
+        <translation>Così com&apos;è</translation>
+    </message>
+    <message>
+        <source>Currency (€1,234.50)</source>
+        <translation>Valuta (1.234,50 €)</translation>
+    </message>
+    <message>
+        <source>Number (1,234.5)</source>
+        <translation>Numero (1.234,5)</translation>
+    </message>
+    <message>
+        <source>Date, long (25 March 2026)</source>
+        <translation>Data estesa (25 marzo 2026)</translation>
+    </message>
+    <message>
+        <source>Date, short (25/03/26)</source>
+        <translation>Data breve (25/03/26)</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>Sample value</source>
+        <translation>Valore di esempio</translation>
+    </message>
+</context>
+<context>
+    <name>EditorTab</name>
+    <message>
+        <source>YAML source</source>
+        <translation>Sorgente YAML</translation>
+    </message>
+    <message>
+        <source>Show the template&apos;s YAML instead of cards</source>
+        <translation>Mostra lo YAML del modello al posto delle schede</translation>
+    </message>
+</context>
+<context>
     <name>EmailPreview</name>
     <message>
         <source>Text</source>
@@ -333,6 +585,48 @@
     <message>
         <source>Date</source>
         <translation>Data</translation>
+    </message>
+</context>
+<context>
+    <name>FieldsController</name>
+    <message>
+        <source>Data</source>
+        <translation>Dati</translation>
+    </message>
+    <message>
+        <source>Open a block to insert a field into it.</source>
+        <translation>Apri un blocco per inserirvi un campo.</translation>
+    </message>
+    <message>
+        <source>This block is locked: only its owners may change it.</source>
+        <translation>Questo blocco è bloccato: solo i suoi responsabili possono modificarlo.</translation>
+    </message>
+</context>
+<context>
+    <name>GroupBox</name>
+    <message>
+        <source>All of these are true</source>
+        <translation>Sono vere tutte queste</translation>
+    </message>
+    <message>
+        <source>Any of these is true</source>
+        <translation>È vera almeno una di queste</translation>
+    </message>
+    <message>
+        <source>How the conditions combine</source>
+        <translation>Come si combinano le condizioni</translation>
+    </message>
+    <message>
+        <source>Remove this group</source>
+        <translation>Rimuovi questo gruppo</translation>
+    </message>
+    <message>
+        <source>Add condition</source>
+        <translation>Aggiungi condizione</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>Aggiungi gruppo</translation>
     </message>
 </context>
 <context>
@@ -388,7 +682,7 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
         <translation>Chi registra la versione?</translation>
     </message>
     <message>
-        <source>Every version records who made it. Your name and email are kept in the studio's settings and used for your commits and sign-offs.</source>
+        <source>Every version records who made it. Your name and email are kept in the studio&apos;s settings and used for your commits and sign-offs.</source>
         <translation>Ogni versione registra chi l’ha fatta. Nome ed email restano nelle impostazioni dello studio e firmano le Sue versioni e approvazioni.</translation>
     </message>
     <message>
@@ -571,7 +865,7 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>&amp;Filter the Explorer</source>
-        <translation>&amp;Filtra l'esploratore</translation>
+        <translation>&amp;Filtra l&apos;esploratore</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
@@ -715,7 +1009,7 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>%s changed on disk since you opened it. Replace it with your version?</source>
-        <translation>%s è cambiato sul disco da quando l'hai aperto. Sostituirlo con la tua versione?</translation>
+        <translation>%s è cambiato sul disco da quando l&apos;hai aperto. Sostituirlo con la tua versione?</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
@@ -771,7 +1065,7 @@ Recuperarle?</translation>
     <name>PreviewPane</name>
     <message>
         <source>stale</source>
-        <extracomment>The channel name a subclass shows; `show_rendition` refuses renditions of another one. The human name in the header.</extracomment>
+        <extracomment>The reader clicked a paragraph: the block that wrote it and the text clicked (issue 19: click to edit). Panes that can tell emit it; the window opens the block there. The channel name a subclass shows; `show_rendition` refuses renditions of another one. The human name in the header.</extracomment>
         <translation>non aggiornata</translation>
     </message>
     <message>
@@ -792,7 +1086,7 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>The preview no longer matches the editor</source>
-        <translation>L'anteprima non corrisponde più all'editor</translation>
+        <translation>L&apos;anteprima non corrisponde più all&apos;editor</translation>
     </message>
     <message>
         <source>Restore the other previews</source>
@@ -1022,13 +1316,16 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Every state</source>
-        <translation>Tutti gli stati</translation></message>
+        <translation>Tutti gli stati</translation>
+    </message>
     <message>
         <source>Every owner</source>
-        <translation>Tutti i responsabili</translation></message>
+        <translation>Tutti i responsabili</translation>
+    </message>
     <message>
         <source>Every template</source>
-        <translation>Tutti i modelli</translation></message>
+        <translation>Tutti i modelli</translation>
+    </message>
     <message>
         <source>used by no template</source>
         <translation>non usato da alcun modello</translation>
@@ -1067,7 +1364,7 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Signature missing: {0} changed this text in commit {1}, but {2}: who wrote it is not proven, and verify refuses the commit.</source>
-        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l'ha scritto non è provato, e verify rifiuta il commit.</translation>
+        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l&apos;ha scritto non è provato, e verify rifiuta il commit.</translation>
     </message>
     <message>
         <source>Rendering…</source>
@@ -1191,7 +1488,7 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>approved</source>
-        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue's order: what waits for a reviewer first.</extracomment>
+        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue&apos;s order: what waits for a reviewer first.</extracomment>
         <translation>approvato</translation>
     </message>
     <message>
@@ -1227,11 +1524,11 @@ Recuperarle?</translation>
         <translation>rifiuto</translation>
     </message>
     <message>
-        <source>from the studio's settings</source>
+        <source>from the studio&apos;s settings</source>
         <translation>dalle impostazioni dello studio</translation>
     </message>
     <message>
-        <source>from git's user.email</source>
+        <source>from git&apos;s user.email</source>
         <translation>dallo user.email di git</translation>
     </message>
     <message>
@@ -1239,7 +1536,7 @@ Recuperarle?</translation>
         <translation>da MISSIVA_AUTHOR_EMAIL</translation>
     </message>
     <message>
-        <source>Decisions are committed under this identity (%s): the commit's author is the reviewer on record.</source>
+        <source>Decisions are committed under this identity (%s): the commit&apos;s author is the reviewer on record.</source>
         <translation>Le decisioni sono registrate nel commit con questa identità (%s): l’autore del commit è il revisore agli atti.</translation>
     </message>
     <message>
@@ -1276,6 +1573,45 @@ Recuperarle?</translation>
     </message>
 </context>
 <context>
+    <name>RuleEditor</name>
+    <message>
+        <source>Condition</source>
+        <translation>Condizione</translation>
+    </message>
+    <message>
+        <source>Show this block only when:</source>
+        <translation>Mostra questo blocco solo quando:</translation>
+    </message>
+    <message>
+        <source>Condition as source</source>
+        <translation>Condizione come testo sorgente</translation>
+    </message>
+    <message>
+        <source>Edit as source</source>
+        <translation>Modifica come sorgente</translation>
+    </message>
+    <message>
+        <source>Edit as rule</source>
+        <translation>Modifica come regola</translation>
+    </message>
+    <message>
+        <source>No condition: the block is always shown</source>
+        <translation>Nessuna condizione: il blocco è sempre mostrato</translation>
+    </message>
+    <message>
+        <source>Cannot evaluate for this sample: %s</source>
+        <translation>Impossibile valutare per questo esempio: %s</translation>
+    </message>
+    <message>
+        <source>✔ True for this sample: the block is shown</source>
+        <translation>✔ Vera per questo esempio: il blocco è mostrato</translation>
+    </message>
+    <message>
+        <source>✘ False for this sample: the block is left out</source>
+        <translation>✘ Falsa per questo esempio: il blocco è escluso</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search the text of every block</source>
@@ -1306,11 +1642,11 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Author name</source>
-        <translation>Nome dell'autore</translation>
+        <translation>Nome dell&apos;autore</translation>
     </message>
     <message>
         <source>Author email</source>
-        <translation>Email dell'autore</translation>
+        <translation>Email dell&apos;autore</translation>
     </message>
 </context>
 <context>
@@ -1402,7 +1738,7 @@ Recuperarle?</translation>
         <translation>Sincronizza</translation>
     </message>
     <message>
-        <source>Receive the team's work and send yours</source>
+        <source>Receive the team&apos;s work and send yours</source>
         <translation>Ricevi il lavoro del gruppo e invia il tuo</translation>
     </message>
     <message>
@@ -1423,30 +1759,11 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>%1 commit(s) to send, %2 to receive (as of the last sync)</source>
-        <translation>%1 commit da inviare, %2 da ricevere (all'ultima sincronizzazione)</translation>
+        <translation>%1 commit da inviare, %2 da ricevere (all&apos;ultima sincronizzazione)</translation>
     </message>
     <message>
         <source>Syncing…</source>
         <translation>Sincronizzazione…</translation>
-    </message>
-</context>
-<context>
-    <name>TemplateBodyModel</name>
-    <message>
-        <source>Block</source>
-        <translation>Blocco</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>Quando</translation>
-    </message>
-    <message>
-        <source>Channels</source>
-        <translation>Canali</translation>
-    </message>
-    <message>
-        <source>With</source>
-        <translation>Con</translation>
     </message>
 </context>
 <context>

@@ -14,19 +14,22 @@ from typing import Any
 
 from studio import __version__
 from studio.cli.common import (
+    SEND_DATE_HELP,
     TIME_LIMIT_HELP,
     Record,
     UsageError,
     records_from,
+    send_date,
     time_limit,
 )
 from studio.cli.common import load as _load
 from studio.cli.common import template_named as _template
-from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition
+from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition, reusing_renditions
 from studio.core.files import write_atomic as _write_atomic
 from studio.core.limits import Limits, limits_from
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
+from studio.core.senddate import today
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -57,12 +60,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _render_one(
     project: Project, template: str, channel: str, record: Record, locale: str | None,
-    limits: Limits | None = None,
+    limits: Limits | None = None, sent: str | None = None,
 ) -> tuple[Rendition | None, Problem | None]:
     from studio.core.render import render
 
     try:
-        return render(project, template, channel, record, locale, limits=limits), None
+        return render(project, template, channel, record, locale, limits=limits,
+                      send_date=sent), None
     except ProblemError as exc:
         return None, exc.problem
 
@@ -92,15 +96,21 @@ def cmd_render(args: argparse.Namespace) -> int:
     limits = limits_from(project.config.raw, args.time_limit)
     _stop_when_stuck()
     failures = 0
+    # One send date for every record of the run, even one that crosses midnight.
+    sent = args.send_date or today(project.config.timezone)
     for record in records:
         rendition, problem = _render_one(project, args.template, args.channel, record, args.locale,
-                                         limits)
+                                         limits, sent)
         written = None
         if rendition is not None and args.output is not None:
             written = _output_path(
                 Path(args.output), many, args.template, args.channel, record, rendition.extension
             )
             _write_atomic(written, rendition.content)
+        # Over its segment budget a message costs more than the template allows: validate
+        # fails on it, and so does render, unless the sender accepts the cost.
+        over = (rendition is not None and bool(rendition.facts.get("over_budget"))
+                and not args.allow_over_budget)
         if args.json:
             if rendition is not None:
                 line = rendition.as_json()
@@ -123,7 +133,10 @@ def cmd_render(args: argparse.Namespace) -> int:
                 print(warning, file=sys.stderr)
             if written is None:
                 _to_stdout(rendition)
-        failures += rendition is None
+        if over:
+            print("missiva: error: the SMS is over its segment budget (sms.max_segments); "
+                  "--allow-over-budget sends it anyway", file=sys.stderr)
+        failures += rendition is None or over
     return 1 if failures else 0
 
 
@@ -155,40 +168,45 @@ def cmd_proof(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     failures = 0
-    for name, template in sorted(project.templates.items()):
-        for sample in sorted(project.samples.values(), key=lambda s: s.name):
-            record = sample_record(project, sample.name)
-            for locale in project.config.locales:
-                for channel in template.channels:
-                    row: dict[str, Any] = {
-                        "template": name,
-                        "sample": sample.name,
-                        "locale": locale,
-                        "channel": channel,
-                    }
-                    try:
-                        rendition = render(project, template, channel, record, locale)
-                    except ProblemError as exc:
-                        row.update(ok=False, error=str(exc.problem))
-                        failures += 1
-                    else:
-                        relative = (
-                            f"{name.replace('/', '_')}/{sample.name}.{locale}."
-                            f"{channel}.{rendition.extension}"
-                        )
-                        target = out / relative
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        _write_atomic(target, rendition.content)
-                        row.update(
-                            ok=True,
-                            file=relative,
-                            facts=dict(rendition.facts),
-                            warnings=[str(w) for w in rendition.warnings],
-                        )
-                    rows.append(row)
-                    if not args.quiet:
-                        state = "ok " if row["ok"] else "ERR"
-                        print(f"{state} {name} {sample.name} {locale} {channel}", file=sys.stderr)
+    sent = args.send_date or today(project.config.timezone)
+    # A bill's print and the email attaching it are laid out once.
+    with reusing_renditions():
+        for name, template in sorted(project.templates.items()):
+            for sample in sorted(project.samples.values(), key=lambda s: s.name):
+                record = sample_record(project, sample.name)
+                for locale in project.config.locales:
+                    for channel in template.channels:
+                        row: dict[str, Any] = {
+                            "template": name,
+                            "sample": sample.name,
+                            "locale": locale,
+                            "channel": channel,
+                        }
+                        try:
+                            rendition = render(project, template, channel, record, locale,
+                                               send_date=sent)
+                        except ProblemError as exc:
+                            row.update(ok=False, error=str(exc.problem))
+                            failures += 1
+                        else:
+                            relative = (
+                                f"{name.replace('/', '_')}/{sample.name}.{locale}."
+                                f"{channel}.{rendition.extension}"
+                            )
+                            target = out / relative
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            _write_atomic(target, rendition.content)
+                            row.update(
+                                ok=True,
+                                file=relative,
+                                facts=dict(rendition.facts),
+                                warnings=[str(w) for w in rendition.warnings],
+                            )
+                        rows.append(row)
+                        if not args.quiet:
+                            state = "ok " if row["ok"] else "ERR"
+                            print(f"{state} {name} {sample.name} {locale} {channel}",
+                                  file=sys.stderr)
     _write_atomic(out / "index.html", _proof_index(project, rows).encode("utf-8"))
     _write_atomic(
         out / "proof.json",
@@ -319,12 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file (or folder, for several records)")
     p.add_argument("--json", action="store_true", help="one JSON object per rendition")
     p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
+    p.add_argument("--send-date", type=send_date, metavar="DATE", help=SEND_DATE_HELP)
+    p.add_argument("--allow-over-budget", action="store_true",
+                   help="exit 0 even when an SMS is over its segment budget (sms.max_segments)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("proof", help="every template × channel × sample × locale, with an index")
     p.add_argument("project")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--send-date", type=send_date, metavar="DATE", help=SEND_DATE_HELP)
     p.set_defaults(func=cmd_proof)
 
     p = sub.add_parser("send-test", help="send a template's email to a test address via SMTP")
@@ -344,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli.check import add_commands as add_check
     from studio.cli.compliance import add_commands as add_compliance
     from studio.cli.export import add_commands as add_export
+    from studio.cli.fmt import add_commands as add_fmt
     from studio.cli.packaging import add_commands as add_packaging
     from studio.cli.sync import add_commands as add_sync
     from studio.cli.versioning import add_commands as add_versioning
@@ -355,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch(sub)
     add_sync(sub)
     add_check(sub)
+    add_fmt(sub)
     return parser
 
 

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.cli.common import (
+    SEND_DATE_HELP,
     TIME_LIMIT_HELP,
     UsageError,
     load,
     records_from,
+    send_date,
     template_named,
     time_limit,
 )
@@ -171,7 +173,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            channel=args.channel, locale=args.locale,
                            partition_size=args.partition_size, print_stream=args.print_stream,
                            progress=None if args.quiet else ProgressBar(sys.stderr),
-                           time_limit=args.time_limit)
+                           time_limit=args.time_limit, send_date=args.send_date)
     except BatchMismatch as exc:
         raise _usage(str(exc)) from None
     except WorkerProblem as exc:
@@ -223,4 +225,6 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--partition-size", type=int, help="records a task (default: automatic)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress")
     p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
+    p.add_argument("--send-date", type=send_date, metavar="DATE",
+                   help=SEND_DATE_HELP + "; kept in the folder, so a resumed batch keeps it")
     p.set_defaults(func=cmd_batch)

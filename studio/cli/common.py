@@ -70,6 +70,20 @@ def time_limit(text: str) -> float:
     return value
 
 
+def send_date(text: str) -> str:
+    """--send-date YYYY-MM-DD (or a local time, YYYY-MM-DDTHH:MM)."""
+    from studio.core.senddate import SendDateError, parse_send_date
+
+    try:
+        return parse_send_date(text)
+    except SendDateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+SEND_DATE_HELP = ("the day the communication goes out (YYYY-MM-DD, or YYYY-MM-DDTHH:MM): the "
+                  "letter's date, the email's Date and Message-ID (default: today in the "
+                  "project's time zone)")
+
 TIME_LIMIT_HELP = ("seconds a rendition may take (default: limits.time in studio.yaml, "
                    "or 10)")
 

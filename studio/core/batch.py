@@ -34,13 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.core.channels import CHANNELS, Rendition
+from studio.core.channels import CHANNELS, Rendition, reusing_renditions
 from studio.core.files import write_atomic
 from studio.core.limits import json_depth, limits_from
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 from studio.core.records import record_from_json, record_from_value
 from studio.core.routing import MISSING, delivery_for, field_value, route
+from studio.core.senddate import today
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -61,6 +62,7 @@ class BatchSpec:
     source: str  # the data file's name, as problems in a record name it
     version: str  # the project's file signature: a worker reloads when the project changed
     time_limit: float | None = None  # seconds a rendition may take (None: the project's limits)
+    send_date: str | None = None  # ISO (senddate.py); None: today where the worker renders
 
     @property
     def routed(self) -> bool:
@@ -221,7 +223,7 @@ def render_item(project: Project, spec: BatchSpec, item: Item) -> list[Produced]
     for channel in item.channels:
         try:
             rendition = render(project, spec.template, channel, record, spec.locale,
-                               limits=limits)
+                               limits=limits, send_date=spec.send_date)
         except ProblemError as exc:
             produced.append(_failed(spec, item, channel, exc.problem))
             continue
@@ -246,8 +248,9 @@ def render_partition(spec: BatchSpec, items: list[Item]) -> list[Produced]:
     """A partition of records rendered in one worker (the task Dask runs)."""
     project = worker_project(spec)
     produced: list[Produced] = []
-    for item in items:
-        produced += render_item(project, spec, item)
+    with reusing_renditions():  # a record's print, and its email attaching it, laid out once
+        for item in items:
+            produced += render_item(project, spec, item)
     return produced
 
 
@@ -458,15 +461,18 @@ def run_batch(
     print_stream: int | None = None,
     progress: Callable[[BatchProgress], None] | None = None,
     time_limit: float | None = None,
+    send_date: str | None = None,
 ) -> BatchResult:
     """Render every record of an NDJSON file into `out`, resuming a batch left unfinished.
-    One batch at a time in a folder: a second one raises BatchBusy."""
+    One batch at a time in a folder: a second one raises BatchBusy. SEND_DATE (ISO) dates
+    every rendition; without one, the batch is dated today in the project's time zone and the
+    date is kept in the folder's batch.json, so resuming it tomorrow dates the rest alike."""
     out.mkdir(parents=True, exist_ok=True)
     lock = _lock(out)
     try:
         return _run_batch(client, project, template, data, out, channel=channel, locale=locale,
                           partition_size=partition_size, print_stream=print_stream,
-                          progress=progress, time_limit=time_limit)
+                          progress=progress, time_limit=time_limit, send_date=send_date)
     finally:
         lock.close()
 
@@ -484,6 +490,7 @@ def _run_batch(
     print_stream: int | None,
     progress: Callable[[BatchProgress], None] | None,
     time_limit: float | None,
+    send_date: str | None,
 ) -> BatchResult:
     started = time.monotonic()
     arguments = {"template": template, "channel": channel or "routed", "locale": locale,
@@ -491,11 +498,17 @@ def _run_batch(
     recorded = out / BATCH_FILE
     if recorded.exists():
         before = json.loads(recorded.read_text(encoding="utf-8"))
+        # A batch's send date is pinned when it starts: a resumed one keeps it (an older
+        # folder without one is dated as it resumes).
+        arguments["send_date"] = send_date or before.get("send_date") or today(
+            project.config.timezone)
+        before.setdefault("send_date", arguments["send_date"])
         if before != arguments:
             changed = ", ".join(k for k in arguments if before.get(k) != arguments[k])
             raise BatchMismatch(f"{out} holds a batch with other arguments ({changed}); "
                                 "give another --out")
     else:
+        arguments["send_date"] = send_date or today(project.config.timezone)
         write_atomic(recorded, (json.dumps(arguments, indent=1) + "\n").encode())
     for stale in out.glob(".*.tmp"):
         stale.unlink()
@@ -504,7 +517,7 @@ def _run_batch(
     done = {(row.get("index"), row.get("channel")) for row in earlier}
 
     spec = BatchSpec(str(project.root), template, channel, locale, str(data),
-                     project_version(project.root), time_limit)
+                     project_version(project.root), time_limit, arguments["send_date"])
     total = count_records(data)
     workers = worker_count(client)
     size = partition_size or max(1, min(50, math.ceil(total / (workers * 4))))

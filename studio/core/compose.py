@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from studio.core import markdown
+from studio.core import headings, links, markdown, senddate
 from studio.core.channels import CHANNELS
 from studio.core.engine import (
     TrustedMarkdown,
@@ -54,6 +55,11 @@ class Composition:
     preheader: str
     address_html: str
     address_text: str
+    send_date: str = ""  # ISO day (or local time) the communication goes out: senddate.py
+    unsubscribe: str = ""  # a marketing email's one-click unsubscribe address (RFC 8058)
+    # Whether a rendition may carry others (the print PDF attached to an email): validation's
+    # trial leaves them out, the print channel is checked on its own.
+    attachments: bool = True
 
     @property
     def html(self) -> str:
@@ -77,6 +83,7 @@ class _Composer:
         channel: str,
         locale: str,
         record: Mapping[str, Any],
+        send_date: str = "",
     ) -> None:
         self.project = project
         self.template = template
@@ -93,6 +100,7 @@ class _Composer:
             "brand": dict(config.brand),
             "_currency": config.currency,
             "_timezone": config.timezone,
+            "send_date": send_date,
         }
 
     # Blocks ----------------------------------------------------------------------------------
@@ -232,8 +240,12 @@ def compose(
     channel: str,
     record: Mapping[str, Any],
     locale: str | None = None,
+    *,
+    send_date: str | None = None,
 ) -> Composition:
-    """Compose one rendition's content. Raises ProblemError with the file and line at fault."""
+    """Compose one rendition's content. Raises ProblemError with the file and line at fault.
+    SEND_DATE (ISO, see senddate.py) is `send_date` in every block; today in the project's
+    time zone when None."""
     if isinstance(template, str):
         found = project.templates.get(template)
         if found is None:
@@ -271,18 +283,24 @@ def compose(
                     channels=", ".join(template.channels)),
             )
         )
+    if send_date is None:
+        send_date = senddate.today(project.config.timezone)
     budget = render_budget()
     try:
-        return _compose(project, template, channel, record, locale)
+        return _compose(project, template, channel, record, locale, send_date)
     finally:
         reset_budget(budget)
 
 
 def _compose(
-    project: Project, template: Template, channel: str, record: Mapping[str, Any], locale: str
+    project: Project, template: Template, channel: str, record: Mapping[str, Any], locale: str,
+    send_date: str,
 ) -> Composition:
-    composer = _Composer(project, template, channel, locale, record)
+    composer = _Composer(project, template, channel, locale, record, send_date)
     composed: list[ComposedBlock] = []
+    # Phone numbers written without a prefix are the project's country's (studio.yaml
+    # `country:`, Italy by default).
+    region = str(project.config.raw.get("country") or "IT").upper()
     for item in template.body:
         if not composer.applies(item):
             continue
@@ -290,6 +308,7 @@ def _compose(
             item.block, composer.with_values(item), template.path, item.line, item.col
         )
         converted = markdown.convert(source)
+        tappable = links.linkify(converted.html, region)
         path = project.blocks[item.block].source(locale, project.config.default_locale).path
         block = project.blocks[item.block]
         classes = []
@@ -300,8 +319,12 @@ def _compose(
         if block.keep_together:
             classes.append("keep-together")
         composed.append(
-            ComposedBlock(item.block, path, source, converted.html, converted.text, tuple(classes))
+            ComposedBlock(item.block, path, source, tappable, converted.text, tuple(classes))
         )
+
+    # The shells give the title the h1; the blocks' headings nest below it without a skip.
+    nested = headings.nest_headings([b.html for b in composed])
+    composed = [dataclasses.replace(b, html=h) for b, h in zip(composed, nested, strict=True)]
 
     address_html = address_text = ""
     address_block = template.print.get("address_block") if CHANNELS[channel].paged else None
@@ -311,6 +334,15 @@ def _compose(
         converted = markdown.convert(source)
         address_html, address_text = converted.html, converted.text
 
+    unsubscribe = ""
+    if CHANNELS[channel].subject and template.email.get("marketing"):
+        # The address may name the record (…?c={{ customer.id }}); a template's own over the
+        # project's.
+        own = "unsubscribe" in template.email
+        value = (template.email if own else project.config.email).get("unsubscribe")
+        if value:
+            line = template.where("email", "unsubscribe")[0] if own else 1
+            unsubscribe = _one_line(composer.text(str(value), line))
     title = template.localized(template.title, locale, project.config.default_locale)
     if "{" in title:
         title = composer.text(title, template.where("title")[0])
@@ -333,6 +365,8 @@ def _compose(
         ),
         address_html=address_html,
         address_text=address_text,
+        send_date=send_date,
+        unsubscribe=unsubscribe,
     )
 
 

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from studio.core.files import write_atomic
 from studio.core.history import WORKTREE, Repository, open_repository
+from studio.core.messages import msg
 from studio.core.package import Package, build_package
 from studio.core.problems import ProblemError, error
 from studio.core.project import load_project
@@ -144,9 +145,10 @@ def target_settings(
                     "studio.yaml",
                     0,
                     0,
-                    f"export to {name} refused: studio.yaml in the working tree differs from "
-                    f"the exported commit {commit[:10]}, and a target's settings are read from "
-                    "the commit: commit studio.yaml (or check out that version) first",
+                    msg("export to {target} refused: studio.yaml in the working tree differs "
+                        "from the exported commit {commit}, and a target's settings are read "
+                        "from the commit: commit studio.yaml (or check out that version) first",
+                        target=name, commit=commit[:10]),
                 )
             )
     return settings
@@ -156,20 +158,22 @@ def _target_in(targets: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     settings = targets.get(name)
     if not isinstance(settings, Mapping):
         known = ", ".join(sorted(targets)) or "none"
-        raise ProblemError(error("studio.yaml", 0, 0, f"no target {name!r} (targets: {known})"))
+        raise ProblemError(error("studio.yaml", 0, 0, msg(
+            "no target {target} (targets: {known})", target=repr(name), known=known)))
     if "token" in settings:
         raise ProblemError(
             error(
                 "studio.yaml",
                 0,
                 0,
-                f"target {name!r} stores a token: tokens never go in the project; name an "
-                "environment variable with token_env instead",
+                msg("target {target} stores a token: tokens never go in the project; name an "
+                    "environment variable with token_env instead", target=repr(name)),
             )
         )
     if bool(settings.get("path")) == bool(settings.get("url")):
         raise ProblemError(
-            error("studio.yaml", 0, 0, f"target {name!r} needs either path: or url:")
+            error("studio.yaml", 0, 0, msg("target {target} needs either path: or url:",
+                                           target=repr(name)))
         )
     if settings.get("url"):
         _check_url(name, str(settings["url"]))
@@ -180,7 +184,8 @@ def _check_url(name: str, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ProblemError(
-            error("studio.yaml", 0, 0, f"target {name!r}: {url!r} is not an http(s) URL")
+            error("studio.yaml", 0, 0, msg("target {target}: {url} is not an http(s) URL",
+                                           target=repr(name), url=repr(url)))
         )
     if parts.scheme == "http" and not _loopback(parts.hostname):
         raise ProblemError(
@@ -188,8 +193,8 @@ def _check_url(name: str, url: str) -> None:
                 "studio.yaml",
                 0,
                 0,
-                f"target {name!r}: plain http would send the token in clear; use https "
-                "(http is accepted for loopback addresses only)",
+                msg("target {target}: plain http would send the token in clear; use https "
+                    "(http is accepted for loopback addresses only)", target=repr(name)),
             )
         )
 
@@ -207,7 +212,8 @@ def _int(settings: Mapping[str, Any], key: str, default: int, target: str) -> in
     value = settings.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ProblemError(
-            error("studio.yaml", 0, 0, f"target {target!r}: {key} must be a whole number")
+            error("studio.yaml", 0, 0, msg("target {target}: {key} must be a whole number",
+                                           target=repr(target), key=key))
         )
     return value
 
@@ -220,8 +226,8 @@ def _token(target: str, settings: Mapping[str, Any]) -> str:
                 "studio.yaml",
                 0,
                 0,
-                f"target {target!r} needs token_env: the environment variable holding the "
-                "server's token",
+                msg("target {target} needs token_env: the environment variable holding the "
+                    "server's token", target=repr(target)),
             )
         )
     token = os.environ.get(variable, "")
@@ -231,7 +237,8 @@ def _token(target: str, settings: Mapping[str, Any]) -> str:
                 "studio.yaml",
                 0,
                 0,
-                f"target {target!r}: the environment variable {variable} (token_env) is not set",
+                msg("target {target}: the environment variable {variable} (token_env) is not "
+                    "set", target=repr(target), variable=variable),
             )
         )
     return token
@@ -251,8 +258,9 @@ def gate(repository: Repository, package: Package, target: str) -> None:
                 broken[0].path,
                 broken[0].line,
                 0,
-                f"export to {target} refused: the sign-off ledger is broken "
-                f"({broken[0].message})",
+                msg("export to {target} refused: the sign-off ledger is broken ({reason})",
+                    target=target, reason=broken[0].parts[0] if len(broken[0].parts) == 1
+                    else broken[0].message),
             )
         )
     blocked = gate_states(repository, package.manifest["templates"], rev=package.commit)
@@ -269,7 +277,8 @@ def gate(repository: Repository, package: Package, target: str) -> None:
                 "studio.yaml",
                 0,
                 0,
-                f"export to {target} refused: not approved at {package.commit[:10]}: {shown}",
+                msg("export to {target} refused: not approved at {commit}: {blocks}",
+                    target=target, commit=package.commit[:10], blocks=shown),
             )
         )
 
@@ -340,8 +349,9 @@ def push(
                             "studio.yaml",
                             0,
                             0,
-                            f"{name} refused the package: {response.status_code} "
-                            f"{response.reason_phrase}: {_message(response)}",
+                            msg("{target} refused the package: {status} {reason}: {said}",
+                                target=name, status=response.status_code,
+                                reason=response.reason_phrase, said=_message(response)),
                         )
                     )
                 return response
@@ -350,8 +360,9 @@ def push(
                     "studio.yaml",
                     0,
                     0,
-                    f"could not deliver to {name} ({base}) after {max(1, attempts)} "
-                    f"attempt(s): {last}",
+                    msg("could not deliver to {target} ({url}) after {count} attempt(s): "
+                        "{reason}", target=name, url=base, count=max(1, attempts),
+                        reason=last),
                 )
             )
 
@@ -362,7 +373,8 @@ def push(
             package_id = str(response.json()["id"])
         except (ValueError, KeyError, TypeError):
             raise ProblemError(
-                error("studio.yaml", 0, 0, f"{name} answered without a package id")
+                error("studio.yaml", 0, 0, msg("{target} answered without a package id",
+                                               target=name))
             ) from None
         if activate:
             post(f"/v1/packages/{package_id}/activate")

@@ -21,6 +21,7 @@ from git.db import GitCmdObjectDB
 
 from studio.core.files import remove_leftover_temporaries
 from studio.core.files import write_atomic as _write_atomic
+from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, load_project
 from studio.core.settings import settings_author
@@ -203,12 +204,13 @@ class Repository:
                     str(root),
                     0,
                     0,
-                    "not a git repository: versioning needs the project "
-                    "folder to be one (git init)",
+                    msg("not a git repository: versioning needs the project folder to be "
+                        "one (git init)"),
                 )
             ) from None
         if self.repo.working_tree_dir is None:
-            raise ProblemError(error(str(root), 0, 0, "a bare repository has no project files"))
+            raise ProblemError(error(str(root), 0, 0,
+                                     msg("a bare repository has no project files")))
         top = Path(self.repo.working_tree_dir).resolve()
         prefix = self.root.relative_to(top).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
@@ -228,7 +230,7 @@ class Repository:
             try:
                 return candidate.resolve().relative_to(self.root).as_posix()
             except ValueError:
-                raise ProblemError(error(text, 0, 0, "is not inside the project")) from None
+                raise ProblemError(error(text, 0, 0, msg("is not inside the project"))) from None
         text = text.replace(os.sep, "/").removeprefix("./")
         if not (self.root / text).exists() and " " in text:
             text = path_of(text)
@@ -236,7 +238,8 @@ class Repository:
 
     def resolve(self, rev: str) -> str:
         """The full hash of a commit named by a hash, branch, tag or HEAD~n."""
-        problem = error(rev, 0, 0, f"no such revision {rev!r} in the project's history")
+        problem = error(rev, 0, 0, msg("no such revision {rev} in the project's history",
+                                       rev=repr(rev)))
         if not rev.strip() or "\n" in rev or rev == WORKTREE:
             raise ProblemError(problem)
         with self._lock:
@@ -317,7 +320,8 @@ class Repository:
             try:
                 out = self.repo.git.execute(["git", *args], strip_newline_in_stdout=False)
             except git.GitCommandError as exc:
-                raise ProblemError(error(path, 0, 0, f"git log failed: {_stderr(exc)}")) from None
+                raise ProblemError(error(path, 0, 0, msg("git log failed: {output}",
+                                                         output=_stderr(exc)))) from None
         revisions = []
         for record in str(out).split(_RECORD)[1:]:
             parts = record.split(_FIELD)
@@ -456,9 +460,9 @@ class Repository:
                     str(self.root),
                     0,
                     0,
-                    f"git's index is locked ({lock}): another git program is running, or one "
-                    "was interrupted and left its lock behind. If no git program is running, "
-                    "clear the lock and commit again",
+                    msg("git's index is locked ({lock}): another git program is running, or "
+                        "one was interrupted and left its lock behind. If no git program is "
+                        "running, clear the lock and commit again", lock=str(lock)),
                 )
             )
 
@@ -482,10 +486,10 @@ class Repository:
                 str(self.root),
                 0,
                 0,
-                "who is committing? Set your name and email in the studio settings "
-                "(author: {name, email} in ~/.config/missiva/user.yaml), in "
-                "MISSIVA_AUTHOR_NAME and MISSIVA_AUTHOR_EMAIL, or with "
-                "git config user.name / user.email",
+                msg("who is committing? Set your name and email in the studio settings "
+                    "({setting} in ~/.config/missiva/user.yaml), in MISSIVA_AUTHOR_NAME and "
+                    "MISSIVA_AUTHOR_EMAIL, or with git config user.name / user.email",
+                    setting="author: {name, email}"),
             )
         )
 
@@ -519,7 +523,7 @@ class Repository:
 
         Raises ProblemError when there is nothing to commit or no author is known."""
         if not message.strip():
-            raise ProblemError(error(str(self.root), 0, 0, "a commit needs a message"))
+            raise ProblemError(error(str(self.root), 0, 0, msg("a commit needs a message")))
         env = self._identity_env(author)
         with self._lock:
             self._check_index_lock()
@@ -528,7 +532,8 @@ class Repository:
             except git.GitCommandError as exc:
                 self._check_index_lock()  # taken while we ran: say so, not git's words
                 raise ProblemError(
-                    error(str(self.root), 0, 0, f"git commit failed: {_stderr(exc)}")
+                    error(str(self.root), 0, 0, msg("git commit failed: {output}",
+                                                    output=_stderr(exc)))
                 ) from None
 
     def _commit(self, message: str, paths: Sequence[str] | None, env: dict[str, str]) -> Revision:
@@ -546,7 +551,7 @@ class Repository:
                         self._project_path(missing[0]),
                         0,
                         0,
-                        "no such file in the project or its history",
+                        msg("no such file in the project or its history"),
                     )
                 )
             self.repo.git.execute(["git", "add", "--all", "--", *relative])
@@ -557,7 +562,7 @@ class Repository:
                         self._project_path(relative[0]),
                         0,
                         0,
-                        "nothing to commit: no changes in the given path(s)",
+                        msg("nothing to commit: no changes in the given path(s)"),
                     )
                 )
             command = ["git", "commit", "--no-verify", "-q", "-m", message, "--", *relative]
@@ -567,7 +572,8 @@ class Repository:
             )
             if not self._staged(None):
                 raise ProblemError(
-                    error(str(self.root), 0, 0, "nothing to commit: the project is unchanged")
+                    error(str(self.root), 0, 0,
+                          msg("nothing to commit: the project is unchanged"))
                 )
             command = ["git", "commit", "--no-verify", "-q", "-m", message]
         self.repo.git.execute(command, env=env)
@@ -603,7 +609,8 @@ class Repository:
         content = None if source_path is None else self.blob(source_path, commit)
         if content is None:
             raise ProblemError(
-                error(path, 0, 0, f"{describe_path(path)} did not exist at {rev} ({commit[:10]})")
+                error(path, 0, 0, msg("{file} did not exist at {rev} ({commit})",
+                                      file=describe_path(path), rev=rev, commit=commit[:10]))
             )
         if any(c.path == path and c.kind != "untracked" for c in self.status()):
             raise ProblemError(
@@ -611,14 +618,15 @@ class Repository:
                     path,
                     0,
                     0,
-                    f"{describe_path(path)} has uncommitted changes: commit them (or discard "
-                    "them) before restoring an older version",
+                    msg("{file} has uncommitted changes: commit them (or discard them) before "
+                        "restoring an older version", file=describe_path(path)),
                 )
             )
         current = self.blob(path, WORKTREE)
         if current == content and self.blob(path, "HEAD") == content:
             raise ProblemError(
-                error(path, 0, 0, f"{describe_path(path)} is already as it was at {commit[:10]}")
+                error(path, 0, 0, msg("{file} is already as it was at {commit}",
+                                      file=describe_path(path), commit=commit[:10]))
             )
         old = self.revision(commit)
         target = self.root / path
@@ -633,18 +641,21 @@ class Repository:
     def release(self, name: str, message: str | None = None) -> Release:
         """An annotated tag NAME on HEAD; refuses uncommitted changes and an existing NAME."""
         if not self.has_commits():
-            raise ProblemError(error(str(self.root), 0, 0, "nothing to release: no commits yet"))
+            raise ProblemError(error(str(self.root), 0, 0,
+                                     msg("nothing to release: no commits yet")))
         with self._lock:
             try:
                 self.repo.git.check_ref_format(f"refs/tags/{name}")
             except git.GitCommandError:
                 raise ProblemError(
-                    error(name, 0, 0, f"{name!r} is not a valid release name (git tag name)")
+                    error(name, 0, 0, msg("{name} is not a valid release name (git tag name)",
+                                          name=repr(name)))
                 ) from None
             if name in {t.name for t in self.repo.tags}:
                 existing = self.repo.tags[name].commit.hexsha
                 raise ProblemError(
-                    error(name, 0, 0, f"release {name!r} already exists (on {existing[:10]})")
+                    error(name, 0, 0, msg("release {name} already exists (on {commit})",
+                                          name=repr(name), commit=existing[:10]))
                 )
         dirty = self.status()
         if dirty:
@@ -654,7 +665,8 @@ class Repository:
                     str(self.root),
                     0,
                     0,
-                    f"cannot release with uncommitted changes ({shown}): commit them first",
+                    msg("cannot release with uncommitted changes ({files}): commit them first",
+                        files=shown),
                 )
             )
         env = self._identity_env()
@@ -663,7 +675,8 @@ class Repository:
             try:
                 self.repo.git.execute(["git", "tag", "-a", name, "-m", text, "HEAD"], env=env)
             except git.GitCommandError as exc:
-                raise ProblemError(error(name, 0, 0, f"git tag failed: {_stderr(exc)}")) from None
+                raise ProblemError(error(name, 0, 0, msg("git tag failed: {output}",
+                                                         output=_stderr(exc)))) from None
             tag = self.repo.tags[name]
         return Release(
             name=name,
@@ -741,8 +754,8 @@ class Repository:
                                   timeout=timeout)
         if check and done.returncode != 0:
             message = done.stderr if text else done.stderr.decode("utf-8", "replace")
-            raise ProblemError(error(str(self.root), 0, 0,
-                                     f"git {args[0]} failed: {message.strip()}"))
+            raise ProblemError(error(str(self.root), 0, 0, msg(
+                "git {command} failed: {output}", command=args[0], output=message.strip())))
         return done
 
     @staticmethod

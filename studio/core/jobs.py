@@ -12,12 +12,24 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from studio.core.channels import Rendition
+from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project, reload
+
+# What the studio says when a worker process ended under a job (the studio restarts it).
+PREVIEW_WORKER_STOPPED = msg("the preview worker stopped (a rendition ran past its time or "
+                             "memory budget); it has been restarted")
+VALIDATION_WORKER_STOPPED = msg("the validation worker stopped (a trial rendition ran past its "
+                                "time or memory budget); it has been restarted")
+
+
+def internal_error(exception: BaseException) -> Problem:
+    """A bug or a worker that died, said to the author (never a traceback)."""
+    return error("(studio)", 0, 0, msg("internal error: {exception}", exception=repr(exception)))
 
 
 @dataclass(frozen=True)
@@ -90,11 +102,16 @@ def run_render(job: RenderJob) -> RenderOutcome:
         record = (sample_record(project, job.sample or "") if job.record is None
                   else record_from_value(project.schema, job.record))
         rendition = render(project, job.template, job.channel, record, job.locale)
+        if rendition.media_type.startswith("message/"):
+            # The email pane shows the message's parts: taken apart here, off the GUI thread.
+            from studio.core.mailview import mail_view
+
+            rendition = replace(rendition, view=mail_view(rendition.content))
         problem = None
     except ProblemError as exc:
         rendition, problem = None, exc.problem
     except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker
-        rendition, problem = None, error("(studio)", 0, 0, f"internal error: {exc!r}")
+        rendition, problem = None, internal_error(exc)
     return RenderOutcome(job.channel, job.generation, rendition, problem,
                          (time.perf_counter() - started) * 1000)
 

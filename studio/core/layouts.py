@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import babel
+import babel.dates
 from jinja2 import ChainableUndefined, TemplateSyntaxError
 from markupsafe import Markup
 
@@ -17,14 +19,25 @@ from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, inside
 from studio.core.resources import resources_dir
+from studio.core.senddate import send_day
 
 # Words the default shells print themselves, per language; a project layout may use its own.
 LABELS: Mapping[str, Mapping[str, str]] = {
-    "it": {"page": "Pagina", "of": "di", "vat": "P.IVA", "recipient": "Destinatario"},
-    "en": {"page": "Page", "of": "of", "vat": "VAT", "recipient": "Recipient"},
-    "de": {"page": "Seite", "of": "von", "vat": "USt-IdNr.", "recipient": "Empfänger"},
-    "fr": {"page": "Page", "of": "sur", "vat": "TVA", "recipient": "Destinataire"},
-    "es": {"page": "Página", "of": "de", "vat": "NIF", "recipient": "Destinatario"},
+    "it": {"page": "Pagina", "of": "di", "vat": "P.IVA", "recipient": "Destinatario",
+           "office": "Sede legale", "capital": "Cap. soc.", "paid": "i.v.",
+           "register": "Reg. Imprese", "rea": "REA"},
+    "en": {"page": "Page", "of": "of", "vat": "VAT", "recipient": "Recipient",
+           "office": "Registered office", "capital": "Share capital", "paid": "fully paid",
+           "register": "Company register", "rea": "REA"},
+    "de": {"page": "Seite", "of": "von", "vat": "USt-IdNr.", "recipient": "Empfänger",
+           "office": "Sitz", "capital": "Stammkapital", "paid": "voll eingezahlt",
+           "register": "Handelsregister", "rea": "REA"},
+    "fr": {"page": "Page", "of": "sur", "vat": "TVA", "recipient": "Destinataire",
+           "office": "Siège social", "capital": "Capital social", "paid": "entièrement libéré",
+           "register": "Registre du commerce", "rea": "REA"},
+    "es": {"page": "Página", "of": "de", "vat": "NIF", "recipient": "Destinatario",
+           "office": "Domicilio social", "capital": "Capital social", "paid": "desembolsado",
+           "register": "Registro Mercantil", "rea": "REA"},
 }
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 _CSS_VALUE = re.compile(r"^[#\w\s,.()%+-]*$")
@@ -156,6 +169,38 @@ def render_layout_file(
         raise ProblemError(located_error(exc, label, 0)) from None
 
 
+def date_line(brand: Mapping[str, Any], locale: str, send_date: str) -> str:
+    """A letter's place and date in the locale's long form: "Milano, 1 dicembre 2026".
+    The place is brand.place (a string, or one per locale); without it, the date alone."""
+    if not send_date:
+        return ""
+    try:
+        day = babel.dates.format_date(send_day(send_date), format="long",
+                                      locale=babel.Locale.parse(locale.replace("-", "_")))
+    except (ValueError, babel.UnknownLocaleError):
+        day = send_day(send_date).isoformat()
+    place = brand.get("place")
+    if isinstance(place, Mapping):
+        place = place.get(locale, place.get(locale.split("_")[0]))
+    return f"{place}, {day}" if place else day
+
+
+def company_details(brand: Mapping[str, Any], locale: str) -> list[str]:
+    """The registration details a company's letters state (art. 2250 c.c. in Italy: registered
+    office, paid-up share capital, company register and REA numbers), from brand:."""
+    words = labels(locale)
+    details = []
+    if brand.get("registered_office"):
+        details.append(f"{words['office']}: {brand['registered_office']}")
+    if brand.get("share_capital"):
+        details.append(f"{words['capital']} {brand['share_capital']} {words['paid']}")
+    if brand.get("company_register"):
+        details.append(f"{words['register']} {brand['company_register']}")
+    if brand.get("rea"):
+        details.append(f"{words['rea']} {brand['rea']}")
+    return details
+
+
 def shell_context(
     project: Project, composition: Any, *, content: str | None = None, css: str | None = None,
     logo: str | None = None,
@@ -174,6 +219,7 @@ def shell_context(
     if vat:
         footer += f" · {labels(composition.locale)['vat']} {vat}"
     return {
+        "company_details": company_details(brand, composition.locale),
         "lang": composition.locale.replace("_", "-"),
         "dir": text_direction(composition.locale),
         "title": composition.title,
@@ -185,6 +231,7 @@ def shell_context(
         "brand": brand,
         "labels": labels(composition.locale),
         "footer_line": footer,
+        "date_line": date_line(brand, composition.locale, getattr(composition, "send_date", "")),
         "logo": logo,
         "template": composition.template.name,
         "channel": composition.channel,

@@ -29,13 +29,14 @@ from typing import Any
 import yaml
 
 from studio.core.history import Repository
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.sources import split_front_matter
 
 DECISIONS_DIR = "compliance/decisions"
 LEGACY = "compliance/signoffs.jsonl"
 DECISIONS = ("approve", "reject")
-_DECISION_WORDS = {"approve": "an approval", "reject": "a rejection"}
+_DECISION_WORDS = {"approve": msg("an approval"), "reject": msg("a rejection")}
 _FIELDS = ("block", "blob", "decision", "comment", "reviewer", "role", "time", "commit")
 _DECISION_NAME = re.compile(r"^compliance/decisions/(?P<hash>[0-9a-f]{64})\.json$")
 _LOCALE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<locale>[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)$")
@@ -166,7 +167,7 @@ def chain_problems(data: bytes, where: str = LEGACY) -> list[Problem]:
             continue
         record = parse_legacy(line)
         if record is None:
-            problems.append(error(where, number, 0, "ledger record is not a JSON object"))
+            problems.append(error(where, number, 0, msg("ledger record is not a JSON object")))
         else:
             if record.get("hash") != legacy_hash(record):
                 problems.append(
@@ -174,8 +175,8 @@ def chain_problems(data: bytes, where: str = LEGACY) -> list[Problem]:
                         where,
                         number,
                         0,
-                        f"record of block {record.get('block')} was altered "
-                        "(its hash does not match its content)",
+                        msg("record of block {block} was altered (its hash does not match its "
+                            "content)", block=str(record.get("block"))),
                     )
                 )
             expected = sha256(previous) if previous is not None else ""
@@ -185,8 +186,8 @@ def chain_problems(data: bytes, where: str = LEGACY) -> list[Problem]:
                         where,
                         number,
                         0,
-                        "broken chain: prev does not match the previous record "
-                        "(a record was removed, inserted or edited)",
+                        msg("broken chain: prev does not match the previous record (a record "
+                            "was removed, inserted or edited)"),
                     )
                 )
         previous = line
@@ -391,7 +392,8 @@ class _Walk:
             out = self.repository.run(*command, check=False)
         if out.returncode != 0:
             message = out.stderr.decode("utf-8", "replace").strip()
-            raise ProblemError(error(str(self.repository.root), 0, 0, f"git log failed: {message}"))
+            raise ProblemError(error(str(self.repository.root), 0, 0,
+                                     msg("git log failed: {output}", output=message)))
         commits = []
         for chunk in out.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
             head, _, rest = chunk.partition("\0")
@@ -495,35 +497,38 @@ class _Walk:
                     self.unflagged.pop(block_id, None)
                 else:
                     self.unflagged[block_id] = self.owner_problem(
-                        commit, author, entry, block_id, flag, "took the regulatory flag off"
+                        commit, author, entry, block_id, flag, msg("took the regulatory flag off")
                     )
             elif block_id in self.unflagged:
                 self.unflagged.pop(block_id)
         if owner:
             return True
+        verb: Message
         if entry.status == "D":
-            verb = "removed"
+            verb = msg("removed")
         elif entry.status == "R":
-            verb = f"renamed it to {entry.path} and so changed"
+            verb = msg("renamed it to {path} and so changed", path=entry.path)
         elif new_flag is not None and not new_flag.regulatory:
-            verb = "took the regulatory flag off"
+            verb = msg("took the regulatory flag off")
         elif new_flag is not None and new_flag.owner != flag.owner:
-            verb = f"changed the owner ({flag.owner} → {new_flag.owner}) of"
+            verb = msg("changed the owner ({before} → {after}) of", before=flag.owner,
+                       after=new_flag.owner)
         else:
-            verb = "changed"
+            verb = msg("changed")
         self.problems.append(self.owner_problem(commit, author, entry, block_id, flag, verb))
         return True
 
     def owner_problem(
-        self, commit: str, author: str, entry: _Entry, block_id: str, flag: Flag, verb: str
+        self, commit: str, author: str, entry: _Entry, block_id: str, flag: Flag, verb: Message
     ) -> Problem:
         return error(
             entry.old_path,
             0,
             0,
-            f"commit {commit[:10]} by {author} {verb} regulatory block {block_id}, owned by "
-            f"role {flag.owner or '(none)'} before that commit: only its owners may change, "
-            "rename, remove or un-flag it",
+            msg("commit {commit} by {author} {verb} regulatory block {block}, owned by role "
+                "{owner} before that commit: only its owners may change, rename, remove or "
+                "un-flag it", commit=commit[:10], author=author, verb=verb, block=block_id,
+                owner=flag.owner or "(none)"),
         )
 
     def settings(self, commit: str, author: str, before: Rules, entry: _Entry) -> bool:
@@ -533,17 +538,20 @@ class _Walk:
             return False
         if before.approver_role(author) is None:
             what = (
-                f"dropped requires_approval from target {', '.join(loosened)}"
+                msg("dropped requires_approval from target {targets}",
+                    targets=", ".join(loosened))
                 if loosened
-                else "changed the roles or compliance settings"
+                else msg("changed the roles or compliance settings")
             )
             self.problems.append(
                 error(
                     "studio.yaml",
                     0,
                     0,
-                    f"commit {commit[:10]} by {author} {what}: only an approver "
-                    f"(compliance.approvers: {', '.join(before.approvers) or 'none'}) may",
+                    msg("commit {commit} by {author} {what}: only an approver "
+                        "(compliance.approvers: {approvers}) may", commit=commit[:10],
+                        author=author, what=what,
+                        approvers=", ".join(before.approvers) or "none"),
                 )
             )
         return True
@@ -555,14 +563,15 @@ class _Walk:
             if entry.old_path not in self._seen:  # never a decision: removing it is cleanup
                 return True
             self.must_hold.add(entry.old_path)
-            verb = {"D": "removed", "R": "renamed"}.get(entry.status, "changed")
+            verb = {"D": msg("removed"), "R": msg("renamed")}.get(entry.status, msg("changed"))
             self.tamper(
                 error(
                     entry.old_path,
                     0,
                     0,
-                    f"commit {commit[:10]} by {author} {verb} a recorded decision "
-                    "(decisions are never changed or removed: record a new one)",
+                    msg("commit {commit} by {author} {verb} a recorded decision (decisions are "
+                        "never changed or removed: record a new one)", commit=commit[:10],
+                        author=author, verb=verb),
                 )
             )
             return True
@@ -573,8 +582,9 @@ class _Walk:
         if record is None:
             self.must_go.add(entry.path)
             self.tamper(
-                error(entry.path, 0, 0, f"commit {commit[:10]} by {author} added a decision "
-                      f"file that is not valid: {why}")
+                error(entry.path, 0, 0, msg("commit {commit} by {author} added a decision file "
+                                            "that is not valid: {why}", commit=commit[:10],
+                                            author=author, why=why))
             )
             return True
         signoff = signoff_from(
@@ -601,8 +611,8 @@ class _Walk:
                     LEGACY,
                     0,
                     0,
-                    f"commit {commit[:10]} by {author} edited or removed ledger records "
-                    "(the ledger is append-only)",
+                    msg("commit {commit} by {author} edited or removed ledger records (the "
+                        "ledger is append-only)", commit=commit[:10], author=author),
                 )
             )
             return True
@@ -631,49 +641,44 @@ class _Walk:
 
     def admit(self, signoff: SignOff, before: Rules, path: str, line: int) -> None:
         """Judge a recorded decision and add it to the ledger (marked invalid when it fails)."""
-        where = (
-            f"commit {signoff.ledger_commit[:10]} records "
-            f"{_DECISION_WORDS.get(signoff.decision, signoff.decision)} of block "
-            f"{signoff.block} by {signoff.reviewer}"
-        )
-        problems = []
+        where = msg("commit {commit} records {decision} of block {block} by {reviewer}",
+                    commit=signoff.ledger_commit[:10],
+                    decision=_DECISION_WORDS.get(signoff.decision, signoff.decision),
+                    block=signoff.block, reviewer=signoff.reviewer)
+        problems: list[Message] = []
         if signoff.reviewer.strip().lower() != signoff.author.lower():
-            problems.append(
-                f"{where}, but its author is {signoff.author}: a decision must be committed by "
-                "the reviewer it names"
-            )
+            problems.append(msg("{where}, but its author is {author}: a decision must be "
+                                "committed by the reviewer it names", where=where,
+                                author=signoff.author))
         role = before.approver_role(signoff.reviewer)
         if role is None:
-            problems.append(
-                f"{where}, who was not in an approver role before that commit "
-                f"(compliance.approvers: {', '.join(before.approvers) or 'none'})"
-            )
+            problems.append(msg("{where}, who was not in an approver role before that commit "
+                                "(compliance.approvers: {approvers})", where=where,
+                                approvers=", ".join(before.approvers) or "none"))
         version = self.decided_version(signoff)
         if version:
-            problems.append(f"{where}: {version}")
+            problems.append(msg("{where}: {why}", where=where, why=version))
         if problems or not signoff.valid:
             signoff = replace(signoff, valid=False)
         self.problems.extend(error(path, line, 0, message) for message in problems)
         self.decisions.append(signoff)
 
-    def decided_version(self, signoff: SignOff) -> str:
-        """Why the decision does not name a real version of its block ("" when it does)."""
+    def decided_version(self, signoff: SignOff) -> Message | None:
+        """Why the decision does not name a real version of its block (None when it does)."""
         if not _SHA1.match(signoff.commit):
-            return f"it names no commit ({signoff.commit[:12]!r})"
+            return msg("it names no commit ({commit})", commit=repr(signoff.commit[:12]))
         blob = self.repository.object(f"{signoff.commit}:{self.prefix}blocks/{signoff.block}.md")
         if blob is None:
-            return (
-                f"its commit {signoff.commit[:10]} is not in the project's history or has no "
-                f"block {signoff.block} (was the history rewritten?)"
-            )
+            return msg("its commit {commit} is not in the project's history or has no block "
+                       "{block} (was the history rewritten?)", commit=signoff.commit[:10],
+                       block=signoff.block)
         if sha1_blob(blob) != signoff.blob:
-            return f"the block at {signoff.commit[:10]} is not the version decided on"
+            return msg("the block at {commit} is not the version decided on",
+                       commit=signoff.commit[:10])
         if self.deep and not _is_ancestor(self.repository, signoff.commit, signoff.ledger_commit):
-            return (
-                f"its commit {signoff.commit[:10]} is not in the history before it "
-                "(was the history rewritten?)"
-            )
-        return ""
+            return msg("its commit {commit} is not in the history before it (was the history "
+                       "rewritten?)", commit=signoff.commit[:10])
+        return None
 
 
 def sha1_blob(data: bytes) -> str:

@@ -67,9 +67,10 @@ class Converted:
 
 @functools.lru_cache(maxsize=4096)
 def convert(source: str) -> Converted:
-    """HTML and plain text of a Markdown source. Kept by text: a block composed for print,
-    email and mobile on the same record converts once (validation composes each template on
-    every channel, sample and locale)."""
+    """HTML and plain text of a Markdown source. Kept by text: a keystroke changes one block and
+    the preview worker converts every other block again; a block composed for print, email and
+    mobile on the same record converts once (validation composes each template on every channel,
+    sample and locale)."""
     tokens = _MD.parse(source)
     return Converted(_MD.renderer.render(tokens, _MD.options, {}), to_text(tokens))
 

@@ -24,6 +24,10 @@ WINDOWS_MM: Mapping[str, tuple[float, float, float, float]] = {
     "DIN-5008-B": (20.0, 45.0, 85.0, 45.0),
     "US-10": (22.2, 50.8, 101.6, 31.8),
 }
+# Windows whose upper part is kept for postal endorsements: the address itself starts this far
+# below the window's top. DIN 5008 form B: a 17.7 mm endorsement zone, so the address zone
+# (27.3 mm, at most 6 lines) begins 62.7 mm from the top of the sheet.
+ADDRESS_ZONE_INSET_MM: Mapping[str, float] = {"DIN-5008-B": 17.7}
 DEFAULT_MARGINS_MM = (18.0, 18.0, 22.0, 20.0)  # top, right, bottom, left
 _UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt|px)?\s*$")
@@ -52,6 +56,7 @@ class PageGeometry:
     height: float
     margins: tuple[float, float, float, float]  # top, right, bottom, left (mm)
     window: tuple[float, float, float, float] | None  # left, top, width, height on the sheet
+    zone_inset: float = 0.0  # mm from the window's top to the address (ADDRESS_ZONE_INSET_MM)
 
     def css(self) -> str:
         top, right, bottom, left = self.margins
@@ -66,6 +71,14 @@ class PageGeometry:
                 f".address-window {{ left: {x - left:.2f}mm; top: {y - top:.2f}mm; "
                 f"width: {w:g}mm; height: {h:g}mm; }}"
             )
+            if self.zone_inset:
+                # The address starts at the zone's top whatever its size (compact included),
+                # and six lines at 10 pt fit the zone's 27.3 mm.
+                rules.append(
+                    f"div.address-window, div.address-window.compact {{ "
+                    f"padding-top: {self.zone_inset:.2f}mm; padding-bottom: 0; }}"
+                    " div.address-window { line-height: 1.25; }"
+                )
             # The letterhead is absolutely placed too, so the flow starts below the window.
             rules.append(f".address-spacer {{ height: {max(0.0, y + h - top) + 6:.2f}mm; }}")
         return "\n".join(rules)
@@ -87,6 +100,8 @@ def page_geometry(settings: Mapping[str, Any]) -> PageGeometry:
         margins = [length_mm(given, "margins")] * 4
     window_setting = settings.get("address_window", "DL-right")
     window: tuple[float, float, float, float] | None
+    preset = (str(window_setting.get("preset")) if isinstance(window_setting, Mapping)
+              else str(window_setting))
     if window_setting in (None, False, "none"):
         window = None
     elif isinstance(window_setting, str):
@@ -117,5 +132,6 @@ def page_geometry(settings: Mapping[str, Any]) -> PageGeometry:
                 f"address_window: {w}×{h} mm at ({x}, {y}) mm does not fit inside the page margins"
             )
     return PageGeometry(
-        paper.upper(), width, height, (margins[0], margins[1], margins[2], margins[3]), window
+        paper.upper(), width, height, (margins[0], margins[1], margins[2], margins[3]), window,
+        ADDRESS_ZONE_INSET_MM.get(preset, 0.0) if window is not None else 0.0,
     )

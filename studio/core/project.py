@@ -13,6 +13,7 @@ from studio.core.channels import CHANNEL_NAMES
 from studio.core.delivery import DeliverySection, parse_delivery
 from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error, warning
+from studio.core.senddate import DEFAULT_TIMEZONE
 from studio.core.sources import LocatedDict, LocatedList, load_json, load_yaml, split_front_matter
 
 CONFIG_FILE = "studio.yaml"
@@ -29,7 +30,7 @@ class Config:
     locales: tuple[str, ...]
     default_locale: str
     currency: str = "EUR"
-    timezone: str = "UTC"
+    timezone: str = DEFAULT_TIMEZONE
     brand: Mapping[str, Any] = field(default_factory=dict)
     email: Mapping[str, Any] = field(default_factory=dict)
     print: Mapping[str, Any] = field(default_factory=dict)
@@ -256,7 +257,7 @@ def load_config(root: Path, problems: list[Problem], overlay: Overlay | None = N
         locales=locales,
         default_locale=default_locale,
         currency=str(data.get("currency") or "EUR"),
-        timezone=str(data.get("timezone") or "UTC"),
+        timezone=str(data.get("timezone") or DEFAULT_TIMEZONE),
         brand=mappings["brand"],
         email=mappings["email"],
         print=mappings["print"],

@@ -23,6 +23,7 @@ def render(
     *,
     record_path: str = "(record)",
     limits: Limits | None = None,
+    send_date: str | None = None,
 ) -> Rendition:
     """Render one rendition. Raises ProblemError naming the file and line at fault.
 
@@ -32,7 +33,9 @@ def render(
     puzzling template error (text no channel can encode, a lone surrogate, is a record problem
     naming its field too, whatever the schema says). The rendition runs within LIMITS (the
     project's `limits:` by default): past its time it is a ProblemError "rendering took
-    longer than N s" at the template line it had reached.
+    longer than N s" at the template line it had reached. SEND_DATE (ISO: 2026-12-01, or a
+    local time 2026-12-01T09:30; senddate.py) dates the letter, the email's Date and its
+    Message-ID; today in the project's time zone when None.
     """
     if not isinstance(record, Record):
         record = record_from_value(project.schema, record, record_path)
@@ -43,7 +46,7 @@ def render(
     where = found.path if found is not None else f"templates/{name}.yaml"
 
     def work() -> Rendition:
-        composition = compose(project, template, channel, data, locale)
+        composition = compose(project, template, channel, data, locale, send_date=send_date)
         return renderer(channel)(composition)
 
     try:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.history import Repository, open_repository
+from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.sources import load_yaml, split_front_matter
 
@@ -132,7 +133,8 @@ def parse_allowed_signers(
             continue
         fields = _fields(line)
         if len(fields) < 3:
-            problems.append(error(path, number, 1, f"not an allowed-signers line ({shape})"))
+            problems.append(error(path, number, 1, msg("not an allowed-signers line ({shape})",
+                                                        shape=shape)))
             continue
         principals = tuple(p.strip('"') for p in fields[0].split(",") if p.strip('"'))
         options = ""
@@ -140,22 +142,26 @@ def parse_allowed_signers(
         if not _KEY_TYPE.match(rest[0]):
             options, rest = rest[0], rest[1:]
         if len(rest) < 2 or not _KEY_TYPE.match(rest[0]):
-            problems.append(error(path, number, 1, f"no key type in this line ({shape})"))
+            problems.append(error(path, number, 1, msg("no key type in this line ({shape})",
+                                                        shape=shape)))
             continue
         key_type, key = rest[0], rest[1]
         try:
             blob = base64.b64decode(key, validate=True)
         except (binascii.Error, ValueError):
-            problems.append(error(path, number, 1, f"the {key_type} key is not valid base64"))
+            problems.append(error(path, number, 1, msg("the {type} key is not valid base64",
+                                                        type=key_type)))
             continue
         named = blob[4 : 4 + int.from_bytes(blob[:4], "big")] if len(blob) > 4 else b""
         if named.decode("ascii", "replace") != key_type:
             problems.append(
-                error(path, number, 1, f"the key is not a {key_type} key (it says {named!r})")
+                error(path, number, 1, msg("the key is not a {type} key (it says {named})",
+                                           type=key_type, named=repr(named)))
             )
             continue
         if not principals:
-            problems.append(error(path, number, 1, f"no principal (email) ({shape})"))
+            problems.append(error(path, number, 1, msg("no principal (email) ({shape})",
+                                                        shape=shape)))
             continue
         signers.append(AllowedSigner(principals, key_type, key, options, number))
     return signers, problems
@@ -203,7 +209,8 @@ def setting_problems(config: Mapping[str, Any]) -> list[Problem]:
         return []
     line, col = compliance.where("signatures") if hasattr(compliance, "where") else (0, 0)
     return [error(CONFIG, line, col,
-                  f"compliance.signatures is {value!r}: write required or optional")]
+                  msg("compliance.signatures is {value}: write required or optional",
+                      value=repr(value)))]
 
 
 def _approver_emails(config: Mapping[str, Any]) -> set[str]:
@@ -299,8 +306,8 @@ def commit_signatures(
     if not wanted:
         return []
     if shutil.which("ssh-keygen") is None:
-        raise SigningError(error(ALLOWED_SIGNERS, 0, 0, "cannot check signatures: ssh-keygen "
-                                 "is not installed (OpenSSH client)"))
+        raise SigningError(error(ALLOWED_SIGNERS, 0, 0, msg(
+            "cannot check signatures: ssh-keygen is not installed (OpenSSH client)")))
     groups: dict[str, list[str]] = {}
     for commit in wanted:
         parent = _first_parent(repository, commit)
@@ -360,8 +367,9 @@ def commit_signature_problems(
         what = f" ({path})" if path != ALLOWED_SIGNERS else ""
         problems.append(
             error(path, 0, 0,
-                  f"commit {signature.commit[:10]} by {signature.author}{what}: "
-                  f"{signature.reason}; signatures are required ({RULE})")
+                  msg("commit {commit} by {author}{what}: {reason}; signatures are required "
+                      "({rule})", commit=signature.commit[:10], author=signature.author,
+                      what=what, reason=signature.reason, rule=RULE))
         )
     return problems
 
@@ -449,8 +457,9 @@ def allowed_signers_problems(root: str | os.PathLike[str] | Repository) -> list[
         if approvers and author.strip().lower() not in approvers:
             problems.append(
                 error(ALLOWED_SIGNERS, 0, 0,
-                      f"commit {commit[:10]} by {author} changed the allowed signers, which "
-                      "only approvers (compliance.approvers) may change")
+                      msg("commit {commit} by {author} changed the allowed signers, which only "
+                          "approvers (compliance.approvers) may change", commit=commit[:10],
+                          author=author))
             )
     return problems
 
@@ -593,15 +602,15 @@ def _key_file(key: str) -> Iterator[str]:
         return
     path = Path(key).expanduser()
     if not path.is_file():
-        raise SigningError(error(key, 0, 0, "the signing key file does not exist"))
+        raise SigningError(error(key, 0, 0, msg("the signing key file does not exist")))
     yield str(path)
 
 
 def _ssh_keygen() -> str:
     program = shutil.which("ssh-keygen")
     if program is None:
-        raise SigningError(error("(signature)", 0, 0, "ssh-keygen is not installed: SSH "
-                                 "signatures need the OpenSSH client"))
+        raise SigningError(error("(signature)", 0, 0, msg(
+            "ssh-keygen is not installed: SSH signatures need the OpenSSH client")))
     return program
 
 
@@ -614,7 +623,8 @@ def sign(data: bytes, key: str, namespace: str = PACKAGE_NAMESPACE) -> bytes:
     if done.returncode != 0 or not done.stdout.startswith(b"-----BEGIN SSH SIGNATURE-----"):
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = lines[-1] if lines else f"ssh-keygen exit {done.returncode}"
-        raise SigningError(error(key, 0, 0, f"could not sign with this key: {reason}"))
+        raise SigningError(error(key, 0, 0, msg("could not sign with this key: {reason}",
+                                                reason=reason)))
     return done.stdout
 
 
@@ -634,8 +644,9 @@ def verify_signed(
                                capture_output=True, check=False)
         principals = [p for p in found.stdout.decode("utf-8", "replace").splitlines() if p]
         if found.returncode != 0 or not principals:
-            raise SigningError(error("(signature)", 0, 0, "not signed by a trusted key (no key "
-                                     "of the trusted signers made this signature)"))
+            raise SigningError(error("(signature)", 0, 0, msg(
+                "not signed by a trusted key (no key of the trusted signers made this "
+                "signature)")))
         reasons = []
         for principal in principals:
             done = subprocess.run([program, "-Y", "verify", "-f", os.fspath(allowed_signers),
@@ -645,9 +656,9 @@ def verify_signed(
                 return principal
             lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
             reasons.append(lines[0] if lines else "verification failed")
-    raise SigningError(error("(signature)", 0, 0, "the signature does not verify: the signed "
-                             "content was altered after it was signed, or the key is not "
-                             f"allowed for this use ({reasons[0]})"))
+    raise SigningError(error("(signature)", 0, 0, msg(
+        "the signature does not verify: the signed content was altered after it was signed, "
+        "or the key is not allowed for this use ({reason})", reason=reasons[0])))
 
 
 def signature_key_fingerprint(signature: bytes) -> str | None:

@@ -32,6 +32,7 @@ import yaml
 
 from studio.core.channels import CHANNELS
 from studio.core.history import Repository, describe_path, open_repository
+from studio.core.messages import Message, msg
 from studio.core.problems import ProblemError, error
 
 MINE_REF = "refs/missiva/sync/mine"
@@ -95,16 +96,20 @@ class SyncResult:
     """What a sync did. state: in-sync, conflict, refused, offline."""
 
     state: str
-    message: str
+    message: str  # English (the CLI, JSON); `text` the same words for the studio's language
     sent: tuple[Arrival, ...] = ()
     received: tuple[Arrival, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     counts: Counts | None = None
     tags: tuple[str, ...] = ()
+    text: Message | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.state == "in-sync"
+
+    def in_language(self, language: str | None) -> str:
+        return self.text.in_language(language) if self.text is not None else self.message
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -167,7 +172,8 @@ def _git(
     done = Repository.command(root, *args, text=True, env=_env(env), timeout=_TIMEOUT)
     if check and done.returncode != 0:
         raise ProblemError(
-            error(str(root), 0, 0, f"git {args[0]} failed: {_last_lines(done.stderr)}")
+            error(str(root), 0, 0, msg("git {command} failed: {output}", command=args[0],
+                                       output=_last_lines(done.stderr)))
         )
     return done
 
@@ -206,17 +212,17 @@ def failure_kind(stderr: str) -> str:
     return "other"
 
 
-def _network_message(kind: str, url: str, stderr: str) -> str:
+def _network_message(kind: str, url: str, stderr: str) -> Message:
     if kind == "auth":
-        return (
-            f"the server at {url} refused your credentials: check the user name and password "
-            "(or token) your git credential helper gives (git config credential.helper)"
-        )
+        return msg("the server at {url} refused your credentials: check the user name and "
+                   "password (or token) your git credential helper gives (git config "
+                   "credential.helper)", url=url)
     if kind == "unreachable":
-        return f"cannot reach the server at {url}: you may be offline, or the address is wrong"
+        return msg("cannot reach the server at {url}: you may be offline, or the address is "
+                   "wrong", url=url)
     if kind == "not-a-repository":
-        return f"there is no project repository at {url}: check the address"
-    return f"the server at {url} answered: {_last_lines(stderr)}"
+        return msg("there is no project repository at {url}: check the address", url=url)
+    return msg("the server at {url} answered: {output}", url=url, output=_last_lines(stderr))
 
 
 def redact(url: str) -> str:
@@ -251,7 +257,7 @@ def clone(
     shown = redact(url)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ProblemError(
-            error(str(target), 0, 0, "the folder exists and is not empty: choose another")
+            error(str(target), 0, 0, msg("the folder exists and is not empty: choose another"))
         )
     existed = target.exists()
     process = Repository.spawn(None, "clone", "--progress", url, str(target), env=_env())
@@ -297,7 +303,7 @@ def clone(
 
     if stopped:
         remove()
-        raise ProblemError(error(str(target), 0, 0, "clone cancelled: nothing was kept"))
+        raise ProblemError(error(str(target), 0, 0, msg("clone cancelled: nothing was kept")))
     if code != 0:
         if target.exists():
             remove()
@@ -306,8 +312,8 @@ def clone(
     if not (target / "studio.yaml").is_file():
         remove()
         raise ProblemError(
-            error(shown, 0, 0, f"{shown} is a git repository but not a Missiva project "
-                  "(no studio.yaml at its top): nothing was kept")
+            error(shown, 0, 0, msg("{url} is a git repository but not a Missiva project (no "
+                                   "studio.yaml at its top): nothing was kept", url=shown))
         )
     return target
 
@@ -338,8 +344,8 @@ def _branch(root: Path) -> str:
     done = _git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False)
     if done.returncode != 0:
         raise ProblemError(
-            error(str(root), 0, 0, "not on a branch (an old version is checked out): "
-                  "switch back to a branch before syncing")
+            error(str(root), 0, 0, msg("not on a branch (an old version is checked out): "
+                                       "switch back to a branch before syncing"))
         )
     return done.stdout.strip()
 
@@ -349,8 +355,9 @@ def _remote(root: Path, branch: str) -> str:
     name = configured.stdout.strip() or "origin"
     if _git(root, "remote", "get-url", name, check=False).returncode != 0:
         raise ProblemError(
-            error(str(root), 0, 0, "this project has no server to sync with "
-                  "(no git remote 'origin'): get it with missiva clone URL, or add one")
+            error(str(root), 0, 0, msg("this project has no server to sync with (no git "
+                                       "remote 'origin'): get it with missiva clone URL, or "
+                                       "add one"))
         )
     return name
 
@@ -427,7 +434,7 @@ def in_conflict(root: str | os.PathLike[str]) -> bool:
 # Sync -------------------------------------------------------------------------------------
 
 
-def _fetch(top: Path, remote: str, progress: Progress | None) -> str | None:
+def _fetch(top: Path, remote: str, progress: Progress | None) -> Message | None:
     """Fetch with tags; None when done, else the message saying why not."""
     if progress:
         progress("receiving the team's work…")
@@ -472,8 +479,9 @@ def sync(root: str | os.PathLike[str], *, progress: Progress | None = None) -> S
     if dirty:
         shown = ", ".join(describe_path(p) for p in dirty[:5])
         raise ProblemError(
-            error(dirty[0], 0, 0, f"uncommitted changes ({shown}): commit them before syncing "
-                  "(nothing is sent or received while they are pending)")
+            error(dirty[0], 0, 0, msg("uncommitted changes ({files}): commit them before "
+                                      "syncing (nothing is sent or received while they are "
+                                      "pending)", files=shown))
         )
     return _integrate_and_push(top, branch, remote, progress)
 
@@ -488,10 +496,10 @@ def _integrate_and_push(
     for _attempt in range(3):
         offline = _fetch(top, remote, progress)
         if offline is not None:
-            return SyncResult(
+            return _result(
                 "offline",
-                offline + ". Nothing was sent or received; your commits stay here, "
-                "sync again when the server can be reached.",
+                msg("{reason}. Nothing was sent or received; your commits stay here, sync "
+                    "again when the server can be reached.", reason=offline),
                 counts=_safe_counts(top),
             )
         upstream = f"refs/remotes/{remote}/{branch}"
@@ -510,7 +518,7 @@ def _integrate_and_push(
         if pushed is None:
             sent += to_send
             _mark(top, before, theirs)
-            return SyncResult(
+            return _result(
                 "in-sync",
                 _summary(len(sent), len(received)),
                 sent=sent,
@@ -518,18 +526,25 @@ def _integrate_and_push(
                 counts=_safe_counts(top),
             )
         if pushed != "rejected":
-            state = "offline" if "cannot reach" in pushed else "refused"
-            return SyncResult(state, pushed, received=received, counts=_safe_counts(top))
-    return SyncResult(
+            state = "offline" if "cannot reach" in str(pushed) else "refused"
+            return _result(state, pushed, received=received, counts=_safe_counts(top))
+    return _result(
         "refused",
-        "the server kept refusing your commits (others are pushing right now): sync again",
+        msg("the server kept refusing your commits (others are pushing right now): sync "
+            "again"),
         received=received,
         counts=_safe_counts(top),
     )
 
 
-def _summary(sent: int, received: int) -> str:
-    return f"in sync with the server: {sent} commit(s) sent, {received} received"
+def _summary(sent: int, received: int) -> Message:
+    return msg("in sync with the server: {sent} commit(s) sent, {received} received",
+               sent=sent, received=received)
+
+
+def _result(state: str, text: Message | str, **details: Any) -> SyncResult:
+    return SyncResult(state, str(text), text=text if isinstance(text, Message) else None,
+                      **details)
 
 
 def _safe_counts(top: Path) -> Counts | None:
@@ -549,7 +564,7 @@ def _mark(top: Path, before: str, received: str) -> None:
         _git(top, "update-ref", "-d", "refs/missiva/sync/received", check=False)
 
 
-def _push(top: Path, remote: str, branch: str) -> str | None:
+def _push(top: Path, remote: str, branch: str) -> Message | str | None:
     """None when pushed; "rejected" when the server has commits we lack; else a message."""
     done = _git(
         top,
@@ -571,7 +586,8 @@ def _push(top: Path, remote: str, branch: str) -> str | None:
     if "[rejected]" in text or "non-fast-forward" in text or "fetch first" in text:
         return "rejected"
     url = _remote_url(top, remote)
-    return _network_message(failure_kind(text), url, text) + ". Your commits stay here."
+    return msg("{reason}. Your commits stay here.",
+               reason=_network_message(failure_kind(text), url, text))
 
 
 def _merge(
@@ -594,7 +610,8 @@ def _merge(
     if done.returncode == 0:
         return None
     if not _rev(top, "MERGE_HEAD"):  # the merge did not start (e.g. an untracked file)
-        raise ProblemError(error(str(top), 0, 0, f"cannot combine: {_last_lines(done.stderr)}"))
+        raise ProblemError(error(str(top), 0, 0, msg("cannot combine: {output}",
+                                                     output=_last_lines(done.stderr))))
     _git(top, "update-ref", MINE_REF, mine)
     _git(top, "update-ref", THEIRS_REF, theirs)
     _git(top, "update-ref", "refs/missiva/sync/before", mine)
@@ -617,11 +634,11 @@ def _conflict_result(top: Path, left: list[Conflict]) -> SyncResult:
     names = "; ".join(
         c.name + (f" (keys: {', '.join(c.keys)})" if c.keys else "") for c in left
     )
-    return SyncResult(
+    return _result(
         "conflict",
-        f"you and a colleague changed the same text in: {names}. For each, keep yours, take "
-        "theirs or write the combined text; then sync again (or abandon to go back to before "
-        "the sync: nothing is lost).",
+        msg("you and a colleague changed the same text in: {names}. For each, keep yours, "
+            "take theirs or write the combined text; then sync again (or abandon to go back "
+            "to before the sync: nothing is lost).", names=names),
         conflicts=tuple(left),
         counts=_safe_counts(top),
     )
@@ -631,7 +648,8 @@ def _commit_merge(top: Path) -> SyncResult | None:
     done = _git(top, "commit", "--no-edit", "--no-verify", "-q", check=False, env=_identity(top))
     if done.returncode != 0:
         raise ProblemError(
-            error(str(top), 0, 0, f"cannot record the combined work: {_last_lines(done.stderr)}")
+            error(str(top), 0, 0, msg("cannot record the combined work: {output}",
+                                      output=_last_lines(done.stderr)))
         )
     _git(top, "update-ref", "-d", MINE_REF, check=False)
     _git(top, "update-ref", "-d", THEIRS_REF, check=False)
@@ -648,7 +666,7 @@ def _finish_merge_and_push(top: Path, progress: Progress | None) -> SyncResult:
     if result.ok and before and theirs:
         received = _arrivals(top, f"{before}..{theirs}")
         return SyncResult(result.state, result.message, result.sent, received + result.received,
-                          counts=result.counts)
+                          counts=result.counts, text=result.text)
     return result
 
 
@@ -797,19 +815,22 @@ def resolve(
     conflict = found.get(path)
     if conflict is None:
         listed = ", ".join(found) or "none"
-        raise ProblemError(error(path, 0, 0, f"not in conflict (files in conflict: {listed})"))
+        raise ProblemError(error(path, 0, 0, msg("not in conflict (files in conflict: {files})",
+                                                 files=listed)))
     if take == "edited":
         if text is None:
             disk = open_repository(top).root / path
             text = disk.read_text(encoding="utf-8") if disk.exists() else None
         if text is not None and re.search(r"^(<{7}|>{7}) ", text, re.MULTILINE):
             raise ProblemError(
-                error(path, 0, 0, "the text still holds conflict markers (<<<<<<< / >>>>>>>)")
+                error(path, 0, 0, msg("the text still holds conflict markers ({markers})",
+                                      markers="<<<<<<< / >>>>>>>"))
             )
         _write_resolution(top, path, text)
         return
     if take not in ("mine", "theirs"):
-        raise ProblemError(error(path, 0, 0, f"take mine, theirs or edited, not {take!r}"))
+        raise ProblemError(error(path, 0, 0, msg("take mine, theirs or edited, not {take}",
+                                                 take=repr(take))))
     if conflict.keys:
         choice = {k: take for k in conflict.keys} | dict(keys or {})
         merged = _yaml_merge(conflict, choice)
@@ -824,7 +845,7 @@ def abandon(root: str | os.PathLike[str]) -> None:
     stays on the server and in the remote-tracking branch, to sync again later)."""
     top = _top(Path(root))
     if not in_conflict(top):
-        raise ProblemError(error(str(top), 0, 0, "no sync in conflict to abandon"))
+        raise ProblemError(error(str(top), 0, 0, msg("no sync in conflict to abandon")))
     mine = _rev(top, MINE_REF)
     _git(top, "merge", "--abort", check=False)
     if _rev(top, "HEAD") != mine or _rev(top, "MERGE_HEAD"):
@@ -840,7 +861,8 @@ def _slug(name: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._/-]+", "-", name.strip()).strip("-/.").lower()
     slug = slug.removeprefix(CHANGE_PREFIX)
     if not slug or ".." in slug:
-        raise ProblemError(error("", 0, 0, f"{name!r} cannot name a change: use words and -"))
+        raise ProblemError(error("", 0, 0, msg("{name} cannot name a change: use words and -",
+                                               name=repr(name))))
     return slug
 
 
@@ -867,7 +889,8 @@ def start_change(root: str | os.PathLike[str], name: str) -> str:
     top = _top(Path(root))
     branch = CHANGE_PREFIX + _slug(name)
     if _dirty(top):
-        raise ProblemError(error(str(top), 0, 0, "commit your changes before starting a change"))
+        raise ProblemError(error(str(top), 0, 0,
+                                 msg("commit your changes before starting a change")))
     remote = "origin" if _git(top, "remote", "get-url", "origin", check=False).returncode == 0 \
         else ""
     if remote:
@@ -891,20 +914,21 @@ def submit_change(root: str | os.PathLike[str]) -> ChangeRequest:
     branch = _branch(top)
     if not branch.startswith(CHANGE_PREFIX):
         raise ProblemError(
-            error(str(top), 0, 0, f"you are on {branch}, not on a change: start one with "
-                  "missiva change start NAME")
+            error(str(top), 0, 0, msg("you are on {branch}, not on a change: start one with "
+                                      "missiva change start NAME", branch=branch))
         )
     if _dirty(top):
-        raise ProblemError(error(str(top), 0, 0, "commit your changes before submitting"))
+        raise ProblemError(error(str(top), 0, 0, msg("commit your changes before submitting")))
     result = _integrate_and_push(top, branch, _remote(top, branch), None)
     if not result.ok:
-        raise ProblemError(error(str(top), 0, 0, result.message))
+        raise ProblemError(error(str(top), 0, 0, result.text or result.message))
     name = branch[len(CHANGE_PREFIX):]
     for change in list_changes(top, fetch=False):
         if change.name == name:
             return change
     raise ProblemError(
-        error(str(top), 0, 0, f"change {name} has no commits beyond {main_branch(top)}")
+        error(str(top), 0, 0, msg("change {name} has no commits beyond {branch}", name=name,
+                                  branch=main_branch(top)))
     )
 
 
@@ -970,15 +994,16 @@ def _change(top: Path, name: str) -> ChangeRequest:
         if change.name == slug:
             return change
     known = ", ".join(c.name for c in listed) or "none"
-    raise ProblemError(error(str(top), 0, 0, f"no change {slug!r} waiting on the server "
-                             f"(changes: {known})"))
+    raise ProblemError(error(str(top), 0, 0, msg("no change {name} waiting on the server "
+                                                 "(changes: {known})", name=repr(slug),
+                                                 known=known)))
 
 
 def return_change(root: str | os.PathLike[str], name: str, comment: str) -> None:
     """Send a change back to its author with COMMENT (an empty commit on the change)."""
     top = _top(Path(root))
     if not comment.strip():
-        raise ProblemError(error(str(top), 0, 0, "say what to change: a comment is needed"))
+        raise ProblemError(error(str(top), 0, 0, msg("say what to change: a comment is needed")))
     change = _change(top, name)
     here = _branch(top)
     start_change(top, change.name)
@@ -987,7 +1012,8 @@ def return_change(root: str | os.PathLike[str], name: str, comment: str) -> None
     pushed = _push(top, "origin", change.branch)
     _git(top, "switch", "-q", here)
     if pushed is not None:
-        raise ProblemError(error(str(top), 0, 0, "cannot send the change back: " + pushed))
+        raise ProblemError(error(str(top), 0, 0, msg("cannot send the change back: {reason}",
+                                                     reason=pushed)))
 
 
 def merge_change(root: str | os.PathLike[str], name: str) -> str:
@@ -999,16 +1025,18 @@ def merge_change(root: str | os.PathLike[str], name: str) -> str:
 
     top = _top(Path(root))
     if _dirty(top):
-        raise ProblemError(error(str(top), 0, 0, "commit your changes before merging a change"))
+        raise ProblemError(error(str(top), 0, 0,
+                                 msg("commit your changes before merging a change")))
     change = _change(top, name)
     unapproved = {b: s for b, s in change.regulatory.items() if s != "approved"}
     if unapproved:
         shown = ", ".join(f"{b} ({s})" for b, s in sorted(unapproved.items()))
         raise ProblemError(
             error(f"blocks/{sorted(unapproved)[0]}.md", 0, 0,
-                  f"change {change.name} changes regulatory blocks not approved at its version: "
-                  f"{shown}. Approve them on the change (missiva change start {change.name}, "
-                  "missiva signoff, missiva change submit), then merge")
+                  msg("change {name} changes regulatory blocks not approved at its version: "
+                      "{blocks}. Approve them on the change (missiva change start {name}, "
+                      "missiva signoff, missiva change submit), then merge", name=change.name,
+                      blocks=shown))
         )
     main = main_branch(top)
     if _rev(top, f"refs/heads/{main}"):
@@ -1026,8 +1054,9 @@ def merge_change(root: str | os.PathLike[str], name: str) -> str:
     if done.returncode != 0:
         _git(top, "merge", "--abort", check=False)
         raise ProblemError(
-            error(str(top), 0, 0, f"change {change.name} conflicts with {main}: its author "
-                  "syncs it with main first (missiva change start, missiva sync), then merge")
+            error(str(top), 0, 0, msg("change {name} conflicts with {branch}: its author syncs "
+                                      "it with main first (missiva change start, missiva "
+                                      "sync), then merge", name=change.name, branch=main))
         )
     problems = [p for p in verify(top) if str(p) not in known]
     if problems:
@@ -1036,9 +1065,9 @@ def merge_change(root: str | os.PathLike[str], name: str) -> str:
     pushed = _push(top, "origin", main)
     if pushed is not None:
         _git(top, "reset", "-q", "--hard", before)
-        message = "someone pushed to main meanwhile: merge again" if pushed == "rejected" \
+        said = msg("someone pushed to main meanwhile: merge again") if pushed == "rejected" \
             else pushed
-        raise ProblemError(error(str(top), 0, 0, message))
+        raise ProblemError(error(str(top), 0, 0, said))
     _git(top, "push", "-q", "origin", "--delete", change.branch, check=False)
     _git(top, "branch", "-q", "-D", change.branch, check=False)
     return _rev(top, "HEAD")
@@ -1137,7 +1166,8 @@ def change_diffs(root: str | os.PathLike[str], name: str, *, fetch: bool = False
     slug = _slug(name)
     found = [c for c in list_changes(top, fetch=fetch) if c.name == slug]
     if not found:
-        raise ProblemError(error(str(top), 0, 0, f"no change {slug!r} waiting on the server"))
+        raise ProblemError(error(str(top), 0, 0, msg("no change {name} waiting on the server",
+                                                     name=repr(slug))))
     change = found[0]
     main = main_branch(top)
     base = _rev(top, f"refs/remotes/origin/{main}") or _rev(top, f"refs/heads/{main}")

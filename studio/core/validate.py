@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from studio.core import channels, limits, markdown
+from studio.core import channels, headings, limits, markdown, senddate
 from studio.core.channels import CHANNELS
 from studio.core.checks import readability
 from studio.core.checks.clients import client_problems
@@ -49,6 +51,7 @@ BUILTIN_NAMES = frozenset(
         "None",
         "_currency",
         "_timezone",
+        "send_date",
     }
 )
 
@@ -207,11 +210,44 @@ def _config_problems(project: Project) -> Iterator[Problem]:
             )
     if not project.templates:
         yield warning("templates", 0, 0, msg("the project has no templates"))
+    if not senddate.known_zone(config.timezone):
+        yield error("studio.yaml", *_where(raw, "timezone"),
+                    msg("timezone: unknown time zone {zone!r} (an IANA name like Europe/Rome)",
+                        zone=config.timezone))
     yield from limits.config_problems(raw)
+    yield from _company_letterhead_problems(config.brand, raw)
     # issue 21: what missiva check reads, checked where it is written
     yield from readability.setting_problems(raw, "readability", "studio.yaml", config.locales,
                                             config.roles)
     yield from client_problems(raw)
+
+
+# Company forms whose letters and documents must state the company's registration details
+# (art. 2250 c.c.): S.p.A., S.r.l. (and semplificata), S.a.p.a., written with or without dots.
+_CAPITAL_COMPANY = re.compile(
+    r"(?<=\s)(s\.?\s?p\.?\s?a|s\.?\s?r\.?\s?l(\.?\s?s)?|s\.?\s?a\.?\s?p\.?\s?a)\.?(?!\w)"
+    r"|societ[àa] (per azioni|a responsabilit[àa] limitata|in accomandita per azioni)", re.I)
+# What art. 2250 c.c. requires on an Italian company's letters, as brand fields: registered
+# office, the Registro delle Imprese (office and number), REA number, paid-up share capital.
+ART_2250_FIELDS = ("registered_office", "company_register", "rea", "share_capital")
+
+
+def _company_letterhead_problems(brand: Any, raw: Any) -> Iterator[Problem]:
+    """An Italian capital company (brand.vat IT…, an S.p.A./S.r.l. name) prints its
+    registration details on every letter (art. 2250 c.c.): the letterhead reads them from
+    brand:, so a missing one is an error."""
+    company = str(brand.get("company") or "")
+    vat = str(brand.get("vat") or "").replace(" ", "").upper()
+    if not vat.startswith("IT") or not _CAPITAL_COMPANY.search(company):
+        return
+    node = raw.get("brand")
+    line, col = _where(node, "company")
+    for key in ART_2250_FIELDS:
+        if not str(brand.get(key) or "").strip():
+            yield error("studio.yaml", line, col, msg(
+                "brand.{key} is missing: an Italian company's letters state its registered "
+                "office, Registro delle Imprese and REA numbers and paid-up share capital "
+                "(art. 2250 c.c.)", key=key))
 
 
 def _where(node: Any, key: str) -> tuple[int, int]:
@@ -250,6 +286,7 @@ def _block_problems(project: Project, block: Block) -> Iterator[Problem]:
             yield from _unknown_variables(project, paths, source.path, set(block.params))
             yield from _unknown_includes(project, "\n" * (line - 1) + text, source.path)
         yield from _images_without_alt(source.body, source.path, source.body_line)
+        yield from _skipped_heading_levels(source.body, source.path, source.body_line)
         yield from readability.setting_problems(source.meta, "readability", source.path,
                                                 config.locales, project_wide=False)
 
@@ -267,6 +304,20 @@ def _images_without_alt(body: str, path: str, first_line: int) -> Iterator[Probl
                     msg("image {src} has no alt text (write ![what it shows](…))",
                         src=child.attrGet("src")),
                 )
+
+
+def _skipped_heading_levels(body: str, path: str, first_line: int) -> Iterator[Problem]:
+    """A heading more than one level below the one before it in the same block (## then
+    ####): screen readers and the tagged PDF's outline need one level at a time. The renditions
+    renumber it (headings.py); the warning says the source does not read as written."""
+    tokens = [t for t in markdown.parse(body) if t.type == "heading_open"]
+    levels = [int(t.tag[1]) for t in tokens]
+    for index, before, level in headings.skips(levels):
+        token = tokens[index]
+        line = first_line + (token.map[0] if token.map else 0)
+        yield warning(path, line, 0, msg(
+            "heading level skips from {before} to {level} (use {fixed}: one level at a time)",
+            before="#" * before, level="#" * level, fixed="#" * (before + 1)))
 
 
 def _unknown_variables(
@@ -496,12 +547,14 @@ def _template_trials(project: Project, template: Template,
 
 def _trial(project: Project, template: Template, channel: str, record: Any,
            locale: str) -> list[Problem]:
-    composition = compose(project, template, channel, record, locale)
+    composition = dataclasses.replace(compose(project, template, channel, record, locale),
+                                      attachments=False)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
         # belong in validation.
         return list(channels.renderer(channel)(composition).warnings)
-    return []
+    check = channels.trial_checker(channel)
+    return list(check(composition)) if check else []
 
 
 def _with_context(problem: Problem, context: Message) -> Problem:

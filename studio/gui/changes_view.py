@@ -20,6 +20,7 @@ from studio.core import history
 from studio.core.history import Change, Identity, Revision, open_repository
 from studio.core.problems import Problem
 from studio.gui import operations
+from studio.gui.formats import problem_text
 from studio.gui.identity import ensure_identity
 
 
@@ -93,7 +94,7 @@ class ChangesPanel(QWidget):
         # not a repository, git missing: say so
         self.list.clear()
         self._changes = []
-        self.heading.setText(self.tr("No version control here: %s") % problem.message)
+        self.heading.setText(self.tr("No version control here: %s") % problem_text(problem))
         self.commit_button.setEnabled(False)
         self.refreshed.emit()
 
@@ -138,11 +139,11 @@ class ChangesPanel(QWidget):
             self.committed.emit(revision.commit)
 
         def failed(problem: Problem) -> None:
-            self.heading.setText(problem.message)
+            self.heading.setText(problem_text(problem))
             self.commit_button.setEnabled(bool(self._changes))
             self.clear_lock_button.setVisible(
                 (Path(root) / ".git" / "index.lock").exists())
-            self.commitFailed.emit(problem.message)
+            self.commitFailed.emit(problem_text(problem))
 
         operations.shared().run(history.commit_all, str(root), text, author,
                                 success=done, failure=failed, owner=self,

@@ -23,9 +23,11 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
+from studio.core.checks.findings import impact_in_language
 from studio.core.checks.run import RenditionCheck, check_live
 from studio.core.problems import Problem
 from studio.gui import operations
+from studio.gui.formats import problem_text, ui_locale
 
 CHECK_PAUSE_MS = 1200  # after the last rendition of a channel: checks wait for a pause in typing
 
@@ -162,7 +164,7 @@ class LiveChecks(QObject):
         if badge is not None:
             badge.setText("?")
             badge.setStyleSheet("")
-            badge.setToolTip(self.tr("The checks could not run: %s") % problem.message)
+            badge.setToolTip(self.tr("The checks could not run: %s") % problem_text(problem))
             badge.setVisible(True)
 
     def _forget(self) -> None:
@@ -200,7 +202,9 @@ class LiveChecks(QObject):
             return
         serious = [f for f in check.accessibility if f.blocking]
         missed = [r for r in check.readability if r.block is not None and not r.ok]
-        lines = [f"{f.impact}: {f.rule}" + (f" [{f.block}]" if f.block else "")
+        language = ui_locale().language
+        lines = [f"{impact_in_language(f.impact, language)}: {f.rule}"
+                 + (f" [{f.block}]" if f.block else "") + f" — {f.in_language(language)}"
                  for f in check.accessibility]
         lines += [self.tr("readability %s: %s < %s") % (r.block, f"{r.value:g}", f"{r.budget:g}")
                   for r in missed]

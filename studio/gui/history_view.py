@@ -42,7 +42,7 @@ from studio.core.channels import CHANNELS
 from studio.core.history import WORKTREE, Revision, describe_path, open_repository
 from studio.core.problems import Problem
 from studio.gui import operations
-from studio.gui.formats import date_in_words
+from studio.gui.formats import date_in_words, problem_text
 
 DELETED_STYLE = "color:#a40e26;background:#ffe3e6;text-decoration:line-through"
 INSERTED_STYLE = "color:#116329;background:#d9f7e0;font-weight:bold"
@@ -232,7 +232,7 @@ class CompareDialog(QDialog):
                 self._pages_dir.name,
                 success=lambda result, c=channel: self._take_result(c, result),
                 failure=lambda problem, c=channel: self._take_result(
-                    c, f"Could not compare: {problem.message}"),
+                    c, self.tr("Could not compare: %s") % problem_text(problem)),
                 owner=self,
             )
 
@@ -401,7 +401,7 @@ class HistoryPanel(QWidget):
         )
 
     def _show_failure(self, problem: Problem) -> None:
-        self.heading.setText(f"{self.title}: {problem.message}")
+        self.heading.setText(f"{self.title}: {problem_text(problem)}")
         self._model.set_revisions([])
         self._update_buttons()
         self.loaded.emit()
@@ -456,7 +456,7 @@ class HistoryPanel(QWidget):
 
         operations.shared().run(
             history.restore, str(self.root), rel, revision.commit, None,
-            success=done, failure=lambda problem: self.show_problem(problem.message),
+            success=done, failure=lambda problem: self.show_problem(problem_text(problem)),
             owner=self, lane=operations.git_lane(self.root),
         )
         return True

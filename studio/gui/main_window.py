@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -40,6 +41,8 @@ from studio.core.channels import CHANNEL_NAMES
 from studio.core.engine import FILTERS
 from studio.core.files import ReadOnlyError, remove_leftover_temporaries
 from studio.core.index import index_of
+from studio.core.locate import source_line
+from studio.core.plain import field_paths, plain
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.resources import resources_dir
@@ -47,9 +50,10 @@ from studio.core.settings import settings_author, update_user_settings
 from studio.gui.autosave import AutosaveStore
 from studio.gui.changes_view import ChangesPanel
 from studio.gui.checks_view import LiveChecks
+from studio.gui.composition_view import CompositionView
 from studio.gui.editor import CodeEditor
 from studio.gui.finder import ExplorerFilter, QuickOpen, SearchPanel, WhereUsedPanel
-from studio.gui.formats import problem_line
+from studio.gui.formats import problem_line, problem_text, ui_locale
 from studio.gui.history_view import HistoryPanel
 from studio.gui.models import (
     IdRole,
@@ -59,13 +63,14 @@ from studio.gui.models import (
     ProblemsModel,
     ProjectTreeModel,
     StateRole,
-    TemplateBodyModel,
 )
 from studio.gui.notice import BothVersionsDialog, NoticeBar
 from studio.gui.previews import PREVIEW_PANES, PreviewPane
 from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
+from studio.gui.rule_editor import schema_fields
 from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
+from studio.gui.visual_editor import BlockViews, FieldsController
 from studio.gui.watcher import ProjectWatcher
 
 AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-safe)
@@ -117,22 +122,31 @@ class EditorTab(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
+        self.composition: CompositionView | None = None
         self.outline: QTableView | None = None
+        # A block opens in the visual editor; its source (self.editor) is one toggle away.
+        self.views = BlockViews(self.editor, self) if rel.startswith("blocks/") \
+            and rel.endswith(".md") else None
         if rel.startswith("templates/") and rel.endswith(".yaml"):
-            # A template reads as the ordered blocks it composes; the YAML stays editable.
-            self.outline_model = TemplateBodyModel(self)
-            self.outline = QTableView(self)
-            self.outline.setModel(self.outline_model)
-            self.outline.verticalHeader().hide()
-            self.outline.horizontalHeader().setStretchLastSection(True)
-            self.outline.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-            split = QSplitter(Qt.Orientation.Vertical, self)
-            split.addWidget(self.outline)
-            split.addWidget(self.editor)
-            split.setSizes([180, 500])
-            layout.addWidget(split)
+            # A template opens as its body's block cards (issue 19); the YAML is one toggle away.
+            self.composition = CompositionView(self.editor, self)
+            self.source_toggle = QPushButton(self.tr("YAML source"), self)
+            self.source_toggle.setObjectName("template-source-toggle")
+            self.source_toggle.setCheckable(True)
+            self.source_toggle.setToolTip(self.tr("Show the template's YAML instead of cards"))
+            self.template_views = QStackedWidget(self)
+            self.template_views.addWidget(self.composition)
+            self.template_views.addWidget(self.editor)
+            self.source_toggle.toggled.connect(
+                lambda on: self.template_views.setCurrentIndex(1 if on else 0))
+            bar = QHBoxLayout()
+            bar.setContentsMargins(4, 2, 4, 2)
+            bar.addStretch(1)
+            bar.addWidget(self.source_toggle)
+            layout.addLayout(bar)
+            layout.addWidget(self.template_views)
         else:
-            layout.addWidget(self.editor)
+            layout.addWidget(self.views or self.editor)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -255,6 +269,7 @@ class MainWindow(QMainWindow):
             pane.setObjectName(f"preview-{channel}")
             pane.maximizeRequested.connect(
                 lambda on, c=channel: self.maximize_channel(c if on else None))
+            pane.blockClicked.connect(self.open_block_at)  # click to edit (issue 19)
             self.previews[channel] = pane
             self.preview_splitter.addWidget(pane)
         # The author's text comes first: the editor never gets narrower than a readable column
@@ -293,6 +308,8 @@ class MainWindow(QMainWindow):
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_filter)
         self.tree.setHeaderHidden(True)
+        self.tree.setDragEnabled(True)  # a block onto a template's cards
+        self.tree.setDragDropMode(QTreeView.DragDropMode.DragOnly)
         self.tree.activated.connect(self._on_tree_activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         where_used = QAction(self.tr("Where used"), self.tree)
@@ -317,6 +334,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
         self.explorer_dock = dock
+        self.fields = FieldsController(self)  # the Data dock and the block editors' chips
 
     def _filter_explorer(self, text: str) -> None:
         self.tree_filter.set_text(text)
@@ -455,6 +473,18 @@ class MainWindow(QMainWindow):
         if project is not None and block_id in project.blocks:
             self.set_review_mode(False)
             self.open_file(project.blocks[block_id].path)
+
+    def open_block_at(self, block_id: str, text: str) -> EditorTab | None:
+        """Open the block a reader clicked in a preview, at the line that wrote TEXT, in the
+        previewed language."""
+        project = self.session.project
+        block = project.blocks.get(block_id) if project is not None else None
+        if project is None or block is None:
+            return None
+        source = block.source(self.session.locale or project.config.default_locale,
+                              project.config.default_locale)
+        line = source.body_line + source_line(source.body, text)
+        return self.open_file(source.path, line)
 
     def _update_history(self) -> None:
         """The history panel follows the file in front, in the preview's context."""
@@ -611,7 +641,7 @@ class MainWindow(QMainWindow):
         except ProblemError as exc:
             QMessageBox.warning(self, self.tr("New project"),
                                 self.tr("Cannot create a project in {0}: {1}").format(
-                                    folder, exc.problem.message))
+                                    folder, problem_text(exc.problem)))
             return
         self.open_project(folder)
 
@@ -654,10 +684,21 @@ class MainWindow(QMainWindow):
 
     def _update_outline(self, tab: EditorTab) -> None:
         project = self.session.project
-        if tab.outline is None or project is None:
+        if tab.composition is None or project is None:
             return
-        name = tab.rel[len("templates/"):-len(".yaml")]
-        tab.outline_model.set_template(project.templates.get(name))
+        template = project.templates.get(tab.rel[len("templates/"):-len(".yaml")])
+        tab.composition.set_context(
+            channels=template.channels if template is not None else CHANNEL_NAMES,
+            titles={i: b.title for i, b in project.blocks.items() if isinstance(b.title, str)},
+            fields=schema_fields(project.schema), context_of=self._rule_context,
+            language=ui_locale().language)
+
+    def _rule_context(self) -> dict[str, Any]:
+        """What a condition is evaluated with in the rule editor: the previewed sample."""
+        project = self.session.project
+        sample = project.samples.get(self.session.sample or "") if project else None
+        return {**(sample.record if sample is not None else {}),
+                "locale": self.session.locale or ""}
 
     def _expanded_paths(self) -> set[str]:
         found: set[str] = set()
@@ -762,12 +803,17 @@ class MainWindow(QMainWindow):
             tab.editor.set_text(text)
             tab.editor.set_completions(schema_paths(project.schema) + list(project.blocks)
                                        + list(FILTERS))
-            tab.editor.set_problems([p for p in self.session.problems() if p.path == rel])
+            tab.editor.set_problems(
+                [p for p in self.plain_problems(self.session.problems()) if p.path == rel])
             tab.editor.edited.connect(lambda t=tab: self._on_edited(t))
             tab.readability_gauge = self.checks.gauge_for(rel, tab)  # issue 21
             if tab.readability_gauge is not None:
                 tab.layout().addWidget(tab.readability_gauge)
             self._apply_lock(tab)
+            if tab.composition is not None:
+                tab.composition.openBlockRequested.connect(
+                    lambda block: self.open_file(f"blocks/{block}.md"))
+            self.fields.attach(tab)
             if tab.outline is not None:
                 tab.outline.activated.connect(
                     lambda index, t=tab: self.open_file(
@@ -1174,7 +1220,30 @@ class MainWindow(QMainWindow):
         if hasattr(self, "problems_dock"):
             self._on_problems(self.session.problems())
 
+    def plain_problems(self, problems: list[Problem]) -> list[Problem]:
+        """PROBLEMS as an author reads them: Jinja's messages in plain words (issue 19)."""
+        project = self.session.project
+        fields = field_paths(project.schema) if project is not None else []
+        sources: dict[str, str] = {}
+
+        def source(rel: str) -> str:
+            if rel not in sources:
+                # Not session.read(): that records the disk's digest, which the watcher owns.
+                text = self.session.buffers.get(rel)
+                if text is None and self.session.root is not None:
+                    try:
+                        text = (self.session.root / rel).read_text(encoding="utf-8")
+                    except (OSError, UnicodeDecodeError):
+                        text = ""
+                sources[rel] = text or ""
+            return sources[rel]
+
+        return [plain(p, fields, FILTERS,
+                      source(p.path) if "undefined field" in p.message else "")
+                for p in problems]
+
     def _on_problems(self, problems: list[Problem]) -> None:
+        problems = self.plain_problems(problems)
         if hasattr(self, "checks"):  # issue 21: the live checks' findings join the list
             problems = [*problems, *self.checks.problems()]
         self.problems_model.set_problems(problems)

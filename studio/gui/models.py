@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractItemModel,
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QSortFilterProxyModel,
@@ -27,6 +28,7 @@ KindRole = Qt.ItemDataRole.UserRole + 2  # template, block, folder, layout, styl
 IdRole = Qt.ItemDataRole.UserRole + 3  # the block id or template name
 RegulatoryRole = Qt.ItemDataRole.UserRole + 4  # a regulatory block (shown with a lock)
 StateRole = Qt.ItemDataRole.UserRole + 5  # a regulatory block's sign-off state and owner
+BLOCK_MIME = "application/x-missiva-block"  # a block dragged from the explorer onto a template
 
 
 @functools.cache
@@ -189,6 +191,24 @@ class ProjectTreeModel(QAbstractItemModel):
         state = self._states.get(node.ident or "", ("", "")) if node.kind == "block" else ("", "")
         return " ".join((node.ident or "", node.title, node.owner, state[0], state[1])).casefold()
 
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.node(index).kind == "block":
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # onto a template's composition view
+        return flags
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 (Qt's name)
+        return [BLOCK_MIME]
+
+    def mimeData(self, indexes: Any) -> QMimeData:  # noqa: N802 (Qt's name)
+        data = QMimeData()
+        blocks = [self.node(i).ident for i in indexes
+                  if i.isValid() and self.node(i).kind == "block"]
+        if blocks and blocks[0]:
+            data.setData(BLOCK_MIME, blocks[0].encode("utf-8"))
+            data.setText(blocks[0])
+        return data
+
     def find(self, kind: str, ident: str) -> QModelIndex:
         """The index of a template or block by name, for selecting it from elsewhere."""
         def walk(node: Node) -> Node | None:
@@ -289,45 +309,3 @@ class ProblemsFilter(QSortFilterProxyModel):
             above = model.problem(self.mapToSource(self.index(index.row() - 1, 0)).row()).path
             return path if above != path else ""
         return super().data(index, role)
-
-
-class TemplateBodyModel(QAbstractTableModel):
-    """A template's body as the ordered list of blocks it composes, with their conditions."""
-
-    HEADERS = ("#", QT_TRANSLATE_NOOP("TemplateBodyModel", "Block"),
-               QT_TRANSLATE_NOOP("TemplateBodyModel", "When"),
-               QT_TRANSLATE_NOOP("TemplateBodyModel", "Channels"),
-               QT_TRANSLATE_NOOP("TemplateBodyModel", "With"))
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[tuple[str, str, str, str]] = []
-
-    def set_template(self, template: Any) -> None:
-        self.beginResetModel()
-        self._items = [] if template is None else [
-            (item.block, item.when or "", ", ".join(sorted(item.channels or ())) or "all",
-             ", ".join(f"{k}={v}" for k, v in item.with_.items()))
-            for item in template.body]
-        self.endResetModel()
-
-    def block_at(self, row: int) -> str:
-        return self._items[row][0]
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            row = index.row()
-            return str(row + 1) if index.column() == 0 else self._items[row][index.column() - 1]
-        return None

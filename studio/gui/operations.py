@@ -32,8 +32,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
-from studio.core.jobs import leave_with_parent
-from studio.core.problems import Problem, ProblemError, error
+from studio.core.jobs import internal_error, leave_with_parent
+from studio.core.problems import Problem, ProblemError
 
 
 def _call(environment: dict[str, str], fn: Callable[..., Any], args: tuple[Any, ...],
@@ -198,7 +198,7 @@ class Operations(QObject):
         if isinstance(exception, ProblemError):
             problem = exception.problem
         else:  # a bug, or a worker that died: said, never a traceback to the author
-            problem = error("(studio)", 0, 0, f"internal error: {exception!r}")
+            problem = internal_error(exception)
         if op.failure is not None:
             op.failure(problem)
 

@@ -22,6 +22,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from studio.core.channels import CHANNELS
 from studio.core.jobs import (
+    PREVIEW_WORKER_STOPPED,
+    VALIDATION_WORKER_STOPPED,
     ProjectState,
     RenderJob,
     RenderOutcome,
@@ -122,8 +124,7 @@ class RenderService(QObject):
             # a fresh pool for the next job, and the author is told why the preview is stale.
             if channel is not None:
                 self._replace_pool(self._lanes[channel].pool)
-            problem = error("(studio)", 0, 0, "the preview worker stopped (a rendition ran "
-                            "past its time or memory budget); it has been restarted")
+            problem = error("(studio)", 0, 0, PREVIEW_WORKER_STOPPED)
             outcome = None if channel is None else RenderOutcome(
                 channel, self._lanes[channel].latest, None, problem, 0.0)
         except Exception:  # noqa: BLE001 - a failed job: the next one runs as usual
@@ -197,7 +198,6 @@ def _problems_of(future: Future[list]) -> list:
     try:
         return list(future.result())
     except BrokenExecutor:
-        return [error("(studio)", 0, 0, "the validation worker stopped (a trial rendition ran "
-                      "past its time or memory budget); it has been restarted")]
+        return [error("(studio)", 0, 0, VALIDATION_WORKER_STOPPED)]
     except Exception:  # noqa: BLE001
         return []

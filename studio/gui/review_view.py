@@ -279,7 +279,7 @@ class ReviewPanel(QWidget):
             who = repository.identity()
             project = repository.project_at("HEAD") if repository.has_commits() else None
         except ProblemError as exc:
-            self.identity_label.setText(exc.problem.message)
+            self.identity_label.setText(problem_text(exc.problem))
             return
         except Exception as exc:  # noqa: BLE001 - not a repository, git missing
             self.identity_label.setText(self.tr("No version control here: %s") % exc)

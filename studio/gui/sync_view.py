@@ -40,6 +40,7 @@ from studio.core import sync
 from studio.core.diff.text import word_diff
 from studio.core.problems import Problem
 from studio.gui import operations
+from studio.gui.formats import problem_text, ui_locale
 from studio.gui.history_view import _rendered_html as rendered_html
 from studio.gui.history_view import words_html
 
@@ -170,7 +171,7 @@ class ConflictDialog(QDialog):
 
     def _no_previews(self, problem: Problem) -> None:
         for view in self.rendered.values():
-            view.setPlainText(problem.message)
+            view.setPlainText(problem_text(problem))
 
     def _busy(self, on: bool, text: str = "") -> None:
         for button in (self.mine_button, self.theirs_button, self.edited_button,
@@ -200,7 +201,7 @@ class ConflictDialog(QDialog):
                                 failure=self._failed, key="sync", owner=self)
 
     def _synced(self, result: sync.SyncResult) -> None:
-        self._busy(False, result.message)
+        self._busy(False, result.in_language(ui_locale().language))
         self.synced.emit(result)
         if result.state == "conflict":  # someone pushed a new clash meanwhile
             self.conflicts = list(result.conflicts)
@@ -218,7 +219,7 @@ class ConflictDialog(QDialog):
         self.reject()
 
     def _failed(self, problem: Problem) -> None:
-        self._busy(False, problem.message)
+        self._busy(False, problem_text(problem))
 
 
 class CloneDialog(QDialog):
@@ -323,7 +324,7 @@ class CloneDialog(QDialog):
     def _failed(self, problem: Problem) -> None:
         self._finish()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
-        self.message.setText(problem.message)
+        self.message.setText(problem_text(problem))
 
     def cancel(self) -> None:
         """Stop a running clone (its partial folder is removed); the dialog stays open."""
@@ -456,7 +457,7 @@ class ChangeRequestsPanel(QWidget):
                                 failure=self._failed, key="change-return", owner=self)
 
     def _failed(self, problem: Problem) -> None:
-        self.status.setText(problem.message)
+        self.status.setText(problem_text(problem))
 
 
 class ActivityPanel(QWidget):
@@ -549,7 +550,7 @@ class Team(QObject):
     def _no_server(self, problem: Problem) -> None:
         self.sync_action.setEnabled(False)
         self.sync_action.setText(self.tr("Sync"))
-        self.sync_action.setToolTip(problem.message)
+        self.sync_action.setToolTip(problem_text(problem))
 
     def sync(self) -> None:
         """Sync off the GUI thread; a sync left in conflict shows its conflicts again."""
@@ -566,9 +567,9 @@ class Team(QObject):
         if result.state == "conflict":
             self._show_conflicts(list(result.conflicts))
         elif not result.ok:
-            self._message(result.message)
+            self._message(result.in_language(ui_locale().language))
         else:
-            self.window.statusBar().showMessage(result.message, 10000)
+            self.window.statusBar().showMessage(result.in_language(ui_locale().language), 10000)
 
     def _show_conflicts(self, conflicts: list[sync.Conflict]) -> None:
         assert self.root is not None
@@ -583,7 +584,7 @@ class Team(QObject):
 
     def _failed(self, problem: Problem) -> None:
         self.refresh_counts()
-        self._message(problem.message)
+        self._message(problem_text(problem))
 
     def _message(self, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Sync"), text,

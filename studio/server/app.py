@@ -42,6 +42,7 @@ from studio.core.package import (
 )
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.provenance import ProvenanceError, check_evidence, package_signer
+from studio.core.senddate import SendDateError, parse_send_date
 from studio.server.openapi import OPENAPI
 from studio.server.rendering import (
     Outcome,
@@ -352,9 +353,13 @@ class Server:
         await self.require_trusted(package_id)
         if not isinstance(body["data"], dict):
             raise _refused(422, NOT_AN_OBJECT, "data", "(record)", 1)
+        sent, wrong = _send_date(body.get("send_date"))
+        if wrong is not None:
+            raise _refused(422, wrong, "send_date")
         outcome = await self.render(request_item(
             str(self.store.root), package_id, body["template"], body["channel"],
-            body["data"], body.get("locale"), time_limit=self.settings.time_limit))
+            body["data"], body.get("locale"), time_limit=self.settings.time_limit,
+            send_date=sent))
         if not outcome.ok:
             assert outcome.problem is not None
             return problem_response(outcome.status, outcome.problem, outcome.field)
@@ -368,7 +373,11 @@ class Server:
         self.authorize(request)
         settings = self.settings
         data = await self.body(request, settings.max_batch_bytes, "batch")
-        defaults = {k: request.query_params.get(k) for k in ("template", "channel", "locale")}
+        defaults = {k: request.query_params.get(k)
+                    for k in ("template", "channel", "locale", "send_date")}
+        wrong = _send_date(defaults["send_date"])[1]
+        if wrong is not None:
+            raise _refused(422, wrong, "send_date")
         package_id = self.package_for(request.query_params.get("package"))
         await self.require_trusted(package_id)
         lines = [(n, text) for n, text in enumerate(data.split(b"\n"), 1) if text.strip()]
@@ -421,12 +430,16 @@ class Server:
         if not isinstance(value["data"], dict):
             return line, given, Outcome(422, problem=error("(batch)", line, 0, NOT_AN_OBJECT),
                                         field="data")
+        sent, wrong = _send_date(value.get("send_date", defaults["send_date"]))
+        if wrong is not None:
+            return line, given, Outcome(422, problem=error("(batch)", line, 0, wrong),
+                                        field="send_date")
         return line, given, request_item(
             str(self.store.root), package_id,
             value.get("template", defaults["template"]),
             value.get("channel", defaults["channel"]),
             value["data"], value.get("locale", defaults["locale"]), "(batch)", line,
-            self.settings.time_limit)
+            self.settings.time_limit, sent)
 
     async def _in_order(
         self, jobs: list[tuple[int, Any, Job | Outcome]], window: int, size: int
@@ -456,6 +469,17 @@ class Server:
         finally:
             for _, future in pending:  # the client went away: drop what is queued
                 future.cancel()
+
+
+def _send_date(value: Any) -> tuple[str | None, str | None]:
+    """A request's send_date as (ISO date, None), or (None, the message refusing it); none
+    given is today where the package is rendered (its project's time zone)."""
+    if value is None:
+        return None, None
+    try:
+        return parse_send_date(value if isinstance(value, str) else repr(value)), None
+    except SendDateError as exc:
+        return None, f"send_date: {exc}"
 
 
 def _unusable_field(text: bytes, body: dict[str, Any]) -> tuple[str, str] | None:

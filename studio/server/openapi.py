@@ -49,6 +49,9 @@ _RENDER_REQUEST = {
         "data": {"type": "object", "description": "the record, checked against the schema"},
         "locale": {"type": "string", "description": "default: the project's default locale"},
         "package": {"type": "string", "description": "a package id; default: the active one"},
+        "send_date": {"type": "string", "description": "the day it goes out, YYYY-MM-DD (or "
+                      "YYYY-MM-DDTHH:MM, local time): the letter's date, the email's Date and "
+                      "Message-ID; default: today in the project's time zone"},
         "id": {"description": "batch only: echoed in the record's result"},
     },
 }
@@ -188,7 +191,7 @@ OPENAPI: dict[str, Any] = {
                     {"name": name, "in": "query", "required": False,
                      "schema": {"type": "string"},
                      "description": f"default {name} for lines that do not give one"}
-                    for name in ("template", "channel", "locale", "package")
+                    for name in ("template", "channel", "locale", "package", "send_date")
                 ],
                 "requestBody": {
                     "required": True,

@@ -53,13 +53,14 @@ class Outcome:
 
 def request_item(store: str, package: str, template: Any, channel: Any, data: Mapping[str, Any],
                  locale: Any = None, where: str = "(record)", line: int = 1,
-                 time_limit: float | None = None) -> tuple[BatchSpec, Item]:
+                 time_limit: float | None = None,
+                 send_date: str | None = None) -> tuple[BatchSpec, Item]:
     """What to render for one request (or batch line): a template of a package, on a channel,
     for one record. WHERE and LINE are what problems call the record: "(record)", or
     "(batch)" and its NDJSON line. TIME_LIMIT is the server's --time-limit (None: the
-    package's limits)."""
+    package's limits). SEND_DATE (ISO) dates it; None: today in the project's time zone."""
     spec = BatchSpec(str(Path(store) / "packages" / package), template, channel, locale, where,
-                     package, time_limit)
+                     package, time_limit, send_date)
     return spec, Item(line, line, data, (channel,))
 
 

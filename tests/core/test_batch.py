@@ -258,3 +258,30 @@ def test_render_partition_is_the_one_worker_task_for_batch_and_server(cluster):
         assert "'fax' is not a channel of payment-reminder" in fax.problem.message
         assert pdf.content.startswith(b"%PDF") and pdf.row["postal_code"] == "24015"
         assert pdf.row["sha256"] == hashlib.sha256(pdf.content).hexdigest()
+
+
+def test_a_batch_keeps_its_send_date_when_resumed(tmp_path, cluster, capsys):
+    import email
+    import email.policy
+
+    data = write_ndjson(tmp_path / "r.ndjson", [sample("typical"), sample("english")])
+    out = tmp_path / "out"
+    args = ["batch", str(SAMPLE), "payment-reminder", "--data", str(data), "--out", str(out),
+            "--channel", "email", "--scheduler", cluster.scheduler.address, "-q"]
+    assert main([*args, "--send-date", "2026-12-01"]) == 0
+    assert json.loads((out / "batch.json").read_text())["send_date"] == "2026-12-01"
+    first = (out / "payment-reminder-email-1.eml").read_bytes()
+    # killed before the second record was written: resumed without --send-date (the next day,
+    # say), the rest of the batch is still dated as the batch was
+    results = out / "results.ndjson"
+    [kept] = [line for line in results.read_text().splitlines() if json.loads(line)["index"] == 1]
+    results.write_text(kept + "\n")
+    (out / "payment-reminder-email-2.eml").unlink()
+    assert main(args) == 0
+    dates = {email.message_from_bytes((out / f"payment-reminder-email-{n}.eml").read_bytes(),
+                                      policy=email.policy.default)["Date"] for n in (1, 2)}
+    assert dates == {"Tue, 01 Dec 2026 00:00:00 +0100"}
+    assert (out / "payment-reminder-email-1.eml").read_bytes() == first
+    capsys.readouterr()
+    assert main([*args, "--send-date", "2026-12-02"]) == 2
+    assert "other arguments (send_date)" in capsys.readouterr().err

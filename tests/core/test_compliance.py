@@ -718,9 +718,16 @@ def test_a_legacy_ledger_still_counts_and_stays_append_only(project: Path) -> No
     messages = [p.message for p in verify(project)]
     assert any("was altered" in m for m in messages)
     assert any(f"commit {head(project)[:10]}" in m and "append-only" in m for m in messages)
+    italian = [p.in_language("it") for p in verify(project)]
+    assert "la voce del blocco legal/privacy è stata alterata (il suo hash non corrisponde al " \
+           "contenuto)" in italian
+    assert f"il commit {head(project)[:10]} di {GIULIA} ha modificato o rimosso voci del " \
+           "registro (al registro si può solo aggiungere)" in italian
     add_vault(project)
-    with pytest.raises(ProblemError, match="ledger is broken"):
+    with pytest.raises(ProblemError, match="ledger is broken") as refused:
         export(project, target="vault")
+    assert refused.value.problem.in_language("it").startswith(
+        "esportazione verso vault rifiutata: il registro delle approvazioni è danneggiato (")
 
 
 def test_a_merge_that_rewords_a_regulatory_block_is_judged(

@@ -93,7 +93,9 @@ def test_include_another_block(project_dir):
         "blocks/amount.md": "Importo {{ invoice.total | number }}.\n\n{{ block('contacts') }}\n",
     }
     composition = compose(_project(project_dir, files), "letter", "print", BASE_RECORD)
-    assert "<strong>800 000 000</strong>" in composition.html
+    # the included block's number is tappable (links.py), the SMS text keeps it plain
+    assert '<strong><a href="tel:+39800000000">800 000 000</a></strong>' in composition.html
+    assert "Chiama il 800 000 000." in composition.text
     assert {"amount", "contacts"} <= composition.used_blocks
 
 

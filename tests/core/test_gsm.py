@@ -230,7 +230,9 @@ def test_transliterate_typographic_text() -> None:
         ("10\u00a0€", "10 €"),
         ("a\u2009b\u202fc\u3000d", "a b c d"),
         ("á í ó ú â ê î ô û ë ï ã õ", "a i o u a e i o u e i a o"),
-        ("Á Í Ó Ú È Ì Ò Ù À Ë", "A I O U E I O U A E"),
+        ("Á Í Ó Ú È Ì Ò Ù À Ë", "A I O U E' I' O' U' A' E"),
+        # Italian usage: "È" ("is") as "E'", never "E" ("and")
+        ("È valido. PERCHÈ? CITTÀ", "E' valido. PERCHE'? CITTA'"),
         ("français", "francais"),
         ("Ça va", "Ça va"),
         ("perché è così più là però", "perché è così più là però"),

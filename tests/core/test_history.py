@@ -61,8 +61,10 @@ def test_commit_all_changes_then_only_the_given_paths(repo_dir: Path) -> None:
 
 
 def test_commit_refuses_nothing_to_commit_and_an_empty_message(repo_dir: Path) -> None:
-    with pytest.raises(ProblemError, match="nothing to commit"):
+    with pytest.raises(ProblemError, match="nothing to commit") as refused:
         history.commit(repo_dir, "Nothing")
+    assert refused.value.problem.in_language("it") == ("niente da registrare: il progetto non "
+                                                       "è cambiato")
     edit(repo_dir, "blocks/greeting.md", "Gentile", "Caro")
     with pytest.raises(ProblemError, match="needs a message"):
         history.commit(repo_dir, "  ")

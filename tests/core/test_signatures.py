@@ -247,6 +247,10 @@ def test_allowed_signers_lines_are_parsed_with_their_problems(keys) -> None:
     assert not signers[0].allows(MALLORY)
     assert signers[1].options == 'namespaces="git",valid-after="20260101"'
     assert [(p.path, p.line) for p in problems] == [(ALLOWED_SIGNERS, 4), (ALLOWED_SIGNERS, 5)]
+    # The studio shows them in its language; the English stays for the CLI.
+    assert problems[1].message == "the ssh-ed25519 key is not valid base64"
+    assert problems[1].in_language("it") == "la chiave ssh-ed25519 non è in base64 valido"
+    assert problems[0].in_language("it").startswith("non è una riga di firmatari ammessi")
     assert not signatures.principals_match(["*@lumen.example", "!mallory@lumen.example"], MALLORY)
 
 

@@ -359,6 +359,10 @@ def test_offline_sync_says_so_and_keeps_the_commits(
     result = sync.sync(giulia)
     assert result.state == "offline"
     assert "cannot reach the server" in result.message and "Nothing was sent" in result.message
+    # The studio says it in its language; the CLI and the JSON stay English.
+    assert result.in_language("it").startswith("impossibile raggiungere il server git://")
+    assert "Non si è inviato né ricevuto nulla" in result.in_language("it")
+    assert result.as_json()["message"] == result.message == result.in_language(None)
     assert result.counts is not None and result.counts.to_send == 1
     assert main(["sync", str(giulia)]) == 1
     assert "offline" in capsys.readouterr().out
@@ -367,8 +371,10 @@ def test_offline_sync_says_so_and_keeps_the_commits(
 def test_uncommitted_edits_are_refused_not_stashed(team: Team, daemon: str) -> None:
     giulia = team.desk("giulia", daemon)
     (giulia / GREETING).write_text("---\ntitle: x\n---\nCiao\n")
-    with pytest.raises(ProblemError, match="commit them before syncing"):
+    with pytest.raises(ProblemError, match="commit them before syncing") as refused:
         sync.sync(giulia)
+    assert refused.value.problem.in_language("it").startswith(
+        "modifiche non registrate (block common/greeting): registrale prima di sincronizzare")
     assert (giulia / GREETING).read_text().endswith("Ciao\n")
 
 

@@ -121,3 +121,37 @@ def test_checks_of_successive_previews_share_one_axe_child(window, tmp_path, qtb
                     and not window.checks.busy(), timeout=WAIT)
     assert any(f.rule == "color-contrast" for f in window.checks.check("mobile").accessibility)
     assert engine_state() == (pid, starts)  # no second Chromium for the second check
+
+
+def test_an_italian_studio_shows_the_findings_in_italian(qapp, qtbot, tmp_path):
+    from PySide6.QtCore import QLocale
+
+    from studio.gui.app import install_translations
+
+    root = write_project(tmp_path / "project", FILES)
+    translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
+                                                     QLocale.Country.Italy))
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        window.show()
+        window.open_project(root)
+        window.session.select(template="letter", locale="it")
+        model = window.problems_model
+        italian = ("mobile: color-contrast (grave) in faint: Gli elementi devono soddisfare le "
+                   "soglie minime del rapporto di contrasto di colore")
+
+        def shown() -> list[str]:
+            return [model.data(model.index(row, 3)) for row in range(model.rowCount())]
+
+        qtbot.waitUntil(lambda: italian in shown(), timeout=WAIT)
+        row = shown().index(italian)
+        assert model.problem(row).message.startswith("mobile: serious color-contrast in faint")
+        badge = window.previews["mobile"].findChild(QLabel, "checksBadge")
+        assert badge is not None
+        assert "grave: color-contrast [faint] — Gli elementi devono" in badge.toolTip()
+    finally:
+        window.session.buffers.clear()
+        window.close()
+        for translator in translators:
+            qapp.removeTranslator(translator)

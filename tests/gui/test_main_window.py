@@ -230,9 +230,12 @@ Path  # noqa: B018 - keep the import for readers of the fixtures' types
 
 def test_template_shows_its_blocks_in_order(studio, project, qtbot):
     tab = studio.open_file("templates/payment-reminder.yaml")
-    model = tab.outline_model
-    blocks = [model.block_at(r) for r in range(model.rowCount())]
+    view = tab.composition
+    assert tab.views.currentWidget() is view  # cards first; the YAML one toggle away
+    blocks = [card.block for card in view.cards]
     assert blocks == [i.block for i in studio.session.project.templates["payment-reminder"].body]
+    tab.source_toggle.click()
+    assert tab.views.currentWidget() is tab.editor
     text = tab.editor.text()
     first = blocks[0]
     tab.editor.set_text(text)
@@ -240,7 +243,9 @@ def test_template_shows_its_blocks_in_order(studio, project, qtbot):
     cursor.setPosition(text.index(f"block: {first}") + len("block: "))
     tab.editor.setTextCursor(cursor)
     qtbot.keyClicks(tab.editor, "x")  # the YAML names a block that does not exist (yet)
-    qtbot.waitUntil(lambda: model.rowCount() and model.block_at(0) == "x" + first, timeout=WAIT)
+    qtbot.waitUntil(lambda: view.cards and view.cards[0].block == "x" + first, timeout=WAIT)
+    assert view.list.item(0).text().startswith("x" + first)
+    tab.source_toggle.click()
 
 
 def test_history_dock_follows_the_file_in_front(studio, project, qtbot, monkeypatch):

@@ -68,3 +68,28 @@ def test_a_dead_preview_worker_is_replaced(
     assert outcomes[-1].rendition is not None
     for outcome in outcomes:
         assert outcome.rendition is not None or "preview worker stopped" in str(outcome.problem)
+
+
+def test_a_stopped_worker_is_said_in_the_studios_language() -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from studio.core.jobs import PREVIEW_WORKER_STOPPED
+    from studio.gui.operations import Operations, _Op
+    from studio.gui.render_service import _problems_of
+
+    broken: Future[list] = Future()
+    broken.set_exception(BrokenProcessPool("a worker ended abruptly"))
+    [problem] = _problems_of(broken)
+    assert problem.message.startswith("the validation worker stopped")
+    assert problem.in_language("it") == (
+        "il processo di convalida si è fermato (una resa di prova ha superato il tempo o la "
+        "memoria concessi); è stato riavviato")
+    assert PREVIEW_WORKER_STOPPED.in_language("it").startswith(
+        "il processo delle anteprime si è fermato")
+    failed: Future[int] = Future()
+    failed.set_exception(ValueError("x"))
+    said: list = []
+    op = _Op(None, print, said.append, None)
+    Operations._deliver(op, failed)  # noqa: SLF001 - how a failed operation reaches the author
+    assert [p.in_language("it") for p in said] == ["errore interno: ValueError('x')"]

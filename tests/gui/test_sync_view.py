@@ -203,3 +203,38 @@ def test_review_lists_a_change_with_its_rendered_diff_and_guards_the_merge(
     panel.merge()
     qtbot.waitUntil(lambda: "not approved" in panel.status.text(), timeout=WAIT)
     assert "change/privacy-2026" in git(team.servers / "lumen.git", "branch")
+
+
+def test_an_italian_studio_says_the_sync_went_offline_in_italian(qapp, qtbot, team, daemon,  # noqa: F811
+                                                                tmp_path):
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QMessageBox
+
+    from studio.gui.app import install_translations
+    from tests.git_servers import free_port
+
+    giulia = team.desk("giulia", daemon)
+    team.edit(giulia, GREETING, "Gentile", "Gentilissimo", GIULIA)
+    git(giulia, "remote", "set-url", "origin", f"git://127.0.0.1:{free_port()}/lumen.git")
+    translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
+                                                     QLocale.Country.Italy))
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        window.open_project(giulia)
+        with qtbot.waitSignal(window.team.synced, timeout=WAIT) as synced:
+            window.team.sync()
+        assert synced.args[0].state == "offline"
+        qtbot.waitUntil(lambda: window.findChild(QMessageBox, "syncMessage") is not None,
+                        timeout=WAIT)
+        box = window.findChild(QMessageBox, "syncMessage")
+        assert box.text().startswith("impossibile raggiungere il server git://127.0.0.1:")
+        assert "Non si è inviato né ricevuto nulla; le tue versioni restano qui" in box.text()
+        box.close()
+    finally:
+        window.session.buffers.clear()
+        window.session.close()
+        window.close()
+        window.deleteLater()
+        for translator in translators:
+            qapp.removeTranslator(translator)

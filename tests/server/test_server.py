@@ -456,3 +456,41 @@ def test_no_worker_outlives_the_server(tmp_path: Path, package: Package, lumen: 
         assert _gone(workers)
     finally:
         running.stop()
+
+
+def test_send_date_of_a_request_dates_the_email_as_missiva_render_does(
+    server: Running, active: str, lumen: Path, tmp_path: Path
+) -> None:
+    import email
+    import email.policy
+
+    def parsed(content: bytes) -> email.message.EmailMessage:
+        return email.message_from_bytes(content, policy=email.policy.default)
+
+    data = record(lumen)
+    target = tmp_path / "reminder.eml"
+    assert missiva(["render", str(lumen), "payment-reminder", "--channel", "email", "--sample",
+                    "typical", "--send-date", "2026-12-01", "-o", str(target)]) == 0
+    with server.client() as client:
+        answer = client.post("/v1/render", json={
+            "template": "payment-reminder", "channel": "email", "data": data,
+            "send_date": "2026-12-01"})
+        assert answer.status_code == 200, answer.text
+        assert answer.content == target.read_bytes()
+        assert parsed(answer.content)["Date"] == "Tue, 01 Dec 2026 00:00:00 +0100"
+        refused = client.post("/v1/render", json={
+            "template": "payment-reminder", "channel": "email", "data": data,
+            "send_date": "1 dicembre"})
+        assert refused.status_code == 422 and refused.json()["field"] == "send_date"
+        lines = [json.dumps({"data": data}), json.dumps({"data": data, "send_date": "2026-12-02"}),
+                 json.dumps({"data": data, "send_date": "ieri"})]
+        batch = client.post("/v1/batch", params={"template": "payment-reminder",
+                                                 "channel": "email", "send_date": "2026-12-01"},
+                            content=("\n".join(lines) + "\n").encode())
+        results = [json.loads(line) for line in batch.text.splitlines()]
+        assert [r["ok"] for r in results] == [True, True, False]
+        first, second = (parsed(base64.b64decode(r["content_base64"])) for r in results[:2])
+        assert base64.b64decode(results[0]["content_base64"]) == target.read_bytes()
+        assert second["Date"] == "Wed, 02 Dec 2026 00:00:00 +0100"
+        assert first["Message-ID"] != second["Message-ID"]
+        assert results[2]["field"] == "send_date" and results[2]["status"] == 422

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +88,9 @@ class Rendition:
     facts: Mapping[str, Any]
     warnings: tuple[Problem, ...] = ()
     used_blocks: frozenset[str] = frozenset()
+    # What a reader's client shows of CONTENT, when the maker took it apart already (the
+    # studio's preview worker: a MailView for email); not part of the rendition's identity.
+    view: Any = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -104,3 +109,40 @@ def renderer(channel: str) -> Callable[[Any], Rendition]:
     WeasyPrint)."""
     module = importlib.import_module(CHANNEL_MODULES[channel])
     return module.render  # type: ignore[no-any-return]
+
+
+# Renditions kept while one run renders the same letter on several channels (proof, a batch's
+# partition): an email attaching its print rendition takes the one just laid out instead of
+# laying it out again. Off unless a run asks: the studio keeps nothing across edits.
+_REUSE: contextvars.ContextVar[dict[tuple[Any, ...], Rendition] | None] = (
+    contextvars.ContextVar("rendition_reuse", default=None))
+
+
+@contextlib.contextmanager
+def reusing_renditions() -> Iterator[None]:
+    """Within the block, `reused` makes each rendition once per key (a run holds one project)."""
+    token = _REUSE.set({})
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
+
+def reused(key: tuple[Any, ...], make: Callable[[], Rendition]) -> Rendition:
+    """The rendition KEY names, made by MAKE unless this run made it already."""
+    kept = _REUSE.get()
+    if kept is None:
+        return make()
+    if key not in kept:
+        if len(kept) >= 16:  # the letters of a record or two, not a whole run's
+            kept.clear()
+        kept[key] = make()
+    return kept[key]
+
+
+def trial_checker(channel: str) -> Callable[[Any], list[Problem]] | None:
+    """A heavy channel's cheap checks for validation on every sample (its module's
+    trial_problems(composition), when it has one): what would go wrong that a full render is
+    too slow to find there, such as print's address lines."""
+    module = importlib.import_module(CHANNEL_MODULES[channel])
+    return getattr(module, "trial_problems", None)

@@ -6,18 +6,20 @@ import datetime as dt
 import functools
 import hashlib
 import html as html_lib
+import json
 import re
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 import css_inline
 from markupsafe import Markup
 from mjml import mjml2html
 
-from studio.core.channels import CHANNELS, Rendition
-from studio.core.compose import Composition
+from studio.core.channels import CHANNELS, Rendition, renderer
+from studio.core.compose import Composition, compose
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.layouts import (
     brand_variables,
@@ -27,6 +29,8 @@ from studio.core.layouts import (
 )
 from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error, warning
+from studio.core.routing import delivery_for, field_value
+from studio.core.senddate import send_moment
 
 GMAIL_CLIP_BYTES = 102 * 1024
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
@@ -87,31 +91,35 @@ def _domain(sender: str) -> str:
 
 
 def _message_date(composition: Composition) -> dt.datetime:
-    # The Date a message carries comes from its record (email.date names the field, e.g.
-    # "invoice.issue_date"; else a top-level sent_at or date), so the same input gives the
-    # same message; a record without one gets a fixed, recognisable epoch.
-    settings = {**composition.project.config.email, **composition.template.email}
-    candidates: list[object] = []
-    field = settings.get("date")
-    if isinstance(field, str):
-        value: object = composition.record
-        for part in field.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        candidates.append(value)
-    candidates += [composition.record.get(key) for key in ("sent_at", "date")]
-    for value in candidates:
-        if isinstance(value, str):
-            try:
-                parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-            except ValueError:
-                continue
-    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    """The Date a message carries: its send date in the project's time zone (a send date
+    without a time is the start of its day), so a re-render of the same send says the same."""
+    return send_moment(composition.send_date, composition.project.config.timezone)
+
+
+def _record_id(composition: Composition) -> str:
+    """What names the record: the delivery rules' record_id (customer.id in the sample), else
+    a digest of the whole record."""
+    rules = delivery_for(composition.project, composition.template)
+    value = field_value(composition.record, rules.record_id or "id")
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    canonical = json.dumps(composition.record, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def message_id(composition: Composition, sender: str) -> str:
+    """One send, one Message-ID: the record, the send date, the template and locale. A
+    re-render of the same send gets the same ID; the next send (another date) a new one, which
+    mail clients do not drop as a duplicate of the first."""
+    key = "|".join((_record_id(composition), composition.send_date,
+                    composition.template.name, composition.locale))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<{digest}@{_domain(sender)}>"
 
 
 def build_message(
     composition: Composition, html: str, text: str, resolver: AssetResolver
-) -> tuple[EmailMessage, list[Problem]]:
+) -> tuple[EmailMessage, list[Problem], list[str]]:
     settings = {**composition.project.config.email, **composition.template.email}
     warnings: list[Problem] = []
     path = composition.template.path
@@ -133,9 +141,7 @@ def build_message(
     if settings.get("reply_to"):
         message["Reply-To"] = str(settings["reply_to"])
     message["Date"] = format_datetime(_message_date(composition))
-    digest = hashlib.sha256((composition.subject + html).encode()).hexdigest()[:32]
-    message["Message-ID"] = f"<{digest}@{_domain(sender)}>"
-    message["Content-Language"] = composition.locale.replace("_", "-")
+    message["Message-ID"] = message_id(composition, sender)
 
     images: dict[str, tuple[str, bytes, str]] = {}
 
@@ -172,6 +178,11 @@ def build_message(
                                                                  tag=tag[:80])))
     message.set_content(text + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    attached = _attach_print(message, composition, settings)
+    _list_unsubscribe(message, composition, settings)
+    # Last: set_content() clears every Content-* header, and an attachment moves them to the
+    # inner part.
+    message["Content-Language"] = composition.locale.replace("_", "-")
     if images:
         html_part = message.get_body(("html",))
         assert isinstance(html_part, EmailMessage)
@@ -217,9 +228,47 @@ def build_message(
                     length=len(composition.subject)),
             )
         )
-    return message, warnings
+    return message, warnings, attached
 
 
+def _attach_print(message: EmailMessage, composition: Composition,
+                  settings: dict[str, Any]) -> list[str]:
+    """`email: attach_print: true`: the template's print rendition for the same record, locale
+    and send date, attached as a PDF (bills are sent so in Italy). The names attached."""
+    if not settings.get("attach_print") or not composition.attachments:
+        return []
+    template = composition.template
+    if "print" not in template.channels:
+        raise ProblemError(error(template.path, *template.where("email", "attach_print"),
+                                 msg("email: attach_print needs the print channel in the "
+                                     "template's channels")))
+    paged = compose(composition.project, template, "print", composition.record,
+                    composition.locale, send_date=composition.send_date)
+    pdf = renderer("print")(paged)
+    name = _UNSAFE_NAME.sub("", composition.title).strip() or template.name
+    message.add_attachment(pdf.content, maintype="application", subtype="pdf",
+                           filename=f"{name}.pdf")
+    return [f"{name}.pdf"]
+
+
+def _list_unsubscribe(message: EmailMessage, composition: Composition,
+                      settings: dict[str, Any]) -> None:
+    """A marketing template (`email: marketing: true`) carries the one-click unsubscribe of
+    RFC 8058, which large mailbox providers require of bulk senders: an https address the
+    mailbox provider POSTs to, never a page the reader must find."""
+    if not settings.get("marketing"):
+        return
+    address = composition.unsubscribe
+    if not address.startswith("https://") or any(ch in address for ch in "<> ,"):
+        template = composition.template
+        raise ProblemError(error(template.path, *template.where("email", "marketing"),
+                                 msg("email: a marketing template needs email.unsubscribe, "
+                                     "an https:// address (one-click unsubscribe, RFC 8058)")))
+    message["List-Unsubscribe"] = f"<{address}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _ADDRESS = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -263,7 +312,7 @@ def render(composition: Composition) -> Rendition:
     resolver = AssetResolver(composition.project.root)
     html = final_html(composition)
     text = text_part(composition)
-    message, warnings = build_message(composition, html, text, resolver)
+    message, warnings, attached = build_message(composition, html, text, resolver)
     fix_boundaries(message, composition.subject + html + text)
     data = message.as_bytes()
     return Rendition(
@@ -279,6 +328,7 @@ def render(composition: Composition) -> Rendition:
             "bytes": len(data),
             "html_bytes": len(html.encode()),
             "to": str(message.get("To", "")),
+            "attachments": attached,
         },
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,

@@ -196,6 +196,14 @@ _TYPOGRAPHIC: Final[dict[str, str]] = {
     "\u0111": "d",  # đ
     "\u0152": "OE",  # Œ
     "\u0153": "oe",  # œ
+    # Italian writes a capital with a grave accent as the letter and an apostrophe when the
+    # accent is not to hand ("E'", "PERCHE'", "CITTA'"): a bare "E" would turn "is" into "and".
+    # The lower-case ones (à è ì ò ù) are GSM-7 letters and stay as they are.
+    "\u00c0": "A'",  # À
+    "\u00c8": "E'",  # È
+    "\u00cc": "I'",  # Ì
+    "\u00d2": "O'",  # Ò
+    "\u00d9": "U'",  # Ù
 }
 
 
@@ -225,7 +233,7 @@ def _fold(cluster: str) -> str:
         # Not an accented letter we can reason about: leave it for the user to see.
         return cluster
     # Keep as much of the accent as GSM can carry (ǻ -> å), else fall back to the bare letter
-    # in the same case (á -> a, È -> E, ç -> c). Case is never changed, so Ç is not used for ç:
+    # in the same case (á -> a, Ó -> O, ç -> c). Case is never changed, so Ç is not used for ç:
     # a capital in the middle of a word would change the text more than a missing cedilla.
     for keep in range(len(marks) - 1, 0, -1):
         candidate = unicodedata.normalize("NFC", base + marks[:keep])

@@ -5,28 +5,67 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import logging
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 from markupsafe import Markup
 from weasyprint import HTML, Document
-from weasyprint.formatting_structure.boxes import TextBox
+from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox, TableRowBox, TextBox
+from weasyprint.pdf import VARIANTS as WEASYPRINT_VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studio.core.channels import CHANNELS, Rendition
+from studio.core.channels import CHANNELS, Rendition, reused
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
 from studio.core.layouts import render_layout, shell_context
 from studio.core.messages import msg
 from studio.core.paper import GeometryError, PageGeometry, page_geometry
-from studio.core.problems import Problem, ProblemError, error, warning
+from studio.core.problems import Problem, ProblemError, Severity, error, warning
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2")
+# Archival and accessible by default: PDF/A-3a (conformance "a": tagged, with alt text and
+# Unicode text) identified as PDF/UA-1 as well. "none" is a plain PDF; the PDF/X variants are
+# for print shops (colour-managed, untagged).
+DEFAULT_PDF_VARIANT = "pdf/a-3a"
+PDF_VARIANTS = tuple(
+    variant
+    for variant in ("pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-3a", "pdf/a-3b", "pdf/a-4b",
+                    "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4")
+    if variant in WEASYPRINT_VARIANTS
+) + ("none",)
+# Conformance "a" variants are tagged and accessible: they also claim PDF/UA-1 (ISO 14289-1),
+# which XMP must declare in a PDF/A extension schema, pdfuaid not being one of PDF/A's own.
+_ACCESSIBLE = ("pdf/a-2a", "pdf/a-3a")
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PDFUA_XMP = f"""<rdf:RDF xmlns:rdf="{_RDF}">
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the document conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+</rdf:RDF>"""
+for _prefix, _uri in (("pdfuaid", "http://www.aiim.org/pdfua/ns/id/"),
+                      ("pdfaExtension", "http://www.aiim.org/pdfa/ns/extension/"),
+                      ("pdfaSchema", "http://www.aiim.org/pdfa/ns/schema#"),
+                      ("pdfaProperty", "http://www.aiim.org/pdfa/ns/property#")):
+    ElementTree.register_namespace(_prefix, _uri)
 
 
 @functools.cache
@@ -72,10 +111,28 @@ def geometry(composition: Composition) -> PageGeometry:
         raise ProblemError(error(path, line, col, msg("print: {reason}", reason=exc))) from None
 
 
-def final_html(composition: Composition, *, compact_address: bool = False) -> str:
+# A last page filled under this share of its height (a few lines of the privacy notice alone
+# on a sheet) costs paper and postage and looks like a mistake: the letter is fitted tighter,
+# and a warning says when even that leaves the page near-empty (print: min_last_page_fill).
+MIN_LAST_PAGE_FILL = 0.15
+# The tighter fit: slightly less leading and spacing, the same text and sizes. Applied only
+# when it saves the near-empty last page.
+FIT_CSS = """
+html { line-height: 1.3; }
+p, ul, ol, table, blockquote { margin-bottom: 1.8mm; }
+h2 { margin: 3.5mm 0 1.5mm; } h3 { margin: 3mm 0 1mm; }
+section.block { margin-bottom: 1mm; }
+"""
+
+
+def final_html(composition: Composition, *, compact_address: bool = False,
+               fit: bool = False) -> str:
     """The print shell filled in: what WeasyPrint lays out (also used by the benchmarks)."""
     project = composition.project
     context = shell_context(project, composition)
+    # The project's stylesheet comes after page_css and may set what it likes: the fit is
+    # given the last word.
+    context["css"] = Markup(str(context["css"]) + (FIT_CSS if fit else ""))
     context["page_css"] = Markup(geometry(composition).css())
     context["fonts_css"] = Markup(font_faces(project.root))
     context["address_class"] = "compact" if compact_address else ""
@@ -91,6 +148,7 @@ def layout(html: str, resolver: AssetResolver, options: dict[str, Any]) -> Docum
 
 def write_pdf(html: str, resolver: AssetResolver, options: dict[str, Any]) -> tuple[bytes, int]:
     document = layout(html, resolver, options)
+    complete_metadata(document, options)
     return document.write_pdf(**options), len(document.pages)
 
 
@@ -116,21 +174,103 @@ def block_places(document: Document) -> tuple[dict[str, list[int]], dict[str, li
     return pages, tops
 
 
-def hidden_address_lines(document: Document) -> list[str]:
-    """The lines of the address that fall outside the envelope window (and are not printed)."""
+def last_page_fill(document: Document) -> float:
+    """How much of the last page's content area its content fills (0 to 1): from the top of
+    the area to the bottom of its lowest line, image or table row, as WeasyPrint laid it out
+    (the running header and footer are not content)."""
     if not document.pages:
-        return []
+        return 0.0
+    page = document.pages[-1]._page_box
+    top, height = page.content_box_y(), page.height
+    if not page.children or height <= 0:
+        return 0.0
+    bottom = top
+    for box in page.children[0].descendants():
+        if isinstance(box, LineBox | ReplacedBox | TableRowBox):
+            bottom = max(bottom, box.position_y + box.height)
+    return max(0.0, min(1.0, (bottom - top) / height))
+
+
+def min_last_page_fill(composition: Composition) -> float:
+    """print: min_last_page_fill (studio.yaml or the template), a share of the page; 0 turns
+    the fit and the warning off."""
+    value = print_settings(composition).get("min_last_page_fill", MIN_LAST_PAGE_FILL)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        template = composition.template
+        line, col = template.where("print", "min_last_page_fill")
+        raise ProblemError(error(
+            template.path if "print" in template.raw else "studio.yaml", line, col,
+            msg("print: min_last_page_fill must be a share of the page from 0 to 0.99, "
+                "got {value!r}", value=value)))
+    return float(value)
+
+
+def _address_window(document: Document) -> Any:
+    if not document.pages:
+        return None
     for box in document.pages[0]._page_box.descendants():
         element = getattr(box, "element", None)
-        if element is None or "address-window" not in (element.get("class") or "").split():
-            continue
-        bottom = box.content_box_y() + box.height + 0.5
-        return [
-            line.text
-            for line in box.descendants()
-            if isinstance(line, TextBox) and line.position_y + line.height > bottom
-        ]
-    return []
+        if element is not None and "address-window" in (element.get("class") or "").split():
+            return box
+    return None
+
+
+def hidden_address_lines(document: Document) -> list[str]:
+    """The lines of the address that fall outside the envelope window (and are not printed)."""
+    box = _address_window(document)
+    if box is None:
+        return []
+    bottom = box.content_box_y() + box.height + 0.5
+    return [
+        line.text
+        for line in box.descendants()
+        if isinstance(line, TextBox) and line.position_y + line.height > bottom
+    ]
+
+
+def address_line_count(document: Document) -> int:
+    """The lines the address is printed on, wrapped ones counted."""
+    box = _address_window(document)
+    if box is None:
+        return 0
+    return sum(
+        isinstance(line, LineBox)
+        and any(isinstance(t, TextBox) and t.text.strip() for t in line.descendants())
+        for line in box.descendants()
+    )
+
+
+# Poste Italiane reads at most this many address lines (and sorts by the last ones).
+MAX_ADDRESS_LINES = 6
+
+
+def _too_many_address_lines(composition: Composition, count: int) -> Problem | None:
+    if count <= MAX_ADDRESS_LINES:
+        return None
+    line, col = composition.template.where("print", "address_block")
+    return error(composition.template.path, line, col, msg(
+        "print: the address prints on {count} lines; Poste Italiane accepts at most {limit} "
+        "(shorten the record's address fields)", count=count, limit=MAX_ADDRESS_LINES))
+
+
+def trial_problems(composition: Composition) -> list[Problem]:
+    """What validation checks on every sample without laying out the whole letter: the
+    address's printed lines (a page holding only the letterhead and the address, and only
+    when the address may not surely fit)."""
+    if not composition.address_text.strip():
+        return []
+    lines = [line for line in composition.address_text.splitlines() if line.strip()]
+    if len(lines) <= _SURELY_FITS[0] and max(map(len, lines)) <= _SURELY_FITS[1]:
+        return []
+    resolver = AssetResolver(composition.project.root)
+    options = pdf_options(composition)
+    letterhead = dataclasses.replace(composition, blocks=())
+    document = layout(final_html(letterhead), resolver, options)
+    if hidden_address_lines(document):  # the render compacts it: count that
+        document = layout(final_html(letterhead, compact_address=True), resolver, options)
+    problem = _too_many_address_lines(
+        composition, address_line_count(document) - len(hidden_address_lines(document)))
+    return [problem] if problem else []
 
 
 # An address of at most this many lines, none longer than this, fits the window at the normal
@@ -167,7 +307,7 @@ class _Collect(logging.Handler):
 def pdf_options(composition: Composition) -> dict[str, Any]:
     settings = print_settings(composition)
     options: dict[str, Any] = {"uncompressed_pdf": False}
-    variant = settings.get("pdf_variant")
+    variant = settings.get("pdf_variant", DEFAULT_PDF_VARIANT)
     if variant is not None:
         if variant not in PDF_VARIANTS:
             template = composition.template
@@ -181,8 +321,10 @@ def pdf_options(composition: Composition) -> dict[str, Any]:
                         variant=variant, variants=", ".join(PDF_VARIANTS)),
                 )
             )
-        options["pdf_variant"] = variant
-    if settings.get("tagged") or (isinstance(variant, str) and variant.startswith("pdf/ua")):
+        if variant != "none":
+            options["pdf_variant"] = variant
+    if (settings.get("tagged") or variant in _ACCESSIBLE
+            or (isinstance(variant, str) and variant.startswith("pdf/ua"))):
         options["pdf_tags"] = True
     # A stable identifier: same input, same bytes.
     options["pdf_identifier"] = (
@@ -193,7 +335,41 @@ def pdf_options(composition: Composition) -> dict[str, Any]:
     return options
 
 
+def complete_metadata(document: Document, options: dict[str, Any]) -> None:
+    """The metadata WeasyPrint does not write itself. Claim PDF/UA-1 beside PDF/A for the
+    accessible variants: WeasyPrint writes one identification (pdfaid), so its XMP packet
+    gets pdfuaid and its schema added."""
+    metadata = document.metadata
+    if str(options.get("pdf_variant", "")).startswith("pdf/x"):
+        # PDF/X needs creation and modification dates, and WeasyPrint would write the clock's:
+        # a fixed one keeps same input, same bytes (the reproducible-build epoch of ZIP).
+        metadata.created = metadata.created or "1980-01-01T00:00:00+00:00"
+        metadata.modified = metadata.modified or metadata.created
+    variant = options.get("pdf_variant")
+    original = metadata.generate_rdf_metadata
+    identifier = options["pdf_identifier"].decode("ascii")
+
+    def completed(kind: str, version: int, conformance: str | None) -> bytes:
+        rdf = ElementTree.fromstring(original(kind, version, conformance))
+        for document_id in rdf.iter("{http://ns.adobe.com/xap/1.0/mm/}DocumentID"):
+            document_id.text = f"xmp.did:{identifier}"  # PDF/X-4's, random otherwise
+        if variant in _ACCESSIBLE:
+            rdf.extend(list(ElementTree.fromstring(_PDFUA_XMP)))
+        return ElementTree.tostring(rdf)
+
+    metadata.generate_rdf_metadata = completed  # type: ignore[method-assign]
+
+
 def render(composition: Composition) -> Rendition:
+    # Laid out once in a run that asks for reuse (proof, a batch's partition), for the print
+    # channel and an email attaching it alike.
+    record = json.dumps(composition.record, sort_keys=True, ensure_ascii=False, default=str)
+    key = ("print", id(composition.project), composition.template.name, composition.locale,
+           composition.send_date, hashlib.sha256(record.encode()).hexdigest())
+    return reused(key, lambda: _render(composition))
+
+
+def _render(composition: Composition) -> Rendition:
     project = composition.project
     resolver = AssetResolver(project.root)
     html = final_html(composition)
@@ -206,7 +382,18 @@ def render(composition: Composition) -> Rendition:
         if compact:
             html = final_html(composition, compact_address=True)
         document = layout(html, resolver, options)
+        minimum = min_last_page_fill(composition)
+        fill = last_page_fill(document)
+        # The fit saves under a tenth of the letter's height: try it only where that could
+        # empty the last page (a second layout costs as much as the first).
+        if len(document.pages) > 1 and fill < min(minimum, 0.1 * (len(document.pages) - 1 + fill)):
+            fitted = layout(final_html(composition, compact_address=compact, fit=True),
+                            resolver, options)
+            if len(fitted.pages) < len(document.pages):
+                document, fill = fitted, last_page_fill(fitted)
         hidden = hidden_address_lines(document)
+        address_lines = address_line_count(document)
+        complete_metadata(document, options)
         pdf, pages = document.write_pdf(**options), len(document.pages)
         located, tops = block_places(document)
     finally:
@@ -232,6 +419,17 @@ def render(composition: Composition) -> Rendition:
                         tag=tag[:80]),
                 )
             )
+    if len(document.pages) > 1 and fill < minimum:
+        line, col = composition.template.where("print", "min_last_page_fill")
+        warnings.append(warning(
+            composition.template.path, line, col,
+            msg("print: the last page (page {page}) is only {fill}% filled (under "
+                "min_last_page_fill {minimum}%): shorten the text or move a block",
+                page=len(document.pages), fill=round(fill * 100),
+                minimum=round(minimum * 100))))
+    too_many = _too_many_address_lines(composition, address_lines - len(hidden))
+    if too_many:
+        warnings.append(dataclasses.replace(too_many, severity=Severity.WARNING))
     if hidden:
         line, col = composition.template.where("print", "address_block")
         warnings.append(
@@ -253,6 +451,7 @@ def render(composition: Composition) -> Rendition:
         facts={
             "pages": pages,
             "bytes": len(pdf),
+            "last_page_fill": round(fill, 3),
             "title": composition.title,
             "block_pages": located,
             "block_tops": tops,  # block -> [page, points from the page's top]

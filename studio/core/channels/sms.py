@@ -31,7 +31,8 @@ def render(composition: Composition) -> Rendition:
     template = composition.template
     warnings: list[Problem] = []
     budget = template.sms.get("max_segments")
-    if isinstance(budget, int) and facts.segments > budget:
+    over_budget = isinstance(budget, int) and facts.segments > budget
+    if over_budget:
         line, col = template.where("sms", "max_segments")
         warnings.append(
             warning(
@@ -76,6 +77,7 @@ def render(composition: Composition) -> Rendition:
             "per_segment": facts.per_segment,
             "ucs2_characters": [{"index": i, "char": ch} for i, ch in facts.ucs2_forcing],
             "max_segments": budget if isinstance(budget, int) else None,
+            "over_budget": over_budget,
         },
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from studio.core.checks.findings import IMPACTS, Finding
+from studio.core.messages import msg
 from studio.core.resources import resources_dir
 
 # What `missiva` frozen by PyInstaller runs instead of `python -m studio.gui.axe_runner`.
@@ -61,6 +62,14 @@ class Page:
 @functools.cache
 def axe_source() -> str:
     return (resources_dir() / "axe" / "axe.min.js").read_text(encoding="utf-8")
+
+
+# The runner's own rules (studio/gui/axe_runner.py): the same English, for the catalogue.
+OWN_RULES = {
+    "block-image-alt": msg("Images in a block must say what they show: ![description](image)"),
+    "layout-table-role": msg('Layout tables must have role="presentation" (a table without '
+                             "header cells is read out as data, cell by cell)"),
+}
 
 
 def axe_version() -> str:
@@ -263,7 +272,7 @@ def findings_from(violations: Sequence[Mapping[str, object]]) -> list[Finding]:
                 worst = max(before.impact, impact, key=_severity)
                 grouped[key] = Finding(
                     before.rule, worst, before.message, "axe", before.block, before.element,
-                    before.help_url, before.wcag, before.count + 1,
+                    before.help_url, before.wcag, before.count + 1, before.text,
                 )
                 continue
             wcag = violation.get("wcag") or ()
@@ -272,6 +281,7 @@ def findings_from(violations: Sequence[Mapping[str, object]]) -> list[Finding]:
                 rule=key[0], impact=impact, message=str(violation.get("message") or ""),
                 source="axe", block=key[1], element=str(node.get("target") or ""),
                 help_url=str(violation.get("help_url") or ""), wcag=tuple(map(str, wcag)),
+                text=OWN_RULES.get(key[0]),
             )
     return list(grouped.values())
 

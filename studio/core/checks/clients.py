@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from studio.core.checks.findings import Finding
+from studio.core.messages import msg
 from studio.core.problems import Problem, error, warning
 from studio.core.resources import resources_dir
 
@@ -163,9 +164,11 @@ def check_clients(html: str, clients: Sequence[str]) -> list[Finding]:
                         missing.append(f"{families.get(family, family)} "
                                        f"({platforms.get(name, name)})")
             if missing:
+                text = msg("{feature} is not supported in {clients}",
+                           feature=feature["title"], clients=", ".join(missing))
                 findings.append(Finding(
-                    rule=f"caniemail:{slug}", impact="minor",
-                    message=f"{feature['title']} is not supported in {', '.join(missing)}",
+                    rule=f"caniemail:{slug}", impact="minor", message=str(text),
                     source="caniemail", block=block, help_url=str(feature.get("url") or ""),
+                    text=text,
                 ))
     return findings

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from studio.core.messages import Message, msg
+from studio.core.resources import resources_dir
 
 # axe-core's impacts, least to most severe; Matterhorn and caniemail findings use the same scale.
 IMPACTS = ("minor", "moderate", "serious", "critical")
 BLOCKING = frozenset({"serious", "critical"})
+IMPACT_WORDS = {"minor": msg("minor"), "moderate": msg("moderate"),
+                "serious": msg("serious"), "critical": msg("critical")}
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,9 @@ class Finding:
     help_url: str = ""
     wcag: tuple[str, ...] = ()
     count: int = 1
+    # The message as a value the studio shows in its language (None: `message` as it is, or,
+    # for axe's own rules, axe's translation of its help).
+    text: Message | None = field(default=None, compare=False, repr=False)
 
     @property
     def blocking(self) -> bool:
@@ -30,6 +41,7 @@ class Finding:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("text")
         data["wcag"] = list(self.wcag)
         return data
 
@@ -46,3 +58,54 @@ class Finding:
             wcag=tuple(data.get("wcag") or ()),
             count=int(data.get("count") or 1),
         )
+
+    def words(self) -> Message:
+        """The message as a Message, for a sentence that carries it into the studio."""
+        if self.text is not None:
+            return self.text
+        if self.source == "axe":
+            return AxeHelp(self.message, rule=self.rule)
+        return Verbatim(self.message)
+
+    def in_language(self, language: str | None) -> str:
+        """The message in LANGUAGE ("it") as far as a catalogue has it; English otherwise."""
+        return self.words().in_language(language)
+
+
+def impact_in_language(impact: str, language: str | None) -> str:
+    word = IMPACT_WORDS.get(impact)
+    return word.in_language(language) if word is not None else impact
+
+
+@dataclass(frozen=True)
+class Verbatim(Message):
+    """Words no catalogue has (a checker's own text): the same in every language."""
+
+    def in_language(self, language: str | None) -> str:
+        return self.text
+
+
+@functools.cache
+def axe_locale(language: str) -> Mapping[str, Any]:
+    """axe-core's own translation of its rules into LANGUAGE ("it"), shipped beside axe.min.js
+    (resources/axe/locales/, by packaging/update_checkers.py); empty when axe has none."""
+    path = resources_dir() / "axe" / "locales" / f"{language}.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+@dataclass(frozen=True)
+class AxeHelp(Message):
+    """The help axe gives for one of its rules: English from axe-core, another language from
+    axe-core's locale of it (its translators', not ours)."""
+
+    rule: str = ""
+
+    def in_language(self, language: str | None) -> str:
+        if not language:
+            return self.text
+        rules = axe_locale(language.split("_")[0].split("-")[0]).get("rules") or {}
+        help_text = (rules.get(self.rule) or {}).get("help")
+        return str(help_text) if help_text else self.text

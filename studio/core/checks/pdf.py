@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from studio.core.checks.findings import Finding
+from studio.core.messages import Message, msg
 
 _HEADING = re.compile(r"^/H([1-6])$")
 _TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
@@ -34,36 +35,40 @@ def check_pdf(content: bytes) -> list[Finding]:
 
     findings: list[Finding] = []
 
-    def fail(rule: str, impact: str, message: str, count: int = 1) -> None:
-        findings.append(Finding(rule, impact, message, source="matterhorn", count=count))
+    def fail(rule: str, impact: str, message: Message, count: int = 1) -> None:
+        findings.append(Finding(rule, impact, str(message), source="matterhorn", count=count,
+                                text=message))
 
     try:
         pdf = pikepdf.open(io.BytesIO(content))
     except pikepdf.PdfError as exc:
-        return [Finding("pdf-unreadable", "critical", f"the PDF cannot be read: {exc}",
-                        source="matterhorn")]
+        unreadable = msg("the PDF cannot be read: {reason}", reason=str(exc))
+        return [Finding("pdf-unreadable", "critical", str(unreadable), source="matterhorn",
+                        text=unreadable)]
     with pdf:
         root = pdf.Root
         if not str(root.get("/Lang", "")).strip():
-            fail("11-006", "serious", "the document has no language (/Lang)")
+            fail("11-006", "serious", msg("the document has no language (/Lang)"))
         title = str(pdf.docinfo.get("/Title", "")) if pdf.docinfo is not None else ""
         if not title.strip():
-            fail("06-003", "serious", "the document has no title")
+            fail("06-003", "serious", msg("the document has no title"))
         viewer = root.get("/ViewerPreferences")
         if title.strip() and (viewer is None or not bool(viewer.get("/DisplayDocTitle", False))):
-            fail("07-001", "minor", "viewers show the file name, not the title (DisplayDocTitle)")
+            fail("07-001", "minor",
+                 msg("viewers show the file name, not the title (DisplayDocTitle)"))
         _fonts(pdf, fail)
         structure = root.get("/StructTreeRoot")
         marked = root.get("/MarkInfo")
         if structure is None or marked is None or not bool(marked.get("/Marked", False)):
-            fail("09", "serious", "the PDF is not tagged: screen readers get no structure "
-                 "(print: {tagged: true} in the template or studio.yaml)")
+            fail("09", "serious", msg("the PDF is not tagged: screen readers get no structure "
+                                      "({setting} in the template or studio.yaml)",
+                                      setting="print: {tagged: true}"))
             return findings
         _structure(structure, fail)
         untagged = sum(_untagged_text(page) for page in pdf.pages)
         if untagged:
-            fail("01-005", "serious", f"{untagged} text run(s) neither tagged nor marked as "
-                 "artifacts", count=untagged)
+            fail("01-005", "serious", msg("{count} text run(s) neither tagged nor marked as "
+                                          "artifacts", count=untagged), count=untagged)
     return findings
 
 
@@ -90,9 +95,10 @@ def _fonts(pdf: Any, fail: Any) -> None:
                 descriptor is None
                 or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             ):
-                fail("31", "serious", f"font {name} is not embedded")
+                fail("31", "serious", msg("font {font} is not embedded", font=name))
             if subtype == "/Type0" and "/ToUnicode" not in font:
-                fail("10-001", "serious", f"font {name} has no Unicode mapping (ToUnicode)")
+                fail("10-001", "serious",
+                     msg("font {font} has no Unicode mapping (ToUnicode)", font=name))
 
 
 def _elements(node: Any) -> Iterator[Any]:
@@ -130,18 +136,18 @@ def _structure(tree: Any, fail: Any) -> None:
         if heading:
             levels.append(int(heading.group(1)))
     if figures_without_alt:
-        fail("13-004", "critical", f"{figures_without_alt} figure(s) without alternative text",
-             count=figures_without_alt)
+        fail("13-004", "critical", msg("{count} figure(s) without alternative text",
+                                       count=figures_without_alt), count=figures_without_alt)
     if tables_without_headers:
-        fail("15", "serious", f"{tables_without_headers} table(s) without header cells (TH)",
-             count=tables_without_headers)
+        fail("15", "serious", msg("{count} table(s) without header cells (TH)",
+                                  count=tables_without_headers), count=tables_without_headers)
     if levels and levels[0] != 1:
-        fail("14-002", "moderate", f"the first heading is H{levels[0]}, not H1")
+        fail("14-002", "moderate", msg("the first heading is H{level}, not H1", level=levels[0]))
     skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
     if skips:
         a, b = skips[0]
-        fail("14-003", "moderate", f"heading levels skipped: H{a} is followed by H{b}",
-             count=len(skips))
+        fail("14-003", "moderate", msg("heading levels skipped: H{before} is followed by "
+                                       "H{after}", before=a, after=b), count=len(skips))
 
 
 def _untagged_text(page: Any) -> int:

@@ -16,9 +16,10 @@ from typing import Any
 from studio.core.channels import CHANNELS, Rendition, renderer
 from studio.core.checks import readability as rd
 from studio.core.checks.axe import AxeEngine, AxePageFailed, Page, html_of
-from studio.core.checks.findings import Finding
+from studio.core.checks.findings import IMPACT_WORDS, Finding
 from studio.core.checks.pdf import check_pdf
 from studio.core.compose import Composition, compose
+from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 
@@ -119,8 +120,9 @@ def readability_problems(project: Project, composition: Composition) -> list[Pro
         if r.block is not None and not r.ok:
             problems.append(warning(
                 r.path or "studio.yaml", 1, 1,
-                f"readability: {r.block} scores {r.value:g} ({r.index}), its budget is "
-                f"{r.budget:g}: shorter sentences and shorter words raise it",
+                msg("readability: {block} scores {value} ({index}), its budget is {budget}: "
+                    "shorter sentences and shorter words raise it", block=r.block,
+                    value=f"{r.value:g}", index=r.index, budget=f"{r.budget:g}"),
             ))
     return problems
 
@@ -213,16 +215,16 @@ def checks_gate(project: Project, templates: Iterable[str], target: str) -> None
     try:
         failed = [c for c in check_renditions(project, items) if not c.ok]
     except AxeUnavailable as exc:
-        raise ProblemError(error("studio.yaml", 0, 0, f"export to {target} refused: the "
-                                 f"accessibility checks could not run ({exc})")) from None
+        raise ProblemError(error("studio.yaml", 0, 0, msg(
+            "export to {target} refused: the accessibility checks could not run ({reason})",
+            target=target, reason=str(exc)))) from None
     if failed:
         first = failed[0]
-        raise ProblemError(error(
-            "studio.yaml", 0, 0,
-            f"export to {target} refused: {len(failed)} rendition(s) fail missiva check "
-            f"(requires_checks), the first {first.template} {first.sample} {first.locale} "
-            f"{first.channel}: run missiva check for the list",
-        ))
+        raise ProblemError(error("studio.yaml", 0, 0, msg(
+            "export to {target} refused: {count} rendition(s) fail missiva check "
+            "(requires_checks), the first {template} {sample} {locale} {channel}: run missiva "
+            "check for the list", target=target, count=len(failed), template=first.template,
+            sample=first.sample, locale=first.locale, channel=first.channel)))
 
 
 def check_problems(project: Project, check: RenditionCheck) -> list[Problem]:
@@ -243,16 +245,20 @@ def check_problems(project: Project, check: RenditionCheck) -> list[Problem]:
     problems: list[Problem] = []
     for f in check.accessibility:
         make = error if f.blocking else warning
-        where = f" in {f.block}" if f.block else " in the layout"
-        problems.append(make(path_of(f.block), 1, 1,
-                             f"{check.channel}: {f.impact} {f.rule}{where}: {f.message}"))
+        impact = IMPACT_WORDS.get(f.impact, f.impact)
+        if f.block:
+            text = msg("{channel}: {impact} {rule} in {block}: {message}", channel=check.channel,
+                       impact=impact, rule=f.rule, block=f.block, message=f.words())
+        else:
+            text = msg("{channel}: {impact} {rule} in the layout: {message}",
+                       channel=check.channel, impact=impact, rule=f.rule, message=f.words())
+        problems.append(make(path_of(f.block), 1, 1, text))
     for r in check.readability:
         if r.block is not None and not r.ok and r.budget is not None:
-            problems.append(warning(
-                path_of(r.block), 1, 1,
-                f"{check.channel}: readability of {r.block} is {r.value:g} ({r.index}), its "
-                f"budget {r.budget:g}: shorter sentences and words raise it",
-            ))
+            problems.append(warning(path_of(r.block), 1, 1, msg(
+                "{channel}: readability of {block} is {value} ({index}), its budget {budget}: "
+                "shorter sentences and words raise it", channel=check.channel, block=r.block,
+                value=f"{r.value:g}", index=r.index, budget=f"{r.budget:g}")))
     return problems
 
 

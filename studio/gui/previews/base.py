@@ -77,6 +77,9 @@ class PreviewPane(QWidget):
     """
 
     maximizeRequested = Signal(bool)
+    #: The reader clicked a paragraph: the block that wrote it and the text clicked (issue 19:
+    #: click to edit). Panes that can tell emit it; the window opens the block there.
+    blockClicked = Signal(str, str)
 
     #: The channel name a subclass shows; `show_rendition` refuses renditions of another one.
     channel: ClassVar[str] = ""

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPointF, QTimer
-from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QMargins,
+    QObject,
+    QPoint,
+    QPointF,
+    QTimer,
+)
+from PySide6.QtGui import QMouseEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QWidget
 
+from studio.core import locate
 from studio.core.channels import Rendition
 from studio.gui.previews.base import PreviewPane
 
@@ -41,6 +52,8 @@ class PrintPreview(PreviewPane):
         self._view.setPageSpacing(12)
         self._view.setDocumentMargins(QMargins(12, 12, 12, 12))
         self._navigator = self._view.pageNavigator()
+        self._pressed_at: QPoint | None = None
+        self._view.viewport().installEventFilter(self)  # a click opens the block under it
 
         self._zoom_out_button = self._tool_button("−", self.tr("Zoom out"), "zoomOut")
         self._zoom_in_button = self._tool_button("+", self.tr("Zoom in"), "zoomIn")
@@ -173,6 +186,48 @@ class PrintPreview(PreviewPane):
         self._page_button.setChecked(True)
         self._fit_button.setChecked(False)
         self.go_to_page(page)
+
+    # -- click to edit -------------------------------------------------------------------
+
+    def point_at(self, pos: QPoint) -> tuple[int, float] | None:
+        """The page (from 0) and the points from its top under POS of the view's viewport, as
+        QPdfView lays its pages out (one under the other, margins and spacing between)."""
+        if self.page_count() == 0:
+            return None
+        scale = self.zoom_factor() * self._view.logicalDpiY() / 72.0
+        y = pos.y() + self._view.verticalScrollBar().value()
+        top = float(self._view.documentMargins().top())
+        for page in range(self.page_count()):
+            height = self._document.pagePointSize(page).height() * scale
+            if top <= y <= top + height:
+                return page, (y - top) / scale
+            top += height + self._view.pageSpacing()
+        return None
+
+    def click_at(self, pos: QPoint) -> str | None:
+        """Emit blockClicked for the block printed at POS of the viewport; the block."""
+        place = self.point_at(pos)
+        rendition = self.rendition
+        if place is None or rendition is None:
+            return None
+        page, points = place
+        block = locate.block_at(rendition.facts.get("block_tops") or {}, page + 1, points)
+        if block is None:
+            return None
+        self.blockClicked.emit(block, locate.line_text_at(rendition.content, page, points))
+        return block
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self._view.viewport() and isinstance(event, QMouseEvent):
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._pressed_at = event.position().toPoint()
+            elif (event.type() == QEvent.Type.MouseButtonRelease
+                  and self._pressed_at is not None):
+                # A click, not a drag: the reader pointed at a paragraph.
+                if (event.position().toPoint() - self._pressed_at).manhattanLength() < 5:
+                    self.click_at(self._pressed_at)
+                self._pressed_at = None
+        return super().eventFilter(watched, event)
 
     # -- PreviewPane ---------------------------------------------------------------------
 

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import email
-import email.policy
 import json
 import re
-import urllib.parse
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QChildEvent, QEvent, QObject, QPoint, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -45,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.channels import Rendition
+from studio.core.mailview import MailView, inline_cid_references, mail_view  # noqa: F401
 from studio.gui.previews.base import PreviewPane
 
 BASE_URL = QUrl("about:blank")
@@ -59,7 +54,6 @@ _META_SCHEME = re.compile(
     r"""(<meta\s+name=["'](?:color-scheme|supported-color-schemes)["']\s+content=["'])[^"']*""",
     re.IGNORECASE,
 )
-_CID = re.compile(r"""cid:([^"'\s)>]+)""", re.IGNORECASE)
 
 
 # -- content transforms (pure functions, tested without a view) ----------------------------
@@ -76,63 +70,6 @@ def color_scheme_html(html: str, dark: bool) -> str:
     html = _LIGHT.sub(never if dark else always, html)
     # "light dark" would let the engine's own defaults (canvas, scrollbars) follow the desktop.
     return _META_SCHEME.sub(lambda m: m.group(1) + ("dark" if dark else "light"), html)
-
-
-def inline_cid_references(html: str, related: Mapping[str, str]) -> str:
-    """`cid:` URLs replaced by the `data:` URIs of the related parts (the view can't fetch cid).
-
-    An unknown Content-ID becomes an empty data URI, so no `cid:` is left for the engine.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        # RFC 2392: a cid URL is the Content-ID, URL-encoded.
-        content_id = urllib.parse.unquote(match.group(1))
-        return related.get(content_id, "data:,")
-
-    return _CID.sub(replace, html)
-
-
-@dataclass(frozen=True)
-class MailView:
-    """What a mail client shows of a message: its headers and its HTML and text bodies."""
-
-    sender: str
-    to: str
-    subject: str
-    date: str
-    html: str
-    text: str
-    related: Mapping[str, str] = field(default_factory=dict)
-
-
-def mail_view(content: bytes) -> MailView:
-    """Parse an .eml; the HTML body comes with its related images inlined as data: URIs."""
-    message = email.message_from_bytes(content, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    related: dict[str, str] = {}
-    for part in message.walk():
-        content_id = part.get("Content-ID")
-        if not content_id or part.is_multipart():
-            continue
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        encoded = base64.b64encode(payload).decode("ascii")
-        related[str(content_id).strip().strip("<>")] = (
-            f"data:{part.get_content_type()};base64,{encoded}"
-        )
-    html_part = message.get_body(preferencelist=("html",))
-    text_part = message.get_body(preferencelist=("plain",))
-    html = html_part.get_content() if html_part is not None else ""
-    return MailView(
-        sender=str(message.get("From", "")),
-        to=str(message.get("To", "")),
-        subject=str(message.get("Subject", "")),
-        date=str(message.get("Date", "")),
-        html=inline_cid_references(html, related),
-        text=text_part.get_content() if text_part is not None else "",
-        related=related,
-    )
 
 
 # -- the locked-down web view --------------------------------------------------------------
@@ -215,6 +152,12 @@ class _WebPreview(PreviewPane):
         self._view = preview_web_view()
         self._view.setObjectName("webView")
         self._view.loadFinished.connect(self._on_load_finished)
+        # Click to edit: Chromium's widget (a child of the view, made when it first paints)
+        # gets the mouse; the filter sees a click and asks the page which block is there.
+        self._pressed_at: QPoint | None = None
+        self._view.installEventFilter(self)
+        for child in self._view.findChildren(QWidget):
+            child.installEventFilter(self)
         self._dark_button = self._tool_button(
             self.tr("Dark"), self.tr("Preview as a reader in dark mode sees it"), "darkMode"
         )
@@ -301,6 +244,47 @@ class _WebPreview(PreviewPane):
             QWebEngineScript.ScriptWorldId.ApplicationWorld,
             lambda y: setattr(self, "_scrolled_to", y),
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self._view and isinstance(event, QChildEvent) and event.added():
+            child = event.child()
+            if isinstance(child, QWidget):
+                child.installEventFilter(self)
+        elif isinstance(event, QMouseEvent) and watched is not self._view:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._pressed_at = event.position().toPoint()
+            elif (event.type() == QEvent.Type.MouseButtonRelease
+                  and self._pressed_at is not None):
+                if (event.position().toPoint() - self._pressed_at).manhattanLength() < 5:
+                    self.click_at(self._pressed_at)
+                self._pressed_at = None
+        return super().eventFilter(watched, event)
+
+    def click_at(self, pos: QPoint) -> None:
+        """Ask the page which block's paragraph is at POS (view pixels); blockClicked follows.
+        Runs in Qt's isolated world, page scripts stay off, and only reads the page."""
+        if not self._html:
+            return
+        zoom = self._view.zoomFactor() or 1.0
+        self._view.page().runJavaScript(
+            "(function(x,y){var e=document.elementFromPoint(x,y);if(!e)return null;"
+            "var b=e.closest('[data-block]');if(!b)return null;"
+            "var p=e.closest('p,li,td,th,h1,h2,h3,h4,h5,h6')||e;"
+            # A string: QtWebEngine hands arrays back empty.
+            "return JSON.stringify([b.getAttribute('data-block'),"
+            "(p.innerText||p.textContent||'').slice(0,500)]);}"
+            f")({pos.x() / zoom:.1f},{pos.y() / zoom:.1f})",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld,
+            self._on_clicked,
+        )
+
+    def _on_clicked(self, found: Any) -> None:
+        try:
+            block, text = json.loads(found) if isinstance(found, str) else (None, "")
+        except ValueError:
+            return
+        if block:
+            self.blockClicked.emit(str(block), str(text or ""))
 
     def scrolled_to(self) -> float:
         """Where the last reveal_block left the page (pixels from the top)."""
@@ -435,7 +419,10 @@ class EmailPreview(_WebPreview):
     # -- PreviewPane ---------------------------------------------------------------------
 
     def _display(self, rendition: Rendition) -> None:
-        mail = mail_view(rendition.content)
+        # Taken apart by the preview worker beside the render (a rendition from elsewhere is
+        # parsed here): the GUI thread does not parse a long message at every keystroke.
+        prepared = rendition.view
+        mail = prepared if isinstance(prepared, MailView) else mail_view(rendition.content)
         facts = rendition.facts
         self._mail = mail
         self._subject.setText(str(facts.get("subject") or mail.subject))

@@ -7,6 +7,7 @@ import email.policy
 
 import pytest
 
+from studio.core.limits import Limits
 from studio.core.problems import ProblemError
 from studio.core.project import load_project
 from studio.core.render import render
@@ -143,12 +144,86 @@ def test_same_input_same_bytes_in_any_folder(tmp_path):
         root = shutil.copytree(SAMPLE, tmp_path / name)
         project = load_project(root)
         sample = project.samples["typical"]
-        contents.append(render(project, "bill", "email", sample.record, "it").content)
+        # the bill lays out its PDF attachment too: no budget on a busy CI machine
+        contents.append(render(project, "bill", "email", sample.record, "it",
+                               limits=Limits(time=0)).content)
     assert contents[0] == contents[1]
     message = email.message_from_bytes(contents[0], policy=email.policy.default)
-    assert message.get_content_type() == "multipart/alternative"
+    assert message.get_content_type() == "multipart/mixed"  # the bill attaches its PDF
     boundaries = [p.get_boundary() for p in message.walk() if p.is_multipart()]
-    assert len(boundaries) == 2 and len(set(boundaries)) == 2
-    assert [p.get_content_type() for p in message.walk()][:3] == [
-        "multipart/alternative", "text/plain", "multipart/related"
+    assert len(boundaries) == 3 and len(set(boundaries)) == 3
+    assert [p.get_content_type() for p in message.walk()][:4] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "multipart/related"
     ]
+
+
+def test_attach_print_adds_the_print_rendition_as_a_pdf(project_dir):
+    import io
+
+    from pypdf import PdfReader
+
+    root = project_dir()
+    template = root / "templates" / "letter.yaml"
+    template.write_text(template.read_text().replace("email:\n", "email:\n  attach_print: true\n"))
+    project = load_project(root)
+    rendition = render(project, "letter", "email", BASE_RECORD, "it", send_date="2026-12-01")
+    message = _message(rendition)
+    assert message.get_content_type() == "multipart/mixed"
+    assert message["Content-Language"] == "it"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == "Lettera.pdf"
+    pdf = attachment.get_content()
+    printed = render(project, "letter", "print", BASE_RECORD, "it", send_date="2026-12-01")
+    assert pdf == printed.content  # the same bytes the print channel gives
+    assert "Trattiamo i tuoi dati" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert message.get_body(("plain",)).get_content().startswith("Gentile Mario Rossi,")
+    assert rendition.facts["attachments"] == ["Lettera.pdf"]
+
+    template.write_text(template.read_text().replace("[print, email, mobile, sms]",
+                                                     "[email, sms]"))
+    with pytest.raises(ProblemError) as refused:
+        render(load_project(root), "letter", "email", BASE_RECORD, "it")
+    assert refused.value.problem.path == "templates/letter.yaml"
+    assert refused.value.problem.line == 4 and "attach_print" in refused.value.problem.message
+
+
+def test_marketing_email_has_one_click_unsubscribe(project_dir):
+    root = project_dir()
+    template = root / "templates" / "letter.yaml"
+    plain = template.read_text()
+    template.write_text(plain.replace(
+        "email:\n", "email:\n  marketing: true\n"
+        "  unsubscribe: \"https://test.example/u?c={{ customer.name | urlencode }}\"\n"))
+    message = _message(render(load_project(root), "letter", "email", BASE_RECORD, "it"))
+    assert message["List-Unsubscribe"] == "<https://test.example/u?c=Mario%20Rossi>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # a transactional message has neither
+    template.write_text(plain)
+    ordinary = _message(render(load_project(root), "letter", "email", BASE_RECORD, "it"))
+    assert ordinary["List-Unsubscribe"] is None and ordinary["List-Unsubscribe-Post"] is None
+    # marketing without an https address to unsubscribe at is refused, at the line that says so
+    template.write_text(plain.replace("email:\n", "email:\n  marketing: true\n"))
+    with pytest.raises(ProblemError) as refused:
+        render(load_project(root), "letter", "email", BASE_RECORD, "it")
+    assert (refused.value.problem.path, refused.value.problem.line) == ("templates/letter.yaml", 4)
+    assert "RFC 8058" in refused.value.problem.message
+
+
+def test_proof_attaches_the_very_pdf_it_prints(project_dir, tmp_path):
+    # proof lays a letter out once for its print rendition and the email attaching it
+    from studio.cli import main
+
+    root = project_dir()
+    template = root / "templates" / "letter.yaml"
+    template.write_text(template.read_text().replace("email:\n", "email:\n  attach_print: true\n"))
+    out = tmp_path / "proof"
+    assert main(["proof", str(root), "-o", str(out), "--quiet", "--send-date", "2026-12-01"]) == 0
+    for locale in ("it", "en"):
+        printed = (out / "letter" / f"typical.{locale}.print.pdf").read_bytes()
+        message = email.message_from_bytes(
+            (out / "letter" / f"typical.{locale}.email.eml").read_bytes(),
+            policy=email.policy.default)
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content() == printed
+        assert message["Date"] == "Tue, 01 Dec 2026 00:00:00 +0100"

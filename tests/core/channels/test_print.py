@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from studio.core.problems import ProblemError
 from studio.core.project import load_project
 from studio.core.render import render
+from studio.core.validate import validate
 from tests.conftest import BASE_RECORD
+from tests.pages import last_page_fill as pdf_last_page_fill
 
 TABLE_BLOCK = """
 ---
@@ -180,12 +182,36 @@ def test_long_address_is_compacted_then_reported(project_dir):
     project = load_project(project_dir(files))
     eleven = {**BASE_RECORD, "customer": {"name": "|".join(f"Riga {i}" for i in range(11))}}
     fitted = render(project, "letter", "print", eleven, "it")
-    assert fitted.warnings == ()
     assert "Riga 10" in _pdf(fitted).pages[0].extract_text()
+    # Printed, but more than the post reads.
+    [poste] = fitted.warnings
+    assert "prints on 11 lines; Poste Italiane accepts at most 6" in poste.message
+    assert (poste.path, poste.line, poste.severity.value) == ("templates/letter.yaml", 3, "warning")
     thirty = {**BASE_RECORD, "customer": {"name": "|".join(f"Riga {i}" for i in range(30))}}
-    [warning] = render(project, "letter", "print", thirty, "it").warnings
+    warnings = render(project, "letter", "print", thirty, "it").warnings
+    [warning] = [w for w in warnings if "envelope window" in w.message]
     assert "does not fit the envelope window" in warning.message and "Riga 29" in warning.message
     assert (warning.path, warning.line) == ("templates/letter.yaml", 3)
+    six = {**BASE_RECORD, "customer": {"name": "|".join(f"Riga {i}" for i in range(6))}}
+    assert render(project, "letter", "print", six, "it").warnings == ()
+
+
+def test_address_over_six_printed_lines_is_a_validate_error(project_dir):
+    """Poste Italiane reads at most 6 lines: validate counts the lines as printed, wrapped
+    ones included, on every sample."""
+    files = {
+        "blocks/address.md": "{{ customer.name }}  \nVia Roma 1  \n20121 Milano MI\n",
+        "templates/letter.yaml": "title: L\nchannels: [print]\nprint: {address_block: address}\n"
+        "body:\n  - block: amount\n",
+    }
+    wrapping = "Maria Antonietta Elisabetta Montecuccoli degli Erri Santangelo " * 4
+    samples = {"typical": BASE_RECORD,
+               "long": {**BASE_RECORD, "customer": {"name": wrapping.strip()}}}
+    problems = validate(load_project(project_dir(files, samples=samples)))
+    assert [(p.path, p.line, p.severity.value) for p in problems] == [
+        ("templates/letter.yaml", 3, "error")]
+    assert "Poste Italiane accepts at most 6" in problems[0].message
+    assert "sample long" in problems[0].message
 
 
 @pytest.mark.parametrize(
@@ -213,9 +239,89 @@ def test_unknown_pdf_variant_is_located(project_dir):
     root = project_dir(
         {
             "templates/letter.yaml": "title: L\nchannels: [print]\n"
-            "print:\n  pdf_variant: pdf/x-1a\nbody:\n  - block: amount\n"
+            "print:\n  pdf_variant: pdf/z-9\nbody:\n  - block: amount\n"
         }
     )
     with pytest.raises(ProblemError) as caught:
         render(load_project(root), "letter", "print", BASE_RECORD, "it")
     assert (caught.value.problem.path, caught.value.problem.line) == ("templates/letter.yaml", 4)
+
+
+def _paragraphs(count: int) -> str:
+    return "---\ntitle: Long\n---\n" + "\n\n".join(
+        f"Paragrafo numero {i} della lettera." for i in range(count))
+
+
+def test_near_empty_last_page_is_fitted_onto_fewer_pages(project_dir):
+    files = {"blocks/long.md": _paragraphs(31),
+             "templates/letter.yaml": "title: L\nchannels: [print]\nbody:\n  - block: long\n"}
+    root = project_dir(files)
+    fitted = render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    reader = _pdf(fitted)
+    assert len(reader.pages) == fitted.facts["pages"] == 1 and fitted.warnings == ()
+    assert "Paragrafo numero 30 della lettera." in reader.pages[0].extract_text()
+    # The same letter with the fit turned off: a second page holding two paragraphs.
+    (root / "templates" / "letter.yaml").write_text(
+        "title: L\nchannels: [print]\nprint: {min_last_page_fill: 0}\nbody:\n  - block: long\n")
+    loose = render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    assert len(_pdf(loose).pages) == 2 and loose.warnings == ()
+    assert pdf_last_page_fill(loose.content) < 0.15
+    assert abs(pdf_last_page_fill(loose.content) - loose.facts["last_page_fill"]) < 0.03
+
+
+def test_last_page_under_the_set_fill_is_a_warning(project_dir):
+    root = project_dir({
+        "blocks/long.md": _paragraphs(58),
+        "templates/letter.yaml": "title: L\nchannels: [print]\n"
+        "print: {min_last_page_fill: 0.95}\nbody:\n  - block: long\n"})
+    rendition = render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    [warning] = rendition.warnings
+    assert (warning.path, warning.line) == ("templates/letter.yaml", 3)
+    filled = round(pdf_last_page_fill(rendition.content) * 100)
+    assert "last page (page 2)" in warning.message and 80 <= filled < 95
+    assert f"{round(rendition.facts['last_page_fill'] * 100)}%" in warning.message
+
+
+def test_bad_min_last_page_fill_is_located(project_dir):
+    root = project_dir({"templates/letter.yaml": "title: L\nchannels: [print]\n"
+                        "print:\n  min_last_page_fill: lots\nbody:\n  - block: amount\n"})
+    with pytest.raises(ProblemError) as caught:
+        render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    problem = caught.value.problem
+    assert (problem.path, problem.line) == ("templates/letter.yaml", 4)
+    assert "min_last_page_fill" in problem.message
+
+
+def _baseline_mm(pdf: bytes, text: str) -> tuple[float, float]:
+    """Where TEXT's baseline starts on the first page: mm from the left and from the top."""
+    page = _pdf_bytes(pdf).pages[0]
+    height = float(page.mediabox.height)
+    found: list[tuple[float, float]] = []
+
+    def visit(chunk, cm, tm, font, size):
+        if chunk.startswith(text):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((x * 25.4 / 72, (height - y) * 25.4 / 72))
+
+    page.extract_text(visitor_text=visit)
+    assert found, text
+    return found[0]
+
+
+def _pdf_bytes(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+@pytest.mark.parametrize(("window", "left", "top"),
+                         [("DIN-5008-B", 25.0, 62.7), ("DL-right", 105.0, 54.0)])
+def test_address_starts_in_the_windows_address_zone(project_dir, window, left, top):
+    root = project_dir({
+        "blocks/address.md": "{{ customer.name }}  \nVia Roma 1  \n20121 Milano MI\n",
+        "templates/letter.yaml": "title: L\nchannels: [print]\n"
+        f"print: {{address_block: address, address_window: {window}}}\n"
+        "body:\n  - block: amount\n"})
+    rendition = render(load_project(root), "letter", "print", BASE_RECORD, "it")
+    x, baseline = _baseline_mm(rendition.content, "Mario Rossi")
+    # The first line's baseline lies within its 10 pt line below the zone's top.
+    assert abs(x - left) < 0.5 and top < baseline < top + 4.6, (x, baseline)

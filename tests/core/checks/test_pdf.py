@@ -50,3 +50,15 @@ def test_missing_language_and_title():
 def test_running_header_is_an_artifact_not_untagged_text():
     # The @top-center margin box is drawn on every page; tagged output marks it as an artifact.
     assert "01-005" not in _rules(_pdf("<h1>Bolletta</h1><p>Testo.</p>"))
+
+
+def test_findings_speak_the_studios_language_and_stay_english_elsewhere():
+    found = {f.rule: f for f in check_pdf(_pdf("<h1>Bolletta</h1>", lang="", title=""))}
+    assert found["11-006"].message == "the document has no language (/Lang)"
+    assert found["11-006"].in_language(None) == found["11-006"].message
+    assert found["11-006"].in_language("it") == "il documento non ha una lingua (/Lang)"
+    assert found["06-003"].in_language("it_IT") == "il documento non ha un titolo"
+    assert "text" not in found["06-003"].as_json()  # the CLI's JSON stays as it was
+    untagged = {f.rule: f for f in check_pdf(_pdf("<h1>B</h1>", tagged=False))}["09"]
+    assert untagged.in_language("it").startswith("il PDF non è marcato (tagged)")
+    assert "print: {tagged: true}" in untagged.in_language("it")

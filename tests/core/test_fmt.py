@@ -1,0 +1,95 @@
+"""`missiva fmt`: the sample is canonical; a block written otherwise is rewritten into the
+canonical form, once (idempotent), and every rendition stays byte for byte the same."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from studio.core.blockdoc import parse_block
+from studio.core.fmt import canonical_text, format_project
+from studio.core.project import load_project
+from studio.core.records import sample_record
+from studio.core.render import render
+from studio.core.resources import sample_project
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "studio.cli", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def _untidy(text: str) -> str:
+    """The same block as another author might write it: `*` bullets, spaces after `#`, extra
+    blank lines, two trailing spaces for a line break (in the units the editor models: the others,
+    tables and statement lines, are kept as written by fmt)."""
+    doc = parse_block(text)
+    out = [doc.front, "\n" + doc.lead]
+    for unit, gap in zip(doc.units, doc.gaps, strict=True):
+        source = unit.source
+        if unit.kind != "raw":
+            source = re.sub(r"^- ", "* ", source, flags=re.M)
+            source = re.sub(r"^(#+) ", r"\1   ", source).replace("\\\n", "  \n")
+        # more blank lines, except after a Jinja tag: its newline is trimmed, so there they
+        # count (one blank line less would join two paragraphs)
+        out.append(source + (gap if source.endswith(("%}", "#}")) else gap.replace("\n\n", "\n\n\n")))
+    return "".join(out)
+
+
+def _renditions(root: Path) -> dict[tuple[str, str], bytes]:
+    project = load_project(root)
+    assert not [p for p in project.problems if p.is_error]
+    record = sample_record(project, "typical")
+    return {(name, channel): render(project, name, channel, record).content
+            for name, template in project.templates.items() for channel in template.channels}
+
+
+def test_the_sample_is_canonical():
+    result = run("fmt", str(sample_project()), "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_fmt_rewrites_untidy_blocks_to_the_sample_and_renders_the_same(tmp_path):
+    root = tmp_path / "lumen"
+    shutil.copytree(sample_project(), root, ignore=shutil.ignore_patterns(".git"))
+    untidied = []
+    for path in sorted((root / "blocks").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "regulatory: true" in text:
+            continue
+        untidy = _untidy(text)
+        if untidy != text:
+            path.write_text(untidy, encoding="utf-8")
+            untidied.append(path.relative_to(root).as_posix())
+    assert len(untidied) > 20
+    before = _renditions(root)
+
+    check = run("fmt", str(root), "--check")
+    assert check.returncode == 1
+    listed = {line.split(":")[0] for line in check.stdout.splitlines()}
+    assert listed == set(untidied)
+
+    assert run("fmt", str(root)).returncode == 0
+    for rel in untidied:  # back to the sample's own bytes
+        assert (root / rel).read_bytes() == (sample_project() / rel).read_bytes(), rel
+    assert run("fmt", str(root), "--check").returncode == 0
+    assert format_project(root, write=True) == []  # idempotent
+    assert _renditions(root) == before
+
+
+def test_fmt_never_changes_what_a_block_renders():
+    # `*` right before a word would become emphasis if written unescaped: kept as written
+    text = "---\ntitle: T\n---\n3 * 4 = 12, a_b_c and \\*literal\\*\n"
+    formatted = canonical_text(text)
+    assert canonical_text(formatted) == formatted
+    assert "\\*literal\\*" in formatted
+
+
+def test_fmt_on_a_folder_that_is_not_a_project(tmp_path):
+    result = run("fmt", str(tmp_path))
+    assert result.returncode == 2
+    assert "no blocks/ folder" in result.stderr and "Traceback" not in result.stderr

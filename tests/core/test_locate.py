@@ -1,0 +1,51 @@
+"""Click to edit: a point of the print rendition back to its block and source line."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.core import locate
+from studio.core.project import load_project
+from studio.core.render import render
+from studio.core.resources import sample_project
+
+
+@pytest.fixture(scope="module")
+def bill():
+    project = load_project(sample_project())
+    rendition = render(project, "bill", "print", project.samples["typical"].record)
+    return project, rendition
+
+
+def test_a_point_of_the_pdf_names_its_block_and_line(bill) -> None:
+    project, rendition = bill
+    tops = rendition.facts["block_tops"]
+    page, top = tops["billing/payment"]
+    # Two lines into the payment block: the paragraph about the direct debit.
+    text = locate.line_text_at(rendition.content, page - 1, top + 30)
+    assert text.startswith("L'importo di 359,63 € sarà addebitato il 25 marzo 2026")
+    assert locate.block_at(tops, page, top + 30) == "billing/payment"
+    source = project.blocks["billing/payment"].sources["it"].body
+    line = source.splitlines()[locate.source_line(source, text)]
+    assert line.startswith("L'importo di **{{ invoice.total")
+
+
+def test_every_block_of_the_bill_is_found_where_it_starts(bill) -> None:
+    project, rendition = bill
+    tops = rendition.facts["block_tops"]
+    for block, (page, top) in tops.items():
+        assert locate.block_at(tops, page, top + 8) == block
+        heading = locate.line_text_at(rendition.content, page - 1, top + 8)
+        assert heading, block
+        source = project.blocks[block].sources["it"].body
+        found = source.splitlines()[locate.source_line(source, heading)]
+        assert set(heading.lower().split()[:2]) <= set(
+            found.lower().replace("*", "").replace("#", "").replace("|", " ").split()), block
+
+
+def test_above_the_first_block_and_off_the_page_nothing(bill) -> None:
+    _, rendition = bill
+    tops = rendition.facts["block_tops"]
+    assert locate.block_at(tops, 1, 10.0) is None  # the letterhead is no block
+    assert locate.line_text_at(rendition.content, 99, 100.0) == ""
+    assert locate.source_line("a\nb\n", "") == 0

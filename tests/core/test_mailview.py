@@ -1,0 +1,43 @@
+"""The email pane's parts taken apart in the preview worker, and the conversions a keystroke
+does not need to redo."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from studio.core.jobs import ProjectState, RenderJob, run_render
+from studio.core.mailview import MailView, mail_view
+from studio.core.markdown import convert
+from tests.conftest import SAMPLE
+
+SUMMARY = "blocks/billing/summary.md"
+
+
+def _job(overlay: tuple[tuple[str, str], ...] = (), channel: str = "email") -> RenderJob:
+    return RenderJob(ProjectState(str(SAMPLE), overlay), "bill", channel, "it", "typical")
+
+
+def test_an_email_rendition_comes_with_its_parts_ready_for_the_pane():
+    outcome = run_render(_job())
+    assert outcome.problem is None and outcome.rendition is not None
+    view = outcome.rendition.view
+    assert isinstance(view, MailView)
+    assert view == mail_view(outcome.rendition.content)  # the same as parsing it in the pane
+    assert view.subject.startswith("La Sua bolletta Lumen")
+    assert "Informazioni utili" in view.html and "cid:" not in view.html
+    # Not part of what the rendition is: equal with or without it; other channels carry none.
+    assert replace(outcome.rendition, view=None) == outcome.rendition
+    assert run_render(_job(channel="mobile")).rendition.view is None
+
+
+def test_a_keystroke_converts_only_the_block_that_changed():
+    text = (Path(SAMPLE) / SUMMARY).read_text(encoding="utf-8")
+    first = run_render(_job(((SUMMARY, text + "\nUno.\n"),)))
+    before = convert.cache_info()
+    second = run_render(_job(((SUMMARY, text + "\nDue.\n"),)))
+    after = convert.cache_info()
+    assert after.misses - before.misses == 1  # the edited block, and only it
+    assert after.hits > before.hits
+    assert b"Uno." not in second.rendition.content and "Due." in second.rendition.view.text
+    assert "Uno." in first.rendition.view.text

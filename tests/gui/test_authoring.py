@@ -1,0 +1,280 @@
+"""Authoring without code (issue 19): conditions from the rule editor, a template's blocks
+reordered and inserted as cards; all without typing a brace, asserted on the bytes written."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+
+import pytest
+from PySide6.QtCore import QLocale, QPoint, QPointF, QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from studio.core import rules
+from studio.core.project import load_project
+from studio.gui.main_window import MainWindow
+from studio.gui.rule_editor import RuleEditor, schema_fields
+from tests.conftest import SAMPLE
+
+WAIT = 30_000  # ms: the first print render starts a worker process
+
+
+@pytest.fixture(scope="module")
+def studio(qapp, tmp_path_factory):
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tmp_path_factory.mktemp("settings")
+    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
+    window.session.service.warm_up()
+    window.show()
+    yield window
+    window.session.buffers.clear()
+    window.close()
+
+
+@pytest.fixture
+def project(studio, tmp_path, qtbot, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    root = tmp_path / "lumen"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("__init__.py"))
+    studio.session.buffers.clear()
+    studio.open_project(root)
+    studio.session.select(template="bill", sample="typical", locale="it")
+    yield root
+    studio.session.buffers.clear()
+    while studio.tabs.count():
+        studio._close_tab_widget(studio.tabs.widget(0))
+
+
+def diff(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  n=0, lineterm="")
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def card_row(view, block: str) -> int:
+    return next(i for i, card in enumerate(view.cards) if card.block == block)
+
+
+def select_card(qtbot, view, row: int) -> None:
+    rect = view.list.visualItemRect(view.list.item(row))
+    qtbot.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.list.currentRow() == row
+
+
+def test_a_condition_built_in_the_rule_editor_is_written_to_the_yaml(studio, project, qtbot):
+    path = project / "templates/bill.yaml"
+    before = path.read_text(encoding="utf-8")
+    tab = studio.open_file("templates/bill.yaml")
+    view = tab.composition
+    row = card_row(view, "common/contacts")
+    select_card(qtbot, view, row)
+    qtbot.mouseClick(view.condition, Qt.MouseButton.LeftButton)
+    editor = view.rule_editor
+    qtbot.waitUntil(editor.isVisible)
+    # open(), not exec(): window-modal, and the test goes on while it is shown.
+    assert editor.windowModality() == Qt.WindowModality.WindowModal
+    condition = editor.group.members()[0]
+    # Pick the field from the list as a mouse user would: by its entry, not by typing it.
+    condition.field.setCurrentIndex(condition.field.findData("customer.segment"))
+    assert condition.comparison.currentData() == rules.EQUALS
+    qtbot.keyClicks(condition.value, "gold")
+    assert editor.expression() == 'customer.segment == "gold"'
+    assert "False" in editor.verdict_text()  # the typical customer is not gold
+    qtbot.mouseClick(editor.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.cards[row].when == 'customer.segment == "gold"')
+    assert studio.save("templates/bill.yaml")
+    after = path.read_text(encoding="utf-8")
+    assert diff(before, after) == ['+    when: customer.segment == "gold"']
+    assert "  - block: common/contacts\n    when: customer.segment == \"gold\"\n" in after
+    contacts = [i for i in load_project(project).templates["bill"].body
+                if i.block == "common/contacts"]
+    assert contacts[0].when == 'customer.segment == "gold"'
+
+
+def test_reordering_cards_moves_only_those_lines(studio, project, qtbot):
+    path = project / "templates/contract-change.yaml"
+    before = path.read_text(encoding="utf-8")
+    tab = studio.open_file("templates/contract-change.yaml")
+    view = tab.composition
+    assert [c.block for c in view.cards][:2] == ["common/account", "common/greeting"]
+    select_card(qtbot, view, 0)
+    qtbot.mouseClick(view.down, Qt.MouseButton.LeftButton)  # the keyboard user's way
+    assert [c.block for c in view.cards][:2] == ["common/greeting", "common/account"]
+    assert view.list.currentRow() == 1
+    assert studio.save("templates/contract-change.yaml")
+    after = path.read_text(encoding="utf-8")
+    changes = diff(before, after)
+    assert sorted(line[1:] for line in changes if line[0] == "-") == sorted(
+        line[1:] for line in changes if line[0] == "+")
+    assert {line[1:] for line in changes} <= {"  - block: common/account",
+                                              "  - block: common/greeting"}
+    # Every comment of the file is still there, word for word.
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert comments and comments == [
+        line for line in after.splitlines() if line.lstrip().startswith("#")]
+    # Undo in the YAML source takes the move back.
+    tab.editor.undo()
+    assert tab.editor.text() == before
+    studio.session.buffers.clear()
+
+
+def test_a_block_dragged_from_the_project_panel_is_inserted(studio, project, qtbot):
+    path = project / "templates/otp.yaml"
+    before = path.read_text(encoding="utf-8")
+    tab = studio.open_file("templates/otp.yaml")
+    view = tab.composition
+    index = studio.tree_model.find("block", "common/closing")
+    mime = studio.tree_model.mimeData([index])  # what dragging the explorer's row carries
+    rect = view.list.visualItemRect(view.list.item(0))
+    drop = QDropEvent(QPointF(rect.center().x(), rect.bottom() + 4), Qt.DropAction.CopyAction,
+                      mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    view.list.dropEvent(drop)
+    assert [c.block for c in view.cards] == ["otp/code", "common/closing"]
+    # A channel toggle: the new card only on SMS is all channels of the OTP, so no key.
+    assert diff(before, tab.editor.text()) == ["+  - block: common/closing"]
+    studio.session.buffers.clear()
+
+
+def test_rule_editor_keeps_what_it_cannot_show_and_speaks_italian(qapp, qtbot, grabs):
+    from studio.gui.app import install_translations
+
+    translators = install_translations(qapp, QLocale(QLocale.Language.Italian,
+                                                     QLocale.Country.Italy))
+    try:
+        project = load_project(SAMPLE)
+        record = project.samples["gold-customer"].record
+        fields = schema_fields(project.schema)
+        editor = RuleEditor('customer.segment == "gold" and invoice.lines | length > 0',
+                            fields, record, "it")
+        qtbot.addWidget(editor)
+        editor.show()
+        assert editor.windowTitle() == "Condizione"
+        assert [type(m).__name__ for m in editor.group.members()] == ["ConditionRow"] * 2
+        assert editor.verdict_text().startswith("✔ Vera per questo esempio")
+        editor.resize(860, 250)
+        editor.grab().save(str(grabs / "rule-editor-it.png"))
+        # What the rows cannot show opens as source, verbatim, and comes back the same.
+        editor.set_expression("customer.name | upper == 'MARIO'")
+        assert editor.toggle.isChecked()
+        assert editor.expression() == "customer.name | upper == 'MARIO'"
+        editor.toggle.click()  # back to rules would lose it: it stays source
+        assert editor.toggle.isChecked()
+        assert editor.expression() == "customer.name | upper == 'MARIO'"
+        editor.set_expression("customer.iban == 'x'")
+        assert "iban" in editor.verdict_text() and "Impossibile" in editor.verdict_text()
+        editor.close()
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+
+
+def wait_for(studio, qtbot, channel):
+    qtbot.waitUntil(lambda: studio.previews[channel].rendition is not None
+                    and studio.previews[channel].rendition.template == "bill", timeout=WAIT)
+    return studio.previews[channel]
+
+
+def test_clicking_a_paragraph_in_the_print_preview_opens_its_block_there(studio, project,
+                                                                          qtbot):
+    pane = wait_for(studio, qtbot, "print")
+    page, top = pane.rendition.facts["block_tops"]["billing/payment"]
+    assert page == 2  # on the second page: the pages above it count
+    # A reader reading the print: the pane maximised, zoomed in. The view's own navigation
+    # puts the paragraph (30 points into the block) 12 points below the top of the view; a
+    # reader's click lands there.
+    studio.maximize_channel("print")
+    qtbot.waitUntil(lambda: pane._view.viewport().width() > 600, timeout=WAIT)
+    for _ in range(3):
+        pane.zoom_in()
+    qtbot.waitUntil(lambda: pane._view.verticalScrollBar().maximum() > 1000, timeout=WAIT)
+    pane.go_to_place(page - 1, top + 30)
+    scale = pane.zoom_factor() * pane._view.logicalDpiY() / 72
+    viewport = pane._view.viewport()
+    with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton,
+                         pos=viewport.rect().topLeft() + QPoint(viewport.width() // 2,
+                                                                round(12 * scale)))
+    studio.maximize_channel(None)
+    assert clicked.args[0] == "billing/payment"
+    assert clicked.args[1].startswith("L'importo di")
+    tab = studio.current_tab()
+    assert tab.rel == "blocks/billing/payment.md"
+    line = tab.editor.textCursor().block().text()
+    assert line.startswith("L'importo di **{{ invoice.total")
+
+
+def test_clicking_a_paragraph_in_the_email_and_mobile_previews_opens_its_block(studio, project,
+                                                                                qtbot):
+    for channel in ("email", "mobile"):
+        pane = wait_for(studio, qtbot, channel)
+        qtbot.waitUntil(lambda p=pane: p.html() != "", timeout=WAIT)
+        view = pane.view()
+        found: list = []
+        view.page().runJavaScript(
+            "(function(){var p=document.querySelector('[data-block=\"common/contacts\"] li');"
+            "p.scrollIntoView({block:'center'});var r=p.getBoundingClientRect();"
+            "return (r.left+r.width/2)+' '+(r.top+r.height/2);})()",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld, found.append)
+        qtbot.waitUntil(lambda f=found: bool(f), timeout=WAIT)
+        x, y = (float(v) for v in found[0].split())
+        zoom = view.zoomFactor()
+        target = view.focusProxy() or view
+        with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:
+            qtbot.mouseClick(target, Qt.MouseButton.LeftButton,
+                             pos=QPoint(round(x * zoom), round(y * zoom)))
+        assert clicked.args[0] == "common/contacts", channel
+        tab = studio.current_tab()
+        assert tab.rel == "blocks/common/contacts.md"
+        assert tab.editor.textCursor().block().text().startswith("- Numero verde"), channel
+
+
+def test_channel_toggles_and_a_group_of_conditions(studio, project, qtbot):
+    path = project / "templates/payment-reminder.yaml"
+    before = path.read_text(encoding="utf-8")
+    tab = studio.open_file("templates/payment-reminder.yaml")
+    view = tab.composition
+    row = card_row(view, "reminder/consequences")
+    select_card(qtbot, view, row)
+    assert set(view.channel_buttons) == {"print", "email", "sms"}
+    assert all(b.isChecked() for b in view.channel_buttons.values())  # no key: every channel
+    qtbot.mouseClick(view.channel_buttons["sms"], Qt.MouseButton.LeftButton)
+    assert diff(before, tab.editor.text()) == ["+    channels: [print, email]"]
+    qtbot.mouseClick(view.channel_buttons["sms"], Qt.MouseButton.LeftButton)
+    assert tab.editor.text() == before  # all channels again: the key goes
+    # Any of: gold customers, or a reminder above 100 (a group made with the buttons).
+    qtbot.mouseClick(view.condition, Qt.MouseButton.LeftButton)
+    editor = view.rule_editor
+    first = editor.group.members()[0]
+    first.field.setCurrentIndex(first.field.findData("customer.segment"))
+    qtbot.keyClicks(first.value, "gold")
+    editor.group.kind.setCurrentIndex(editor.group.kind.findData("or"))
+    qtbot.mouseClick(editor.group.add_group_button, Qt.MouseButton.LeftButton)
+    group = editor.group.members()[1]
+    inner = group.members()[0]
+    inner.field.setCurrentIndex(inner.field.findData("reminder.amount_due"))
+    inner.comparison.setCurrentIndex(inner.comparison.findData(rules.GREATER))
+    qtbot.keyClicks(inner.value, "100")
+    second = group.add_condition(None)
+    second.field.setCurrentIndex(second.field.findData("customer.email"))
+    second.comparison.setCurrentIndex(second.comparison.findData(rules.DEFINED))
+    expected = ('customer.segment == "gold" or '
+                '(reminder.amount_due > 100 and customer.email is defined)')
+    assert editor.expression() == expected
+    assert "True" in editor.verdict_text()  # the typical customer owes more than 100, by email
+    qtbot.mouseClick(editor.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert diff(before, tab.editor.text()) == [f"+    when: {expected}"]
+    assert load_project_text_when(tab.editor.text(), "reminder/consequences") == expected
+    studio.session.buffers.clear()
+
+
+def load_project_text_when(text: str, block: str) -> str | None:
+    from studio.core.composition import read_cards
+
+    return next(c.when for c in read_cards(text) if c.block == block)
