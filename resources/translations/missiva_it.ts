@@ -367,6 +367,34 @@
         <source>with settings</source>
         <translation>con impostazioni</translation>
     </message>
+    <message>
+        <source> and </source>
+        <translation> e </translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> o </translation>
+    </message>
+    <message>
+        <source>number of %s</source>
+        <translation>numero di %s</translation>
+    </message>
+    <message>
+        <source>contains</source>
+        <translation>contiene</translation>
+    </message>
+    <message>
+        <source>is one of</source>
+        <translation>è uno tra</translation>
+    </message>
+    <message>
+        <source>is present</source>
+        <translation>è presente</translation>
+    </message>
+    <message>
+        <source>is missing</source>
+        <translation>manca</translation>
+    </message>
 </context>
 <context>
     <name>ConditionRow</name>

@@ -101,7 +101,10 @@ def run_render(job: RenderJob) -> RenderOutcome:
         project = _last_project().get(job.state)
         record = (sample_record(project, job.sample or "") if job.record is None
                   else record_from_value(project.schema, job.record))
-        rendition = render(project, job.template, job.channel, record, job.locale)
+        # The email attaching its print PDF would lay the letter out again on every keystroke
+        # (5.8 s a keystroke under load): the print pane shows that PDF already.
+        rendition = render(project, job.template, job.channel, record, job.locale,
+                           attachments=False)
         if rendition.media_type.startswith("message/"):
             # The email pane shows the message's parts: taken apart here, off the GUI thread.
             from studio.core.mailview import mail_view

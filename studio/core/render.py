@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ def render(
     record_path: str = "(record)",
     limits: Limits | None = None,
     send_date: str | None = None,
+    attachments: bool = True,
 ) -> Rendition:
     """Render one rendition. Raises ProblemError naming the file and line at fault.
 
@@ -35,7 +37,9 @@ def render(
     project's `limits:` by default): past its time it is a ProblemError "rendering took
     longer than N s" at the template line it had reached. SEND_DATE (ISO: 2026-12-01, or a
     local time 2026-12-01T09:30; senddate.py) dates the letter, the email's Date and its
-    Message-ID; today in the project's time zone when None.
+    Message-ID; today in the project's time zone when None. ATTACHMENTS False leaves out what a
+    rendition would carry of another channel (the bill's print PDF attached to its email): the
+    studio's live preview, which shows print in its own pane, pays for one layout a keystroke.
     """
     if not isinstance(record, Record):
         record = record_from_value(project.schema, record, record_path)
@@ -47,6 +51,8 @@ def render(
 
     def work() -> Rendition:
         composition = compose(project, template, channel, data, locale, send_date=send_date)
+        if not attachments:
+            composition = dataclasses.replace(composition, attachments=False)
         return renderer(channel)(composition)
 
     try:

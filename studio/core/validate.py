@@ -526,6 +526,10 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts) -> I
 
 def _template_trials(project: Project, template: Template,
                      budget: limits.Limits) -> Iterator[Problem]:
+    # Heavy channels are laid out whole for one sample only: the one the studio shows first.
+    default_sample = str(project.config.raw.get("default_sample") or "typical")
+    if default_sample not in project.samples:
+        default_sample = min(project.samples, default="")
     for sample in project.samples.values():
         for locale in project.config.locales:
             for channel in template.channels:
@@ -533,7 +537,8 @@ def _template_trials(project: Project, template: Template,
                               sample=sample.name, locale=locale, channel=channel)
                 try:
                     warnings = limits.within(budget, template.path, functools.partial(
-                        _trial, project, template, channel, sample.record, locale))
+                        _trial, project, template, channel, sample.record, locale,
+                        sample.name == default_sample))
                 except ProblemError as exc:
                     yield _with_context(exc.problem, context)
                     if exc.problem.message.startswith(str(limits.time_message(budget.time))):
@@ -546,7 +551,7 @@ def _template_trials(project: Project, template: Template,
 
 
 def _trial(project: Project, template: Template, channel: str, record: Any,
-           locale: str) -> list[Problem]:
+           locale: str, full: bool = False) -> list[Problem]:
     composition = dataclasses.replace(compose(project, template, channel, record, locale),
                                       attachments=False)
     if CHANNELS[channel].trial:
@@ -554,7 +559,7 @@ def _trial(project: Project, template: Template, channel: str, record: Any,
         # belong in validation.
         return list(channels.renderer(channel)(composition).warnings)
     check = channels.trial_checker(channel)
-    return list(check(composition)) if check else []
+    return list(check(composition, full=full)) if check else []
 
 
 def _with_context(problem: Problem, context: Message) -> Problem:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextCursor
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -53,29 +53,6 @@ def replace_text(editor: QPlainTextEdit, text: str) -> None:
     cursor.setPosition(start)
     cursor.setPosition(end_old, QTextCursor.MoveMode.KeepAnchor)
     cursor.insertText(text[start:end_new])
-
-
-def describe_condition(when: str | None) -> str:
-    """A condition in the words the cards show ("customer.segment = gold")."""
-    if not when:
-        return ""
-    rule = rules.parse_rule(when)
-    return _words(rule)
-
-
-def _words(rule: rules.Rule) -> str:
-    if isinstance(rule, rules.SourceRule):
-        return rule.text
-    if isinstance(rule, rules.Group):
-        joiner = " and " if rule.kind == "and" else " or "
-        return joiner.join(f"({_words(r)})" if isinstance(r, rules.Group) else _words(r)
-                           for r in rule.rules)
-    field = f"#{rule.field}" if rule.count else rule.field
-    if rule.comparison in rules.UNARY:
-        return f"{field} {rule.comparison}"
-    value = rule.value
-    shown = ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)
-    return f"{field} {rule.comparison} {shown}"
 
 
 class CardList(QListWidget):
@@ -162,6 +139,7 @@ class CompositionView(QWidget):
         self.context_of: Callable[[], Mapping[str, Any]] = dict
         self.language: str | None = None
         self.rule_editor: Any = None
+        self._stale = True
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setObjectName("composition-problem")
@@ -240,6 +218,12 @@ class CompositionView(QWidget):
     # Reading the text ------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Read the cards from the editor's text (when shown: typing in the YAML source
+        costs no YAML parse per keystroke; showing the cards reads them)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         try:
             cards = read_cards(self.editor.toPlainText())
         except CompositionError as exc:
@@ -261,7 +245,7 @@ class CompositionView(QWidget):
                 lines[0] += f" — {title}"
             details = []
             if card.when:
-                details.append(self.tr("only if %s") % describe_condition(card.when))
+                details.append(self.tr("only if %s") % self.describe_condition(card.when))
             if card.channels is not None:
                 details.append(self.tr("on %s") % ", ".join(card.channels))
             if card.has_params:
@@ -274,6 +258,32 @@ class CompositionView(QWidget):
         self.list.setCurrentRow(min(row, len(cards) - 1) if row >= 0 else -1)
         self.list.blockSignals(blocked)
         self._update_tools()
+
+    def describe_condition(self, when: str) -> str:
+        """A condition in the words the cards show ("customer.segment = gold")."""
+        return self._words(rules.parse_rule(when))
+
+    def _words(self, rule: rules.Rule) -> str:
+        if isinstance(rule, rules.SourceRule):
+            return rule.text
+        if isinstance(rule, rules.Group):
+            joiner = self.tr(" and ") if rule.kind == "and" else self.tr(" or ")
+            return joiner.join(f"({self._words(r)})" if isinstance(r, rules.Group)
+                               else self._words(r) for r in rule.rules)
+        field = self.tr("number of %s") % rule.field if rule.count else rule.field
+        words = {rules.CONTAINS: self.tr("contains"), rules.ONE_OF: self.tr("is one of"),
+                 rules.DEFINED: self.tr("is present"), rules.NOT_DEFINED: self.tr("is missing")}
+        comparison = words.get(rule.comparison, rule.comparison)
+        if rule.comparison in rules.UNARY:
+            return f"{field} {comparison}"
+        value = rule.value
+        shown = ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+        return f"{field} {comparison} {shown}"
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def _update_tools(self, *_args: Any) -> None:
         row = self.list.currentRow()

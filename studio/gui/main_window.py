@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -123,7 +123,6 @@ class EditorTab(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         self.composition: CompositionView | None = None
-        self.outline: QTableView | None = None
         # A block opens in the visual editor; its source (self.editor) is one toggle away.
         self.views = BlockViews(self.editor, self) if rel.startswith("blocks/") \
             and rel.endswith(".md") else None
@@ -484,7 +483,19 @@ class MainWindow(QMainWindow):
         source = block.source(self.session.locale or project.config.default_locale,
                               project.config.default_locale)
         line = source.body_line + source_line(source.body, text)
-        return self.open_file(source.path, line)
+        tab = self.open_file(source.path, line)
+        if tab is not None and tab.views is not None and tab.views.is_visual():
+            # The visual editor shows the paragraph as the reader read it: find its words.
+            visual = tab.views.visual
+            words = text.split()
+            for count in (6, 3, 1):
+                cursor = visual.textCursor()
+                cursor.movePosition(QTextCursor.MoveOperation.Start)
+                visual.setTextCursor(cursor)
+                if words and visual.find(" ".join(words[:count])):
+                    visual.ensureCursorVisible()
+                    break
+        return tab
 
     def _update_history(self) -> None:
         """The history panel follows the file in front, in the preview's context."""
@@ -814,10 +825,6 @@ class MainWindow(QMainWindow):
                 tab.composition.openBlockRequested.connect(
                     lambda block: self.open_file(f"blocks/{block}.md"))
             self.fields.attach(tab)
-            if tab.outline is not None:
-                tab.outline.activated.connect(
-                    lambda index, t=tab: self.open_file(
-                        f"blocks/{t.outline_model.block_at(index.row())}.md"))
             self._update_outline(tab)
             self.tabs.addTab(tab, Path(rel).name)
             self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)
@@ -1212,14 +1219,6 @@ class MainWindow(QMainWindow):
         self.quick_open.set_project(self.session.project)
         self.quick_open.open()
 
-    def _show_checking(self, on: bool) -> None:
-        self.checking_bar.setVisible(on)
-        project = self.session.project
-        self.checking_label.setText(self.tr("Checking %d blocks and %d templates…") % (
-            len(project.blocks), len(project.templates)) if on and project is not None else "")
-        if hasattr(self, "problems_dock"):
-            self._on_problems(self.session.problems())
-
     def plain_problems(self, problems: list[Problem]) -> list[Problem]:
         """PROBLEMS as an author reads them: Jinja's messages in plain words (issue 19)."""
         project = self.session.project
@@ -1241,6 +1240,14 @@ class MainWindow(QMainWindow):
         return [plain(p, fields, FILTERS,
                       source(p.path) if "undefined field" in p.message else "")
                 for p in problems]
+
+    def _show_checking(self, on: bool) -> None:
+        self.checking_bar.setVisible(on)
+        project = self.session.project
+        self.checking_label.setText(self.tr("Checking %d blocks and %d templates…") % (
+            len(project.blocks), len(project.templates)) if on and project is not None else "")
+        if hasattr(self, "problems_dock"):
+            self._on_problems(self.session.problems())
 
     def _on_problems(self, problems: list[Problem]) -> None:
         problems = self.plain_problems(problems)

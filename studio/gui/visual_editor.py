@@ -501,6 +501,7 @@ class BlockViews(QWidget):
         self.source = source
         self.visual = VisualBlockEditor(self)
         self._pushing = False
+        self._stale = False
         self.toolbar = QToolBar(self)
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
         group = QActionGroup(self)
@@ -554,6 +555,9 @@ class BlockViews(QWidget):
         return self.stack.currentWidget() is self.visual
 
     def show_visual(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.visual.load(self.source.toPlainText())
         self.stack.setCurrentWidget(self.visual)
         self.visual_action.setChecked(True)
         for action in self.format_actions:
@@ -620,7 +624,12 @@ class BlockViews(QWidget):
             self._pushing = False
 
     def _pull(self) -> None:
-        if not self._pushing and self.visual.markdown() != self.source.toPlainText():
+        if self._pushing:
+            return
+        if not self.is_visual():
+            self._stale = True  # typing in the source view pays nothing for the hidden view
+            return
+        if self.visual.markdown() != self.source.toPlainText():
             self.visual.load(self.source.toPlainText())
 
 
@@ -742,6 +751,7 @@ class FieldsController(QObject):
         self.dock = dock
         self.panel.insertRequested.connect(self.insert)
         self._shown: tuple[Any, ...] = ()
+        self._checked: tuple[Any, dict[str, Any]] | None = None
         session = window.session
         session.projectChanged.connect(lambda _project: self.refresh())
         session.selectionChanged.connect(self.refresh)
@@ -751,10 +761,15 @@ class FieldsController(QObject):
         project = session.project
         if project is None or session.sample not in project.samples:
             return project, {}
-        try:
-            return project, dict(sample_record(project, session.sample).checked())
-        except ProblemError:
-            return project, {}
+        # checked once per sample and schema, not on every keystroke's project reload
+        key = (project.samples[session.sample], project.schema)
+        if self._checked is None or self._checked[0] != key:
+            try:
+                record = dict(sample_record(project, session.sample).checked())
+            except ProblemError:
+                record = {}
+            self._checked = (key, record)
+        return project, self._checked[1]
 
     def values(self, rel: str, expressions: list[str]) -> dict[str, str | None]:
         project, record = self._record()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from studio.core.blockdoc import parse_block
 from studio.core.fmt import canonical_text, format_project
+from studio.core.limits import Limits
 from studio.core.project import load_project
 from studio.core.records import sample_record
 from studio.core.render import render
@@ -43,7 +44,8 @@ def _renditions(root: Path) -> dict[tuple[str, str], bytes]:
     project = load_project(root)
     assert not [p for p in project.problems if p.is_error]
     record = sample_record(project, "typical")
-    return {(name, channel): render(project, name, channel, record).content
+    budget = Limits(time=300)  # a loaded CI machine must not turn a slow render into a failure
+    return {(name, channel): render(project, name, channel, record, limits=budget).content
             for name, template in project.templates.items() for channel in template.channels}
 
 

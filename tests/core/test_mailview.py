@@ -41,3 +41,23 @@ def test_a_keystroke_converts_only_the_block_that_changed():
     assert after.hits > before.hits
     assert b"Uno." not in second.rendition.content and "Due." in second.rendition.view.text
     assert "Uno." in first.rendition.view.text
+
+
+def test_the_studios_preview_does_not_lay_the_attached_bill_out_again():
+    """The sample bill's email attaches its print PDF (attach_print): the studio's preview,
+    which shows print in its own pane, leaves it out instead of a second layout a keystroke;
+    the same render outside the studio attaches it."""
+    import email
+    from email import policy
+
+    from studio.core.project import load_project
+    from studio.core.records import sample_record
+    from studio.core.render import render
+
+    preview = run_render(_job())
+    parts = email.message_from_bytes(preview.rendition.content, policy=policy.default)
+    assert "application/pdf" not in [p.get_content_type() for p in parts.walk()]
+    project = load_project(SAMPLE)
+    sent = render(project, "bill", "email", sample_record(project, "typical"), "it")
+    parts = email.message_from_bytes(sent.content, policy=policy.default)
+    assert "application/pdf" in [p.get_content_type() for p in parts.walk()]

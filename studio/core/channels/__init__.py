@@ -140,7 +140,7 @@ def reused(key: tuple[Any, ...], make: Callable[[], Rendition]) -> Rendition:
     return kept[key]
 
 
-def trial_checker(channel: str) -> Callable[[Any], list[Problem]] | None:
+def trial_checker(channel: str) -> Callable[..., list[Problem]] | None:
     """A heavy channel's cheap checks for validation on every sample (its module's
     trial_problems(composition), when it has one): what would go wrong that a full render is
     too slow to find there, such as print's address lines."""

@@ -253,15 +253,22 @@ def _too_many_address_lines(composition: Composition, count: int) -> Problem | N
         "(shorten the record's address fields)", count=count, limit=MAX_ADDRESS_LINES))
 
 
-def trial_problems(composition: Composition) -> list[Problem]:
+def trial_problems(composition: Composition, *, full: bool = False) -> list[Problem]:
     """What validation checks on every sample without laying out the whole letter: the
     address's printed lines (a page holding only the letterhead and the address, and only
-    when the address may not surely fit)."""
+    when the address may not surely fit). FULL (the default sample): the whole letter is laid
+    out too, for a near-empty last page."""
+    problems: list[Problem] = []
+    if full:
+        document, _, fill, minimum = _laid_out(
+            composition, AssetResolver(composition.project.root), pdf_options(composition))
+        underfilled = _underfilled(composition, len(document.pages), fill, minimum)
+        problems += [underfilled] if underfilled else []
     if not composition.address_text.strip():
-        return []
+        return problems
     lines = [line for line in composition.address_text.splitlines() if line.strip()]
     if len(lines) <= _SURELY_FITS[0] and max(map(len, lines)) <= _SURELY_FITS[1]:
-        return []
+        return problems
     resolver = AssetResolver(composition.project.root)
     options = pdf_options(composition)
     letterhead = dataclasses.replace(composition, blocks=())
@@ -270,7 +277,7 @@ def trial_problems(composition: Composition) -> list[Problem]:
         document = layout(final_html(letterhead, compact_address=True), resolver, options)
     problem = _too_many_address_lines(
         composition, address_line_count(document) - len(hidden_address_lines(document)))
-    return [problem] if problem else []
+    return problems + ([problem] if problem else [])
 
 
 # An address of at most this many lines, none longer than this, fits the window at the normal
@@ -360,6 +367,37 @@ def complete_metadata(document: Document, options: dict[str, Any]) -> None:
     metadata.generate_rdf_metadata = completed  # type: ignore[method-assign]
 
 
+def _laid_out(composition: Composition, resolver: AssetResolver,
+              options: dict[str, Any]) -> tuple[Document, str, float, float]:
+    """The letter laid out (the address compacted if it must be, the fit applied if it saves
+    the near-empty last page): the document, its HTML, its last page's fill and the minimum."""
+    compact = _address_needs_compacting(composition, resolver, options)
+    html = final_html(composition, compact_address=compact)
+    document = layout(html, resolver, options)
+    minimum = min_last_page_fill(composition)
+    fill = last_page_fill(document)
+    # The fit saves under a tenth of the letter's height: try it only where that could
+    # empty the last page (a second layout costs as much as the first).
+    if len(document.pages) > 1 and fill < min(minimum, 0.1 * (len(document.pages) - 1 + fill)):
+        fitted = layout(final_html(composition, compact_address=compact, fit=True),
+                        resolver, options)
+        if len(fitted.pages) < len(document.pages):
+            document, fill = fitted, last_page_fill(fitted)
+    return document, html, fill, minimum
+
+
+def _underfilled(composition: Composition, pages: int, fill: float,
+                 minimum: float) -> Problem | None:
+    if pages <= 1 or fill >= minimum:
+        return None
+    line, col = composition.template.where("print", "min_last_page_fill")
+    return warning(
+        composition.template.path, line, col,
+        msg("print: the last page (page {page}) is only {fill}% filled (under "
+            "min_last_page_fill {minimum}%): shorten the text or move a block",
+            page=pages, fill=round(fill * 100), minimum=round(minimum * 100)))
+
+
 def render(composition: Composition) -> Rendition:
     # Laid out once in a run that asks for reuse (proof, a batch's partition), for the print
     # channel and an email attaching it alike.
@@ -378,19 +416,7 @@ def _render(composition: Composition) -> Rendition:
     logger.addHandler(collector)
     options = pdf_options(composition)
     try:
-        compact = _address_needs_compacting(composition, resolver, options)
-        if compact:
-            html = final_html(composition, compact_address=True)
-        document = layout(html, resolver, options)
-        minimum = min_last_page_fill(composition)
-        fill = last_page_fill(document)
-        # The fit saves under a tenth of the letter's height: try it only where that could
-        # empty the last page (a second layout costs as much as the first).
-        if len(document.pages) > 1 and fill < min(minimum, 0.1 * (len(document.pages) - 1 + fill)):
-            fitted = layout(final_html(composition, compact_address=compact, fit=True),
-                            resolver, options)
-            if len(fitted.pages) < len(document.pages):
-                document, fill = fitted, last_page_fill(fitted)
+        document, html, fill, minimum = _laid_out(composition, resolver, options)
         hidden = hidden_address_lines(document)
         address_lines = address_line_count(document)
         complete_metadata(document, options)
@@ -419,14 +445,9 @@ def _render(composition: Composition) -> Rendition:
                         tag=tag[:80]),
                 )
             )
-    if len(document.pages) > 1 and fill < minimum:
-        line, col = composition.template.where("print", "min_last_page_fill")
-        warnings.append(warning(
-            composition.template.path, line, col,
-            msg("print: the last page (page {page}) is only {fill}% filled (under "
-                "min_last_page_fill {minimum}%): shorten the text or move a block",
-                page=len(document.pages), fill=round(fill * 100),
-                minimum=round(minimum * 100))))
+    underfilled = _underfilled(composition, len(document.pages), fill, minimum)
+    if underfilled:
+        warnings.append(underfilled)
     too_many = _too_many_address_lines(composition, address_lines - len(hidden))
     if too_many:
         warnings.append(dataclasses.replace(too_many, severity=Severity.WARNING))

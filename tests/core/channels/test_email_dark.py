@@ -44,7 +44,7 @@ def _dark_rules(html: str) -> dict[str, dict[str, str]]:
     return rules
 
 
-def _message(template: str = "bill"):
+def _message(template: str = "meter-appointment"):  # no PDF attached: quick
     project = load_project(SAMPLE)
     rendition = render(project, template, "email", project.samples["typical"].record, "it")
     return email.message_from_bytes(rendition.content, policy=email.policy.default)

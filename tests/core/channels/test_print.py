@@ -325,3 +325,16 @@ def test_address_starts_in_the_windows_address_zone(project_dir, window, left, t
     x, baseline = _baseline_mm(rendition.content, "Mario Rossi")
     # The first line's baseline lies within its 10 pt line below the zone's top.
     assert abs(x - left) < 0.5 and top < baseline < top + 4.6, (x, baseline)
+
+
+def test_validate_warns_of_a_near_empty_last_page_on_the_default_sample(project_dir):
+    root = project_dir({
+        "blocks/long.md": _paragraphs(58),
+        "templates/letter.yaml": "title: L\nchannels: [print]\n"
+        "print: {min_last_page_fill: 0.95}\nbody:\n  - block: long\n"})
+    problems = validate(load_project(root))
+    # Reported once (validate keeps one of a problem found in both locales).
+    [problem] = problems
+    assert (problem.path, problem.line, problem.severity.value) == (
+        "templates/letter.yaml", 3, "warning")
+    assert "last page (page 2)" in problem.message and "sample typical" in problem.message

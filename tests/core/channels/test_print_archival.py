@@ -8,6 +8,7 @@ import io
 import pikepdf
 import pytest
 
+from studio.core.limits import limits_from
 from studio.core.project import load_project
 from studio.core.render import render
 from tests.conftest import BASE_RECORD, SAMPLE
@@ -35,7 +36,8 @@ def _structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
 
 def test_sample_bill_is_pdf_a_3a_and_pdf_ua_1_with_alt_text():
     project = load_project(SAMPLE)
-    rendition = render(project, "bill", "print", project.samples["typical"].record, "it")
+    rendition = render(project, "bill", "print", project.samples["typical"].record, "it",
+                       limits=limits_from(project.config.raw, 300))  # not a timing test
     with pikepdf.open(io.BytesIO(rendition.content)) as pdf:
         meta = pdf.open_metadata()
         assert (meta[f"{PDFAID}part"], meta[f"{PDFAID}conformance"]) == ("3", "A")
