@@ -43,21 +43,31 @@ def test_a_keystroke_converts_only_the_block_that_changed():
     assert "Uno." in first.rendition.view.text
 
 
-def test_the_studios_preview_does_not_lay_the_attached_bill_out_again():
-    """The sample bill's email attaches its print PDF (attach_print): the studio's preview,
-    which shows print in its own pane, leaves it out instead of a second layout a keystroke;
-    the same render outside the studio attaches it."""
+def test_the_studios_preview_does_not_lay_the_attached_bill_out_again(tmp_path):
+    """A bill whose email attaches its print PDF (attach_print): the studio's preview, which
+    shows print in its own pane, leaves it out instead of a second layout a keystroke; the
+    same render outside the studio attaches it."""
     import email
+    import shutil
     from email import policy
 
     from studio.core.project import load_project
     from studio.core.records import sample_record
     from studio.core.render import render
 
-    preview = run_render(_job())
+    root = tmp_path / "project"
+    shutil.copytree(SAMPLE, root)
+    bill = root / "templates" / "bill.yaml"
+    text = bill.read_text(encoding="utf-8")
+    assert "\nemail:\n" in text
+    bill.write_text(text.replace("\nemail:\n", "\nemail:\n  attach_print: true\n", 1),
+                    encoding="utf-8")
+    job = RenderJob(ProjectState(str(root), ()), "bill", "email", "it", "typical")
+    preview = run_render(job)
+    assert preview.problem is None
     parts = email.message_from_bytes(preview.rendition.content, policy=policy.default)
     assert "application/pdf" not in [p.get_content_type() for p in parts.walk()]
-    project = load_project(SAMPLE)
+    project = load_project(root)
     sent = render(project, "bill", "email", sample_record(project, "typical"), "it")
     parts = email.message_from_bytes(sent.content, policy=policy.default)
     assert "application/pdf" in [p.get_content_type() for p in parts.walk()]

@@ -143,7 +143,7 @@ def test_a_block_low_on_its_page_is_shown_and_one_not_in_a_channel_says_so(panel
     panes = panel.panes()
     printed = panes[("payment-reminder", "print")]
     page, top = printed.rendition.facts["block_tops"]["reminder/consequences"]
-    assert page == 1 and top > 500  # it starts in the lower half of page 1
+    assert page > 1 or top > 500  # low in the letter: not at the top of its first page
     # the view goes to the block itself, not to the top of its first page
     qtbot.waitUntil(lambda: printed.vertical_scroll()[0] > 0, timeout=WAIT)
     sms = panes[("payment-reminder", "sms")]
