@@ -213,3 +213,27 @@ def test_generated_edit_changes_only_the_touched_lines(text: str, data: st.DataO
     after = rewrite(doc, edited)
     changed = _changed_lines(canonical, after)
     assert changed and changed <= _unit_lines(doc, n)
+
+
+# The generated 1,000-block library ---------------------------------------------------------
+
+
+def test_every_block_of_the_generated_library_round_trips(library_1000: Path):
+    paths = sorted((library_1000 / "blocks").rglob("*.md"))
+    assert len(paths) >= 1000
+    kinds: set[str] = set()
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        doc = parse_block(text)
+        kinds.update(u.kind for u in doc.units)
+        assert doc.text() == text, path
+        assert rewrite(doc, doc.units) == text, path
+        # and an edit of its last modelled unit touches only that unit's lines
+        editable = [n for n, u in enumerate(doc.units) if u.kind != "raw"]
+        n = editable[-1]
+        unit = doc.units[n]
+        edited = list(doc.units)
+        edited[n] = replace(unit, items=(*unit.items[:-1], unit.items[-1] + (Span(" nuovo"),)),
+                            source="")
+        assert _changed_lines(text, rewrite(doc, edited)) == {max(_unit_lines(doc, n))}, path
+    assert {"paragraph", "heading"} <= kinds

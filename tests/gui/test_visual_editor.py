@@ -79,6 +79,28 @@ def test_sample_block_through_the_rich_text_is_the_same_bytes(views, path: Path)
     assert views.source.toPlainText() == text  # opening wrote nothing
 
 
+def test_blocks_of_the_generated_library_through_the_rich_text_are_the_same_bytes(
+        views, library_1000):
+    paths = sorted((library_1000 / "blocks").rglob("*.md"))
+    assert len(paths) >= 1000
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        views.source.setPlainText(text)
+        assert views.visual.markdown() == text, path
+        assert views.source.toPlainText() == text, path
+
+
+def test_typing_in_a_generated_block_changes_only_that_line(views, qtbot, library_1000):
+    text = (library_1000 / "blocks/section12/b0012.md").read_text(encoding="utf-8")
+    views.source.setPlainText(text)
+    cursor_after(views, "this is paragraph 12")
+    qtbot.keyClicks(views.visual, " (updated)")
+    changes = changed_lines(text, views.source.toPlainText())
+    assert len(changes) == 1
+    old, new = changes[0]
+    assert new == old.replace("paragraph 12", "paragraph 12 (updated)")
+
+
 def test_fields_show_as_chips_with_the_sample_value(views):
     views.source.setPlainText((sample_project() / "blocks/reminder/notice.md").read_text())
     shown = chips(views)
