@@ -1,12 +1,14 @@
 """The visual block editor: a block edited as rich text (paragraphs, headings, bold, italic,
-lists, links; record fields as chips showing the sample's value), saved as the project's
+lists, links, tables; record fields as chips showing the sample's value), saved as the project's
 Markdown through the same buffer as the source editor, which stays one toggle away.
 
 The rich text is a view over `core.blockdoc`: loading builds a QTextDocument from the block's
 units, every edit reads the units back and `blockdoc.rewrite()`s the file, so untouched units
-keep their bytes. Units the editor does not model (tables, quotes, statement lines) are one
-atomic object showing their source. The text goes into the source editor as one minimal
-replacement, so the session, autosave, save and conflicts see an ordinary edit.
+keep their bytes. A table is a QTextTable whose cells are edited in place (an edited cell
+rewrites its row's line only). Units the editor does not model (quotes, statement lines, tables
+with Jinja between rows) are one atomic object showing their source. The text goes into the
+source editor as one minimal replacement, so the session, autosave, save and conflicts see an
+ordinary edit.
 """
 
 from __future__ import annotations
@@ -45,7 +47,11 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextFrameFormat,
     QTextListFormat,
+    QTextTable,
+    QTextTableCellFormat,
+    QTextTableFormat,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -91,6 +97,7 @@ LABEL = QTextFormat.Property.UserProperty + 2  # what the chip shows
 STATE = QTextFormat.Property.UserProperty + 3  # "field", "unknown", "statement", "raw"
 SOFT = QTextFormat.Property.UserProperty + 4  # a line separator that was a soft break
 CODE = QTextFormat.Property.UserProperty + 5
+ALIGN = QTextFormat.Property.UserProperty + 6  # a table's column alignments, "left,right,"
 OBJECT = "\ufffc"
 LINE = "\u2028"
 HEADING_SIZES = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 0.95}
@@ -190,6 +197,10 @@ class VisualBlockEditor(QTextEdit):
             first = True
             current_list = None
             for unit in self._model.units:
+                if unit.kind == "table":
+                    self._insert_table(cursor, unit, values)
+                    first = True  # the cursor is on the empty block after the table
+                    continue
                 if unit.kind == "list":
                     style = (QTextListFormat.Style.ListDecimal if unit.ordered
                              else QTextListFormat.Style.ListDisc)
@@ -231,6 +242,56 @@ class VisualBlockEditor(QTextEdit):
         cursor = self.textCursor()
         cursor.setPosition(min(position, self.document().characterCount() - 1))
         self.setTextCursor(cursor)
+
+    def _insert_table(self, cursor: QTextCursor, unit: Unit,
+                      values: dict[str, str | None]) -> None:
+        table_format = QTextTableFormat()
+        table_format.setProperty(ALIGN, ",".join(unit.align))
+        table_format.setCellPadding(4)
+        table_format.setCellSpacing(0)
+        table_format.setBorder(0.5)
+        table_format.setBorderBrush(QColor("#c8c8c8"))
+        table_format.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        table_format.setBottomMargin(8)
+        rows = unit.rows
+        table = cursor.insertTable(len(rows), unit.columns, table_format)
+        alignments = {"right": Qt.AlignmentFlag.AlignRight,
+                      "center": Qt.AlignmentFlag.AlignHCenter}
+        for r, row in enumerate(rows):
+            for c, runs in enumerate(row):
+                cell = table.cellAt(r, c)
+                if r == 0:  # the header row: a tinted band, not bold (bold is the author's)
+                    cell_format = QTextTableCellFormat()
+                    cell_format.setBackground(QColor("#e8eef6"))
+                    cell.setFormat(cell_format)
+                at = cell.firstCursorPosition()
+                block_format = at.blockFormat()
+                block_format.setAlignment(alignments.get(unit.align[c], Qt.AlignmentFlag.AlignLeft))
+                at.setBlockFormat(block_format)
+                self._insert_runs(at, runs, values, QTextCharFormat())
+        cursor.setPosition(table.lastPosition() + 1)
+
+    def _table_unit(self, table: QTextTable) -> Unit:
+        """A QTextTable as a table unit (a cell's paragraphs joined by a space)."""
+        align = str(table.format().property(ALIGN) or "").split(",")
+        columns = table.columns()
+        align = (align + [""] * columns)[:columns]
+        cells: list[tuple[Inline, ...]] = []
+        document = self.document()
+        for r in range(table.rows()):
+            for c in range(columns):
+                cell = table.cellAt(r, c)
+                runs: list[Inline] = []
+                block = document.findBlock(cell.firstPosition())
+                while block.isValid() and block.position() <= cell.lastPosition():
+                    for piece in self._block_pieces(block):
+                        if isinstance(piece, tuple):
+                            if runs:
+                                runs.append(Span(" "))
+                            runs.extend(r for r in piece if not isinstance(r, Break))
+                    block = block.next()
+                cells.append(normalized(runs))
+        return Unit("table", tuple(cells), columns=columns, align=tuple(align))
 
     def _chip_format(self, source: str, state: str, label: str,
                      base: QTextCharFormat | None = None) -> QTextCharFormat:
@@ -290,6 +351,14 @@ class VisualBlockEditor(QTextEdit):
         block = self.document().begin()
         open_list: Any = None
         while block.isValid():
+            table = QTextCursor(block).currentTable()
+            if table is not None:
+                units.append(self._table_unit(table))
+                open_list = None
+                end = table.lastPosition()
+                while block.isValid() and block.position() <= end:
+                    block = block.next()
+                continue
             text_list = block.textList()
             pieces = self._block_pieces(block)
             if text_list is not None:
@@ -318,7 +387,7 @@ class VisualBlockEditor(QTextEdit):
                         units.append(Unit("heading", (piece,), level=level) if level
                                      else Unit("paragraph", (piece,)))
             block = block.next()
-        return [u for u in units if u.kind != "list" or u.items]
+        return [u for u in units if u.kind not in ("list", "table") or u.items]
 
     def _block_pieces(self, block: QTextBlock) -> list[tuple[Inline, ...] | Unit]:
         """A block's inline runs, cut where a raw unit's object sits (text typed beside it

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 
 from studio.core.resources import sample_project
@@ -156,6 +156,30 @@ def test_bold_and_a_list_item_by_keys_touch_only_their_lines(views, qtbot):
     assert changed_lines(text, after) == [
         ("- Email: clienti@lumen-energia.example",
          "- **Email**: clienti@lumen-energia.example\n- Chat: nell'app")]
+
+
+def test_a_table_is_edited_in_its_cells_and_only_the_row_changes(views, qtbot):
+    text = (sample_project() / "blocks/appointment/details.md").read_text()
+    views.source.setPlainText(text)
+    found = views.visual.document().find("Tecnico", 0, QTextDocument.FindFlag.FindCaseSensitively)
+    table = found.currentTable()
+    assert table is not None and (table.rows(), table.columns()) == (6, 2)
+    # the technician's cell: a chip in a cell of the table, not the table's source
+    cell = table.cellAt(found)
+    value = table.cellAt(cell.row(), 1)
+    assert views.visual.document().characterAt(value.firstPosition()) == "\ufffc"
+    cursor = value.lastCursorPosition()
+    views.visual.setTextCursor(cursor)
+    views.visual.setFocus()
+    qtbot.keyClicks(views.visual, " (Lumen)")
+    cursor_after(views, "Fascia oraria")
+    qtbot.keyClick(views.visual, Qt.Key.Key_Home)
+    qtbot.keyClicks(views.visual, "La ")
+    assert changed_lines(text, views.source.toPlainText()) == [
+        ("| Fascia oraria | dalle {{ appointment.time_from }} alle {{ appointment.time_to }} |\n"
+         "| Tecnico | {{ appointment.technician }} |",
+         "| La Fascia oraria | dalle {{ appointment.time_from }} alle {{ appointment.time_to }} |\n"
+         "| Tecnico | {{ appointment.technician }} (Lumen) |")]
 
 
 def test_a_source_edit_shows_in_the_visual_view(views, qtbot):
