@@ -896,3 +896,35 @@ class FieldsController(QObject):
         elif not views.insert_field(expression):
             self.window.statusBar().showMessage(
                 self.tr("This block is locked: only its owners may change it."), 5000)
+
+
+class PreviewOutline(QObject):
+    """Hovering a block's text in its editor (visual or source) outlines that block in every
+    preview of the window; leaving it takes the outline away (issue 19)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self._watched: dict[QObject, str] = {}
+
+    def watch(self, tab: Any) -> None:
+        views = getattr(tab, "views", None)
+        if views is None:
+            return
+        for widget in (views.visual.viewport(), tab.editor.viewport()):
+            self._watched[widget] = tab.rel
+            widget.installEventFilter(self)
+            widget.destroyed.connect(lambda _o=None, w=widget: self._watched.pop(w, None))
+
+    def outline(self, block: str | None) -> None:
+        for pane in self.window.previews.values():
+            pane.outline_block(block)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        rel = self._watched.get(watched)
+        if rel is not None and event.type() == QEvent.Type.Enter:
+            project = self.window.session.project
+            self.outline(project.block_of(rel) if project is not None else None)
+        elif rel is not None and event.type() == QEvent.Type.Leave:
+            self.outline(None)
+        return False
