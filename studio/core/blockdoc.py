@@ -26,6 +26,8 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from studio.core.markdown import NAMED_STYLE
+
 # The parser the studio renders with (commonmark + tables + strikethrough, no raw HTML); a
 # separate instance because the rendering one drops relative links, which would lose text here.
 _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
@@ -90,7 +92,8 @@ class Unit:
     kind is "paragraph", "heading" (level 1-6), "list" (ordered or not, one tuple of inline
     runs an item), "table" (its cells row by row, the header row first, `columns` a row, each
     column's alignment in `align`: "left", "right", "center" or "") or "raw"; `source` is the
-    unit's text as read (without its last newline), "" for a unit made in the editor.
+    unit's text as read (without its last newline), "" for a unit made in the editor. A
+    paragraph may have a named `style` (the project's `p.NAME` classes), written ` {.NAME}`.
     """
 
     kind: str
@@ -101,6 +104,7 @@ class Unit:
     source: str = ""
     columns: int = 0
     align: tuple[str, ...] = ()
+    style: str = ""  # a paragraph's named style (` {.note}` at its end), "" for none
 
     @property
     def rows(self) -> list[tuple[tuple[Inline, ...], ...]]:
@@ -122,7 +126,8 @@ class Unit:
         if self.kind == "table":
             rows = [table_row(row) for row in self.rows]
             return "\n".join([rows[0], table_delimiter(self.align), *rows[1:]])
-        return inline_markdown(self.items[0])
+        text = inline_markdown(self.items[0])
+        return f"{text} {{.{self.style}}}" if self.style and text else text
 
 
 _DELIMITERS = {"left": ":---", "right": "---:", "center": ":---:"}
@@ -212,7 +217,15 @@ def _structured(source: str) -> Unit:
     tokens = _MD.parse(hidden)
     kinds = [t.type for t in tokens]
     if kinds == ["paragraph_open", "inline", "paragraph_close"]:
-        return Unit("paragraph", (_inlines(tokens[1], atoms),))
+        runs = _inlines(tokens[1], atoms)
+        last = runs[-1] if runs else None
+        style = NAMED_STYLE.search(last.text) if isinstance(last, Span) and not last.code \
+            and last.marks == PLAIN else None
+        if style is not None and (style.start() or len(runs) > 1):
+            # the style, as the renderer reads it (studio/core/markdown.py)
+            runs = normalized((*runs[:-1], Span(last.text[:style.start()])))  # type: ignore[union-attr]
+            return Unit("paragraph", (runs,), style=style.group(1))
+        return Unit("paragraph", (runs,))
     if kinds == ["heading_open", "inline", "heading_close"] and tokens[0].markup.startswith("#"):
         return Unit("heading", (_inlines(tokens[1], atoms),), level=int(tokens[0].tag[1]))
     if kinds and kinds[0] in ("bullet_list_open", "ordered_list_open") \

@@ -20,6 +20,8 @@ sample project is written in:
 - **Tables**: one row a line, `| cell | cell |` (an empty cell `| |`, a `|` in a cell `\\|`),
   the delimiter row `|:---|---:|` (`---` unaligned, `:---:` centred). A table with Jinja
   between its rows (a `{% for %}` row) is left as written.
+- **Named styles**: a paragraph in one of the project's styles (the `p.NAME` classes of its
+  print stylesheets) ends with one space and `{.NAME}`.
 - **Escapes** only where Markdown would otherwise read markup: `\\*`, `\\[`, `\\]`, `` \\` ``,
   `\\_` at a word's edge, a backslash before punctuation, and `#`, `>`, `-`, `+`, `1.` at the
   start of a line.

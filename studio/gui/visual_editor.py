@@ -88,6 +88,7 @@ from studio.core.fields import (
     schema_fields,
     unknown_fields,
 )
+from studio.core.layouts import named_styles
 from studio.core.problems import ProblemError
 from studio.core.records import sample_record
 
@@ -98,6 +99,8 @@ STATE = QTextFormat.Property.UserProperty + 3  # "field", "unknown", "statement"
 SOFT = QTextFormat.Property.UserProperty + 4  # a line separator that was a soft break
 CODE = QTextFormat.Property.UserProperty + 5
 ALIGN = QTextFormat.Property.UserProperty + 6  # a table's column alignments, "left,right,"
+STYLE = QTextFormat.Property.UserProperty + 7  # a paragraph's named style ("note")
+STYLE_TINT = QColor("#fff4d6")  # how a paragraph with a named style shows
 OBJECT = "\ufffc"
 LINE = "\u2028"
 HEADING_SIZES = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 0.95}
@@ -231,6 +234,9 @@ class VisualBlockEditor(QTextEdit):
                     block_format.setHeadingLevel(unit.level)
                     base.setFontPointSize(self.font().pointSizeF() * HEADING_SIZES[unit.level])
                     base.setFontWeight(QFont.Weight.DemiBold)
+                if unit.style:
+                    block_format.setProperty(STYLE, unit.style)
+                    block_format.setBackground(STYLE_TINT)
                 cursor.setBlockFormat(block_format)
                 if unit.kind == "raw":
                     cursor.insertText(OBJECT, self._chip_format(unit.source, "raw", unit.source))
@@ -380,12 +386,13 @@ class VisualBlockEditor(QTextEdit):
             else:
                 open_list = None
                 level = block.blockFormat().headingLevel()
+                style = str(block.blockFormat().property(STYLE) or "")
                 for piece in pieces:
                     if isinstance(piece, Unit):
                         units.append(piece)
                     elif piece:
                         units.append(Unit("heading", (piece,), level=level) if level
-                                     else Unit("paragraph", (piece,)))
+                                     else Unit("paragraph", (piece,), style=style))
             block = block.next()
         return [u for u in units if u.kind not in ("list", "table") or u.items]
 
@@ -501,6 +508,8 @@ class VisualBlockEditor(QTextEdit):
         cursor.beginEditBlock()
         block_format = cursor.blockFormat()
         block_format.setHeadingLevel(level)
+        block_format.clearProperty(STYLE)
+        block_format.clearBackground()
         cursor.setBlockFormat(block_format)
         if cursor.currentList() is not None:
             cursor.currentList().remove(cursor.block())
@@ -511,6 +520,26 @@ class VisualBlockEditor(QTextEdit):
         fmt.setFontPointSize(self.font().pointSizeF() * HEADING_SIZES.get(level, 1.0))
         fmt.setFontWeight(QFont.Weight.DemiBold if level else QFont.Weight.Normal)
         select.mergeCharFormat(fmt)
+        cursor.endEditBlock()
+
+    def set_style(self, name: str) -> None:
+        """Give the paragraph at the cursor the project's named style NAME ("": none); a
+        heading or list item becomes a paragraph."""
+        if self.locked():
+            return
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        if cursor.blockFormat().headingLevel() or cursor.currentList() is not None:
+            self.set_heading(0)
+            cursor = self.textCursor()
+        block_format = cursor.blockFormat()
+        if name:
+            block_format.setProperty(STYLE, name)
+            block_format.setBackground(STYLE_TINT)
+        else:
+            block_format.clearProperty(STYLE)
+            block_format.clearBackground()
+        cursor.setBlockFormat(block_format)
         cursor.endEditBlock()
 
     def set_list(self, ordered: bool | None) -> None:
@@ -585,8 +614,7 @@ class BlockViews(QWidget):
         self.style_box.addItem(self.tr("Paragraph"), 0)
         for level in (1, 2, 3, 4):
             self.style_box.addItem(self.tr("Heading %d") % level, level)
-        self.style_box.activated.connect(
-            lambda i: self.visual.set_heading(int(self.style_box.itemData(i))))
+        self.style_box.activated.connect(self._apply_style)
         self.style_box.setToolTip(self.tr("Paragraph style"))
         self.format_actions = [self.toolbar.addWidget(self.style_box)]
         for label, tip, slot in (
@@ -613,6 +641,23 @@ class BlockViews(QWidget):
         self.visual.setReadOnly(source.isReadOnly())
         self.visual.load(source.toPlainText())
         self.show_visual()
+
+    def set_styles(self, names: list[str]) -> None:
+        """The project's named paragraph styles, offered after the headings in the style box."""
+        while self.style_box.count() > 5:  # Paragraph, Heading 1-4
+            self.style_box.removeItem(self.style_box.count() - 1)
+        for name in names:
+            self.style_box.addItem(self.tr("Style: %s") % name, name)
+
+    def styles(self) -> list[str]:
+        return [str(self.style_box.itemData(i)) for i in range(5, self.style_box.count())]
+
+    def _apply_style(self, index: int) -> None:
+        data = self.style_box.itemData(index)
+        if isinstance(data, str):
+            self.visual.set_style(data)
+        else:
+            self.visual.set_heading(int(data))
 
     def _tool(self, label: str, slot: Callable[[], None], checkable: bool = False) -> QAction:
         action = self.toolbar.addAction(label)
@@ -863,6 +908,8 @@ class FieldsController(QObject):
             return
         views.visual.values = lambda expressions, rel=tab.rel: self.values(rel, expressions)
         views.visual.unknown = lambda expression, rel=tab.rel: self.unknown(rel, expression)
+        project = self.window.session.project
+        views.set_styles(named_styles(project) if project is not None else [])
         views.refresh()
 
     def refresh(self) -> None:

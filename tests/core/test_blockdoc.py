@@ -146,6 +146,22 @@ def test_an_edited_cell_changes_only_its_row_even_in_a_table_not_written_canonic
     assert after == "Prima.\n\n|Voce|Importo|\n|:-|-:|\n|Luce|10|\n| Gas | 25 |\n\nDopo.\n"
 
 
+def test_a_named_style_is_a_paragraph_attribute_the_renderer_reads_too():
+    from studio.core.markdown import convert
+
+    source = "Leggere con attenzione **{{ invoice.due_date | date }}** {.note}"
+    unit = parse_unit(source)
+    assert unit.kind == "paragraph" and unit.style == "note"
+    assert unit.items[0][-1] == Atom("{{ invoice.due_date | date }}", Marks(bold=True))
+    assert unit.markdown() == source
+    assert replace(unit, style="").markdown() == source.removesuffix(" {.note}")
+    assert convert("Leggere con attenzione {.note}").html == \
+        '<p class="note">Leggere con attenzione</p>\n'
+    # only at the end of a paragraph's plain text: elsewhere it is text
+    for text in ("*corsivo {.note}*", "- voce {.note}", "[link {.note}](https://x.example)"):
+        assert "{.note}" in convert(text).html and not getattr(parse_unit(text), "style", "")
+
+
 # Generated blocks ---------------------------------------------------------------------------
 
 _words = st.sampled_from(["Gentile", "cliente", "la", "bolletta", "è", "pronta", "kWh", "n.",

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 
 from studio.core.resources import sample_project
 from studio.gui.main_window import MainWindow
-from studio.gui.visual_editor import CHIP, LABEL, SOURCE, STATE, BlockViews
+from studio.gui.visual_editor import CHIP, LABEL, SOURCE, STATE, STYLE_TINT, BlockViews
 
 SAMPLE_BLOCKS = sorted((sample_project() / "blocks").rglob("*.md"))
 WAIT = 30_000
@@ -180,6 +180,25 @@ def test_a_table_is_edited_in_its_cells_and_only_the_row_changes(views, qtbot):
          "| Tecnico | {{ appointment.technician }} |",
          "| La Fascia oraria | dalle {{ appointment.time_from }} alle {{ appointment.time_to }} |\n"
          "| Tecnico | {{ appointment.technician }} (Lumen) |")]
+
+
+def test_a_named_style_from_the_style_box_is_written_as_its_attribute(views, qtbot):
+    text = (sample_project() / "blocks/reminder/notice.md").read_text()
+    views.source.setPlainText(text)
+    views.set_styles(["highlight", "note"])
+    assert views.styles() == ["highlight", "note"]
+    cursor_after(views, "scusarci per il disturbo.")
+    box = views.style_box
+    box.setCurrentIndex(box.findData("note") - 1)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # the author picks "Style: note"
+    [(old, new)] = changed_lines(text, views.source.toPlainText())
+    assert old.endswith("scusarci per il disturbo.") and new == old + " {.note}"
+    assert views.visual.textCursor().blockFormat().background().color() == STYLE_TINT
+    # and back to a plain paragraph: the file as it was
+    box.setCurrentIndex(1)
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert views.source.toPlainText() == text
 
 
 def test_a_source_edit_shows_in_the_visual_view(views, qtbot):
