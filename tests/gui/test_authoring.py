@@ -7,30 +7,17 @@ import difflib
 import shutil
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, QPointF, QRectF, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QLocale, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from studio.core import rules
 from studio.core.project import load_project
-from studio.gui.main_window import MainWindow
 from studio.gui.rule_editor import RuleEditor, schema_fields
 from tests.conftest import SAMPLE
 
 WAIT = 90_000  # ms: the first print render starts a worker process (a loaded machine)
-
-
-@pytest.fixture(scope="module")
-def studio(qapp, tmp_path_factory):
-    QStandardPaths.setTestModeEnabled(True)
-    folder = tmp_path_factory.mktemp("settings")
-    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
-    window.session.service.warm_up()
-    window.show()
-    yield window
-    window.session.buffers.clear()
-    window.close()
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 
 from studio.core.resources import sample_project
-from studio.gui.main_window import MainWindow
 from studio.gui.visual_editor import CHIP, LABEL, SOURCE, STATE, STYLE_TINT, BlockViews
 
 SAMPLE_BLOCKS = sorted((sample_project() / "blocks").rglob("*.md"))
@@ -216,18 +215,6 @@ def test_a_source_edit_shows_in_the_visual_view(views, qtbot):
 
 
 # In the studio window -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def studio(qapp, tmp_path_factory):
-    QStandardPaths.setTestModeEnabled(True)
-    folder = tmp_path_factory.mktemp("settings")
-    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
-    window.session.service.warm_up()
-    window.show()
-    yield window
-    window.session.buffers.clear()
-    window.close()
 
 
 @pytest.fixture
