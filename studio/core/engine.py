@@ -31,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
 from studio.core import markdown
+from studio.core.channels import CHANNELS
 from studio.core.limits import TimeLimitExceeded, check_time
 from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error
@@ -170,12 +171,12 @@ def f_qr(context: Context, value: Any, label: str = "") -> str:
     if len(text) > MAX_QR_TEXT:
         raise TemplateError(f"qr: {len(text)} characters is too long for a QR code on paper "
                             f"(at most {MAX_QR_TEXT})")
-    channel = context.get("channel")
+    channel = CHANNELS.get(str(context.get("channel")))
     alt = str(label).strip() or text
-    if channel == "print":
+    if channel is not None and channel.paged:
         uri = qr_svg_data_uri(text)
         return TrustedMarkdown(f"![{markdown.escape(alt)}]({uri})")
-    if channel == "sms" or not _QR_URL.match(text):
+    if channel is None or channel.segmented or not _QR_URL.match(text):
         return text
     return TrustedMarkdown(f"[{markdown.escape(alt)}](<{text}>)")
 
