@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytest.importorskip("PySide6.QtPdfWidgets")
 
-from PySide6.QtCore import QRect, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import (  # noqa: E402
     QColor,
     QGuiApplication,
@@ -26,7 +26,13 @@ from PySide6.QtGui import (  # noqa: E402
     QTextOption,
 )
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript  # noqa: E402
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QToolButton, QWidget  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QToolButton,
+    QWidget,
+)
 
 from studio.core.channels import Rendition  # noqa: E402
 from studio.core.project import Project, load_project  # noqa: E402
@@ -634,3 +640,37 @@ def test_print_preview_fits_a_whole_page_in_a_narrow_pane(qtbot, shown, renditio
     qtbot.mouseClick(pane.findChild(QToolButton, "fitWidth"), Qt.MouseButton.LeftButton)
     assert pane.zoom_factor() == pytest.approx(width_zoom)
     assert not pane.findChild(QToolButton, "fitPage").isChecked()
+
+
+@pytest.mark.parametrize("fit", ["fitWidth", "fitPage"])
+def test_print_preview_never_oscillates_between_scrollbar_states(qtbot, shown, rendition, fit):
+    """A fitted page whose height is within a scrollbar's width of the viewport's: showing the
+    bar narrows the page until it fits, hiding it widens the page until it does not. QPdfView
+    then flips the bar forever inside one event-loop pass and the studio freezes (it did: the
+    bill's print pane at 246 px wide). Sweep the pane's size across every such width."""
+    pane = shown(PrintPreview(), 240, 700)
+    pane.show_rendition(rendition("payment-reminder", "print"))
+    qtbot.mouseClick(pane.findChild(QToolButton, fit), Qt.MouseButton.LeftButton)
+    view = pane.findChild(QWidget, "pdfView")
+    flips: dict[str, int] = {"now": 0, "worst": 0}
+
+    class Flips(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+                flips["now"] += 1
+                if flips["now"] > 50:  # the loop would never end by itself: end it, fail
+                    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+                    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            return False
+
+    watcher = Flips(pane)
+    for bar in (view.verticalScrollBar(), view.horizontalScrollBar()):
+        bar.installEventFilter(watcher)
+    for width in range(180, 520, 2):
+        for height in ((700,) if fit == "fitWidth" else range(300, 720, 30)):
+            flips["now"] = 0
+            pane.resize(width, height)
+            for _ in range(3):
+                QApplication.processEvents()
+            flips["worst"] = max(flips["worst"], flips["now"])
+    assert flips["worst"] <= 2

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QPointF,
+    Qt,
     QTimer,
 )
 from PySide6.QtGui import QMouseEvent, QPalette, QResizeEvent, QShowEvent
@@ -47,6 +48,12 @@ class PrintPreview(PreviewPane):
         self._view.setDocument(self._document)
         self._view.setPageMode(QPdfView.PageMode.MultiPage)
         self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # A fitted page's size follows the viewport's, which a scrollbar coming and going
+        # changes: with a page within a bar's width of fitting, QPdfView would flip the bar
+        # forever in one event-loop pass (the studio froze so). The page column always
+        # scrolls; sideways only at a chosen zoom, where the page can be wider than the pane.
+        self._view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The pages stand out on a neutral, palette-following backdrop.
         self._view.setBackgroundRole(QPalette.ColorRole.Mid)
         self._view.setPageSpacing(12)
@@ -175,6 +182,7 @@ class PrintPreview(PreviewPane):
         self._set_zoom(self.zoom_factor() / _ZOOM_STEP)
 
     def fit_width(self) -> None:
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self._fit_button.setChecked(True)
         self._page_button.setChecked(False)
@@ -182,6 +190,7 @@ class PrintPreview(PreviewPane):
     def fit_page(self) -> None:
         """A whole page in view (QPdfView's fit-in-view), the page in view kept."""
         page = self.current_page()
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._view.setZoomMode(QPdfView.ZoomMode.FitInView)
         self._page_button.setChecked(True)
         self._fit_button.setChecked(False)
@@ -287,6 +296,7 @@ class PrintPreview(PreviewPane):
 
     def _set_zoom(self, factor: float) -> None:
         self._view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self._view.setZoomFactor(min(_ZOOM_MAX, max(_ZOOM_MIN, factor)))
         self._fit_button.setChecked(False)
         self._page_button.setChecked(False)
