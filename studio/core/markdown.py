@@ -20,8 +20,12 @@ _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
 # point at the rendering server's disk, so it is dropped and its text kept.
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#)", re.I)
 _RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?!//)(?!\\)", re.I)
+# The one data: URL kept: an SVG image, as the qr filter makes (an <img> never runs an SVG's
+# scripts, and print fetches nothing an SVG names outside the project). A data: *link* is still
+# dropped below, its text kept.
+_SVG_DATA = re.compile(r"^data:image/svg\+xml;base64,[A-Za-z0-9+/]+={0,2}$")
 _MD.validateLink = lambda url: bool(  # type: ignore[method-assign]
-    _SAFE_LINK.match(url.strip()) or _RELATIVE.match(url.strip())
+    _SAFE_LINK.match(url.strip()) or _RELATIVE.match(url.strip()) or _SVG_DATA.match(url.strip())
 )
 
 

@@ -1115,7 +1115,7 @@ def conflict_previews(root: str | os.PathLike[str], path: str) -> list[ConflictP
     top = _top(Path(root))
     mine, theirs = _rev(top, MINE_REF), _rev(top, THEIRS_REF)
     if not (mine and theirs):
-        raise ProblemError(error(path, 0, 0, "no sync in conflict"))
+        raise ProblemError(error(path, 0, 0, msg("no sync in conflict")))
     base = _git(top, "merge-base", mine, theirs, check=False).stdout.strip()
     repository = open_repository(top)
     previews = []

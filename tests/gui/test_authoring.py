@@ -178,14 +178,14 @@ def test_clicking_a_paragraph_in_the_print_preview_opens_its_block_there(studio,
     page, top = pane.rendition.facts["block_tops"]["billing/payment"]
     assert page == 2  # on the second page: the pages above it count
     # A reader reading the print: the pane maximised, zoomed in. The view's own navigation
-    # puts the paragraph (30 points into the block) 12 points below the top of the view; a
+    # puts the paragraph (22 points into the block) 12 points below the top of the view; a
     # reader's click lands there.
     studio.maximize_channel("print")
     qtbot.waitUntil(lambda: pane._view.viewport().width() > 600, timeout=WAIT)
     for _ in range(3):
         pane.zoom_in()
     qtbot.waitUntil(lambda: pane._view.verticalScrollBar().maximum() > 1000, timeout=WAIT)
-    pane.go_to_place(page - 1, top + 30)
+    pane.go_to_place(page - 1, top + 22)
     scale = pane.zoom_factor() * pane._view.logicalDpiY() / 72
     viewport = pane._view.viewport()
     with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:

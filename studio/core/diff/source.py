@@ -178,7 +178,7 @@ def _old_path(repository: Repository, path: str, rev_a: str, rev_b: str) -> str 
 def _changed_paths(repository: Repository, rev_a: str, rev_b: str) -> list[tuple[str, str]]:
     """(old path, new path) of every file that differs: one `git diff --name-status`."""
     if rev_a == WORKTREE:
-        raise ProblemError(error(rev_a, 0, 0, "the first revision must be a commit"))
+        raise ProblemError(error(rev_a, 0, 0, msg("the first revision must be a commit")))
     command = ["-c", "core.quotePath=false", "diff", "--name-status", "-z", "-M", rev_a]
     if rev_b != WORKTREE:
         command.append(rev_b)

@@ -244,17 +244,32 @@ class PrintPreview(PreviewPane):
             top += height + self._view.pageSpacing()
         return None
 
+    def left_at(self, pos: QPoint, page: int) -> float:
+        """The points from PAGE's left edge under POS of the viewport: QPdfView centres each
+        page in the wider of the document (pages and margins) and the viewport."""
+        scale = self.zoom_factor() * self._view.logicalDpiY() / 72.0
+        width = self._document.pagePointSize(page).width() * scale
+        margins = self._view.documentMargins()
+        document = width + margins.left() + margins.right()
+        page_x = (max(document, self._view.viewport().width()) - width) / 2
+        x = pos.x() + self._view.horizontalScrollBar().value()
+        return (x - page_x) / scale
+
     def click_at(self, pos: QPoint) -> str | None:
-        """Emit blockClicked for the block printed at POS of the viewport; the block."""
+        """Emit blockClicked for the block printed at POS of the viewport; the block. Where
+        blocks stand side by side (the bill's first page) the click's left picks the column."""
         place = self.point_at(pos)
         rendition = self.rendition
         if place is None or rendition is None:
             return None
         page, points = place
-        block = locate.block_at(rendition.facts.get("block_tops") or {}, page + 1, points)
+        spans = rendition.facts.get("block_spans") or {}
+        block = locate.block_at(rendition.facts.get("block_tops") or {}, page + 1, points,
+                                self.left_at(pos, page), spans)
         if block is None:
             return None
-        self.blockClicked.emit(block, locate.line_text_at(rendition.content, page, points))
+        self.blockClicked.emit(block, locate.line_text_at(rendition.content, page, points,
+                                                          locate.block_span(spans, block)))
         return block
 
     def _page_tops(self) -> list[float]:
