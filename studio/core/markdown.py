@@ -49,9 +49,25 @@ def _drop_relative_links(state: StateCore) -> None:
 
 _MD.core.ruler.push("drop_relative_links", _drop_relative_links)
 
-#: A named style on a paragraph: ` {.note}` at the end of its text (the project's styles are the
-#: `p.NAME` classes of its stylesheets, see layouts.named_styles).
-NAMED_STYLE = re.compile(r"[ \t]+\{\.([A-Za-z][\w-]*)\}[ \t]*$")
+_STYLE = re.compile(r"\{\.([A-Za-z][\w-]*)\}")
+
+
+def trailing_style(text: str) -> tuple[int, str] | None:
+    """A named style on a paragraph: ` {.note}` at the end of its text (the project's styles are
+    the `p.NAME` classes of its stylesheets, see layouts.named_styles). Where the text ends
+    without it, and the style's name; None without one. Linear in the text: a regular
+    expression searched from every blank of a long run of them took the square of its length
+    (a hostile block of a million spaces hung the render past its time limit)."""
+    body = text.rstrip(" \t")
+    if not body.endswith("}"):
+        return None
+    brace = body.rfind("{.")
+    if brace < 1 or body[brace - 1] not in " \t":
+        return None
+    found = _STYLE.fullmatch(body, brace)
+    if found is None:
+        return None
+    return len(body[:brace].rstrip(" \t")), found.group(1)
 
 
 def _named_styles(state: StateCore) -> None:
@@ -62,11 +78,11 @@ def _named_styles(state: StateCore) -> None:
                 or not inline.children or inline.children[-1].type != "text":
             continue
         last = inline.children[-1]
-        match = NAMED_STYLE.search(last.content)
-        if match is None or (match.start() == 0 and len(inline.children) == 1):
+        style = trailing_style(last.content)
+        if style is None or (style[0] == 0 and len(inline.children) == 1):
             continue
-        last.content = last.content[:match.start()]
-        token.attrSet("class", match.group(1))
+        last.content = last.content[:style[0]]
+        token.attrSet("class", style[1])
 
 
 _MD.core.ruler.push("named_styles", _named_styles)
