@@ -49,6 +49,28 @@ def _drop_relative_links(state: StateCore) -> None:
 
 _MD.core.ruler.push("drop_relative_links", _drop_relative_links)
 
+#: A named style on a paragraph: ` {.note}` at the end of its text (the project's styles are the
+#: `p.NAME` classes of its stylesheets, see layouts.named_styles).
+NAMED_STYLE = re.compile(r"[ \t]+\{\.([A-Za-z][\w-]*)\}[ \t]*$")
+
+
+def _named_styles(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "paragraph_open" or token.hidden or inline.type != "inline" \
+                or not inline.children or inline.children[-1].type != "text":
+            continue
+        last = inline.children[-1]
+        match = NAMED_STYLE.search(last.content)
+        if match is None or (match.start() == 0 and len(inline.children) == 1):
+            continue
+        last.content = last.content[:match.start()]
+        token.attrSet("class", match.group(1))
+
+
+_MD.core.ruler.push("named_styles", _named_styles)
+
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
