@@ -1,5 +1,6 @@
 """The project index: which blocks include which, which templates use each block and through
-what chain, built once per loaded project and linear in its size.
+what chain, the record fields each reads and which are regulatory, built once per loaded
+project and linear in its size.
 
 Status, review, validate, the explorer and *Where used* all ask the same questions ("which
 templates does legal/privacy reach?"); answering each by walking the templates' blocks and
@@ -62,6 +63,26 @@ def _includes(source: str) -> tuple[tuple[str, int], ...]:
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=16384)
+def fields_read(source: str) -> tuple[str, ...]:
+    """The record fields a source reads, as dotted paths ("customer.name",
+    "invoice.lines[].amount"), sorted; kept by text like includes(). A source Jinja cannot
+    parse reads nothing here (validate reports it)."""
+    cache = parse_cache()
+    found = cache.get("fields", source)
+    if found is MISSING:
+        from studio.core.engine import variable_paths
+        from studio.core.problems import ProblemError
+
+        try:
+            paths = variable_paths(source, "")
+        except ProblemError:
+            paths = []
+        found = tuple(sorted({".".join(path).replace(".[]", "[]") for path, _ in paths}))
+        cache.put("fields", source, found)
+    return tuple(str(field) for field in found)
+
+
 @dataclass(frozen=True)
 class Use:
     """One way a template reaches a block: the chain of blocks from the template's body to it
@@ -106,6 +127,42 @@ class ProjectIndex:
         self._template_blocks: dict[str, frozenset[str]] = {}
         self._users: dict[str, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def regulatory(self) -> frozenset[str]:
+        """The blocks flagged regulatory (their sign-off state is compliance's, from git)."""
+        return frozenset(b.id for b in self.project.blocks.values() if b.regulatory)
+
+    def regulatory_in(self, template: str) -> frozenset[str]:
+        """The regulatory blocks a template reaches, through includes too."""
+        return self.template_blocks(template) & self.regulatory
+
+    def fields(self, block_id: str, *, through_includes: bool = True) -> frozenset[str]:
+        """The record fields a block reads (every language and channel wording), and with
+        THROUGH_INCLUDES those of the blocks it includes, transitively. Only fields of the
+        record: names the schema does not declare at its top (params, locale, loop
+        variables…) are left out when the project has a schema."""
+        ids = self.reach([block_id]) if through_includes else frozenset([block_id])
+        top = set((self.project.schema or {}).get("properties") or {})
+        found: set[str] = set()
+        for one in ids:
+            block = self.project.blocks.get(one)
+            if block is None:
+                continue
+            for source in block.sources.values():
+                for text in (source.body, *source.variants.values()):
+                    if "{" in text:
+                        found.update(fields_read(text))
+        if top:
+            found = {f for f in found if f.split(".")[0].split("[")[0] in top}
+        return frozenset(found)
+
+    def template_fields(self, template: str) -> frozenset[str]:
+        """The record fields a template's blocks read, through includes."""
+        found: set[str] = set()
+        for block_id in self.template_blocks(template):
+            found |= self.fields(block_id, through_includes=False)
+        return frozenset(found)
 
     def reach(self, roots: Iterable[str]) -> frozenset[str]:
         """ROOTS and every block they include, transitively (unknown ids kept: they are what
