@@ -37,6 +37,7 @@ from studio.core.ledger import (
 from studio.core.ledger import (
     sha256 as _sha,
 )
+from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project
 
@@ -281,14 +282,16 @@ def review_renditions(
     project = repository.project_at(rev)
     if block_id not in project.blocks:
         raise ProblemError(
-            error(f"blocks/{block_id}.md", 0, 0, f"no block {block_id!r} at {rev}")
+            error(f"blocks/{block_id}.md", 0, 0,
+                  msg("no block {block!r} at {rev}", block=block_id, rev=rev))
         )
     default = _default_sample(project)
     chosen = project.samples.get(sample) if sample else default
     if chosen is None:
         known = ", ".join(sorted(project.samples)) or "none"
         raise ProblemError(
-            error("data/samples", 0, 0, f"no sample {sample!r} (samples: {known})")
+            error("data/samples", 0, 0,
+                  msg("no sample {sample!r} (samples: {known})", sample=sample, known=known))
         )
     locale = locale or project.config.default_locale
     approval = last_approval(repository, block_id)
@@ -358,10 +361,11 @@ def signoff(
     repository = open_repository(root)
     if decision not in DECISIONS:
         raise ProblemError(
-            error(LEDGER, 0, 0, f"a decision is approve or reject, not {decision!r}")
+            error(LEDGER, 0, 0, msg("a decision is approve or reject, not {decision!r}",
+                                  decision=decision))
         )
     if not comment.strip():
-        raise ProblemError(error(LEDGER, 0, 0, "a sign-off needs a comment"))
+        raise ProblemError(error(LEDGER, 0, 0, msg("a sign-off needs a comment")))
     if not repository.has_commits():
         raise ProblemError(error(str(repository.root), 0, 0, "nothing committed to sign off"))
     project = repository.project_at("HEAD")
@@ -372,13 +376,15 @@ def signoff(
     block = project.blocks.get(block_id)
     if block is None:
         raise ProblemError(
-            error(f"blocks/{block_id}.md", 0, 0, f"no block {block_id!r} in the committed project")
+            error(f"blocks/{block_id}.md", 0, 0, msg("no block {block!r} in the committed project",
+                                                     block=block_id))
         )
     if not block.regulatory:
         judged = judge_history(repository)
         if block_id not in judged.unflagged:
             raise ProblemError(
-                error(block.path, 0, 0, f"block {block_id} is not regulatory: it needs no sign-off")
+                error(block.path, 0, 0, msg("block {block} is not regulatory: it needs no "
+                                                "sign-off", block=block_id))
             )
     dirty = [c for c in repository.status() if _block_of_path(project, c.path) == block_id]
     if dirty:
@@ -424,7 +430,7 @@ def finish_signoffs(root: Root, as_email: str | None = None) -> list[SignOff]:
     repository = open_repository(root)
     pending = uncommitted_decisions(repository)
     if not pending:
-        raise ProblemError(error(LEDGER, 0, 0, "no interrupted sign-off to finish"))
+        raise ProblemError(error(LEDGER, 0, 0, msg("no interrupted sign-off to finish")))
     project = repository.project_at("HEAD")
     who = _decider(repository, as_email)
     done = []
@@ -432,7 +438,8 @@ def finish_signoffs(root: Root, as_email: str | None = None) -> list[SignOff]:
         if decision is None:
             _, why = parse_decision(path, (repository.root / path).read_bytes())
             raise ProblemError(
-                error(path, 0, 0, f"not a decision that can be finished: {why}; remove it")
+                error(path, 0, 0, msg("not a decision that can be finished: {why}; remove it",
+                                    why=why))
             )
         if decision.reviewer.strip().lower() != who.email.lower():
             raise ProblemError(
@@ -448,8 +455,9 @@ def finish_signoffs(root: Root, as_email: str | None = None) -> list[SignOff]:
             raise _not_an_approver(project, who.email)
         if _blob_hash(repository, f"blocks/{decision.block}.md", decision.commit) != decision.blob:
             raise ProblemError(
-                error(path, 0, 0, f"block {decision.block} at {decision.commit[:10]} is not the "
-                      "version this decision names: remove the file and sign off again")
+                error(path, 0, 0, msg("block {block} at {commit} is not the version this "
+                                      "decision names: remove the file and sign off again",
+                                      block=decision.block, commit=decision.commit[:10]))
             )
         recorded = _commit_decision(
             repository, path, decision.record(), who, " (finished after an interruption)"
@@ -562,8 +570,9 @@ def interrupted_problems(
     problems = []
     for decision, path, kind in uncommitted_decisions(repository, changes):
         if decision is None:
-            problems.append(error(path, 0, 0, f"uncommitted ({kind}) file in {DECISIONS_DIR} "
-                                  "that is not a valid decision: remove it"))
+            problems.append(error(path, 0, 0, msg("uncommitted ({kind}) file in {folder} that is "
+                                                      "not a valid decision: remove it",
+                                                      kind=kind, folder=DECISIONS_DIR)))
             continue
         problems.append(
             error(
@@ -578,8 +587,9 @@ def interrupted_problems(
     for change in changes:
         if change.path == LEGACY:
             problems.append(
-                error(LEGACY, 0, 0, f"uncommitted change to the legacy ledger ({change.kind}): "
-                      "it is append-only and written only by sign-offs")
+                error(LEGACY, 0, 0, msg("uncommitted change to the legacy ledger ({kind}): it is "
+                                        "append-only and written only by sign-offs",
+                                        kind=change.kind))
             )
     return problems
 
@@ -721,8 +731,8 @@ def ledger_signatures(root: Root) -> list[LedgerSignature]:
 def signature_problems(signatures: Iterable[LedgerSignature]) -> list[Problem]:
     """A bad signature on a sign-off commit means its content is not what was signed."""
     return [
-        error(LEDGER, 0, 0, f"commit {s.commit[:10]} has a bad signature (its content changed "
-              "after it was signed)")
+        error(LEDGER, 0, 0, msg("commit {commit} has a bad signature (its content changed after it "
+                              "was signed)", commit=s.commit[:10]))
         for s in signatures
         if s.code == "B"
     ]
@@ -741,12 +751,12 @@ def ledger_integrity(repository: Repository, judged: Judged) -> list[Problem]:
     for path in sorted(judged.must_hold):
         data = repository.object(f"HEAD:{repository.prefix}{path}")
         if data is None or parse_decision(path, data)[0] is None:
-            broken.append(error(path, 0, 0, "a recorded decision was changed or removed: put "
-                                "it back as it was committed (a change of mind is a new "
-                                "decision)"))
+            broken.append(error(path, 0, 0, msg(
+                "a recorded decision was changed or removed: put it back as it was committed "
+                "(a change of mind is a new decision)")))
     for path in sorted(judged.must_go):
         if repository.object(f"HEAD:{repository.prefix}{path}") is not None:
-            broken.append(error(path, 0, 0, "not a valid decision file: remove it"))
+            broken.append(error(path, 0, 0, msg("not a valid decision file: remove it")))
     return broken + chain_problems(judged.legacy)
 
 
@@ -764,7 +774,8 @@ def gate_states(root: Root, templates: Iterable[str], rev: str | None = None) ->
     blocked: dict[str, BlockState] = {}
     for name in templates:
         if name not in project.templates:
-            raise ProblemError(error(f"templates/{name}.yaml", 0, 0, f"no template {name!r}"))
+            raise ProblemError(error(f"templates/{name}.yaml", 0, 0,
+                                     msg("no template {name!r}", name=name)))
         for block_id in template_blocks(project, name):
             state = states.get(block_id)
             if state is not None and state.state != "approved":

@@ -21,7 +21,7 @@ from git.db import GitCmdObjectDB
 
 from studio.core.files import remove_leftover_temporaries
 from studio.core.files import write_atomic as _write_atomic
-from studio.core.messages import msg
+from studio.core.messages import Message, msg
 from studio.core.problems import ProblemError, error
 from studio.core.project import Project, load_project
 from studio.core.settings import settings_author
@@ -136,33 +136,38 @@ class Identity:
 
 def describe_path(path: str, locales: Iterable[str] | None = None) -> str:
     """A project file named as a reviewer would: "block legal/privacy", "template bill"."""
+    return str(path_label(path, locales))
+
+
+def path_label(path: str, locales: Iterable[str] | None = None) -> Message:
+    """describe_path() as a message: in Italian "blocco legal/privacy", "modello bill"."""
     path = path.replace(os.sep, "/").strip("/")
     head, _, rest = path.partition("/")
     stem, dot, ext = rest.rpartition(".")
     if path == "studio.yaml":
-        return "project settings"
+        return msg("project settings")
     if path == "data/schema.json":
-        return "schema"
+        return msg("schema")
     if path == "compliance/signoffs.jsonl":
-        return "sign-off ledger"
+        return msg("sign-off ledger")
     if path.startswith("compliance/decisions/"):
-        return "sign-off decision"
+        return msg("sign-off decision")
     if head == "blocks" and ext == "md" and dot:
         match = _LOCALE_SUFFIX.match(stem)
         if match and (locales is None or match["locale"] in set(locales)):
-            return f"block {match['id']} ({match['locale']})"
-        return f"block {stem}"
+            return msg("block {id} ({locale})", id=match["id"], locale=match["locale"])
+        return msg("block {id}", id=stem)
     if head == "templates" and ext == "yaml" and dot:
-        return f"template {stem}"
+        return msg("template {name}", name=stem)
     if path.startswith("data/samples/") and path.endswith(".json"):
-        return f"sample {path[len('data/samples/') : -len('.json')]}"
+        return msg("sample {name}", name=path[len("data/samples/") : -len(".json")])
     if head == "layouts" and dot:
-        return f"layout {stem}"
+        return msg("layout {name}", name=stem)
     if head == "styles" and ext == "css" and dot:
-        return f"style {stem}"
+        return msg("style {name}", name=stem)
     if head == "assets" and rest:
-        return f"asset {rest}"
-    return f"file {path}"
+        return msg("asset {name}", name=rest)
+    return msg("file {path}", path=path)
 
 
 def path_of(item: str) -> str:
@@ -610,7 +615,7 @@ class Repository:
         if content is None:
             raise ProblemError(
                 error(path, 0, 0, msg("{file} did not exist at {rev} ({commit})",
-                                      file=describe_path(path), rev=rev, commit=commit[:10]))
+                                      file=path_label(path), rev=rev, commit=commit[:10]))
             )
         if any(c.path == path and c.kind != "untracked" for c in self.status()):
             raise ProblemError(
@@ -619,14 +624,14 @@ class Repository:
                     0,
                     0,
                     msg("{file} has uncommitted changes: commit them (or discard them) before "
-                        "restoring an older version", file=describe_path(path)),
+                        "restoring an older version", file=path_label(path)),
                 )
             )
         current = self.blob(path, WORKTREE)
         if current == content and self.blob(path, "HEAD") == content:
             raise ProblemError(
                 error(path, 0, 0, msg("{file} is already as it was at {commit}",
-                                      file=describe_path(path), commit=commit[:10]))
+                                      file=path_label(path), commit=commit[:10]))
             )
         old = self.revision(commit)
         target = self.root / path

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,14 @@ class Message:
 def msg(text: str, /, **fields: Any) -> Message:
     """The message TEXT (English, with {name} fields) with the values of its FIELDS."""
     return Message(text, tuple(fields.items()))
+
+
+def joined(items: Iterable[Message | str], separator: str = ", ") -> Message:
+    """ITEMS in one message, each in the language asked for ("blocco a, modello b")."""
+    values = list(items)
+    text = separator.replace("{", "{{").replace("}", "}}").join(
+        f"{{item{i}}}" for i in range(len(values)))
+    return Message(text, tuple((f"item{i}", value) for i, value in enumerate(values)))
 
 
 def in_language(text: str | Message, language: str | None) -> str:

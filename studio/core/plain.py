@@ -32,8 +32,10 @@ _ENDS = {"if": "endif", "for": "endfor", "macro": "endmacro", "with": "endwith",
          "filter": "endfilter", "set": "endset", "raw": "endraw"}
 
 
-def field_paths(schema: Any, prefix: str = "") -> list[str]:
-    """The dotted paths of a JSON Schema's properties (objects followed, lists' items too)."""
+def field_paths(schema: Any, prefix: str = "", *, item_prefix: bool = True) -> list[str]:
+    """The dotted paths of a JSON Schema's properties (objects followed, lists' items too).
+    A list's item fields come under the list's path ("invoice.lines.amount"), or bare
+    ("amount": what a loop variable offers, for completion) without ITEM_PREFIX."""
     found: list[str] = []
     if not isinstance(schema, Mapping):
         return found
@@ -41,10 +43,11 @@ def field_paths(schema: Any, prefix: str = "") -> list[str]:
         path = f"{prefix}{name}"
         found.append(path)
         if isinstance(sub, Mapping):
-            found += field_paths(sub, path + ".")
+            found += field_paths(sub, path + ".", item_prefix=item_prefix)
             items = sub.get("items")
             if isinstance(items, Mapping):
-                found += field_paths(items, path + ".")
+                found += field_paths(items, path + "." if item_prefix else "",
+                                     item_prefix=item_prefix)
     return found
 
 

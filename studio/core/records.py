@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.core.limits import json_depth, may_hold_unencodable
+from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.schema import Positions, record_problems
 from studio.core.sources import load_json
@@ -111,7 +112,7 @@ def sample_record(project: Project, name: str) -> Record:
     found = project.samples.get(name)
     if found is None:
         return Record(None, "data/samples", name, 1,
-                      error("data/samples", 0, 0, f"no sample {name!r}"))
+                      error("data/samples", 0, 0, msg("no sample {name!r}", name=name)))
     return record_from_value(project.schema, found.record, found.path, label=found.name,
                              positions=found.positions)
 

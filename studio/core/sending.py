@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
+from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 
 ENV_PREFIX = "MISSIVA_SMTP_"
@@ -42,13 +43,13 @@ def smtp_settings(project_settings: Mapping[str, Any],
     security = str(env.get(f"{ENV_PREFIX}SECURITY") or project_settings.get("security")
                    or "starttls").lower()
     if security not in ("starttls", "ssl", "none"):
-        raise ProblemError(error("studio.yaml", 0, 0, f"smtp.security {security!r}: use "
-                                 "starttls, ssl or none"))
+        raise ProblemError(error("studio.yaml", 0, 0, msg(
+            "smtp.security {security!r}: use starttls, ssl or none", security=security)))
     default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]
     try:
         port = int(env.get(f"{ENV_PREFIX}PORT") or project_settings.get("port") or default_port)
     except ValueError:
-        raise ProblemError(error("studio.yaml", 0, 0, "smtp.port must be a number")) from None
+        raise ProblemError(error("studio.yaml", 0, 0, msg("smtp.port must be a number"))) from None
     username = env.get(f"{ENV_PREFIX}USER") or project_settings.get("username")
     return SmtpSettings(str(host), port, security, str(username) if username else None,
                         env.get(f"{ENV_PREFIX}PASSWORD"))
@@ -81,5 +82,6 @@ def send(message: EmailMessage, settings: SmtpSettings) -> None:
                 client.login(settings.username, settings.password or "")
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        raise ProblemError(error("studio.yaml", 0, 0, f"sending through {settings.host}:"
-                                 f"{settings.port} failed: {exc}")) from None
+        raise ProblemError(error("studio.yaml", 0, 0, msg(
+            "sending through {host}:{port} failed: {reason}", host=settings.host,
+            port=settings.port, reason=str(exc)))) from None

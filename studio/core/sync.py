@@ -31,8 +31,13 @@ from typing import Any
 import yaml
 
 from studio.core.channels import CHANNELS
-from studio.core.history import Repository, describe_path, open_repository
-from studio.core.messages import Message, msg
+from studio.core.history import (
+    Repository,
+    describe_path,
+    open_repository,
+    path_label,
+)
+from studio.core.messages import Message, joined, msg
 from studio.core.problems import ProblemError, error
 
 MINE_REF = "refs/missiva/sync/mine"
@@ -477,7 +482,7 @@ def sync(root: str | os.PathLike[str], *, progress: Progress | None = None) -> S
     remote = _remote(top, branch)
     dirty = _dirty(top)
     if dirty:
-        shown = ", ".join(describe_path(p) for p in dirty[:5])
+        shown = joined(path_label(p) for p in dirty[:5])
         raise ProblemError(
             error(dirty[0], 0, 0, msg("uncommitted changes ({files}): commit them before "
                                       "syncing (nothing is sent or received while they are "
@@ -631,8 +636,10 @@ def _merge(
 
 
 def _conflict_result(top: Path, left: list[Conflict]) -> SyncResult:
-    names = "; ".join(
-        c.name + (f" (keys: {', '.join(c.keys)})" if c.keys else "") for c in left
+    names = joined(
+        [msg("{name} (keys: {keys})", name=path_label(c.path), keys=", ".join(c.keys))
+         if c.keys else path_label(c.path) for c in left],
+        "; ",
     )
     return _result(
         "conflict",
@@ -1108,7 +1115,7 @@ def conflict_previews(root: str | os.PathLike[str], path: str) -> list[ConflictP
     top = _top(Path(root))
     mine, theirs = _rev(top, MINE_REF), _rev(top, THEIRS_REF)
     if not (mine and theirs):
-        raise ProblemError(error(path, 0, 0, "no sync in conflict"))
+        raise ProblemError(error(path, 0, 0, msg("no sync in conflict")))
     base = _git(top, "merge-base", mine, theirs, check=False).stdout.strip()
     repository = open_repository(top)
     previews = []

@@ -39,14 +39,19 @@ from PySide6.QtWidgets import (
 
 from studio.core import diff, history
 from studio.core.channels import CHANNELS
-from studio.core.history import WORKTREE, Revision, describe_path, open_repository
+from studio.core.history import WORKTREE, Revision, open_repository, path_label
 from studio.core.problems import Problem
 from studio.gui import operations
-from studio.gui.formats import date_in_words, problem_text
+from studio.gui.formats import date_in_words, problem_text, ui_locale
 
 DELETED_STYLE = "color:#a40e26;background:#ffe3e6;text-decoration:line-through"
 INSERTED_STYLE = "color:#116329;background:#d9f7e0;font-weight:bold"
 _AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def file_label(rel: str) -> str:
+    """A project file named as a reviewer would, in the studio's language."""
+    return path_label(rel).in_language(ui_locale().language)
 
 
 # A page's status in a print compare, shown from a variable: marked for lupdate.
@@ -177,7 +182,7 @@ class CompareDialog(QDialog):
         """OLD_REL: the file's path at OLD when it had another then (a renamed block)."""
         super().__init__(parent)
         self.root, self.rel, self.old, self.new = root, rel, old, new
-        name = describe_path(rel)
+        name = file_label(rel)
         before, after = sides or (version_in_words(old), version_in_words(new))
         self.header_text = f"{name} — {before} → {after}"
         self.setWindowTitle(self.tr("Compare %s") % name)
@@ -410,7 +415,7 @@ class HistoryPanel(QWidget):
         self._model.set_revisions(revisions)
         count = len(revisions)
         self.heading.setText(
-            f"<b>{html.escape(self.title)}</b> ({html.escape(describe_path(self.rel))}): "
+            f"<b>{html.escape(self.title)}</b> ({html.escape(file_label(self.rel))}): "
             + self.tr("%n version(s)", "", count))
         self._update_buttons()
         self.loaded.emit()
@@ -469,7 +474,7 @@ class HistoryPanel(QWidget):
             self,
             self.tr("Restore this version"),
             self.tr("Bring back %1 as it was in the version of %2?\n\nThis adds a new version "
-                    "on top; no version is deleted.").replace("%1", describe_path(rel))
+                    "on top; no version is deleted.").replace("%1", file_label(rel))
             .replace("%2", version_in_words(revision)),
         )
         return answer == QMessageBox.StandardButton.Yes

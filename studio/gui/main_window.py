@@ -86,22 +86,6 @@ def language_of(rel: str) -> str:
             ".html": "html", ".mjml": "html"}.get(suffix, "text")
 
 
-def schema_paths(schema: Any, prefix: str = "") -> list[str]:
-    """Variable names a block can use, from the data schema (for completion)."""
-    found: list[str] = []
-    if not isinstance(schema, dict):
-        return found
-    for name, sub in (schema.get("properties") or {}).items():
-        path = f"{prefix}{name}"
-        found.append(path)
-        if isinstance(sub, dict):
-            found += schema_paths(sub, path + ".")
-            items = sub.get("items")
-            if isinstance(items, dict):
-                found += schema_paths(items, "")
-    return found
-
-
 class EditorTab(QWidget):
     """One open file: a banner (locked regulatory block, changed on disk) and the editor."""
 
@@ -686,7 +670,8 @@ class MainWindow(QMainWindow):
             self._restore_expanded(expanded)
             if self.tree_filter.active():
                 self.tree.expandAll()
-            completions = schema_paths(project.schema) + list(project.blocks) + list(FILTERS)
+            completions = (field_paths(project.schema, item_prefix=False) + list(project.blocks)
+                           + list(FILTERS))
             for tab in self.editor_tabs():
                 tab.editor.set_completions(completions)
         for tab in self.editor_tabs():
@@ -813,8 +798,8 @@ class MainWindow(QMainWindow):
                 return None
             tab = EditorTab(rel, self)
             tab.editor.set_text(text)
-            tab.editor.set_completions(schema_paths(project.schema) + list(project.blocks)
-                                       + list(FILTERS))
+            tab.editor.set_completions(field_paths(project.schema, item_prefix=False)
+                                       + list(project.blocks) + list(FILTERS))
             tab.editor.set_problems(
                 [p for p in self.plain_problems(self.session.problems()) if p.path == rel])
             tab.editor.edited.connect(lambda t=tab: self._on_edited(t))

@@ -155,10 +155,14 @@ def test_non_approver_unknown_and_non_regulatory_blocks_refused(
     become(monkeypatch, "Luca Moretti", LUCA)
     with pytest.raises(ProblemError, match="not in an approver role"):
         signoff(project, "legal/privacy", "approve", "ok")
-    with pytest.raises(ProblemError, match="not regulatory"):
+    with pytest.raises(ProblemError, match="not regulatory") as refused:
         signoff(project, "common/greeting", "approve", "ok", as_email=GIULIA)
-    with pytest.raises(ProblemError, match="no block"):
+    # the reviewer's studio says it in Italian
+    assert refused.value.problem.in_language("it") == (
+        "il blocco common/greeting non è normativo: non richiede approvazione")
+    with pytest.raises(ProblemError, match="no block") as refused:
         signoff(project, "legal/nothing", "approve", "ok", as_email=GIULIA)
+    assert "nessun blocco 'legal/nothing'" in refused.value.problem.in_language("it")
     assert not (project / LEDGER).exists()
     assert git(project, "rev-list", "--count", "HEAD").strip() == "1"
 

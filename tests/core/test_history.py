@@ -13,9 +13,11 @@ from studio.core.history import (
     Repository,
     describe_path,
     open_repository,
+    path_label,
     path_of,
     project_at,
 )
+from studio.core.messages import joined
 from studio.core.problems import ProblemError
 from studio.core.settings import save_user_settings, settings_path, user_settings
 from tests.conftest import edit, write_project
@@ -255,6 +257,10 @@ def test_describe_path_and_back() -> None:
     assert describe_path("styles/print.css") == "style print"
     assert describe_path("assets/logo.svg") == "asset logo.svg"
     assert describe_path("README.md") == "file README.md"
+    assert path_label("blocks/legal/privacy.en.md").in_language("it") == "blocco legal/privacy (en)"
+    assert path_label("templates/bill.yaml").in_language("it") == "modello bill"
+    assert joined([path_label("studio.yaml"), path_label("data/samples/typical.json")]).in_language(
+        "it") == "impostazioni del progetto, esempio typical"
     for name in ("block legal/privacy", "template bill", "sample typical", "schema"):
         assert describe_path(path_of(name)) == name
     assert path_of("project settings") == "studio.yaml"

@@ -69,3 +69,10 @@ def test_a_problem_it_does_not_know_is_left_as_it_was(broken):
 
     problem = error("x.md", 3, 1, "something else")
     assert plain(problem) is problem
+
+
+def test_field_paths_name_list_items_under_the_list_or_bare_for_completion():
+    schema = {"properties": {"invoice": {"properties": {"lines": {
+        "type": "array", "items": {"properties": {"amount": {"type": "number"}}}}}}}}
+    assert field_paths(schema) == ["invoice", "invoice.lines", "invoice.lines.amount"]
+    assert field_paths(schema, item_prefix=False) == ["invoice", "invoice.lines", "amount"]

@@ -374,7 +374,7 @@ def test_uncommitted_edits_are_refused_not_stashed(team: Team, daemon: str) -> N
     with pytest.raises(ProblemError, match="commit them before syncing") as refused:
         sync.sync(giulia)
     assert refused.value.problem.in_language("it").startswith(
-        "modifiche non registrate (block common/greeting): registrale prima di sincronizzare")
+        "modifiche non registrate (blocco common/greeting): registrale prima di sincronizzare")
     assert (giulia / GREETING).read_text().endswith("Ciao\n")
 
 

@@ -61,22 +61,26 @@ def client_problems(config_raw: Mapping[str, Any], path: str = "studio.yaml") ->
     clients = email["clients"]
     line, col = email.where("clients") if hasattr(email, "where") else (1, 1)
     if not isinstance(clients, list):
-        return [error(path, line, col, "email.clients: expected a list of clients such as "
-                      f"[gmail/desktop-webmail, outlook/windows], not {clients!r}")]
+        return [error(path, line, col, msg("email.clients: expected a list of clients such as "
+                                           "[gmail/desktop-webmail, outlook/windows], not "
+                                           "{clients!r}", clients=clients))]
     problems = []
     for i, client in enumerate(clients):
         at, at_col = clients.where(i) if hasattr(clients, "where") else (line, col)
         if not isinstance(client, str) or not client.strip():
-            problems.append(error(path, at, at_col, f"email.clients: {client!r} is not a client "
-                                  "name (family or family/platform, e.g. outlook/windows)"))
+            problems.append(error(path, at, at_col, msg(
+                "email.clients: {client!r} is not a client name (family or family/platform, "
+                "e.g. outlook/windows)", client=client)))
         elif unknown_clients([client]):
             family = client.partition("/")[0]
             known = sorted(known_clients().get(family, ()))
-            hint = (f"{family} has {', '.join(f'{family}/{p}' for p in known)}" if known
-                    else "known families: " + ", ".join(sorted(known_clients())))
-            problems.append(warning(path, at, at_col, f"email.clients: caniemail has no data for "
-                                                  f"{client!r}, its support is not checked "
-                                                  f"({hint})"))
+            hint = (msg("{family} has {platforms}", family=family,
+                        platforms=", ".join(f"{family}/{p}" for p in known)) if known
+                    else msg("known families: {families}",
+                             families=", ".join(sorted(known_clients()))))
+            problems.append(warning(path, at, at_col, msg(
+                "email.clients: caniemail has no data for {client!r}, its support is not "
+                "checked ({hint})", client=client, hint=hint)))
     return problems
 
 

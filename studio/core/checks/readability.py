@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studio.core.messages import msg
 from studio.core.problems import Problem, error, warning
 
 GULPEASE = "gulpease"
@@ -205,41 +206,48 @@ def setting_problems(
             return
         line, col = at(node, name)
         if not isinstance(setting, Mapping):
-            problems.append(error(path, line, col, f"{label}: expected {{min: NUMBER}} or false, "
-                                                   f"not {setting!r}"))
+            problems.append(error(path, line, col, msg(
+                "{label}: expected {{min: NUMBER}} or false, not {setting!r}", label=label,
+                setting=setting)))
             return
         for sub, value in setting.items():
             line, col = at(setting, sub)
             if sub == "min":
                 number = isinstance(value, int | float) and not isinstance(value, bool)
                 if value is not None and not number:
-                    problems.append(error(path, line, col,
-                                          f"{label}: min must be a number, not {value!r}"))
+                    problems.append(error(path, line, col, msg(
+                        "{label}: min must be a number, not {value!r}", label=label,
+                        value=value)))
                 elif number and not 0 <= value <= 100:
-                    problems.append(warning(path, line, col, f"{label}: min {value:g} is outside "
-                                                             "the index's 0-100 scale"))
+                    problems.append(warning(path, line, col, msg(
+                        "{label}: min {value:g} is outside the index's 0-100 scale",
+                        label=label, value=value)))
             elif sub == "owners":
                 if not top:
-                    problems.append(error(path, line, col, f"{label}: owners belongs in "
-                                          "studio.yaml (a block's own budget is {min: NUMBER})"))
+                    problems.append(error(path, line, col, msg(
+                        "{label}: owners belongs in studio.yaml (a block's own budget is "
+                        "{{min: NUMBER}})", label=label)))
                     continue
                 if not isinstance(value, Mapping):
-                    problems.append(error(path, line, col,
-                                          f"{label}: owners expects {{OWNER: {{min: NUMBER}}}}"))
+                    problems.append(error(path, line, col, msg(
+                        "{label}: owners expects {{OWNER: {{min: NUMBER}}}}", label=label)))
                     continue
                 for owner in value:
                     if role_names and owner not in role_names:
-                        problems.append(warning(path, *at(value, owner), f"{label}: owner "
-                                                f"{owner!r} is not a role in studio.yaml"))
+                        problems.append(warning(path, *at(value, owner), msg(
+                            "{label}: owner {owner!r} is not a role in studio.yaml",
+                            label=label, owner=owner)))
                     walk(value, owner, f"{label}.owners.{owner}", False)
             elif isinstance(value, Mapping) or value is False:
                 if known and str(sub) not in known:
-                    problems.append(warning(path, line, col, f"{label}: {sub!r} is not a locale "
-                                                             "of the project"))
+                    problems.append(warning(path, line, col, msg(
+                        "{label}: {sub!r} is not a locale of the project", label=label,
+                        sub=sub)))
                 walk(setting, sub, f"{label}.{sub}", False)
             else:
-                problems.append(error(path, line, col, f"{label}: unknown key {sub!r} (min, "
-                                      "or a locale such as it: {min: 60})"))
+                problems.append(error(path, line, col, msg(
+                    "{label}: unknown key {sub!r} (min, or a locale such as it: {{min: 60}})",
+                    label=label, sub=sub)))
 
     walk(parent, key, "readability", project_wide)
     return problems

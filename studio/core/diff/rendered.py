@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from studio.core.history import WORKTREE, Repository, open_repository
+from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def _pick_sample(project: Project, name: str | None) -> str:
     if default:
         return default
     if not project.samples:
-        raise ProblemError(error("data/samples", 0, 0, "the project has no sample records"))
+        raise ProblemError(error("data/samples", 0, 0, msg("the project has no sample records")))
     return sorted(project.samples)[0]
 
 
@@ -139,7 +140,8 @@ def _render_at(
         return render(project, found, channel, record, locale, record_path=record_path)
     except ProblemError as exc:
         p = exc.problem
-        raise ProblemError(error(p.path, p.line, p.col, f"at {label}: {p.message}")) from None
+        raise ProblemError(error(p.path, p.line, p.col, msg("at {label}: {message}", label=label,
+                                                           message=p.message))) from None
 
 
 def _email_parts(content: bytes) -> tuple[str, str]:
@@ -235,7 +237,7 @@ def rendered_diff(
             stem=stem,
         )
         return RenderedDiff(**common, print=result)
-    raise ProblemError(error(template, 0, 0, f"unknown channel {channel!r}"))
+    raise ProblemError(error(template, 0, 0, msg("unknown channel {channel!r}", channel=channel)))
 
 
 def _label(commit: str) -> str:

@@ -6,7 +6,14 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from studio.core.history import WORKTREE, Repository, describe_path, open_repository
+from studio.core.history import (
+    WORKTREE,
+    Repository,
+    describe_path,
+    open_repository,
+    path_label,
+)
+from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
 
 if TYPE_CHECKING:
@@ -144,7 +151,8 @@ def source_diff(
         old_path = _old_path(repository, relative, commit_a, commit_b)
         if new_path == "" and old_path is None:
             raise ProblemError(
-                error(relative, 0, 0, f"{describe_path(relative)} exists at neither revision")
+                error(relative, 0, 0,
+                      msg("{file} exists at neither revision", file=path_label(relative)))
             )
         found = file_diff(repository, new_path, old_path or "", commit_a, commit_b, context)
         files = [found] if found is not None else []
@@ -170,7 +178,7 @@ def _old_path(repository: Repository, path: str, rev_a: str, rev_b: str) -> str 
 def _changed_paths(repository: Repository, rev_a: str, rev_b: str) -> list[tuple[str, str]]:
     """(old path, new path) of every file that differs: one `git diff --name-status`."""
     if rev_a == WORKTREE:
-        raise ProblemError(error(rev_a, 0, 0, "the first revision must be a commit"))
+        raise ProblemError(error(rev_a, 0, 0, msg("the first revision must be a commit")))
     command = ["-c", "core.quotePath=false", "diff", "--name-status", "-z", "-M", rev_a]
     if rev_b != WORKTREE:
         command.append(rev_b)

@@ -66,3 +66,12 @@ def test_budgets_per_locale_owner_and_block():
     assert rd.setting_problem(project) is None
     assert "min must be a number" in rd.setting_problem({"min": "sixty"})
     assert "unknown key" in rd.setting_problem({"max": 3})
+
+
+def test_setting_problems_speak_the_studios_language():
+    found = rd.setting_problems({"readability": {"min": "sessanta", "owners": {"legal": 3}}},
+                                "readability", "studio.yaml", roles=["marketing"])
+    italian = [p.in_language("it") for p in found]
+    assert "readability: min deve essere un numero, non 'sessanta'" in italian
+    assert any("il responsabile 'legal' non è un ruolo di studio.yaml" in m for m in italian)
+    assert [str(p.message) for p in found][0] == "readability: min must be a number, not 'sessanta'"
