@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt, QTim
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -154,7 +155,12 @@ class SearchPanel(QWidget):
         self.summary = QLabel(self)
         self.results = QTreeWidget(self)
         self.results.setHeaderLabels([self.tr("Block / line"), self.tr("Used in templates")])
-        self.results.setColumnWidth(0, 320)
+        # the lines get the room: a block's templates (all 50 for a shared one) are one cell
+        header = self.results.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.results.setColumnWidth(1, 360)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.query)
