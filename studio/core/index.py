@@ -117,7 +117,9 @@ class ProjectIndex:
                         found.update(included for included, _ in includes(text))
             includes_of[block_id] = frozenset(found)
         self.includes: Mapping[str, frozenset[str]] = includes_of
-        parse_cache().save()  # the sources parsed for their includes, for the next run
+        # the sources parsed for their includes, for the next run: after a load, not after
+        # each edit (the whole cache is written each time)
+        parse_cache().save(at_least=50)
         included_by: dict[str, set[str]] = {}
         for block_id, targets in includes_of.items():
             for target in targets:

@@ -136,10 +136,12 @@ class ParseCache:
             self._used.add(key)
             self._added += 1
 
-    def save(self) -> None:
-        """Write the entries added since the last save (nothing when none were)."""
+    def save(self, at_least: int = 1) -> None:
+        """Write the cache when AT_LEAST entries were added since the last save (a save writes
+        every entry: a caller on a hot path, like the index rebuilt after one edit, asks for
+        many, so a keystroke never pays for it)."""
         with self._lock:
-            if not self._added or self.path is None or self._entries is None:
+            if self._added < max(at_least, 1) or self.path is None or self._entries is None:
                 return
             entries = self._entries
             if len(entries) > MAX_ENTRIES:

@@ -127,3 +127,13 @@ def test_load_project_fills_the_cache_and_reads_it_back(
     assert first.blocks == second.blocks
     assert first.templates == second.templates
     assert first.problems == second.problems
+
+
+def test_a_save_on_a_hot_path_waits_for_enough_new_entries(tmp_path: Path) -> None:
+    stored = tmp_path / "parsed.pickle"
+    cache = ParseCache(stored)
+    cache.put("yaml:1", "a: 1", {"a": 1})
+    cache.save(at_least=50)  # the index rebuilt after one edit: not worth writing everything
+    assert not stored.exists()
+    cache.save()  # a project load: whatever it added
+    assert ParseCache(stored).get("yaml:1", "a: 1") == {"a": 1}
