@@ -212,3 +212,13 @@ def cluster():
         cluster = client.cluster
         client.close()
         cluster.close()
+
+
+@pytest.fixture(scope="session")
+def library_1000(tmp_path_factory):
+    """The generated 1,000-block library (bench/generate.py), made once per test session."""
+    from bench.generate import generate_library
+
+    root = tmp_path_factory.mktemp("library") / "lib1000"
+    generate_library(root, blocks=1000, commits=2)
+    return root

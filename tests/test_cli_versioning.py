@@ -152,3 +152,31 @@ def test_errors_are_sentences_not_tracebacks(
     assert code == 1 and "not a git repository" in err
     for error_output in (err,):
         assert "Traceback" not in error_output
+
+
+def test_rendered_diff_takes_the_send_date(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both versions are rendered as sent on --send-date: what depends on the day shows that
+    day, the diff says which day it used, and running it again gives the same answer."""
+    run(capsys, "commit", str(project), "-m", "First version")
+    edit(project, "blocks/greeting.md", 'sms: "Ciao {{ customer.name }}!',
+         'sms: "Ciao {{ customer.name }}, oggi {{ send_date }}!')
+    run(capsys, "commit", str(project), "-m", "Date in the SMS")
+
+    base = ["diff", str(project), "HEAD~1", "HEAD", "--rendered", "--template", "letter",
+            "--channel", "sms", "--send-date", "2026-03-05"]
+    code, out, _ = run(capsys, *base, "--color", "never")
+    assert code == 0 and "sent 2026-03-05" in out.splitlines()[0]
+    assert "Ciao Mario Rossi{+, oggi 2026-03-05+}!" in out
+    code, first, _ = run(capsys, *base, "--json")
+    code_again, again, _ = run(capsys, *base, "--json")
+    assert code == code_again == 0 and first == again
+    assert json.loads(first)["send_date"] == "2026-03-05"
+
+    code, _, err = run(capsys, *base[:4], "--send-date", "2026-03-05")
+    assert code == 2 and "--send-date is for a rendered diff" in err
+    with pytest.raises(SystemExit) as refused:
+        main([*base[:-1], "5 marzo"])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "is not a date like 2026-12-01" in err

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from studio.cli.common import UsageError
+from studio.cli.common import UsageError, send_date
 from studio.core.channels import CHANNEL_NAMES, CHANNELS
 
 
@@ -100,9 +100,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if not args.template or not args.channel:
             raise _usage("--rendered needs --template T and --channel C")
         return _rendered(args, colour)
-    for option in ("template", "channel", "sample", "locale", "output"):
+    for option in ("template", "channel", "sample", "locale", "output", "send_date"):
         if getattr(args, option) is not None:
-            raise _usage(f"--{option} is for a rendered diff: add --rendered")
+            raise _usage(f"--{option.replace('_', '-')} is for a rendered diff: add --rendered")
     from studio.cli.terminal import format_terminal
     from studio.core.diff import source_diff
 
@@ -134,12 +134,14 @@ def _rendered(args: argparse.Namespace, colour: bool | None) -> int:
         locale=args.locale,
         output_dir=args.output,
         dpi=args.dpi,
+        send_date=args.send_date,
     )
     if args.json:
         print(json.dumps(diff.as_json(), ensure_ascii=False, indent=2, default=str))
         return 0
     a, b = repository.revision(diff.rev_a), repository.revision(diff.rev_b)
-    print(f"{diff.template} · {diff.channel} · sample {diff.sample} · {diff.locale}")
+    print(f"{diff.template} · {diff.channel} · sample {diff.sample} · {diff.locale} · "
+          f"sent {diff.send_date}")
     print(f"  A {a.short}  {_when(a.date)}  {a.author}  {a.subject}")
     print(f"  B {b.short}  {_when(b.date)}  {b.author}  {b.subject}")
     for note in diff.notes:
@@ -243,6 +245,10 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--locale")
     p.add_argument("-o", "--output", help="print: folder for side-by-side PNGs of changed pages")
     p.add_argument("--dpi", type=float, default=80, help="print: resolution of the page images")
+    p.add_argument("--send-date", type=send_date, metavar="DATE",
+                   help="the day both versions are sent on (YYYY-MM-DD): letter date, email "
+                        "Date and Message-ID stay the same, so the compare is reproducible "
+                        "(default: today)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(func=cmd_diff)

@@ -2,14 +2,16 @@
 raw source) made of inline runs, with Jinja kept as opaque atoms — and back to the same bytes.
 
 The body is cut into *units* at blank lines. A unit the visual editor can represent becomes a
-paragraph, an ATX heading or a flat list whose items are inline runs (`Span` text with bold,
-italic, link and code marks; `Atom` for a `{{ … }}`, `{% … %}` or `{# … #}` kept verbatim;
-`Break` for a line break). Anything else (tables, quotes, code, nested lists, statement lines,
-constructs we do not model) is a `raw` unit: shown and written exactly as it was.
+paragraph, an ATX heading, a flat list or a pipe table whose items (cells) are inline runs
+(`Span` text with bold, italic, link and code marks; `Atom` for a `{{ … }}`, `{% … %}` or
+`{# … #}` kept verbatim; `Break` for a line break). Anything else (quotes, code, nested lists,
+statement lines, tables with Jinja between their rows, constructs we do not model) is a `raw`
+unit: shown and written exactly as it was.
 
 Writing never reformats what the author did not touch: `rewrite()` aligns the edited units
 with the originals (by their canonical Markdown) and keeps each unchanged unit's original text
-and the blank lines around it, so a diff shows only the units — the lines — that changed. The
+and the blank lines around it, so a diff shows only the units — the lines — that changed (in a
+table, only the rows that changed). The
 canonical Markdown a unit is written in is defined in `studio/core/fmt.py`.
 """
 
@@ -23,6 +25,8 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from studio.core.markdown import NAMED_STYLE
 
 # The parser the studio renders with (commonmark + tables + strikethrough, no raw HTML); a
 # separate instance because the rendering one drops relative links, which would lose text here.
@@ -86,8 +90,10 @@ class Unit:
     """One stretch of the body between blank lines.
 
     kind is "paragraph", "heading" (level 1-6), "list" (ordered or not, one tuple of inline
-    runs an item) or "raw"; `source` is the unit's text as read (without its last newline), ""
-    for a unit made in the editor.
+    runs an item), "table" (its cells row by row, the header row first, `columns` a row, each
+    column's alignment in `align`: "left", "right", "center" or "") or "raw"; `source` is the
+    unit's text as read (without its last newline), "" for a unit made in the editor. A
+    paragraph may have a named `style` (the project's `p.NAME` classes), written ` {.NAME}`.
     """
 
     kind: str
@@ -96,6 +102,14 @@ class Unit:
     ordered: bool = False
     start: int = 1
     source: str = ""
+    columns: int = 0
+    align: tuple[str, ...] = ()
+    style: str = ""  # a paragraph's named style (` {.note}` at its end), "" for none
+
+    @property
+    def rows(self) -> list[tuple[tuple[Inline, ...], ...]]:
+        """A table's rows (the header first)."""
+        return [self.items[n:n + self.columns] for n in range(0, len(self.items), self.columns)]
 
     def markdown(self) -> str:
         """The unit in canonical Markdown (a raw unit: its source)."""
@@ -109,7 +123,25 @@ class Unit:
                 marker = f"{self.start + n}. " if self.ordered else "- "
                 lines.append(marker + inline_markdown(item))  # a continuation: lazy
             return "\n".join(lines)
-        return inline_markdown(self.items[0])
+        if self.kind == "table":
+            rows = [table_row(row) for row in self.rows]
+            return "\n".join([rows[0], table_delimiter(self.align), *rows[1:]])
+        text = inline_markdown(self.items[0])
+        return f"{text} {{.{self.style}}}" if self.style and text else text
+
+
+_DELIMITERS = {"left": ":---", "right": "---:", "center": ":---:"}
+
+
+def table_row(cells: Sequence[Sequence[Inline]]) -> str:
+    """A table row in canonical Markdown: `| a | b |`, an empty cell `| |`."""
+    return "|" + "".join(f" {text} |" if text else " |"
+                         for text in (inline_markdown(c, cell=True) for c in cells))
+
+
+def table_delimiter(align: Sequence[str]) -> str:
+    """The delimiter row: `|:---|---:|` (`---` unaligned, `:---:` centred)."""
+    return "|" + "".join(_DELIMITERS.get(a, "---") + "|" for a in align)
 
 
 @dataclass
@@ -185,7 +217,15 @@ def _structured(source: str) -> Unit:
     tokens = _MD.parse(hidden)
     kinds = [t.type for t in tokens]
     if kinds == ["paragraph_open", "inline", "paragraph_close"]:
-        return Unit("paragraph", (_inlines(tokens[1], atoms),))
+        runs = _inlines(tokens[1], atoms)
+        last = runs[-1] if runs else None
+        style = NAMED_STYLE.search(last.text) if isinstance(last, Span) and not last.code \
+            and last.marks == PLAIN else None
+        if style is not None and (style.start() or len(runs) > 1):
+            # the style, as the renderer reads it (studio/core/markdown.py)
+            runs = normalized((*runs[:-1], Span(last.text[:style.start()])))  # type: ignore[union-attr]
+            return Unit("paragraph", (runs,), style=style.group(1))
+        return Unit("paragraph", (runs,))
     if kinds == ["heading_open", "inline", "heading_close"] and tokens[0].markup.startswith("#"):
         return Unit("heading", (_inlines(tokens[1], atoms),), level=int(tokens[0].tag[1]))
     if kinds and kinds[0] in ("bullet_list_open", "ordered_list_open") \
@@ -200,7 +240,49 @@ def _structured(source: str) -> Unit:
         ordered = kinds[0] == "ordered_list_open"
         start = int(tokens[0].attrGet("start") or 1) if ordered else 1
         return Unit("list", tuple(items), ordered=ordered, start=start)
+    if kinds and kinds[0] == "table_open":
+        return _table(hidden, tokens, atoms)
     raise _Unsupported
+
+
+_CELL_EDGE = re.compile(r"(?<!\\)\|")
+
+
+def _table(hidden: str, tokens: list[Token], atoms: Sequence[str]) -> Unit:
+    """A pipe table whose every line is one row between `|`s, cells of inline runs only."""
+    cells: list[tuple[Inline, ...]] = []
+    align: list[str] = []
+    rows = 0
+    in_header = False
+    for token in tokens:
+        if token.type == "thead_open":
+            in_header = True
+        elif token.type == "thead_close":
+            in_header = False
+        elif token.type == "tr_open":
+            rows += 1
+        elif token.type in ("th_open", "td_open"):
+            if in_header:
+                style = str(token.attrGet("style") or "")
+                align.append(style.removeprefix("text-align:").strip())
+        elif token.type == "inline":
+            runs = _inlines(token, atoms)
+            if any(isinstance(r, Break) for r in runs):
+                raise _Unsupported
+            cells.append(runs)
+        elif token.type not in ("table_open", "table_close", "tbody_open", "tbody_close",
+                                "tr_close", "th_close", "td_close"):
+            raise _Unsupported
+    lines = hidden.split("\n")
+    columns = len(align)
+    if not columns or len(cells) != rows * columns or len(lines) != rows + 1:
+        raise _Unsupported
+    for line in lines:  # each row written whole: no Jinja between rows, no missing cell
+        stripped = line.strip()
+        if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1) \
+                or len(_CELL_EDGE.findall(stripped)) != columns + 1:
+            raise _Unsupported
+    return Unit("table", tuple(cells), columns=columns, align=tuple(align))
 
 
 def _restore(text: str, atoms: Sequence[str]) -> str:
@@ -346,13 +428,14 @@ def _opening(mark: tuple[str, str | None]) -> str:
     return {"bold": "**", "italic": "*", "link": "["}[mark[0]]
 
 
-def inline_markdown(runs: Sequence[Inline]) -> str:
+def inline_markdown(runs: Sequence[Inline], cell: bool = False) -> str:
     """Inline runs as canonical Markdown: `**bold**`, `*italic*`, `[text](href)`, `` `code` ``,
-    atoms verbatim, a hard break as a backslash at the line's end."""
+    atoms verbatim, a hard break as a backslash at the line's end; in a table CELL, `|` is
+    escaped and nothing is at a line's start."""
     runs = _split_edges(runs)
     out: list[str] = []
     open_marks: list[tuple[str, str | None]] = []
-    at_line_start = True
+    at_line_start = not cell
     plain = "".join(r.text if isinstance(r, Span) else "x" for r in runs)  # neighbours for `_`
     position = 0
     for index, run in enumerate(runs):
@@ -377,14 +460,17 @@ def inline_markdown(runs: Sequence[Inline]) -> str:
             at_line_start = False
             continue
         text = run.text
-        if at_line_start and not open_marks:
+        if (at_line_start or cell and not out) and not open_marks:
             text = text.lstrip(" \t")
         if run.code:
+            if cell and "|" in text:
+                text = text.replace("|", "\\|")
             out.append(f"`{text}`")
         else:
             before = plain[max(0, position - 1):position]
             after = plain[position + len(run.text):position + len(run.text) + 1]
-            out.append(_escape_text(text, at_line_start and not open_marks, before, after))
+            escaped = _escape_text(text, at_line_start and not open_marks, before, after)
+            out.append(escaped.replace("|", "\\|") if cell else escaped)
         position += len(run.text)
         at_line_start = False
     for mark in reversed(open_marks):
@@ -407,7 +493,10 @@ def rewrite(doc: BlockDocument, units: Sequence[Unit]) -> str:
         elif op in ("replace", "insert"):
             for k in range(j2 - j1):
                 gap = doc.gaps[i1 + k] if op == "replace" and i1 + k < i2 else None
-                pieces.append((new[j1 + k], gap))
+                text = new[j1 + k]
+                if gap is not None and doc.units[i1 + k].kind == units[j1 + k].kind == "table":
+                    text = _table_rows_kept(doc.units[i1 + k], text)
+                pieces.append((text, gap))
     if not pieces:
         return doc.front + doc.lead
     ending = doc.gaps[-1] if doc.gaps and doc.gaps[-1] else "\n"
@@ -421,6 +510,21 @@ def rewrite(doc: BlockDocument, units: Sequence[Unit]) -> str:
             gap = "\n\n"
         out.append(text + gap)
     return "".join(out)
+
+
+def _table_rows_kept(old: Unit, new: str) -> str:
+    """NEW (a table's canonical Markdown) with each line equal to one of OLD's, canonically,
+    written as OLD wrote it: an edited cell changes its row's line, nothing else."""
+    written = old.source.split("\n")
+    canonical = old.markdown().split("\n")
+    if len(written) != len(canonical):
+        return new
+    lines = new.split("\n")
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=canonical, b=lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        out.extend(written[i1:i2] if op == "equal" else lines[j1:j2])
+    return "\n".join(out)
 
 
 def atoms_in(units: Iterable[Unit]) -> list[Atom]:

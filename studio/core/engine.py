@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import datetime as dt
 import functools
+import io
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -13,6 +15,7 @@ from typing import Any
 
 import babel.dates
 import babel.numbers
+import segno
 from jinja2 import (
     StrictUndefined,
     TemplateError,
@@ -28,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
 from studio.core import markdown
+from studio.core.channels import CHANNELS
 from studio.core.limits import TimeLimitExceeded, check_time
 from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error
@@ -149,7 +153,46 @@ def f_mask(value: Any, keep: int = 4, char: str = "•") -> str:
     return char * min(5, max(0, len(text) - keep)) + shown
 
 
+# A QR code holds at most this many characters here: a URL or a short reference, never a page of
+# text (the largest QR code holds ~2,900 bytes and no phone reads it from paper).
+MAX_QR_TEXT = 1_000
+_QR_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
+
+
+@pass_context
+def f_qr(context: Context, value: Any, label: str = "") -> str:
+    """A QR code of VALUE (a URL or a short reference) for paper: an SVG image (vector, sharp at
+    any size) in print with LABEL as its alternative text. On a screen nobody can scan the
+    screen they read it on, so email and mobile get a link (LABEL, or the URL, as its text)
+    and SMS the bare text. Made in memory: the filter reads no file and fetches nothing."""
+    text = str(value).strip()
+    if not text:
+        raise TemplateError("qr: nothing to encode")
+    if len(text) > MAX_QR_TEXT:
+        raise TemplateError(f"qr: {len(text)} characters is too long for a QR code on paper "
+                            f"(at most {MAX_QR_TEXT})")
+    channel = CHANNELS.get(str(context.get("channel")))
+    alt = str(label).strip() or text
+    if channel is not None and channel.paged:
+        uri = qr_svg_data_uri(text)
+        return TrustedMarkdown(f"![{markdown.escape(alt)}]({uri})")
+    if channel is None or channel.segmented or not _QR_URL.match(text):
+        return text
+    return TrustedMarkdown(f"[{markdown.escape(alt)}](<{text}>)")
+
+
+@functools.lru_cache(maxsize=256)
+def qr_svg_data_uri(text: str) -> str:
+    """The SVG QR code of TEXT as a data: URI (error correction M, the usual 4-module quiet
+    zone); the same text always gives the same bytes, so renditions stay reproducible."""
+    code = segno.make_qr(text, error="m", boost_error=False)
+    out = io.BytesIO()
+    code.save(out, kind="svg", scale=1, border=4, xmldecl=False, svgns=True)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "qr": f_qr,
     "currency": f_currency,
     "number": f_number,
     "decimal": f_decimal,

@@ -17,11 +17,16 @@ sample project is written in:
   single backticks. Whitespace sits outside emphasis (`**word** next`).
 - **Lists**: `- ` for bullets; `1. ` `2. ` … numbered in order from the list's start for
   ordered lists; one item a line (an item's soft break continues on an unindented line).
+- **Tables**: one row a line, `| cell | cell |` (an empty cell `| |`, a `|` in a cell `\\|`),
+  the delimiter row `|:---|---:|` (`---` unaligned, `:---:` centred). A table with Jinja
+  between its rows (a `{% for %}` row) is left as written.
+- **Named styles**: a paragraph in one of the project's styles (the `p.NAME` classes of its
+  print stylesheets) ends with one space and `{.NAME}`.
 - **Escapes** only where Markdown would otherwise read markup: `\\*`, `\\[`, `\\]`, `` \\` ``,
   `\\_` at a word's edge, a backslash before punctuation, and `#`, `>`, `-`, `+`, `1.` at the
   start of a line.
 - **Jinja** (`{{ … }}`, `{% … %}`, `{# … #}`) is kept byte for byte, wherever it is.
-- Units the editor does not model (tables, quotes, code, nested lists, lines of statements)
+- Units the editor does not model (quotes, code, nested lists, lines of statements)
   are left as written, apart from the blank lines between them.
 
 `canonical_text()` never changes what a block renders to: each rewritten unit, and then the

@@ -120,6 +120,20 @@ def style_files(project: Project, channel: str) -> list[tuple[Path, str]]:
     return files
 
 
+def named_styles(project: Project) -> list[str]:
+    """The project's named paragraph styles: every `p.NAME` class of the print stylesheets
+    (ours, then the project's styles/print.css), which a paragraph takes with ` {.NAME}`."""
+    names: set[str] = set()
+    for path, _label in style_files(project, "print"):
+        try:
+            css = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+        names.update(re.findall(r"(?<![\w.#-])p\.([A-Za-z][\w-]*)", css))
+    return sorted(names)
+
+
 def _check_inside(project: Project, path: Path, label: str) -> None:
     if not inside(project.root, path):
         raise ProblemError(error(label, 0, 0, msg("links outside the project; not read")))

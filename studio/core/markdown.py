@@ -20,8 +20,12 @@ _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
 # point at the rendering server's disk, so it is dropped and its text kept.
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#)", re.I)
 _RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?!//)(?!\\)", re.I)
+# The one data: URL kept: an SVG image, as the qr filter makes (an <img> never runs an SVG's
+# scripts, and print fetches nothing an SVG names outside the project). A data: *link* is still
+# dropped below, its text kept.
+_SVG_DATA = re.compile(r"^data:image/svg\+xml;base64,[A-Za-z0-9+/]+={0,2}$")
 _MD.validateLink = lambda url: bool(  # type: ignore[method-assign]
-    _SAFE_LINK.match(url.strip()) or _RELATIVE.match(url.strip())
+    _SAFE_LINK.match(url.strip()) or _RELATIVE.match(url.strip()) or _SVG_DATA.match(url.strip())
 )
 
 
@@ -44,6 +48,28 @@ def _drop_relative_links(state: StateCore) -> None:
 
 
 _MD.core.ruler.push("drop_relative_links", _drop_relative_links)
+
+#: A named style on a paragraph: ` {.note}` at the end of its text (the project's styles are the
+#: `p.NAME` classes of its stylesheets, see layouts.named_styles).
+NAMED_STYLE = re.compile(r"[ \t]+\{\.([A-Za-z][\w-]*)\}[ \t]*$")
+
+
+def _named_styles(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "paragraph_open" or token.hidden or inline.type != "inline" \
+                or not inline.children or inline.children[-1].type != "text":
+            continue
+        last = inline.children[-1]
+        match = NAMED_STYLE.search(last.content)
+        if match is None or (match.start() == 0 and len(inline.children) == 1):
+            continue
+        last.content = last.content[:match.start()]
+        token.attrSet("class", match.group(1))
+
+
+_MD.core.ruler.push("named_styles", _named_styles)
 
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 

@@ -260,6 +260,11 @@ def _manifest(
             path: {"sha256": _sha(data), "size": len(data)} for path, data in sorted(files.items())
         },
         "signoffs": _signoff_evidence(repository, commit),
+        # A package pins no send date: each request (render, batch) says the day it goes out,
+        # and one that does not goes out today in the project's time zone. Said here so whoever
+        # reruns a package knows to pass the day to reproduce an output.
+        "send_date": {"from": "request", "default": "today",
+                      "timezone": project.config.timezone},
     }
 
 

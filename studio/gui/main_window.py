@@ -47,6 +47,7 @@ from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.resources import resources_dir
 from studio.core.settings import settings_author, update_user_settings
+from studio.core.sources import LocatedDict
 from studio.gui.autosave import AutosaveStore
 from studio.gui.changes_view import ChangesPanel
 from studio.gui.checks_view import LiveChecks
@@ -70,7 +71,7 @@ from studio.gui.review_view import ReviewPanel, StateBadgeDelegate
 from studio.gui.rule_editor import schema_fields
 from studio.gui.session import Session, digest
 from studio.gui.signing import SigningNotice
-from studio.gui.visual_editor import BlockViews, FieldsController
+from studio.gui.visual_editor import BlockViews, FieldsController, PreviewOutline
 from studio.gui.watcher import ProjectWatcher
 
 AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-safe)
@@ -252,7 +253,8 @@ class MainWindow(QMainWindow):
             pane.setObjectName(f"preview-{channel}")
             pane.maximizeRequested.connect(
                 lambda on, c=channel: self.maximize_channel(c if on else None))
-            pane.blockClicked.connect(self.open_block_at)  # click to edit (issue 19)
+            pane.blockClicked.connect(  # click to edit (issue 19)
+                lambda block, text, c=channel: self.open_block_at(block, text, c))
             self.previews[channel] = pane
             self.preview_splitter.addWidget(pane)
         # The author's text comes first: the editor never gets narrower than a readable column
@@ -318,6 +320,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
         self.explorer_dock = dock
         self.fields = FieldsController(self)  # the Data dock and the block editors' chips
+        self.outline = PreviewOutline(self)  # a hovered block outlined in the previews
 
     def _filter_explorer(self, text: str) -> None:
         self.tree_filter.set_text(text)
@@ -457,15 +460,27 @@ class MainWindow(QMainWindow):
             self.set_review_mode(False)
             self.open_file(project.blocks[block_id].path)
 
-    def open_block_at(self, block_id: str, text: str) -> EditorTab | None:
+    def open_block_at(self, block_id: str, text: str, channel: str = "") -> EditorTab | None:
         """Open the block a reader clicked in a preview, at the line that wrote TEXT, in the
-        previewed language."""
+        previewed language; where the block has its own wording for CHANNEL (an SMS variant),
+        at that wording in the source view."""
         project = self.session.project
         block = project.blocks.get(block_id) if project is not None else None
         if project is None or block is None:
             return None
-        source = block.source(self.session.locale or project.config.default_locale,
-                              project.config.default_locale)
+        default = project.config.default_locale
+        source = block.source(self.session.locale or default, default)
+        if channel and channel not in source.variants \
+                and channel in block.source(default, default).variants:
+            source = block.source(default, default)  # a translation uses the original's variant
+        if channel in source.variants:
+            variants = source.meta.get("variants")
+            line = variants.where(channel)[0] if isinstance(variants, LocatedDict) else 1
+            tab = self.open_file(source.path, line)
+            if tab is not None and tab.views is not None:
+                tab.views.show_source()  # the variant is in the front matter
+                tab.editor.go_to(line)
+            return tab
         line = source.body_line + source_line(source.body, text)
         tab = self.open_file(source.path, line)
         if tab is not None and tab.views is not None and tab.views.is_visual():
@@ -811,6 +826,7 @@ class MainWindow(QMainWindow):
                 tab.composition.openBlockRequested.connect(
                     lambda block: self.open_file(f"blocks/{block}.md"))
             self.fields.attach(tab)
+            self.outline.watch(tab)
             self._update_outline(tab)
             self.tabs.addTab(tab, Path(rel).name)
             self.tabs.setTabToolTip(self.tabs.indexOf(tab), rel)

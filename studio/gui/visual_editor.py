@@ -1,12 +1,14 @@
 """The visual block editor: a block edited as rich text (paragraphs, headings, bold, italic,
-lists, links; record fields as chips showing the sample's value), saved as the project's
+lists, links, tables; record fields as chips showing the sample's value), saved as the project's
 Markdown through the same buffer as the source editor, which stays one toggle away.
 
 The rich text is a view over `core.blockdoc`: loading builds a QTextDocument from the block's
 units, every edit reads the units back and `blockdoc.rewrite()`s the file, so untouched units
-keep their bytes. Units the editor does not model (tables, quotes, statement lines) are one
-atomic object showing their source. The text goes into the source editor as one minimal
-replacement, so the session, autosave, save and conflicts see an ordinary edit.
+keep their bytes. A table is a QTextTable whose cells are edited in place (an edited cell
+rewrites its row's line only). Units the editor does not model (quotes, statement lines, tables
+with Jinja between rows) are one atomic object showing their source. The text goes into the
+source editor as one minimal replacement, so the session, autosave, save and conflicts see an
+ordinary edit.
 """
 
 from __future__ import annotations
@@ -45,7 +47,11 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextFrameFormat,
     QTextListFormat,
+    QTextTable,
+    QTextTableCellFormat,
+    QTextTableFormat,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -82,6 +88,7 @@ from studio.core.fields import (
     schema_fields,
     unknown_fields,
 )
+from studio.core.layouts import named_styles
 from studio.core.problems import ProblemError
 from studio.core.records import sample_record
 
@@ -91,6 +98,9 @@ LABEL = QTextFormat.Property.UserProperty + 2  # what the chip shows
 STATE = QTextFormat.Property.UserProperty + 3  # "field", "unknown", "statement", "raw"
 SOFT = QTextFormat.Property.UserProperty + 4  # a line separator that was a soft break
 CODE = QTextFormat.Property.UserProperty + 5
+ALIGN = QTextFormat.Property.UserProperty + 6  # a table's column alignments, "left,right,"
+STYLE = QTextFormat.Property.UserProperty + 7  # a paragraph's named style ("note")
+STYLE_TINT = QColor("#fff4d6")  # how a paragraph with a named style shows
 OBJECT = "\ufffc"
 LINE = "\u2028"
 HEADING_SIZES = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 0.95}
@@ -190,6 +200,10 @@ class VisualBlockEditor(QTextEdit):
             first = True
             current_list = None
             for unit in self._model.units:
+                if unit.kind == "table":
+                    self._insert_table(cursor, unit, values)
+                    first = True  # the cursor is on the empty block after the table
+                    continue
                 if unit.kind == "list":
                     style = (QTextListFormat.Style.ListDecimal if unit.ordered
                              else QTextListFormat.Style.ListDisc)
@@ -220,6 +234,9 @@ class VisualBlockEditor(QTextEdit):
                     block_format.setHeadingLevel(unit.level)
                     base.setFontPointSize(self.font().pointSizeF() * HEADING_SIZES[unit.level])
                     base.setFontWeight(QFont.Weight.DemiBold)
+                if unit.style:
+                    block_format.setProperty(STYLE, unit.style)
+                    block_format.setBackground(STYLE_TINT)
                 cursor.setBlockFormat(block_format)
                 if unit.kind == "raw":
                     cursor.insertText(OBJECT, self._chip_format(unit.source, "raw", unit.source))
@@ -231,6 +248,56 @@ class VisualBlockEditor(QTextEdit):
         cursor = self.textCursor()
         cursor.setPosition(min(position, self.document().characterCount() - 1))
         self.setTextCursor(cursor)
+
+    def _insert_table(self, cursor: QTextCursor, unit: Unit,
+                      values: dict[str, str | None]) -> None:
+        table_format = QTextTableFormat()
+        table_format.setProperty(ALIGN, ",".join(unit.align))
+        table_format.setCellPadding(4)
+        table_format.setCellSpacing(0)
+        table_format.setBorder(0.5)
+        table_format.setBorderBrush(QColor("#c8c8c8"))
+        table_format.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        table_format.setBottomMargin(8)
+        rows = unit.rows
+        table = cursor.insertTable(len(rows), unit.columns, table_format)
+        alignments = {"right": Qt.AlignmentFlag.AlignRight,
+                      "center": Qt.AlignmentFlag.AlignHCenter}
+        for r, row in enumerate(rows):
+            for c, runs in enumerate(row):
+                cell = table.cellAt(r, c)
+                if r == 0:  # the header row: a tinted band, not bold (bold is the author's)
+                    cell_format = QTextTableCellFormat()
+                    cell_format.setBackground(QColor("#e8eef6"))
+                    cell.setFormat(cell_format)
+                at = cell.firstCursorPosition()
+                block_format = at.blockFormat()
+                block_format.setAlignment(alignments.get(unit.align[c], Qt.AlignmentFlag.AlignLeft))
+                at.setBlockFormat(block_format)
+                self._insert_runs(at, runs, values, QTextCharFormat())
+        cursor.setPosition(table.lastPosition() + 1)
+
+    def _table_unit(self, table: QTextTable) -> Unit:
+        """A QTextTable as a table unit (a cell's paragraphs joined by a space)."""
+        align = str(table.format().property(ALIGN) or "").split(",")
+        columns = table.columns()
+        align = (align + [""] * columns)[:columns]
+        cells: list[tuple[Inline, ...]] = []
+        document = self.document()
+        for r in range(table.rows()):
+            for c in range(columns):
+                cell = table.cellAt(r, c)
+                runs: list[Inline] = []
+                block = document.findBlock(cell.firstPosition())
+                while block.isValid() and block.position() <= cell.lastPosition():
+                    for piece in self._block_pieces(block):
+                        if isinstance(piece, tuple):
+                            if runs:
+                                runs.append(Span(" "))
+                            runs.extend(r for r in piece if not isinstance(r, Break))
+                    block = block.next()
+                cells.append(normalized(runs))
+        return Unit("table", tuple(cells), columns=columns, align=tuple(align))
 
     def _chip_format(self, source: str, state: str, label: str,
                      base: QTextCharFormat | None = None) -> QTextCharFormat:
@@ -290,6 +357,14 @@ class VisualBlockEditor(QTextEdit):
         block = self.document().begin()
         open_list: Any = None
         while block.isValid():
+            table = QTextCursor(block).currentTable()
+            if table is not None:
+                units.append(self._table_unit(table))
+                open_list = None
+                end = table.lastPosition()
+                while block.isValid() and block.position() <= end:
+                    block = block.next()
+                continue
             text_list = block.textList()
             pieces = self._block_pieces(block)
             if text_list is not None:
@@ -311,14 +386,15 @@ class VisualBlockEditor(QTextEdit):
             else:
                 open_list = None
                 level = block.blockFormat().headingLevel()
+                style = str(block.blockFormat().property(STYLE) or "")
                 for piece in pieces:
                     if isinstance(piece, Unit):
                         units.append(piece)
                     elif piece:
                         units.append(Unit("heading", (piece,), level=level) if level
-                                     else Unit("paragraph", (piece,)))
+                                     else Unit("paragraph", (piece,), style=style))
             block = block.next()
-        return [u for u in units if u.kind != "list" or u.items]
+        return [u for u in units if u.kind not in ("list", "table") or u.items]
 
     def _block_pieces(self, block: QTextBlock) -> list[tuple[Inline, ...] | Unit]:
         """A block's inline runs, cut where a raw unit's object sits (text typed beside it
@@ -432,6 +508,8 @@ class VisualBlockEditor(QTextEdit):
         cursor.beginEditBlock()
         block_format = cursor.blockFormat()
         block_format.setHeadingLevel(level)
+        block_format.clearProperty(STYLE)
+        block_format.clearBackground()
         cursor.setBlockFormat(block_format)
         if cursor.currentList() is not None:
             cursor.currentList().remove(cursor.block())
@@ -442,6 +520,26 @@ class VisualBlockEditor(QTextEdit):
         fmt.setFontPointSize(self.font().pointSizeF() * HEADING_SIZES.get(level, 1.0))
         fmt.setFontWeight(QFont.Weight.DemiBold if level else QFont.Weight.Normal)
         select.mergeCharFormat(fmt)
+        cursor.endEditBlock()
+
+    def set_style(self, name: str) -> None:
+        """Give the paragraph at the cursor the project's named style NAME ("": none); a
+        heading or list item becomes a paragraph."""
+        if self.locked():
+            return
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        if cursor.blockFormat().headingLevel() or cursor.currentList() is not None:
+            self.set_heading(0)
+            cursor = self.textCursor()
+        block_format = cursor.blockFormat()
+        if name:
+            block_format.setProperty(STYLE, name)
+            block_format.setBackground(STYLE_TINT)
+        else:
+            block_format.clearProperty(STYLE)
+            block_format.clearBackground()
+        cursor.setBlockFormat(block_format)
         cursor.endEditBlock()
 
     def set_list(self, ordered: bool | None) -> None:
@@ -516,8 +614,7 @@ class BlockViews(QWidget):
         self.style_box.addItem(self.tr("Paragraph"), 0)
         for level in (1, 2, 3, 4):
             self.style_box.addItem(self.tr("Heading %d") % level, level)
-        self.style_box.activated.connect(
-            lambda i: self.visual.set_heading(int(self.style_box.itemData(i))))
+        self.style_box.activated.connect(self._apply_style)
         self.style_box.setToolTip(self.tr("Paragraph style"))
         self.format_actions = [self.toolbar.addWidget(self.style_box)]
         for label, tip, slot in (
@@ -544,6 +641,23 @@ class BlockViews(QWidget):
         self.visual.setReadOnly(source.isReadOnly())
         self.visual.load(source.toPlainText())
         self.show_visual()
+
+    def set_styles(self, names: list[str]) -> None:
+        """The project's named paragraph styles, offered after the headings in the style box."""
+        while self.style_box.count() > 5:  # Paragraph, Heading 1-4
+            self.style_box.removeItem(self.style_box.count() - 1)
+        for name in names:
+            self.style_box.addItem(self.tr("Style: %s") % name, name)
+
+    def styles(self) -> list[str]:
+        return [str(self.style_box.itemData(i)) for i in range(5, self.style_box.count())]
+
+    def _apply_style(self, index: int) -> None:
+        data = self.style_box.itemData(index)
+        if isinstance(data, str):
+            self.visual.set_style(data)
+        else:
+            self.visual.set_heading(int(data))
 
     def _tool(self, label: str, slot: Callable[[], None], checkable: bool = False) -> QAction:
         action = self.toolbar.addAction(label)
@@ -794,6 +908,8 @@ class FieldsController(QObject):
             return
         views.visual.values = lambda expressions, rel=tab.rel: self.values(rel, expressions)
         views.visual.unknown = lambda expression, rel=tab.rel: self.unknown(rel, expression)
+        project = self.window.session.project
+        views.set_styles(named_styles(project) if project is not None else [])
         views.refresh()
 
     def refresh(self) -> None:
@@ -827,3 +943,35 @@ class FieldsController(QObject):
         elif not views.insert_field(expression):
             self.window.statusBar().showMessage(
                 self.tr("This block is locked: only its owners may change it."), 5000)
+
+
+class PreviewOutline(QObject):
+    """Hovering a block's text in its editor (visual or source) outlines that block in every
+    preview of the window; leaving it takes the outline away (issue 19)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self._watched: dict[QObject, str] = {}
+
+    def watch(self, tab: Any) -> None:
+        views = getattr(tab, "views", None)
+        if views is None:
+            return
+        for widget in (views.visual.viewport(), tab.editor.viewport()):
+            self._watched[widget] = tab.rel
+            widget.installEventFilter(self)
+            widget.destroyed.connect(lambda _o=None, w=widget: self._watched.pop(w, None))
+
+    def outline(self, block: str | None) -> None:
+        for pane in self.window.previews.values():
+            pane.outline_block(block)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        rel = self._watched.get(watched)
+        if rel is not None and event.type() == QEvent.Type.Enter:
+            project = self.window.session.project
+            self.outline(project.block_of(rel) if project is not None else None)
+        elif rel is not None and event.type() == QEvent.Type.Leave:
+            self.outline(None)
+        return False

@@ -49,7 +49,7 @@ def _unit_lines(doc, index: int) -> set[int]:
 
 def test_the_sample_has_blocks_of_every_modelled_kind():
     kinds = {u.kind for path in SAMPLE_BLOCKS for u in parse_block(path.read_text()).units}
-    assert {"paragraph", "heading", "list", "raw"} <= kinds
+    assert {"paragraph", "heading", "list", "table", "raw"} <= kinds
 
 
 @pytest.mark.parametrize("path", SAMPLE_BLOCKS, ids=lambda p: p.relative_to(p.parents[2]).as_posix())
@@ -115,9 +115,51 @@ def test_jinja_is_kept_verbatim_even_inside_marks():
 
 
 def test_units_the_editor_does_not_model_stay_raw():
-    for source in ("| a | b |\n|---|---|\n| 1 | 2 |", "> quoted", "    code", "- a\n  - nested",
+    for source in ("| a | b |\n|---|---|\n| 1 |", "| a |\n|---|\n{% for x in y %}| 1 |",
+                   "> quoted", "    code", "- a\n  - nested",
                    "{% if x %}", "~~struck~~", "![img](a.png)"):
         assert parse_unit(source).kind == "raw", source
+
+
+def test_a_table_is_cells_of_inline_runs_and_writes_back_canonically():
+    unit = parse_unit("|Voce|Importo|\n|:-|-:|\n| **Totale** | {{ invoice.total | currency }} |\n"
+                      "| a \\| b | `x\\|y` |")
+    assert unit.kind == "table" and unit.columns == 2 and unit.align == ("left", "right")
+    header, total, piped = unit.rows
+    assert header == ((Span("Voce"),), (Span("Importo"),))
+    assert total == ((Span("Totale", Marks(bold=True)),),
+                     (Atom("{{ invoice.total | currency }}"),))
+    assert piped == ((Span("a | b"),), (Span("x|y", code=True),))
+    assert unit.markdown() == ("| Voce | Importo |\n|:---|---:|\n"
+                               "| **Totale** | {{ invoice.total | currency }} |\n"
+                               "| a \\| b | `x\\|y` |")
+
+
+def test_an_edited_cell_changes_only_its_row_even_in_a_table_not_written_canonically():
+    text = "Prima.\n\n|Voce|Importo|\n|:-|-:|\n|Luce|10|\n|Gas|20|\n\nDopo.\n"
+    doc = parse_block(text)
+    table = doc.units[1]
+    cells = list(table.items)
+    cells[5] = (Span("25"),)  # Gas: 20 -> 25
+    after = rewrite(doc, [doc.units[0], replace(table, items=tuple(cells), source=""),
+                          doc.units[2]])
+    assert after == "Prima.\n\n|Voce|Importo|\n|:-|-:|\n|Luce|10|\n| Gas | 25 |\n\nDopo.\n"
+
+
+def test_a_named_style_is_a_paragraph_attribute_the_renderer_reads_too():
+    from studio.core.markdown import convert
+
+    source = "Leggere con attenzione **{{ invoice.due_date | date }}** {.note}"
+    unit = parse_unit(source)
+    assert unit.kind == "paragraph" and unit.style == "note"
+    assert unit.items[0][-1] == Atom("{{ invoice.due_date | date }}", Marks(bold=True))
+    assert unit.markdown() == source
+    assert replace(unit, style="").markdown() == source.removesuffix(" {.note}")
+    assert convert("Leggere con attenzione {.note}").html == \
+        '<p class="note">Leggere con attenzione</p>\n'
+    # only at the end of a paragraph's plain text: elsewhere it is text
+    for text in ("*corsivo {.note}*", "- voce {.note}", "[link {.note}](https://x.example)"):
+        assert "{.note}" in convert(text).html and not getattr(parse_unit(text), "style", "")
 
 
 # Generated blocks ---------------------------------------------------------------------------
@@ -213,3 +255,27 @@ def test_generated_edit_changes_only_the_touched_lines(text: str, data: st.DataO
     after = rewrite(doc, edited)
     changed = _changed_lines(canonical, after)
     assert changed and changed <= _unit_lines(doc, n)
+
+
+# The generated 1,000-block library ---------------------------------------------------------
+
+
+def test_every_block_of_the_generated_library_round_trips(library_1000: Path):
+    paths = sorted((library_1000 / "blocks").rglob("*.md"))
+    assert len(paths) >= 1000
+    kinds: set[str] = set()
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        doc = parse_block(text)
+        kinds.update(u.kind for u in doc.units)
+        assert doc.text() == text, path
+        assert rewrite(doc, doc.units) == text, path
+        # and an edit of its last modelled unit touches only that unit's lines
+        editable = [n for n, u in enumerate(doc.units) if u.kind != "raw"]
+        n = editable[-1]
+        unit = doc.units[n]
+        edited = list(doc.units)
+        edited[n] = replace(unit, items=(*unit.items[:-1], unit.items[-1] + (Span(" nuovo"),)),
+                            source="")
+        assert _changed_lines(text, rewrite(doc, edited)) == {max(_unit_lines(doc, n))}, path
+    assert {"paragraph", "heading"} <= kinds

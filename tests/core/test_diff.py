@@ -235,7 +235,7 @@ def test_rendered_print_diff_flags_exactly_the_changed_page(
 ) -> None:
     import pypdfium2 as pdfium
 
-    # where the edit lands: the new words are on page 5 of the new PDF, and only there
+    # where the edit lands: the new words are on page 4 of the new PDF, and only there
     from studio.core.render import render
 
     new_project = history.project_at(lumen_repo, "HEAD")
@@ -246,20 +246,20 @@ def test_rendered_print_diff_flags_exactly_the_changed_page(
         for i in range(len(document))
         if "Sportello" in document[i].get_textpage().get_text_range()
     ]
-    assert len(document) == 5 and pages_with_edit == [5]
+    assert len(document) == 4 and pages_with_edit == [4]
 
     out = tmp_path / "pages"
     result = rendered_diff(
         lumen_repo, "HEAD~1", "HEAD", "bill", "print", sample="many-lines", output_dir=out
     )
     assert result.print is not None
-    assert (result.print.pages_a, result.print.pages_b) == (5, 5)
-    assert result.changed_pages == [5]
+    assert (result.print.pages_a, result.print.pages_b) == (4, 4)
+    assert result.changed_pages == [4]
     [page] = result.print.pages
     assert page.status == "changed" and page.regions
-    # the change is in the upper part of the last page, where the paragraph is
+    # the change is in the lower part of the last page, where the paragraph is
     page_height = 842 * result.print.dpi / 72
-    assert all(r.y1 < page_height * 0.3 and r.area > 0 for r in page.regions)
+    assert all(r.y0 > page_height * 0.6 and r.area > 0 for r in page.regions)
     assert page.image is not None and Path(page.image).parent == out
     assert sorted(p.name for p in out.iterdir()) == [Path(page.image).name]
 

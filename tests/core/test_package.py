@@ -108,6 +108,14 @@ def test_contents_and_manifest(project: Path) -> None:
     assert with_samples.file_name.endswith("-samples.zip") and with_samples.id != package.id
 
 
+def test_manifest_says_the_send_date_comes_from_the_request(project: Path) -> None:
+    """A package pins no send date (the same commit gives the same bytes on any day); its
+    manifest says each request supplies the day, else today in the project's time zone."""
+    manifest = json.loads(build_package(project).manifest_bytes)
+    assert manifest["send_date"] == {"from": "request", "default": "today",
+                                     "timezone": "Europe/Rome"}
+
+
 def test_dirty_tree_refused_unless_rev(project: Path) -> None:
     before = build_package(project)
     edit(project, "blocks/greeting.md", "Gentile", "Caro")

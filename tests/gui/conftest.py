@@ -27,3 +27,21 @@ def grabs(tmp_path_factory):
         Path(folder).mkdir(parents=True, exist_ok=True)
         return Path(folder)
     return tmp_path_factory.mktemp("grabs")
+
+
+@pytest.fixture(scope="module")
+def studio(qapp, tmp_path_factory):
+    """One studio window for the module (its worker processes start once); each test opens a
+    fresh copy of a project in it. A module that needs another window defines its own."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    from studio.gui.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tmp_path_factory.mktemp("settings")
+    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
+    window.session.service.warm_up()
+    window.show()
+    yield window
+    window.session.buffers.clear()
+    window.close()

@@ -7,30 +7,17 @@ import difflib
 import shutil
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, QPointF, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QLocale, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from studio.core import rules
 from studio.core.project import load_project
-from studio.gui.main_window import MainWindow
 from studio.gui.rule_editor import RuleEditor, schema_fields
 from tests.conftest import SAMPLE
 
 WAIT = 90_000  # ms: the first print render starts a worker process (a loaded machine)
-
-
-@pytest.fixture(scope="module")
-def studio(qapp, tmp_path_factory):
-    QStandardPaths.setTestModeEnabled(True)
-    folder = tmp_path_factory.mktemp("settings")
-    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
-    window.session.service.warm_up()
-    window.show()
-    yield window
-    window.session.buffers.clear()
-    window.close()
 
 
 @pytest.fixture
@@ -191,14 +178,14 @@ def test_clicking_a_paragraph_in_the_print_preview_opens_its_block_there(studio,
     page, top = pane.rendition.facts["block_tops"]["billing/payment"]
     assert page == 2  # on the second page: the pages above it count
     # A reader reading the print: the pane maximised, zoomed in. The view's own navigation
-    # puts the paragraph (30 points into the block) 12 points below the top of the view; a
+    # puts the paragraph (22 points into the block) 12 points below the top of the view; a
     # reader's click lands there.
     studio.maximize_channel("print")
     qtbot.waitUntil(lambda: pane._view.viewport().width() > 600, timeout=WAIT)
     for _ in range(3):
         pane.zoom_in()
     qtbot.waitUntil(lambda: pane._view.verticalScrollBar().maximum() > 1000, timeout=WAIT)
-    pane.go_to_place(page - 1, top + 30)
+    pane.go_to_place(page - 1, top + 22)
     scale = pane.zoom_factor() * pane._view.logicalDpiY() / 72
     viewport = pane._view.viewport()
     with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:
@@ -294,3 +281,90 @@ def load_project_text_when(text: str, block: str) -> str | None:
     from studio.core.composition import read_cards
 
     return next(c.when for c in read_cards(text) if c.block == block)
+
+
+def outlined_in_page(qtbot, pane) -> str:
+    """The data-block of each element the page shows outlined (read back from the DOM)."""
+    found: list = []
+    pane.view().page().runJavaScript(
+        "Array.prototype.map.call(document.querySelectorAll('.missiva-outline'),"
+        "function(e){return e.getAttribute('data-block')+':'+getComputedStyle(e).outlineStyle;})"
+        ".join(',')", QWebEngineScript.ScriptWorldId.ApplicationWorld, found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=WAIT)
+    return str(found[0])
+
+
+def test_hovering_a_block_in_the_editor_outlines_it_in_every_preview(studio, project, qtbot):
+    panes = {channel: wait_for(studio, qtbot, channel) for channel in ("print", "email", "mobile")}
+    for channel in ("email", "mobile"):
+        qtbot.waitUntil(lambda p=panes[channel]: p.html() != "", timeout=WAIT)
+    printed = panes["print"]
+    printed.fit_width()
+    page, top = printed.rendition.facts["block_tops"]["billing/payment"]
+    tab = studio.open_file("blocks/billing/payment.md")
+    qtbot.wait(100)
+    printed.go_to_place(page - 1, top)
+    qtbot.wait(100)
+    viewport = printed._view.viewport()
+    before = viewport.grab().toImage()
+    assert printed.outline_rects() == []
+
+    # the mouse comes over the block's text in the editor
+    qtbot.mouseMove(tab.views.visual.viewport(), QPoint(60, 40))
+    qtbot.waitUntil(lambda: printed.outlined_block == "billing/payment", timeout=5000)
+    rects = printed.outline_rects()
+    assert rects
+    qtbot.wait(100)
+    after = viewport.grab().toImage()
+    ratio = viewport.devicePixelRatioF()
+    rect = rects[0].intersected(QRectF(viewport.rect())).toRect()
+    assert rect.height() > 10, (rects, viewport.rect(), printed.vertical_scroll())
+    changed = outside = 0
+    for y in range(0, viewport.height(), 3):
+        for x in range(0, viewport.width(), 3):
+            differs = before.pixel(round(x * ratio), round(y * ratio)) != \
+                after.pixel(round(x * ratio), round(y * ratio))
+            if rect.adjusted(-3, -3, 3, 3).contains(x, y):
+                changed += differs
+            else:
+                outside += differs
+    assert changed > 100 and outside == 0  # drawn over the block's place, nowhere else
+    for channel in ("email", "mobile"):
+        qtbot.waitUntil(lambda c=channel: outlined_in_page(qtbot, panes[c])
+                        == "billing/payment:solid", timeout=WAIT)
+
+    # and it goes when the mouse leaves the editor
+    qtbot.mouseMove(studio.previews["sms"], QPoint(10, 10))
+    qtbot.waitUntil(lambda: printed.outlined_block is None, timeout=5000)
+    assert printed.outline_rects() == []
+    for channel in ("email", "mobile"):
+        qtbot.waitUntil(lambda c=channel: outlined_in_page(qtbot, panes[c]) == "", timeout=WAIT)
+
+
+def test_clicking_the_sms_bubble_opens_the_block_that_wrote_that_line(studio, project, qtbot):
+    studio.session.select(template="meter-appointment", sample="typical", locale="it")
+    pane = studio.previews["sms"]
+    qtbot.waitUntil(lambda: pane.rendition is not None
+                    and pane.rendition.template == "meter-appointment", timeout=WAIT)
+    bubble = pane.bubble()
+    qtbot.waitUntil(lambda: bubble.isVisible() and bubble.height() > 40, timeout=WAIT)
+    line = bubble.fontMetrics().height()
+    inside = bubble.margin() + line // 2
+    # the last line of the bubble: the reschedule block's SMS wording
+    with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:
+        qtbot.mouseClick(bubble, Qt.MouseButton.LeftButton,
+                         pos=QPoint(bubble.width() // 3, bubble.height() - inside))
+    assert clicked.args == ["appointment/reschedule",
+                            "Per spostare l'appuntamento: 800 012 345 o "
+                            "lumen-energia.example/appuntamenti"]
+    tab = studio.current_tab()
+    assert tab.rel == "blocks/appointment/reschedule.md"
+    # its SMS wording is in the front matter: the source view, on the variant's line
+    assert not tab.views.is_visual()
+    assert tab.editor.textCursor().block().text().lstrip().startswith("sms:")
+    # the first line: the appointment's details
+    with qtbot.waitSignal(pane.blockClicked, timeout=WAIT) as clicked:
+        qtbot.mouseClick(bubble, Qt.MouseButton.LeftButton, pos=QPoint(bubble.width() // 3, inside))
+    assert clicked.args[0] == "appointment/details"
+    assert studio.current_tab().rel == "blocks/appointment/details.md"
+    assert studio.current_tab().editor.textCursor().block().text().lstrip().startswith("sms:")

@@ -7,29 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from studio.core.index import index_of
-from studio.gui.main_window import MainWindow
 from studio.gui.models import RegulatoryRole
 from tests.conftest import SAMPLE
 
 WAIT = 30_000  # ms: the first print render starts a worker process
-
-
-@pytest.fixture(scope="module")
-def studio(qapp, tmp_path_factory):
-    """One window for the module (its worker processes start once); each test reopens a fresh
-    copy of the sample project in it."""
-    QStandardPaths.setTestModeEnabled(True)
-    folder = tmp_path_factory.mktemp("settings")
-    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
-    window.session.service.warm_up()
-    window.show()
-    yield window
-    window.session.buffers.clear()
-    window.close()
 
 
 @pytest.fixture

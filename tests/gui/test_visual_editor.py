@@ -9,13 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 
 from studio.core.resources import sample_project
-from studio.gui.main_window import MainWindow
-from studio.gui.visual_editor import CHIP, LABEL, SOURCE, STATE, BlockViews
+from studio.gui.visual_editor import CHIP, LABEL, SOURCE, STATE, STYLE_TINT, BlockViews
 
 SAMPLE_BLOCKS = sorted((sample_project() / "blocks").rglob("*.md"))
 WAIT = 30_000
@@ -79,6 +78,28 @@ def test_sample_block_through_the_rich_text_is_the_same_bytes(views, path: Path)
     assert views.source.toPlainText() == text  # opening wrote nothing
 
 
+def test_blocks_of_the_generated_library_through_the_rich_text_are_the_same_bytes(
+        views, library_1000):
+    paths = sorted((library_1000 / "blocks").rglob("*.md"))
+    assert len(paths) >= 1000
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        views.source.setPlainText(text)
+        assert views.visual.markdown() == text, path
+        assert views.source.toPlainText() == text, path
+
+
+def test_typing_in_a_generated_block_changes_only_that_line(views, qtbot, library_1000):
+    text = (library_1000 / "blocks/section12/b0012.md").read_text(encoding="utf-8")
+    views.source.setPlainText(text)
+    cursor_after(views, "this is paragraph 12")
+    qtbot.keyClicks(views.visual, " (updated)")
+    changes = changed_lines(text, views.source.toPlainText())
+    assert len(changes) == 1
+    old, new = changes[0]
+    assert new == old.replace("paragraph 12", "paragraph 12 (updated)")
+
+
 def test_fields_show_as_chips_with_the_sample_value(views):
     views.source.setPlainText((sample_project() / "blocks/reminder/notice.md").read_text())
     shown = chips(views)
@@ -136,6 +157,49 @@ def test_bold_and_a_list_item_by_keys_touch_only_their_lines(views, qtbot):
          "- **Email**: clienti@lumen-energia.example\n- Chat: nell'app")]
 
 
+def test_a_table_is_edited_in_its_cells_and_only_the_row_changes(views, qtbot):
+    text = (sample_project() / "blocks/appointment/details.md").read_text()
+    views.source.setPlainText(text)
+    found = views.visual.document().find("Tecnico", 0, QTextDocument.FindFlag.FindCaseSensitively)
+    table = found.currentTable()
+    assert table is not None and (table.rows(), table.columns()) == (6, 2)
+    # the technician's cell: a chip in a cell of the table, not the table's source
+    cell = table.cellAt(found)
+    value = table.cellAt(cell.row(), 1)
+    assert views.visual.document().characterAt(value.firstPosition()) == "\ufffc"
+    cursor = value.lastCursorPosition()
+    views.visual.setTextCursor(cursor)
+    views.visual.setFocus()
+    qtbot.keyClicks(views.visual, " (Lumen)")
+    cursor_after(views, "Fascia oraria")
+    qtbot.keyClick(views.visual, Qt.Key.Key_Home)
+    qtbot.keyClicks(views.visual, "La ")
+    assert changed_lines(text, views.source.toPlainText()) == [
+        ("| Fascia oraria | dalle {{ appointment.time_from }} alle {{ appointment.time_to }} |\n"
+         "| Tecnico | {{ appointment.technician }} |",
+         "| La Fascia oraria | dalle {{ appointment.time_from }} alle {{ appointment.time_to }} |\n"
+         "| Tecnico | {{ appointment.technician }} (Lumen) |")]
+
+
+def test_a_named_style_from_the_style_box_is_written_as_its_attribute(views, qtbot):
+    text = (sample_project() / "blocks/reminder/notice.md").read_text()
+    views.source.setPlainText(text)
+    views.set_styles(["highlight", "note"])
+    assert views.styles() == ["highlight", "note"]
+    cursor_after(views, "scusarci per il disturbo.")
+    box = views.style_box
+    box.setCurrentIndex(box.findData("note") - 1)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # the author picks "Style: note"
+    [(old, new)] = changed_lines(text, views.source.toPlainText())
+    assert old.endswith("scusarci per il disturbo.") and new == old + " {.note}"
+    assert views.visual.textCursor().blockFormat().background().color() == STYLE_TINT
+    # and back to a plain paragraph: the file as it was
+    box.setCurrentIndex(1)
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert views.source.toPlainText() == text
+
+
 def test_a_source_edit_shows_in_the_visual_view(views, qtbot):
     views.source.setPlainText("---\ntitle: T\n---\nCiao {{ customer.name }}.\n")
     views.show_source()
@@ -151,18 +215,6 @@ def test_a_source_edit_shows_in_the_visual_view(views, qtbot):
 
 
 # In the studio window -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def studio(qapp, tmp_path_factory):
-    QStandardPaths.setTestModeEnabled(True)
-    folder = tmp_path_factory.mktemp("settings")
-    window = MainWindow(settings=QSettings(str(folder / "studio.ini"), QSettings.Format.IniFormat))
-    window.session.service.warm_up()
-    window.show()
-    yield window
-    window.session.buffers.clear()
-    window.close()
 
 
 @pytest.fixture

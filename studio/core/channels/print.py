@@ -152,13 +152,17 @@ def write_pdf(html: str, resolver: AssetResolver, options: dict[str, Any]) -> tu
     return document.write_pdf(**options), len(document.pages)
 
 
-def block_places(document: Document) -> tuple[dict[str, list[int]], dict[str, list[float]]]:
-    """The pages (from 1) each block's section is laid out on, and where it starts (its first
+def block_places(
+    document: Document,
+) -> tuple[dict[str, list[int]], dict[str, list[float]], dict[str, list[float]]]:
+    """The pages (from 1) each block's section is laid out on, where it starts (its first
     page, and the top of its box there in PDF points), so a reviewer or the preview can go to
-    the block itself, not to the top of its page. Reads WeasyPrint's laid-out boxes; an API
-    change gives no places, not a failed render."""
+    the block itself, not to the top of its page, and its left and right edges there (which
+    tell apart blocks laid out side by side, as the bill's first-page columns). Reads
+    WeasyPrint's laid-out boxes; an API change gives no places, not a failed render."""
     pages: dict[str, list[int]] = {}
     tops: dict[str, list[float]] = {}
+    spans: dict[str, list[float]] = {}
     try:
         for number, page in enumerate(document.pages, start=1):
             for box in page._page_box.descendants():
@@ -169,9 +173,12 @@ def block_places(document: Document) -> tuple[dict[str, list[int]], dict[str, li
                     pages[block].append(number)
                     # CSS pixels (1/96 in) to PDF points (1/72 in)
                     tops.setdefault(block, [number, round(box.position_y * 0.75, 1)])
+                    left = box.border_box_x()
+                    spans.setdefault(block, [round(left * 0.75, 1),
+                                             round((left + box.border_width()) * 0.75, 1)])
     except AttributeError:
-        return {}, {}
-    return pages, tops
+        return {}, {}, {}
+    return pages, tops, spans
 
 
 def last_page_fill(document: Document) -> float:
@@ -421,7 +428,7 @@ def _render(composition: Composition) -> Rendition:
         address_lines = address_line_count(document)
         complete_metadata(document, options)
         pdf, pages = document.write_pdf(**options), len(document.pages)
-        located, tops = block_places(document)
+        located, tops, spans = block_places(document)
     finally:
         logger.removeHandler(collector)
     warnings: list[Problem] = [
@@ -476,6 +483,7 @@ def _render(composition: Composition) -> Rendition:
             "title": composition.title,
             "block_pages": located,
             "block_tops": tops,  # block -> [page, points from the page's top]
+            "block_spans": spans,  # block -> [left, right] in points on its first page
         },
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,

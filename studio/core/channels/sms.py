@@ -11,14 +11,30 @@ from studio.core.problems import Problem, warning
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
 
 
-def sms_text(composition: Composition) -> str:
-    """Blocks joined as short paragraphs; optionally transliterated into GSM-7."""
-    text = "\n".join(block.text.strip() for block in composition.blocks if block.text.strip())
+def _lines(text: str) -> list[str]:
     # Locale formatting puts no-break spaces in amounts ("1.234,50\u00a0€"); on a phone they
     # look like spaces but would force the whole message into UCS-2.
     text = text.translate(_SPACES)
     # Each line trimmed, runs of spaces collapsed, no blank lines: every character is paid for.
-    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def block_lines(composition: Composition) -> list[list[str | int]]:
+    """Which lines of the message each block wrote: [block, first line (from 0), count], in
+    order (click to edit on the SMS bubble)."""
+    out: list[list[str | int]] = []
+    first = 0
+    for block in composition.blocks:
+        count = len(_lines(block.text))
+        if count:
+            out.append([block.block, first, count])
+        first += count
+    return out
+
+
+def sms_text(composition: Composition) -> str:
+    """Blocks joined as short paragraphs; optionally transliterated into GSM-7."""
+    text = "\n".join(line for block in composition.blocks for line in _lines(block.text))
     settings = composition.template.sms
     if settings.get("transliterate"):
         text = transliterate(text)
@@ -78,6 +94,7 @@ def render(composition: Composition) -> Rendition:
             "ucs2_characters": [{"index": i, "char": ch} for i, ch in facts.ucs2_forcing],
             "max_segments": budget if isinstance(budget, int) else None,
             "over_budget": over_budget,
+            "block_lines": block_lines(composition),
         },
         warnings=tuple(warnings),
         used_blocks=composition.used_blocks,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from studio.core.history import WORKTREE, Repository, open_repository
 from studio.core.messages import msg
 from studio.core.problems import ProblemError, error
+from studio.core.senddate import today
 
 if TYPE_CHECKING:
 
@@ -43,6 +44,7 @@ class RenderedDiff:
     print: PrintDiff | None = None
     fields: Mapping[str, TextDiff] = field(default_factory=dict)  # email subject, preheader
     notes: tuple[str, ...] = ()  # how the record was fitted to a revision's schema
+    send_date: str = ""  # the day both sides were rendered as sent on
 
     @property
     def changed(self) -> bool:
@@ -61,6 +63,7 @@ class RenderedDiff:
             "locale": self.locale,
             "rev_a": self.rev_a,
             "rev_b": self.rev_b,
+            "send_date": self.send_date,
             "changed": self.changed,
             "facts_a": dict(self.facts_a),
             "facts_b": dict(self.facts_b),
@@ -123,6 +126,7 @@ def _render_at(
     record: Mapping[str, Any],
     record_path: str,
     locale: str,
+    send_date: str,
 ) -> Rendition:
     from studio.core.render import render
 
@@ -137,7 +141,8 @@ def _render_at(
             )
         )
     try:
-        return render(project, found, channel, record, locale, record_path=record_path)
+        return render(project, found, channel, record, locale, record_path=record_path,
+                      send_date=send_date)
     except ProblemError as exc:
         p = exc.problem
         raise ProblemError(error(p.path, p.line, p.col, msg("at {label}: {message}", label=label,
@@ -165,11 +170,15 @@ def rendered_diff(
     locale: str | None = None,
     output_dir: str | os.PathLike[str] | None = None,
     dpi: float = 80,
+    send_date: str | None = None,
 ) -> RenderedDiff:
     """Render TEMPLATE on CHANNEL at both revisions and compare what a customer would get.
 
     Both sides use the same record: the sample as it is at REV_B (or at REV_A when REV_B does
-    not have it), so the diff shows what the project's changes do, not the record's."""
+    not have it), so the diff shows what the project's changes do, not the record's. Both
+    are sent on the same day, SEND_DATE (today in REV_B's time zone when None, taken once): a
+    letter's date, an email's Date and Message-ID never show as a change, and a diff given a
+    send date is the same whenever it is run."""
     repository = open_repository(root)
     commit_a, commit_b = resolve_revision(repository, rev_a), resolve_revision(repository, rev_b)
     project_a, project_b = repository.project_at(commit_a), repository.project_at(commit_b)
@@ -186,6 +195,7 @@ def rendered_diff(
             )
         )
     locale = locale or project_b.config.default_locale
+    sent = send_date or today(project_b.config.timezone)
     label_a, label_b = _label(commit_a), _label(commit_b)
     notes: list[str] = []
     sides = []
@@ -193,7 +203,7 @@ def rendered_diff(
         record, path, note = _record_at(project, label, sample_name, found.record, found.path)
         if note:
             notes.append(note)
-        sides.append(_render_at(project, label, template, channel, record, path, locale))
+        sides.append(_render_at(project, label, template, channel, record, path, locale, sent))
     a, b = sides
     common: dict[str, Any] = {
         "template": template,
@@ -205,6 +215,7 @@ def rendered_diff(
         "facts_a": _plain_facts(a.facts),
         "facts_b": _plain_facts(b.facts),
         "notes": tuple(notes),
+        "send_date": sent,
     }
     compare = CHANNELS[channel].compare if channel in CHANNELS else ""
     if compare == "text":
@@ -267,6 +278,7 @@ def compare_channel(
     sample: str | None,
     locale: str | None,
     output_dir: str | None,
+    send_date: str | None = None,
 ) -> RenderedDiff | str:
     """The studio's compare of one channel (run in a worker): the rendered diff, or in words
     why there is none (the template is not sent on CHANNEL at the newer revision)."""
@@ -275,4 +287,4 @@ def compare_channel(
     if found is not None and channel not in found.channels:
         return f"Template {template} is not sent by {channel}."
     return rendered_diff(repository, revs[0], revs[1], template, channel, sample=sample,
-                         locale=locale, output_dir=output_dir)
+                         locale=locale, output_dir=output_dir, send_date=send_date)

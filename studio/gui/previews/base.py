@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QMouseEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -60,6 +61,35 @@ def _frame_icon(colour: QColor, maximized: bool) -> QIcon:
     return QIcon(pixmap)
 
 
+#: How a preview outlines the block hovered in the editor (issue 19): one colour everywhere.
+OUTLINE_COLOUR = "#2563eb"
+
+
+class ClickFilter(QObject):
+    """Click to edit's one rule for every preview: a left press and release within a few
+    pixels is a click on what is under the press (a drag selects or scrolls, and opens
+    nothing). Watches the widgets given to `watch`; CLICKED gets the press's position in the
+    watched widget."""
+
+    def __init__(self, parent: QObject, clicked: Callable[[QPoint], object]) -> None:
+        super().__init__(parent)
+        self._clicked = clicked
+        self._pressed_at: QPoint | None = None
+
+    def watch(self, widget: QObject) -> None:
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if isinstance(event, QMouseEvent) and event.button() == Qt.MouseButton.LeftButton:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._pressed_at = event.position().toPoint()
+            elif event.type() == QEvent.Type.MouseButtonRelease and self._pressed_at is not None:
+                pressed, self._pressed_at = self._pressed_at, None
+                if (event.position().toPoint() - pressed).manhattanLength() < 5:
+                    self._clicked(pressed)
+        return False
+
+
 def format_elapsed(elapsed_ms: float) -> str:
     """A render time as people read it: "85 ms", "1.4 s"."""
     if elapsed_ms < 1000:
@@ -89,6 +119,7 @@ class PreviewPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rendition: Rendition | None = None
+        self._outlined: str | None = None
         self._stale = False
         self._stale_reason = ""
 
@@ -202,6 +233,17 @@ class PreviewPane(QWidget):
         self._stack.setCurrentWidget(self._content)
         self.set_stale(False)
 
+    def outline_block(self, block: str | None) -> None:
+        """Outline what BLOCK wrote (the author hovers it in the editor); None: no outline.
+        Kept across renditions until changed."""
+        if block != self._outlined:
+            self._outlined = block
+            self._show_outline()
+
+    @property
+    def outlined_block(self) -> str | None:
+        return self._outlined
+
     def set_stale(self, stale: bool, reason: str = "") -> None:
         """Mark the preview as out of date (e.g. the editor's buffer fails to render).
 
@@ -268,6 +310,9 @@ class PreviewPane(QWidget):
 
     def _clear_content(self) -> None:
         """Release what the content holds (documents, pages); the message is already up."""
+
+    def _show_outline(self) -> None:
+        """Draw the outline of `outlined_block` (panes that can tell where a block is)."""
 
     def _set_content(self, widget: QWidget) -> None:
         old = self._content

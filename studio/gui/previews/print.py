@@ -2,30 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
-    QEvent,
     QIODevice,
     QMargins,
-    QObject,
     QPoint,
     QPointF,
+    QRectF,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QMouseEvent, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QWidget
 
 from studio.core import locate
 from studio.core.channels import Rendition
-from studio.gui.previews.base import PreviewPane
+from studio.gui.previews.base import OUTLINE_COLOUR, ClickFilter, PreviewPane
 
 _ZOOM_STEP = 1.25
 _ZOOM_MIN = 0.25
 _ZOOM_MAX = 6.0
+
+
+class _PdfView(QPdfView):
+    """QPdfView, with the hovered block's outline drawn over its pages."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.outline: Callable[[], list[QRectF]] = list
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        rects = self.outline()
+        if not rects:
+            return
+        painter = QPainter(self.viewport())
+        colour = QColor(OUTLINE_COLOUR)
+        painter.setPen(QPen(colour, 2))
+        colour.setAlpha(28)
+        painter.setBrush(colour)
+        for rect in rects:
+            painter.drawRect(rect)
+        painter.end()
 
 
 class PrintPreview(PreviewPane):
@@ -43,7 +74,8 @@ class PrintPreview(PreviewPane):
         self._pending_page: int | None = None
         self._pending_top: float | None = None  # with _pending_page: a place on that page
 
-        self._view = QPdfView(self)
+        self._view = _PdfView(self)
+        self._view.outline = self.outline_rects
         self._view.setObjectName("pdfView")
         self._view.setDocument(self._document)
         self._view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -59,8 +91,7 @@ class PrintPreview(PreviewPane):
         self._view.setPageSpacing(12)
         self._view.setDocumentMargins(QMargins(12, 12, 12, 12))
         self._navigator = self._view.pageNavigator()
-        self._pressed_at: QPoint | None = None
-        self._view.viewport().installEventFilter(self)  # a click opens the block under it
+        ClickFilter(self, self.click_at).watch(self._view.viewport())  # opens the block there
 
         self._zoom_out_button = self._tool_button("−", self.tr("Zoom out"), "zoomOut")
         self._zoom_in_button = self._tool_button("+", self.tr("Zoom in"), "zoomIn")
@@ -213,30 +244,74 @@ class PrintPreview(PreviewPane):
             top += height + self._view.pageSpacing()
         return None
 
+    def left_at(self, pos: QPoint, page: int) -> float:
+        """The points from PAGE's left edge under POS of the viewport: QPdfView centres each
+        page in the wider of the document (pages and margins) and the viewport."""
+        scale = self.zoom_factor() * self._view.logicalDpiY() / 72.0
+        width = self._document.pagePointSize(page).width() * scale
+        margins = self._view.documentMargins()
+        document = width + margins.left() + margins.right()
+        page_x = (max(document, self._view.viewport().width()) - width) / 2
+        x = pos.x() + self._view.horizontalScrollBar().value()
+        return (x - page_x) / scale
+
     def click_at(self, pos: QPoint) -> str | None:
-        """Emit blockClicked for the block printed at POS of the viewport; the block."""
+        """Emit blockClicked for the block printed at POS of the viewport; the block. Where
+        blocks stand side by side (the bill's first page) the click's left picks the column."""
         place = self.point_at(pos)
         rendition = self.rendition
         if place is None or rendition is None:
             return None
         page, points = place
-        block = locate.block_at(rendition.facts.get("block_tops") or {}, page + 1, points)
+        spans = rendition.facts.get("block_spans") or {}
+        block = locate.block_at(rendition.facts.get("block_tops") or {}, page + 1, points,
+                                self.left_at(pos, page), spans)
         if block is None:
             return None
-        self.blockClicked.emit(block, locate.line_text_at(rendition.content, page, points))
+        self.blockClicked.emit(block, locate.line_text_at(rendition.content, page, points,
+                                                          locate.block_span(spans, block)))
         return block
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self._view.viewport() and isinstance(event, QMouseEvent):
-            if event.type() == QEvent.Type.MouseButtonPress:
-                self._pressed_at = event.position().toPoint()
-            elif (event.type() == QEvent.Type.MouseButtonRelease
-                  and self._pressed_at is not None):
-                # A click, not a drag: the reader pointed at a paragraph.
-                if (event.position().toPoint() - self._pressed_at).manhattanLength() < 5:
-                    self.click_at(self._pressed_at)
-                self._pressed_at = None
-        return super().eventFilter(watched, event)
+    def _page_tops(self) -> list[float]:
+        """Each page's top in the view's document (pixels, unscrolled), as point_at reads them."""
+        scale = self.zoom_factor() * self._view.logicalDpiY() / 72.0
+        tops, top = [], float(self._view.documentMargins().top())
+        for page in range(self.page_count()):
+            tops.append(top)
+            top += self._document.pagePointSize(page).height() * scale + self._view.pageSpacing()
+        return tops
+
+    def outline_rects(self) -> list[QRectF]:
+        """Where the outlined block is printed, in viewport pixels: from its first line to the
+        next block's (over pages if it runs on), across the page."""
+        rendition = self.rendition
+        tops = (rendition.facts.get("block_tops") or {}) if rendition is not None else {}
+        if not self._outlined or self._outlined not in tops or not self.page_count():
+            return []
+        starts = sorted((int(w[0]) - 1, float(w[1])) for w in tops.values() if len(w) >= 2)
+        page, top = int(tops[self._outlined][0]) - 1, float(tops[self._outlined][1])
+        following = [s for s in starts if s > (page, top)]
+        end_page, end = following[0] if following else (self.page_count() - 1, None)
+        scale = self.zoom_factor() * self._view.logicalDpiY() / 72.0
+        page_tops = self._page_tops()
+        scroll_x = self._view.horizontalScrollBar().value()
+        scroll_y = self._view.verticalScrollBar().value()
+        margins = self._view.documentMargins()
+        rects = []
+        for number in range(max(0, page), min(end_page, self.page_count() - 1) + 1):
+            size = self._document.pagePointSize(number)
+            width = size.width() * scale
+            left = max(float(margins.left()), (self._view.viewport().width() - width) / 2)
+            y0 = top if number == page else 0.0
+            y1 = end if number == end_page and end is not None else size.height()
+            if y1 - y0 < 1:
+                continue
+            rects.append(QRectF(left - scroll_x + 6, page_tops[number] + y0 * scale - scroll_y - 2,
+                                width - 12, (y1 - y0) * scale + 2))
+        return rects
+
+    def _show_outline(self) -> None:
+        self._view.viewport().update()
 
     # -- PreviewPane ---------------------------------------------------------------------
 

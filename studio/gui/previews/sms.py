@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.channels import Rendition
-from studio.gui.previews.base import PreviewPane
+from studio.gui.previews.base import ClickFilter, PreviewPane
 
 # Red with white text stays legible on both bubble colours, and reads as "this costs you".
 _UCS2_MARK = "background-color:#e53935; color:#ffffff;"
@@ -134,6 +134,7 @@ class SmsPreview(PreviewPane):
         self._screen.setBackgroundRole(QPalette.ColorRole.Base)
         self._bubble = _Bubble(self._screen)
         self._bubble.setObjectName("smsBubble")
+        ClickFilter(self, self.click_at).watch(self._bubble)  # opens the block that wrote it
         self._facts = QLabel(self._screen)
         self._facts.setObjectName("smsFacts")
         self._facts.setTextFormat(Qt.TextFormat.RichText)
@@ -170,6 +171,39 @@ class SmsPreview(PreviewPane):
     def text(self) -> str:
         """The message text shown in the bubble."""
         return str(self._rendition.facts.get("text", "")) if self._rendition else ""
+
+    def bubble(self) -> QLabel:
+        return self._bubble
+
+    def line_at(self, pos: QPoint) -> int | None:
+        """The message's line (from 0) under POS of the bubble, as the label lays it out."""
+        if self._rendition is None:
+            return None
+        area = self._bubble.contentsRect().adjusted(
+            self._bubble.margin(), self._bubble.margin(), -self._bubble.margin(),
+            -self._bubble.margin())
+        document = QTextDocument()
+        document.setDefaultFont(self._bubble.font())
+        document.setDocumentMargin(0)
+        document.setHtml(self._bubble.text())
+        document.setTextWidth(area.width())
+        top = area.top() + max(0.0, (area.height() - document.size().height()) / 2)  # centred
+        hit = document.documentLayout().hitTest(
+            QPointF(pos.x() - area.left(), pos.y() - top), Qt.HitTestAccuracy.FuzzyHit)
+        if hit < 0:
+            return None
+        return document.toPlainText()[:hit].count("\n")
+
+    def click_at(self, pos: QPoint) -> str | None:
+        """Emit blockClicked for the block that wrote the line clicked; the block."""
+        line = self.line_at(pos)
+        if line is None or self._rendition is None:
+            return None
+        for block, first, count in self._rendition.facts.get("block_lines") or ():
+            if int(first) <= line < int(first) + int(count):
+                self.blockClicked.emit(str(block), self.text().split("\n")[line])
+                return str(block)
+        return None
 
     def facts_text(self) -> str:
         """The facts line as plain text."""

@@ -11,7 +11,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.channels import Rendition
 from studio.core.mailview import MailView, inline_cid_references, mail_view  # noqa: F401
-from studio.gui.previews.base import PreviewPane
+from studio.gui.previews.base import OUTLINE_COLOUR, ClickFilter, PreviewPane
 
 BASE_URL = QUrl("about:blank")
 
@@ -154,10 +153,10 @@ class _WebPreview(PreviewPane):
         self._view.loadFinished.connect(self._on_load_finished)
         # Click to edit: Chromium's widget (a child of the view, made when it first paints)
         # gets the mouse; the filter sees a click and asks the page which block is there.
-        self._pressed_at: QPoint | None = None
+        self._clicks = ClickFilter(self, self.click_at)
         self._view.installEventFilter(self)
         for child in self._view.findChildren(QWidget):
-            child.installEventFilter(self)
+            self._clicks.watch(child)
         self._dark_button = self._tool_button(
             self.tr("Dark"), self.tr("Preview as a reader in dark mode sees it"), "darkMode"
         )
@@ -208,6 +207,8 @@ class _WebPreview(PreviewPane):
     def _on_patched(self) -> None:
         if self._reveal:
             self._scroll_to_block()
+        if self._outlined:
+            self._show_outline()
         self._shown()
         self.htmlLoaded.emit(True)
 
@@ -249,16 +250,27 @@ class _WebPreview(PreviewPane):
         if watched is self._view and isinstance(event, QChildEvent) and event.added():
             child = event.child()
             if isinstance(child, QWidget):
-                child.installEventFilter(self)
-        elif isinstance(event, QMouseEvent) and watched is not self._view:
-            if event.type() == QEvent.Type.MouseButtonPress:
-                self._pressed_at = event.position().toPoint()
-            elif (event.type() == QEvent.Type.MouseButtonRelease
-                  and self._pressed_at is not None):
-                if (event.position().toPoint() - self._pressed_at).manhattanLength() < 5:
-                    self.click_at(self._pressed_at)
-                self._pressed_at = None
+                self._clicks.watch(child)
         return super().eventFilter(watched, event)
+
+    def _show_outline(self) -> None:
+        """The outlined block's elements get the class `missiva-outline` (and a style sheet
+        that draws it); the others lose it. In Qt's isolated world: it only marks the page."""
+        if not self._html:
+            return
+        self._view.page().runJavaScript(
+            "(function(b){var d=document;if(!d.getElementById('missiva-outline')){"
+            "var s=d.createElement('style');s.id='missiva-outline';"
+            f"s.textContent='.missiva-outline{{outline:2px solid {OUTLINE_COLOUR} !important;"
+            "outline-offset:2px;}';(d.head||d.documentElement).appendChild(s);}"
+            "d.querySelectorAll('.missiva-outline').forEach(function(e){"
+            "e.classList.remove('missiva-outline');});"
+            "if(b){d.querySelectorAll('[data-block]').forEach(function(e){"
+            "if(e.getAttribute('data-block')===b){e.classList.add('missiva-outline');}});}"
+            "return d.querySelectorAll('.missiva-outline').length;})"
+            f"({json.dumps(self._outlined)})",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld,
+        )
 
     def click_at(self, pos: QPoint) -> None:
         """Ask the page which block's paragraph is at POS (view pixels); blockClicked follows.
@@ -294,6 +306,8 @@ class _WebPreview(PreviewPane):
         self._loaded = ok and bool(self._html)
         if ok and self._reveal:
             self._scroll_to_block()
+        if self._loaded and self._outlined:
+            self._show_outline()
         if self._loaded:
             self._shown()
         self.htmlLoaded.emit(ok)

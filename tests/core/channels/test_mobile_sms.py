@@ -25,6 +25,9 @@ def test_sms_facts_gsm(project_dir):
     assert facts["segments"] == 1
     assert facts["characters"] == len(facts["text"])
     assert facts["units"] == len(facts["text"]) + 1  # € is an extension character
+    # which block wrote which line: the greeting (its SMS variant) the first, the amount the
+    # second (click to edit on the bubble)
+    assert facts["block_lines"] == [["greeting", 0, 1], ["amount", 1, 1]]
 
 
 def test_sms_ucs2_and_budget(project_dir):
