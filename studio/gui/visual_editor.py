@@ -479,8 +479,29 @@ class VisualBlockEditor(QTextEdit):
             self.toggle_bold()
         elif event.matches(QKeySequence.StandardKey.Italic):
             self.toggle_italic()
+        elif event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and self.textCursor().currentTable() is not None:
+            self._next_cell(event.key() == Qt.Key.Key_Tab)
         else:
             super().keyPressEvent(event)
+
+    def _next_cell(self, forward: bool) -> None:
+        """Tab: the next cell (after the last one, a new row); Shift+Tab: the previous one."""
+        cursor = self.textCursor()
+        table = cursor.currentTable()
+        cell = table.cellAt(cursor)
+        index = cell.row() * table.columns() + cell.column() + (1 if forward else -1)
+        if index < 0:
+            return
+        added = index >= table.rows() * table.columns()
+        if added:
+            if self.locked():
+                return
+            table.appendRows(1)  # a row the author fills: one new line in the file
+        target = table.cellAt(index // table.columns(), index % table.columns())
+        self.setTextCursor(target.lastCursorPosition())
+        if added:
+            self.setCurrentCharFormat(QTextCharFormat())  # not the bold of the cell above
 
     def toggle_bold(self) -> None:
         self._merge(lambda f, on: f.setFontWeight(QFont.Weight.Bold if on else QFont.Weight.Normal),
