@@ -1,14 +1,15 @@
 """The visual block editor: a block edited as rich text (paragraphs, headings, bold, italic,
-lists, links, tables; record fields as chips showing the sample's value), saved as the project's
-Markdown through the same buffer as the source editor, which stays one toggle away.
+lists, links, tables, the project's named paragraph styles; record fields as chips showing the
+sample's value), saved as the project's Markdown through the same buffer as the source editor,
+which stays one toggle away.
 
 The rich text is a view over `core.blockdoc`: loading builds a QTextDocument from the block's
 units, every edit reads the units back and `blockdoc.rewrite()`s the file, so untouched units
 keep their bytes. A table is a QTextTable whose cells are edited in place (an edited cell
-rewrites its row's line only). Units the editor does not model (quotes, statement lines, tables
-with Jinja between rows) are one atomic object showing their source. The text goes into the
-source editor as one minimal replacement, so the session, autosave, save and conflicts see an
-ordinary edit.
+rewrites its row's line only; Tab moves on, past the last cell it adds a row). Units the editor
+does not model (quotes, statement lines, tables with Jinja between rows) are one atomic object
+showing their source. The text goes into the source editor as one minimal replacement, so the
+session, autosave, save and conflicts see an ordinary edit.
 """
 
 from __future__ import annotations
