@@ -1,14 +1,15 @@
 """The visual block editor: a block edited as rich text (paragraphs, headings, bold, italic,
-lists, links, tables; record fields as chips showing the sample's value), saved as the project's
-Markdown through the same buffer as the source editor, which stays one toggle away.
+lists, links, tables, the project's named paragraph styles; record fields as chips showing the
+sample's value), saved as the project's Markdown through the same buffer as the source editor,
+which stays one toggle away.
 
 The rich text is a view over `core.blockdoc`: loading builds a QTextDocument from the block's
 units, every edit reads the units back and `blockdoc.rewrite()`s the file, so untouched units
 keep their bytes. A table is a QTextTable whose cells are edited in place (an edited cell
-rewrites its row's line only). Units the editor does not model (quotes, statement lines, tables
-with Jinja between rows) are one atomic object showing their source. The text goes into the
-source editor as one minimal replacement, so the session, autosave, save and conflicts see an
-ordinary edit.
+rewrites its row's line only; Tab moves on, past the last cell it adds a row). Units the editor
+does not model (quotes, statement lines, tables with Jinja between rows) are one atomic object
+showing their source. The text goes into the source editor as one minimal replacement, so the
+session, autosave, save and conflicts see an ordinary edit.
 """
 
 from __future__ import annotations
@@ -479,8 +480,29 @@ class VisualBlockEditor(QTextEdit):
             self.toggle_bold()
         elif event.matches(QKeySequence.StandardKey.Italic):
             self.toggle_italic()
+        elif event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and self.textCursor().currentTable() is not None:
+            self._next_cell(event.key() == Qt.Key.Key_Tab)
         else:
             super().keyPressEvent(event)
+
+    def _next_cell(self, forward: bool) -> None:
+        """Tab: the next cell (after the last one, a new row); Shift+Tab: the previous one."""
+        cursor = self.textCursor()
+        table = cursor.currentTable()
+        cell = table.cellAt(cursor)
+        index = cell.row() * table.columns() + cell.column() + (1 if forward else -1)
+        if index < 0:
+            return
+        added = index >= table.rows() * table.columns()
+        if added:
+            if self.locked():
+                return
+            table.appendRows(1)  # a row the author fills: one new line in the file
+        target = table.cellAt(index // table.columns(), index % table.columns())
+        self.setTextCursor(target.lastCursorPosition())
+        if added:
+            self.setCurrentCharFormat(QTextCharFormat())  # not the bold of the cell above
 
     def toggle_bold(self) -> None:
         self._merge(lambda f, on: f.setFontWeight(QFont.Weight.Bold if on else QFont.Weight.Normal),

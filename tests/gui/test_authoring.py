@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import QLocale, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QColor, QDropEvent
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
@@ -368,3 +368,20 @@ def test_clicking_the_sms_bubble_opens_the_block_that_wrote_that_line(studio, pr
     assert clicked.args[0] == "appointment/details"
     assert studio.current_tab().rel == "blocks/appointment/details.md"
     assert studio.current_tab().editor.textCursor().block().text().lstrip().startswith("sms:")
+
+    # hovering that block's source outlines its line in the bubble (a tint), not the other's
+    tab = studio.open_file("blocks/appointment/reschedule.md")
+    qtbot.mouseMove(tab.editor.viewport(), QPoint(80, 20))
+    qtbot.waitUntil(lambda: pane.outlined_block == "appointment/reschedule", timeout=5000)
+    assert pane.outlined_lines() == [1]
+    qtbot.wait(50)
+    image = bubble.grab().toImage()
+    ratio = bubble.devicePixelRatioF()
+    tint = QColor("#dbe7fd").rgb()
+
+    def tinted(top: int, bottom: int) -> int:
+        return sum(image.pixel(round(x * ratio), round(y * ratio)) == tint
+                   for y in range(top, bottom) for x in range(0, bubble.width(), 2))
+
+    assert tinted(bubble.height() - inside - line // 2, bubble.height() - inside + line // 2) > 50
+    assert tinted(inside - line // 2, inside + line // 2) == 0

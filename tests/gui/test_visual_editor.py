@@ -181,6 +181,25 @@ def test_a_table_is_edited_in_its_cells_and_only_the_row_changes(views, qtbot):
          "| Tecnico | {{ appointment.technician }} (Lumen) |")]
 
 
+def test_tab_moves_between_cells_and_past_the_last_adds_a_row(views, qtbot):
+    text = (sample_project() / "blocks/billing/summary.md").read_text()
+    views.source.setPlainText(text)
+    table = views.visual.document().find("Scadenza").currentTable()
+    views.visual.setTextCursor(table.cellAt(0, 0).lastCursorPosition())
+    views.visual.setFocus()
+    for _ in range(4):  # through the 2 × 2 table's cells, then past the last one
+        qtbot.keyClick(views.visual, Qt.Key.Key_Tab)
+    qtbot.keyClicks(views.visual, "Rate")
+    qtbot.keyClick(views.visual, Qt.Key.Key_Tab)
+    qtbot.keyClicks(views.visual, "no")
+    last_row = next(line for line in text.split("\n") if line.startswith("| **{{ invoice.total"))
+    after = views.source.toPlainText()
+    assert changed_lines(text, after) == [("", "| Rate | no |")]  # one line added, nothing else
+    assert last_row + "\n| Rate | no |\n" in after
+    qtbot.keyClick(views.visual, Qt.Key.Key_Backtab)  # back to the new row's first cell
+    assert views.visual.textCursor().block().text() == "Rate"
+
+
 def test_a_named_style_from_the_style_box_is_written_as_its_attribute(views, qtbot):
     text = (sample_project() / "blocks/reminder/notice.md").read_text()
     views.source.setPlainText(text)

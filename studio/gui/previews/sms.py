@@ -37,6 +37,8 @@ from studio.gui.previews.base import ClickFilter, PreviewPane
 
 # Red with white text stays legible on both bubble colours, and reads as "this costs you".
 _UCS2_MARK = "background-color:#e53935; color:#ffffff;"
+# The lines of the block hovered in the editor: the outline colour, light, as a highlighter.
+_OUTLINE_MARK = "background-color:#dbe7fd;"
 _OVER_BUDGET = "#e53935"
 _BUBBLE_RADIUS = 18.0
 
@@ -46,16 +48,21 @@ _BREAK_AFTER = set("/.?&=-_#")
 _LONG_WORD = 16
 
 
-def bubble_html(text: str, highlight: Iterable[int]) -> str:
-    """The message as rich text, the characters at `highlight` (code point indexes) marked.
+def bubble_html(text: str, highlight: Iterable[int], outlined: Iterable[int] = ()) -> str:
+    """The message as rich text, the characters at `highlight` (code point indexes) marked,
+    the lines at `outlined` (from 0: the block hovered in the editor) tinted.
     A long unbroken run (a payment link) may break after / . ? & = - _ # or every 16
     characters, as a phone wraps it, rather than running out of the bubble."""
     marked = set(highlight)
-    out: list[str] = []
+    tinted = set(outlined)
+    out: list[str] = [f'<span style="{_OUTLINE_MARK}">' if 0 in tinted else ""]
     run = 0
+    line = 0
     for index, char in enumerate(text):
         if char == "\n":
-            out.append("<br>")
+            out.append(("</span>" if line in tinted else "") + "<br>")
+            line += 1
+            out.append(f'<span style="{_OUTLINE_MARK}">' if line in tinted else "")
             run = 0
             continue
         escaped = html.escape(char)
@@ -65,6 +72,7 @@ def bubble_html(text: str, highlight: Iterable[int]) -> str:
         run = 0 if char.isspace() else run + 1
         if run >= 2 and (char in _BREAK_AFTER or run % _LONG_WORD == 0):
             out.append(ZWSP)
+    out.append("</span>" if line in tinted else "")
     return "".join(out)
 
 
@@ -172,6 +180,17 @@ class SmsPreview(PreviewPane):
         """The message text shown in the bubble."""
         return str(self._rendition.facts.get("text", "")) if self._rendition else ""
 
+    def outlined_lines(self) -> list[int]:
+        """The message's lines (from 0) the outlined block wrote."""
+        if self._rendition is None or not self._outlined:
+            return []
+        return [line for block, first, count in self._rendition.facts.get("block_lines") or ()
+                if block == self._outlined for line in range(int(first), int(first) + int(count))]
+
+    def _show_outline(self) -> None:
+        if self._rendition is not None:
+            self._display(self._rendition)
+
     def bubble(self) -> QLabel:
         return self._bubble
 
@@ -244,7 +263,7 @@ class SmsPreview(PreviewPane):
             for item in facts.get("ucs2_characters", ())
             if 0 <= int(item["index"]) < len(text)
         )
-        self._bubble.setText(bubble_html(text, self._highlighted))
+        self._bubble.setText(bubble_html(text, self._highlighted, self.outlined_lines()))
         self._facts.setText(self.facts_html(facts))
         self._fit_bubble()
 
