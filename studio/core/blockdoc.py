@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from studio.core.markdown import NAMED_STYLE
+from studio.core.markdown import named_style
 
 # The parser the studio renders with (commonmark + tables + strikethrough, no raw HTML); a
 # separate instance because the rendering one drops relative links, which would lose text here.
@@ -219,12 +219,12 @@ def _structured(source: str) -> Unit:
     if kinds == ["paragraph_open", "inline", "paragraph_close"]:
         runs = _inlines(tokens[1], atoms)
         last = runs[-1] if runs else None
-        style = NAMED_STYLE.search(last.text) if isinstance(last, Span) and not last.code \
+        style = named_style(last.text) if isinstance(last, Span) and not last.code \
             and last.marks == PLAIN else None
-        if style is not None and (style.start() or len(runs) > 1):
+        if style is not None and (style[0] or len(runs) > 1):
             # the style, as the renderer reads it (studio/core/markdown.py)
-            runs = normalized((*runs[:-1], Span(last.text[:style.start()])))  # type: ignore[union-attr]
-            return Unit("paragraph", (runs,), style=style.group(1))
+            runs = normalized((*runs[:-1], Span(last.text[:style[0]])))  # type: ignore[union-attr]
+            return Unit("paragraph", (runs,), style=style[1])
         return Unit("paragraph", (runs,))
     if kinds == ["heading_open", "inline", "heading_close"] and tokens[0].markup.startswith("#"):
         return Unit("heading", (_inlines(tokens[1], atoms),), level=int(tokens[0].tag[1]))

@@ -49,9 +49,21 @@ def _drop_relative_links(state: StateCore) -> None:
 
 _MD.core.ruler.push("drop_relative_links", _drop_relative_links)
 
-#: A named style on a paragraph: ` {.note}` at the end of its text (the project's styles are the
-#: `p.NAME` classes of its stylesheets, see layouts.named_styles).
-NAMED_STYLE = re.compile(r"[ \t]+\{\.([A-Za-z][\w-]*)\}[ \t]*$")
+_STYLE_NAME = re.compile(r"[A-Za-z][\w-]*")
+
+
+def named_style(text: str) -> tuple[int, str] | None:
+    """A named style on a paragraph: ` {.note}` at the end of its text (the project's styles
+    are the `p.NAME` classes of its stylesheets, see layouts.named_styles). Where the text
+    before it ends, and the name; None without one. Read from the end, in linear time (a
+    backtracking pattern over a long run of spaces would not be)."""
+    stripped = text.rstrip(" \t")
+    if not stripped.endswith("}"):
+        return None
+    at = stripped.rfind("{.")
+    if at <= 0 or stripped[at - 1] not in " \t" or not _STYLE_NAME.fullmatch(stripped[at + 2:-1]):
+        return None
+    return len(stripped[:at].rstrip(" \t")), stripped[at + 2:-1]
 
 
 def _named_styles(state: StateCore) -> None:
@@ -62,11 +74,11 @@ def _named_styles(state: StateCore) -> None:
                 or not inline.children or inline.children[-1].type != "text":
             continue
         last = inline.children[-1]
-        match = NAMED_STYLE.search(last.content)
-        if match is None or (match.start() == 0 and len(inline.children) == 1):
+        found = named_style(last.content)
+        if found is None or (found[0] == 0 and len(inline.children) == 1):
             continue
-        last.content = last.content[:match.start()]
-        token.attrSet("class", match.group(1))
+        last.content = last.content[:found[0]]
+        token.attrSet("class", found[1])
 
 
 _MD.core.ruler.push("named_styles", _named_styles)
