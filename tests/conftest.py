@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -11,6 +13,12 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The parse cache (studio/core/parsecache.py) of this run in a folder of its own, not the
+    user's: for the tests and every process they start."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="missiva-test-cache-")
 SAMPLE = REPO / "sample_projects" / "lumen-energia"
 
 BASE_FILES: dict[str, str] = {

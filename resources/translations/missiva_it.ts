@@ -1070,6 +1070,14 @@ Recuperarle?</translation>
         <translation>Controllo di %d blocchi e %d modelli…</translation>
     </message>
     <message>
+        <source>Checking %s of %s parts (blocks, templates, samples, trial renders)…</source>
+        <translation>Controllo di %s parti su %s (blocchi, modelli, esempi, rese di prova)…</translation>
+    </message>
+    <message>
+        <source>Problems (checking… %d%%)</source>
+        <translation>Problemi (controllo in corso… %d%%)</translation>
+    </message>
+    <message>
         <source>Problems (checking…)</source>
         <translation>Problemi (controllo in corso…)</translation>
     </message>
@@ -1815,6 +1823,18 @@ Recuperarle?</translation>
     <message>
         <source>Line</source>
         <translation>Riga</translation>
+    </message>
+    <message>
+        <source>Reads %d record field(s), its includes&apos; too: %s</source>
+        <translation>Legge %d campi del record, compresi quelli dei blocchi inclusi: %s</translation>
+    </message>
+    <message>
+        <source>Reads no record field.</source>
+        <translation>Non legge alcun campo del record.</translation>
+    </message>
+    <message>
+        <source>Regulatory: a change needs a sign-off.</source>
+        <translation>Blocco regolamentato: una modifica richiede l&apos;approvazione.</translation>
     </message>
     <message>
         <source>directly in its body</source>

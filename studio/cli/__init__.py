@@ -10,13 +10,12 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio import __version__
 from studio.cli.common import (
     SEND_DATE_HELP,
     TIME_LIMIT_HELP,
-    Record,
     UsageError,
     records_from,
     send_date,
@@ -30,6 +29,9 @@ from studio.core.limits import Limits, limits_from
 from studio.core.problems import Problem, ProblemError
 from studio.core.project import Project
 from studio.core.senddate import today
+
+if TYPE_CHECKING:
+    from studio.core.records import Record
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

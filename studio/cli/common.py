@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.core.project import Project, Template, load_project
-from studio.core.records import Record, records_in, sample_record
+
+if TYPE_CHECKING:  # jsonschema is a third of a second to import: only the commands reading
+    from studio.core.records import Record  # records pay for it
 
 
 class UsageError(Exception):
@@ -21,6 +24,8 @@ class UsageError(Exception):
 def records_from(project: Project, sample: str | None, data: str | None) -> list[Record]:
     """The records a command is given: the file (or stdin, "-") of --data, the --sample, or
     the project's default sample; each read and checked on the core's one record path."""
+    from studio.core.records import records_in, sample_record
+
     if data is not None:
         try:
             text = sys.stdin.read() if data == "-" else Path(data).read_text(encoding="utf-8")

@@ -41,9 +41,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     from studio.core.compliance import block_states, interrupted_problems
     from studio.core.history import open_repository
 
-    root = project_folder(args.project)
-    states = block_states(root)
-    problems = interrupted_problems(open_repository(root))
+    repository = open_repository(project_folder(args.project))
+    changes = repository.status()  # one `git status` for both questions
+    states = block_states(repository, changes=changes)
+    problems = interrupted_problems(repository, changes)
     for problem in problems:
         print(problem, file=sys.stderr)
     if args.json:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.common import UsageError, send_date
-from studio.cli.terminal import format_terminal, format_words
 from studio.core.channels import CHANNEL_NAMES, CHANNELS
 
 
@@ -104,6 +103,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for option in ("template", "channel", "sample", "locale", "output", "send_date"):
         if getattr(args, option) is not None:
             raise _usage(f"--{option.replace('_', '-')} is for a rendered diff: add --rendered")
+    from studio.cli.terminal import format_terminal
     from studio.core.diff import source_diff
 
     repository = _repository(args.project)
@@ -120,6 +120,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _rendered(args: argparse.Namespace, colour: bool | None) -> int:
+    from studio.cli.terminal import format_words
     from studio.core.diff import rendered_diff
 
     repository = _repository(args.project)

@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from studio.core.markdown import named_style
+from studio.core.markdown import trailing_style
 
 # The parser the studio renders with (commonmark + tables + strikethrough, no raw HTML); a
 # separate instance because the rendering one drops relative links, which would lose text here.
@@ -219,7 +219,7 @@ def _structured(source: str) -> Unit:
     if kinds == ["paragraph_open", "inline", "paragraph_close"]:
         runs = _inlines(tokens[1], atoms)
         last = runs[-1] if runs else None
-        style = named_style(last.text) if isinstance(last, Span) and not last.code \
+        style = trailing_style(last.text) if isinstance(last, Span) and not last.code \
             and last.marks == PLAIN else None
         if style is not None and (style[0] or len(runs) > 1):
             # the style, as the renderer reads it (studio/core/markdown.py)

@@ -1,5 +1,6 @@
 """The project index: which blocks include which, which templates use each block and through
-what chain, built once per loaded project and linear in its size.
+what chain, the record fields each reads and which are regulatory, built once per loaded
+project and linear in its size.
 
 Status, review, validate, the explorer and *Where used* all ask the same questions ("which
 templates does legal/privacy reach?"); answering each by walking the templates' blocks and
@@ -21,16 +22,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
-
-from studio.core.engine import parse
+from studio.core.parsecache import MISSING, parse_cache
 from studio.core.project import Project
 
 
 @functools.lru_cache(maxsize=16384)
 def includes(source: str) -> tuple[tuple[str, int], ...]:
     """The blocks a source includes with block("id") (constant ids only), with their lines.
-    Kept by text: a project loaded again, or one block edited, parses only what changed."""
+    Kept by text, in this run and the next (the parse cache): a project loaded again, or one
+    block edited, parses only what changed."""
+    cache = parse_cache()
+    found = cache.get("includes", source)
+    if found is MISSING:
+        found = _includes(source)
+        cache.put("includes", source, found)
+    return tuple((str(block), int(line)) for block, line in found)
+
+
+def _includes(source: str) -> tuple[tuple[str, int], ...]:
+    # here, not at the top: with every source in the parse cache, `missiva status` never
+    # needs Jinja or Markdown (a fifth of a second of imports)
+    from jinja2 import TemplateSyntaxError, nodes
+
+    from studio.core.engine import parse
+
     try:
         tree = parse(source)
     except TemplateSyntaxError:
@@ -46,6 +61,26 @@ def includes(source: str) -> tuple[tuple[str, int], ...]:
         ):
             found.append((call.args[0].value, call.lineno))
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=16384)
+def fields_read(source: str) -> tuple[str, ...]:
+    """The record fields a source reads, as dotted paths ("customer.name",
+    "invoice.lines[].amount"), sorted; kept by text like includes(). A source Jinja cannot
+    parse reads nothing here (validate reports it)."""
+    cache = parse_cache()
+    found = cache.get("fields", source)
+    if found is MISSING:
+        from studio.core.engine import variable_paths
+        from studio.core.problems import ProblemError
+
+        try:
+            paths = variable_paths(source, "")
+        except ProblemError:
+            paths = []
+        found = tuple(sorted({".".join(path).replace(".[]", "[]") for path, _ in paths}))
+        cache.put("fields", source, found)
+    return tuple(str(field) for field in found)
 
 
 @dataclass(frozen=True)
@@ -82,6 +117,9 @@ class ProjectIndex:
                         found.update(included for included, _ in includes(text))
             includes_of[block_id] = frozenset(found)
         self.includes: Mapping[str, frozenset[str]] = includes_of
+        # the sources parsed for their includes, for the next run: after a load, not after
+        # each edit (the whole cache is written each time)
+        parse_cache().save(at_least=50)
         included_by: dict[str, set[str]] = {}
         for block_id, targets in includes_of.items():
             for target in targets:
@@ -91,6 +129,42 @@ class ProjectIndex:
         self._template_blocks: dict[str, frozenset[str]] = {}
         self._users: dict[str, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def regulatory(self) -> frozenset[str]:
+        """The blocks flagged regulatory (their sign-off state is compliance's, from git)."""
+        return frozenset(b.id for b in self.project.blocks.values() if b.regulatory)
+
+    def regulatory_in(self, template: str) -> frozenset[str]:
+        """The regulatory blocks a template reaches, through includes too."""
+        return self.template_blocks(template) & self.regulatory
+
+    def fields(self, block_id: str, *, through_includes: bool = True) -> frozenset[str]:
+        """The record fields a block reads (every language and channel wording), and with
+        THROUGH_INCLUDES those of the blocks it includes, transitively. Only fields of the
+        record: names the schema does not declare at its top (params, locale, loop
+        variables…) are left out when the project has a schema."""
+        ids = self.reach([block_id]) if through_includes else frozenset([block_id])
+        top = set((self.project.schema or {}).get("properties") or {})
+        found: set[str] = set()
+        for one in ids:
+            block = self.project.blocks.get(one)
+            if block is None:
+                continue
+            for source in block.sources.values():
+                for text in (source.body, *source.variants.values()):
+                    if "{" in text:
+                        found.update(fields_read(text))
+        if top:
+            found = {f for f in found if f.split(".")[0].split("[")[0] in top}
+        return frozenset(found)
+
+    def template_fields(self, template: str) -> frozenset[str]:
+        """The record fields a template's blocks read, through includes."""
+        found: set[str] = set()
+        for block_id in self.template_blocks(template):
+            found |= self.fields(block_id, through_includes=False)
+        return frozenset(found)
 
     def reach(self, roots: Iterable[str]) -> frozenset[str]:
         """ROOTS and every block they include, transitively (unknown ids kept: they are what

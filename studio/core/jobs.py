@@ -119,11 +119,34 @@ def run_render(job: RenderJob) -> RenderOutcome:
                          (time.perf_counter() - started) * 1000)
 
 
-def run_validation(state: ProjectState) -> list[Problem]:
+# Where the validation worker says how far it got: a multiprocessing queue the studio hands
+# the worker when it starts (prepare_checker_worker), read by the studio while it waits.
+_PROGRESS: Any = None
+
+
+def prepare_checker_worker(progress: Any = None) -> None:
+    """The validation worker's initializer: a preview worker's, and the studio's queue for
+    (generation, parts checked, parts in all) messages."""
+    global _PROGRESS
+    prepare_preview_worker()
+    _PROGRESS = progress
+
+
+def _tell_progress(generation: int, done: int, total: int) -> None:
+    queue = _PROGRESS
+    if queue is not None:
+        try:
+            queue.put_nowait((generation, done, total))
+        except Exception:  # noqa: BLE001 - progress is a courtesy: the validation goes on
+            return
+
+
+def run_validation(state: ProjectState, generation: int = 0) -> list[Problem]:
     from studio.core.validate import validate
 
     try:
-        return validate(_last_project().get(state))
+        return validate(_last_project().get(state),
+                        progress=functools.partial(_tell_progress, generation))
     except Exception as exc:  # noqa: BLE001
         return [error("(studio)", 0, 0, f"validation failed: {exc!r}")]
 

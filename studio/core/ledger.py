@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from studio.core.history import Repository
+from studio.core.history import Change, Repository
 from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.sources import split_front_matter
@@ -742,11 +742,14 @@ def judge_history(
     )
 
 
-def uncommitted_decisions(repository: Repository) -> list[tuple[SignOff | None, str, str]]:
+def uncommitted_decisions(
+    repository: Repository, changes: Sequence[Change] | None = None
+) -> list[tuple[SignOff | None, str, str]]:
     """Decision files in the working tree that no commit holds yet (an interrupted sign-off):
-    (the decision or None when unreadable, its path, what git says of it)."""
+    (the decision or None when unreadable, its path, what git says of it). CHANGES: the
+    repository's status when the caller has it already (one `git status` for a command)."""
     found = []
-    for change in repository.status():
+    for change in repository.status() if changes is None else changes:
         if not change.path.startswith(f"{DECISIONS_DIR}/") or change.kind == "deleted":
             continue
         try:

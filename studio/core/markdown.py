@@ -49,21 +49,25 @@ def _drop_relative_links(state: StateCore) -> None:
 
 _MD.core.ruler.push("drop_relative_links", _drop_relative_links)
 
-_STYLE_NAME = re.compile(r"[A-Za-z][\w-]*")
+_STYLE = re.compile(r"\{\.([A-Za-z][\w-]*)\}")
 
 
-def named_style(text: str) -> tuple[int, str] | None:
-    """A named style on a paragraph: ` {.note}` at the end of its text (the project's styles
-    are the `p.NAME` classes of its stylesheets, see layouts.named_styles). Where the text
-    before it ends, and the name; None without one. Read from the end, in linear time (a
-    backtracking pattern over a long run of spaces would not be)."""
-    stripped = text.rstrip(" \t")
-    if not stripped.endswith("}"):
+def trailing_style(text: str) -> tuple[int, str] | None:
+    """A named style on a paragraph: ` {.note}` at the end of its text (the project's styles are
+    the `p.NAME` classes of its stylesheets, see layouts.named_styles). Where the text ends
+    without it, and the style's name; None without one. Linear in the text: a regular
+    expression searched from every blank of a long run of them took the square of its length
+    (a hostile block of a million spaces hung the render past its time limit)."""
+    body = text.rstrip(" \t")
+    if not body.endswith("}"):
         return None
-    at = stripped.rfind("{.")
-    if at <= 0 or stripped[at - 1] not in " \t" or not _STYLE_NAME.fullmatch(stripped[at + 2:-1]):
+    brace = body.rfind("{.")
+    if brace < 1 or body[brace - 1] not in " \t":
         return None
-    return len(stripped[:at].rstrip(" \t")), stripped[at + 2:-1]
+    found = _STYLE.fullmatch(body, brace)
+    if found is None:
+        return None
+    return len(body[:brace].rstrip(" \t")), found.group(1)
 
 
 def _named_styles(state: StateCore) -> None:
@@ -74,11 +78,11 @@ def _named_styles(state: StateCore) -> None:
                 or not inline.children or inline.children[-1].type != "text":
             continue
         last = inline.children[-1]
-        found = named_style(last.content)
-        if found is None or (found[0] == 0 and len(inline.children) == 1):
+        style = trailing_style(last.content)
+        if style is None or (style[0] == 0 and len(inline.children) == 1):
             continue
-        last.content = last.content[:found[0]]
-        token.attrSet("class", found[1])
+        last.content = last.content[:style[0]]
+        token.attrSet("class", style[1])
 
 
 _MD.core.ruler.push("named_styles", _named_styles)

@@ -17,32 +17,12 @@ from studio.core.limits import (
     may_hold_unencodable,
     text_problem,
 )
+from studio.core.located import LocatedDict, LocatedList
 from studio.core.messages import Message, msg
+from studio.core.parsecache import MISSING, parse_cache
 from studio.core.problems import ProblemError, error
 
 Path_ = tuple[str | int, ...]
-
-
-class LocatedDict(dict):  # type: ignore[type-arg]
-    """A YAML mapping that remembers where it and each of its keys stand (1-based line, col)."""
-
-    line: int = 0
-    col: int = 0
-    key_lines: dict[Any, tuple[int, int]]
-
-    def where(self, key: Any) -> tuple[int, int]:
-        return self.key_lines.get(key, (self.line, self.col))
-
-
-class LocatedList(list):  # type: ignore[type-arg]
-    line: int = 0
-    col: int = 0
-    item_lines: list[tuple[int, int]]
-
-    def where(self, index: int) -> tuple[int, int]:
-        if 0 <= index < len(self.item_lines):
-            return self.item_lines[index]
-        return (self.line, self.col)
 
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -99,7 +79,19 @@ _LocatingLoader.add_constructor(
 
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
-    """Parse YAML safely; a syntax error becomes a ProblemError at its file, line and column."""
+    """Parse YAML safely; a syntax error becomes a ProblemError at its file, line and column.
+    A text parsed before (in this run or an earlier one) is taken from the parse cache."""
+    cache = parse_cache()
+    kind = f"yaml:{line_offset}"
+    found = cache.get(kind, text)
+    if found is not MISSING:
+        return found
+    value = _parse_yaml(text, path, line_offset)
+    cache.put(kind, text, value)
+    return value
+
+
+def _parse_yaml(text: str, path: str, line_offset: int) -> Any:
     loader = _LocatingLoader(text)
     loader.line_offset = line_offset
     try:

@@ -56,16 +56,43 @@ BUILTIN_NAMES = frozenset(
 )
 
 
+Progress = Callable[[int, int], None]  # (parts checked, parts in all)
+
+
+class _Counter:
+    """Calls PROGRESS(done, total) as parts are checked: a block, a template, a sample, a
+    template's trial compositions; at most about a hundred calls a validation."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, max(total, 1), 0
+        self._step = max(1, self.total // 100)
+        self._told = -1
+
+    def add(self, count: int = 1) -> None:
+        self.done = min(self.total, self.done + count)
+        if self.progress is not None and (self.done - self._told >= self._step
+                                          or self.done == self.total):
+            self._told = self.done
+            self.progress(self.done, self.total)
+
+
 def validate(project: Project, *, trial_render: bool = True,
-             time_limit: float | None = None) -> list[Problem]:
+             time_limit: float | None = None,
+             progress: Progress | None = None) -> list[Problem]:
     """All problems of a project, sorted by file and line, each reported once. Each trial
     composition runs within the rendition's budget (the project's `limits:`, or TIME_LIMIT
     seconds), so a runaway template is a problem, not a validation that never ends.
 
     Validation is incremental: the problems of each block, template, sample and each template's
     trial compositions are kept by the content they were found on (see `_Memo`), so validating
-    again after one edit re-checks that block and the templates that reach it, nothing else."""
+    again after one edit re-checks that block and the templates that reach it, nothing else.
+
+    PROGRESS, when given, is called with (parts checked, parts in all) as the work goes: each
+    block, template and sample is a part, and so are each template's trial compositions."""
     facts = _Facts(project)
+    trials = len(project.templates) if trial_render else 0
+    counter = _Counter(progress, len(project.blocks) + len(project.templates)
+                       + len(project.samples) + trials)
     problems: list[Problem] = list(project.problems)
     problems += _config_problems(project)
     if project.schema is not None:
@@ -75,21 +102,25 @@ def validate(project: Project, *, trial_render: bool = True,
         problems += _MEMO.get(
             ("block", facts.block(block.id), facts.config, facts.schema, facts.ids),
             functools.partial(_listed, _block_problems, project, block))
+        counter.add()
     problems += _reference_cycles(project)
     for template in project.templates.values():
         used = tuple(facts.block(item.block) for item in template.body)
         problems += _MEMO.get(
             ("template", facts.template(template), used, facts.config, facts.schema),
             functools.partial(_listed, _template_problems, project, template))
+        counter.add()
     for sample in project.samples.values():
         problems += _MEMO.get(("sample", facts.sample(sample), facts.schema), functools.partial(
             _listed, record_problems, project.schema, sample.record, sample.path,
             sample.positions))
+        counter.add()
     problems += _layout_problems(project)
     problems += delivery_problems(project)
     if trial_render and not any(p.is_error for p in problems):
         problems += _trial_problems(project, limits.limits_from(project.config.raw, time_limit),
-                                    facts)
+                                    facts, counter.add)
+    counter.add(counter.total)  # trials not run (an error first) or cut short: all done
     return _unique(problems)
 
 
@@ -496,9 +527,11 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
 # Trial composition: what only running the templates on the samples reveals ---------------------
 
 
-def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts) -> Iterator[Problem]:
+def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
+                    tried: Callable[[], None] = lambda: None) -> Iterator[Problem]:
     """Each template's trial compositions, kept by everything they read: the template, every
-    block it reaches (through includes too), the samples, settings, schema and layout files."""
+    block it reaches (through includes too), the samples, settings, schema and layout files.
+    TRIED is called after each template's."""
     index = index_of(project)
     files = facts.files()
     samples = tuple(facts.sample(s) for s in project.samples.values())
@@ -509,6 +542,7 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts) -> I
         kept = _MEMO.peek(key)
         if kept is not None:
             yield from kept
+            tried()
             continue
         found: list[Problem] = []
         ran_out = False
@@ -522,6 +556,7 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts) -> I
                 "trial renders stopped after the first that ran out of time"))
             return
         _MEMO.put(key, found)
+        tried()
 
 
 def _template_trials(project: Project, template: Template,

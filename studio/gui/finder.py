@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt, QTim
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -154,7 +155,12 @@ class SearchPanel(QWidget):
         self.summary = QLabel(self)
         self.results = QTreeWidget(self)
         self.results.setHeaderLabels([self.tr("Block / line"), self.tr("Used in templates")])
-        self.results.setColumnWidth(0, 320)
+        # the lines get the room: a block's templates (all 50 for a shared one) are one cell
+        header = self.results.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.results.setColumnWidth(1, 360)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.query)
@@ -196,7 +202,11 @@ class SearchPanel(QWidget):
                 parent.setData(0, PathRole, project.blocks[match.block].path)
                 parent.setData(0, LineRole, 1)
                 by_block[match.block] = parent
-            child = QTreeWidgetItem(parent, [f"{match.line}: {match.text}", match.path])
+            # a line says which file (the original or a translation) in its own column: the
+            # templates column is the block's, and stays empty here
+            name = match.path.rpartition("/")[2]
+            child = QTreeWidgetItem(parent, [f"{name}:{match.line}  {match.text}", ""])
+            child.setToolTip(0, match.path)
             child.setData(0, PathRole, match.path)
             child.setData(0, LineRole, match.line)
         if len(by_block) <= 20:
@@ -221,6 +231,12 @@ class WhereUsedPanel(QWidget):
         self.setObjectName("whereUsedPanel")
         self.heading = QLabel(self.tr("Choose a block, then Where used."), self)
         self.heading.setWordWrap(True)
+        # what else the index knows of the block: the record fields it reads, whether it is
+        # regulatory (a change then needs a sign-off)
+        self.facts = QLabel(self)
+        self.facts.setObjectName("whereUsedFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.uses = QTreeWidget(self)
         self.uses.setRootIsDecorated(False)
         self.uses.setHeaderLabels([self.tr("Template"), self.tr("Through"), self.tr("Line")])
@@ -229,6 +245,7 @@ class WhereUsedPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
+        layout.addWidget(self.facts)
         layout.addWidget(self.uses, 1)
         self.block: str | None = None
         self.uses.itemActivated.connect(self._activated)
@@ -236,7 +253,15 @@ class WhereUsedPanel(QWidget):
     def show_block(self, project: Project, block_id: str) -> None:
         self.block = block_id
         self.uses.clear()
-        uses = index_of(project).where_used(block_id)
+        index = index_of(project)
+        uses = index.where_used(block_id)
+        fields = sorted(index.fields(block_id))
+        facts = [self.tr("Reads %d record field(s), its includes' too: %s") % (
+            len(fields), ", ".join(fields)) if fields
+            else self.tr("Reads no record field.")]
+        if block_id in index.regulatory:
+            facts.insert(0, self.tr("Regulatory: a change needs a sign-off."))
+        self.facts.setText(" ".join(facts))
         for use in uses:
             through = (" → ".join(use.chain[:-1]) if not use.direct
                        else self.tr("directly in its body"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QLocale, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -599,6 +599,7 @@ class MainWindow(QMainWindow):
             lambda c: self.render_labels[c].setText(f"{c}: …"))
         session.problemsChanged.connect(self._on_problems)
         session.checkingChanged.connect(self._show_checking)
+        session.checkingProgress.connect(self._show_checking_progress)
         session.buffersChanged.connect(self._refresh_tab_titles)
         session.fileChangedOnDisk.connect(self._on_conflict)
         session.conflictGone.connect(self._on_conflict_gone)
@@ -1244,11 +1245,25 @@ class MainWindow(QMainWindow):
 
     def _show_checking(self, on: bool) -> None:
         self.checking_bar.setVisible(on)
+        self.checking_bar.setRange(0, 0)  # busy until the worker says how far it got
         project = self.session.project
         self.checking_label.setText(self.tr("Checking %d blocks and %d templates…") % (
             len(project.blocks), len(project.templates)) if on and project is not None else "")
         if hasattr(self, "problems_dock"):
             self._on_problems(self.session.problems())
+
+    def _show_checking_progress(self, done: int, total: int) -> None:
+        """The validation worker's count: "Checking 120 of 1,050 parts…" and the bar."""
+        if not self.session.checking:
+            return
+        self.checking_bar.setRange(0, total)
+        self.checking_bar.setValue(done)
+        number = QLocale()
+        self.checking_label.setText(self.tr("Checking %s of %s parts (blocks, templates, "
+                                            "samples, trial renders)…") % (
+            number.toString(done), number.toString(total)))
+        self.problems_dock.setWindowTitle(self.tr("Problems (checking… %d%%)")
+                                          % (100 * done // max(total, 1)))
 
     def _on_problems(self, problems: list[Problem]) -> None:
         problems = self.plain_problems(problems)

@@ -18,7 +18,7 @@ from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from studio.core.channels import CHANNELS
 from studio.core.jobs import (
@@ -27,6 +27,7 @@ from studio.core.jobs import (
     ProjectState,
     RenderJob,
     RenderOutcome,
+    prepare_checker_worker,
     prepare_preview_worker,
     run_render,
     run_validation,
@@ -48,13 +49,19 @@ class _Lane:
 class RenderService(QObject):
     finished = Signal(object)  # RenderOutcome, only the newest for its channel
     validated = Signal(int, list)  # generation, problems
+    validationProgress = Signal(int, int, int)  # generation, parts checked, parts in all
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._print = _pool(1)
         # Two workers for the light channels, so an SMS does not wait behind an email.
         self._light = _pool(2)
-        self._checker = _pool(1)
+        # the validation worker reports how far it got on this queue, read while it runs
+        self._progress = multiprocessing.get_context("spawn").Queue()
+        self._checker = _checker_pool(self._progress)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(100)
+        self._progress_timer.timeout.connect(self._read_progress)
         self._lanes: dict[str, _Lane] = {}
         self._validation_waiting: tuple[ProjectState, int] | None = None
         self._validation_running = False
@@ -150,18 +157,32 @@ class RenderService(QObject):
             self._validation_waiting = (state, generation)
             return
         self._validation_running = True
+        self._progress_timer.start()
         try:
-            future = self._checker.submit(run_validation, state)
+            future = self._checker.submit(run_validation, state, generation)
         except BrokenExecutor:
             self._replace_pool("checker")
-            future = self._checker.submit(run_validation, state)
+            future = self._checker.submit(run_validation, state, generation)
         future.add_done_callback(
             lambda f: self._post("validation", (generation, _problems_of(f))))
+
+    def _read_progress(self) -> None:
+        """The newest progress the validation worker sent (older ones are skipped)."""
+        newest = None
+        while True:
+            try:
+                newest = self._progress.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                break
+        if newest is not None and not self._closed:
+            self.validationProgress.emit(*newest)
 
     def _on_validated(self, generation: int, problems: list) -> None:
         if self._closed:
             return
         self._validation_running = False
+        self._progress_timer.stop()
+        self._read_progress()
         if self._validation_waiting is not None:
             state, waiting_generation = self._validation_waiting
             self._validation_waiting = None
@@ -175,7 +196,8 @@ class RenderService(QObject):
         old = getattr(self, f"_{which}")
         if not getattr(old, "_broken", True):
             return
-        setattr(self, f"_{which}", _pool(old._max_workers))
+        setattr(self, f"_{which}", _checker_pool(self._progress) if which == "checker"
+                else _pool(old._max_workers))
         old.shutdown(wait=False, cancel_futures=True)
 
     def busy(self) -> bool:
@@ -184,8 +206,19 @@ class RenderService(QObject):
 
     def shutdown(self) -> None:
         self._closed = True
+        self._progress_timer.stop()
         for pool in (self._print, self._light, self._checker):
             pool.shutdown(wait=False, cancel_futures=True)
+        self._progress.cancel_join_thread()  # never wait at exit for progress nobody reads
+        self._progress.close()
+
+
+def _checker_pool(progress: Any) -> ProcessPoolExecutor:
+    """The validation worker, given the queue it reports its progress on when it starts (a
+    queue passes to a process only then)."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context,
+                               initializer=prepare_checker_worker, initargs=(progress,))
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

@@ -47,6 +47,7 @@ class Session(QObject):
     renderStarted = Signal(str)  # channel
     problemsChanged = Signal(list)  # every current Problem
     checkingChanged = Signal(bool)  # a validation of the project is running (True) or done
+    checkingProgress = Signal(int, int)  # the running validation: parts checked, parts in all
     buffersChanged = Signal()  # the set of unsaved files changed
     fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them (once a
     # version: the same disk content never raises it twice)
@@ -59,6 +60,7 @@ class Session(QObject):
         self.service = service or RenderService(self)
         self.service.finished.connect(self._on_outcome)
         self.service.validated.connect(self._on_validated)
+        self.service.validationProgress.connect(self._on_validation_progress)
         self.project: Project | None = None
         self.buffers: dict[str, str] = {}
         self.disk_digests: dict[str, str] = {}  # what we last read or wrote, per file
@@ -337,6 +339,11 @@ class Session(QObject):
         if not self.checking:
             self.checking = True
             self.checkingChanged.emit(True)
+
+    def _on_validation_progress(self, generation: int, done: int, total: int) -> None:
+        # an older validation's progress (superseded, still finishing) is not this one's
+        if generation == self._validation_generation and self.checking:
+            self.checkingProgress.emit(done, total)
 
     def _on_validated(self, generation: int, problems: list) -> None:
         self._validation_problems = problems

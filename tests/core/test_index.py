@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.core.index import Use, index_of
+from studio.core.index import Use, fields_read, index_of
 from studio.core.project import load_project, reload
 from tests.conftest import SAMPLE
 
@@ -50,3 +50,31 @@ def test_the_index_belongs_to_one_project_value():
 def test_a_use_in_words():
     assert Use("bill", ("common/contacts",), 30).describe() == "bill"
     assert Use("otp", ("a", "b", "c"), 9).describe() == "otp via a → b"
+
+
+def test_the_index_knows_the_fields_a_block_reads_and_which_are_regulatory():
+    project = load_project(SAMPLE)
+    index = index_of(project)
+    assert index.regulatory == {b.id for b in project.blocks.values() if b.regulatory}
+    assert "legal/privacy" in index.regulatory
+    assert index.regulatory_in("bill") <= index.regulatory
+    assert index.regulatory_in("bill") == index.template_blocks("bill") & index.regulatory
+    # a loop's item fields are the list's: [] for "any item"
+    text = ("{{ customer.first_name }} {% for l in invoice.lines %}{{ l.amount }}{% endfor %}"
+            "{{ params.x }}")
+    assert fields_read(text) == ("customer.first_name", "invoice.lines", "invoice.lines[].amount",
+                                 "params.x")
+    assert fields_read("{{ broken") == ()
+
+
+def test_fields_follow_includes_and_leave_out_what_is_no_record_field(project_dir):
+    root = project_dir({
+        "blocks/inner.md": "---\ntitle: Inner\n---\nDue {{ invoice.total }}.\n",
+        "blocks/outer.md": ('---\ntitle: Outer\nparams: {x: 1}\n---\n'
+                            'Hi {{ customer.name }} {{ params.x }} {{ locale }}\n'
+                            '{{ block("inner") }}\n'),
+    })
+    index = index_of(load_project(root))
+    assert index.fields("outer", through_includes=False) == {"customer.name"}
+    assert index.fields("outer") == {"customer.name", "invoice.total"}
+    assert index.fields("inner") == {"invoice.total"}

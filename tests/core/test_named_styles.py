@@ -41,3 +41,18 @@ def test_a_project_style_is_offered_and_rendered_in_every_channel(tmp_path):
 
     sms = render(project, "payment-reminder", "sms", record, "it").facts["text"]
     assert "{.avviso}" not in sms
+
+
+def test_a_trailing_style_is_found_in_time_linear_in_the_text():
+    from studio.core.markdown import trailing_style
+
+    assert trailing_style("Pay by Friday {.note}") == (13, "note")
+    assert trailing_style("Pay by Friday \t{.note}  ") == (13, "note")
+    assert trailing_style("   {.note}") == (0, "note")
+    assert trailing_style("Pay{.note}") is None  # a blank before the brace, as in the editor
+    assert trailing_style("Pay {.1note}") is None
+    assert trailing_style("a {.x} {.y}") == (6, "y")
+    # A hostile block: a million blanks without a style. A regular expression searched from
+    # every blank took the square of that (the render hung past its time limit).
+    assert trailing_style(" " * 1_000_000 + "x}") is None
+    assert trailing_style("x" + " \t" * 500_000 + "{.note}") == (1, "note")

@@ -336,3 +336,17 @@ def test_a_fixed_error_is_gone_at_once_and_a_new_one_is_found(project_dir):
     assert validate(fixed) == clean
     # a project loaded again from the same files gives the same answer as the first time
     assert validate(load_project(project.root)) == clean
+
+
+def test_validate_says_how_far_it_got(project_dir):
+    project = load_project(project_dir())
+    told: list[tuple[int, int]] = []
+    validate(project, progress=lambda done, total: told.append((done, total)))
+    parts = len(project.blocks) + 2 * len(project.templates) + len(project.samples)
+    assert told and {total for _, total in told} == {parts}
+    dones = [done for done, _ in told]
+    assert dones == sorted(dones) and dones[-1] == parts
+    assert len(told) >= min(parts, 5)  # along the way, not only at the end
+    told.clear()  # without trial renders they are no part
+    validate(project, trial_render=False, progress=lambda d, t: told.append((d, t)))
+    assert told[-1] == (parts - len(project.templates),) * 2

@@ -4,7 +4,7 @@ project search and Where used, on the library bench/generate.py makes."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QLocale, QModelIndex, QSettings, QStandardPaths, Qt
 
 from bench.generate import generate_library
 from studio.gui.main_window import MainWindow
@@ -97,10 +97,13 @@ def test_project_search_finds_a_phrase_by_block_and_template(studio, qtbot, grab
     assert results.topLevelItemCount() == 1
     block = results.topLevelItem(0)
     assert block.text(0) == "section17/b0537" and block.text(1) == "letter-027"
-    # the Italian text and its English translation, each a line with its file
+    # the Italian text and its English translation, each a line naming its file; the
+    # templates column is the block's: empty on its lines
     lines = [block.child(i) for i in range(block.childCount())]
-    assert {line.text(1) for line in lines} == {"blocks/section17/b0537.md",
-                                                "blocks/section17/b0537.en.md"}
+    assert {line.text(0).split(":")[0] for line in lines} == {"b0537.md", "b0537.en.md"}
+    assert {line.toolTip(0) for line in lines} == {"blocks/section17/b0537.md",
+                                                   "blocks/section17/b0537.en.md"}
+    assert all(line.text(1) == "" for line in lines)
     assert all("paragraph 537 of the section17" in line.text(0) for line in lines)
     # the shared contacts: one block, in every template
     studio.search_panel.search("800 000 000")
@@ -134,23 +137,50 @@ def test_where_used_lists_every_template_through_the_blocks_between(studio, qtbo
     includer = first.text(1)
     assert 'block("common/contacts")' in (
         studio.session.root / f"blocks/{includer}.md").read_text("utf-8")
+    # what the index knows besides: the fields a block reads, and whether it is regulatory
+    assert panel.facts.text() == "Reads no record field."
     studio.grab().save(str(grabs / "where-used.png"))
     panel.uses.itemActivated.emit(first, 0)
     assert studio.current_tab().rel == f"templates/{first.text(0)}.yaml"
+    panel.show_block(studio.session.project, "section10/b0910")  # regulatory, a parameter
+    assert panel.facts.text() == (
+        "Regulatory: a change needs a sign-off. Reads 5 record field(s), its includes' too: "
+        "customer.first_name, customer.last_name, invoice.due_date, invoice.number, "
+        "invoice.total")  # not its parameter `emphasis`, not a record field
     studio.explorer_filter.clear()
 
 
 def test_problems_say_checking_until_the_check_ends_then_follow_an_edit(studio, qtbot):
     studio.session.buffers.clear()
+    # the worker says how far it got: a count, a bar that fills, a percentage in the title
+    seen = []
+
+    def progressed(done: int, total: int) -> None:
+        seen.append((done, total, studio.checking_label.text(), studio.checking_bar.value(),
+                     studio.checking_bar.maximum(), studio.problems_dock.windowTitle()))
+
+    studio.session.checkingProgress.connect(progressed)
     studio.open_project(studio.session.root)
     # a check of 1,000 blocks is running: never "0 errors" meanwhile
     assert studio.session.checking
     assert "checking" in studio.problems_dock.windowTitle()
     assert "errors" not in studio.problems_dock.windowTitle()
     assert not studio.checking_bar.isHidden()
-    assert "1000 blocks and 50 templates" in studio.checking_label.text()
+    label = studio.checking_label.text()  # before the worker's first count, or with it
+    assert "1000 blocks and 50 templates" in label or " of 1102 parts" in label
     qtbot.waitUntil(lambda: not studio.session.checking, timeout=300_000)
+    studio.session.checkingProgress.disconnect(progressed)
     assert studio.checking_bar.isHidden()
+    assert seen, "no progress reported while checking 1,000 blocks"
+    parts = 1000 + 50 + 2 + 50  # blocks, templates, samples, each template's trial renders
+    assert {total for _, total, *_ in seen} == {parts}
+    dones = [done for done, *_ in seen]
+    assert dones == sorted(dones) and dones[0] > 0 and dones[-1] <= parts
+    number = QLocale()
+    for done, total, label, value, maximum, title in seen:
+        assert f"Checking {number.toString(done)} of {number.toString(total)} parts" in label
+        assert (value, maximum) == (done, total)
+        assert f"checking… {100 * done // total}%" in title and "errors" not in title
     before = [p for p in studio.problems_model.problems() if p.is_error]
     assert studio.problems_dock.windowTitle().startswith(f"Problems ({len(before)} errors")
     # an error typed into a block is found, by itself, and filtered by severity

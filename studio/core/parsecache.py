@@ -1,0 +1,174 @@
+"""What parsing a text gave, kept between runs: a project of 1,000 blocks is read by every
+`missiva status` and every studio start, and its 1,333 front matters and 50 templates rarely
+change between two of them.
+
+Entries are keyed by what was parsed (a hash of the kind of parse and the whole text), never by
+a file's name, size or time: an entry can only be found again for exactly the same text, so a
+file edited on disk, by any means, is parsed again, and no cache entry can ever be stale.
+Only successful parses are kept (problems are made again, with their file's name).
+
+The cache lives in the user's cache folder (`$XDG_CACHE_HOME/missiva`, by default
+~/.cache/missiva; ~/Library/Caches/Missiva on macOS; %LOCALAPPDATA%\\Missiva\\cache on
+Windows), not in the project: nothing to ignore in git, and a read-only project works too.
+`MISSIVA_PARSE_CACHE=0` turns it off (the benches measure a cold load with it).
+
+Values are pickled, and read back by an unpickler that builds only the types a parse gives
+(YAML's located mappings and lists, dates): a cache file someone else wrote cannot make this
+program run anything. A file that cannot be read is an empty cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import io
+import os
+import pickle
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from studio.core import located
+from studio.core.files import write_atomic
+
+FORMAT = 1
+MAX_ENTRIES = 100_000  # past it, a save keeps only what this process used
+_FILE = "parsed.pickle"
+MISSING = object()
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for the studio."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "Missiva" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "Missiva"
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "missiva"
+
+
+_ALLOWED = {
+    ("studio.core.located", "LocatedDict"),
+    ("studio.core.located", "LocatedList"),
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a parse result")
+        return getattr(datetime if module == "datetime" else located, name)
+
+
+def _loads(data: bytes) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def _version() -> str:
+    from studio import __version__
+
+    return str(__version__)
+
+
+class ParseCache:
+    """Parse results by (kind, text), in memory and in one file of the user's cache folder."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._entries: dict[bytes, bytes] | None = None
+        self._used: set[bytes] = set()
+        self._added = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(kind: str, text: str) -> bytes:
+        digest = hashlib.blake2b(kind.encode(), digest_size=20)
+        digest.update(b"\0")
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.digest()
+
+    def _load(self) -> dict[bytes, bytes]:
+        """The file's entries, each pickled again here: the file is read once by the careful
+        unpickler (one pass, each class looked up once), and what `get` reads afterwards are
+        bytes this process made from those checked values (read by the fast unpickler)."""
+        entries: dict[bytes, bytes] = {}
+        if self.path is not None:
+            with contextlib.suppress(Exception):  # unreadable, truncated, foreign: start empty
+                stored = _loads(self.path.read_bytes())
+                if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == FORMAT
+                        and stored[1] == _version() and isinstance(stored[2], dict)):
+                    entries = {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                               for key, value in stored[2].items() if isinstance(key, bytes)}
+        return entries
+
+    def get(self, kind: str, text: str) -> Any:
+        """What parsing TEXT as KIND gave (a fresh copy each time), or MISSING."""
+        key = self.key(kind, text)
+        with self._lock:
+            if self._entries is None:
+                self._entries = self._load()
+            data = self._entries.get(key)
+            if data is not None:
+                self._used.add(key)
+        if data is None:
+            return MISSING
+        return pickle.loads(data)  # noqa: S301 - bytes made by this process (see _load)
+
+    def put(self, kind: str, text: str, value: Any) -> None:
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a value that does not pickle is not kept
+            return
+        key = self.key(kind, text)
+        with self._lock:
+            if self._entries is None:
+                self._entries = self._load()
+            self._entries[key] = data
+            self._used.add(key)
+            self._added += 1
+
+    def save(self, at_least: int = 1) -> None:
+        """Write the cache when AT_LEAST entries were added since the last save (a save writes
+        every entry: a caller on a hot path, like the index rebuilt after one edit, asks for
+        many, so a keystroke never pays for it)."""
+        with self._lock:
+            if self._added < max(at_least, 1) or self.path is None or self._entries is None:
+                return
+            entries = self._entries
+            if len(entries) > MAX_ENTRIES:
+                entries = {k: v for k, v in entries.items() if k in self._used}
+                self._entries = entries
+            values = {key: pickle.loads(data)  # noqa: S301 - made by this process
+                      for key, data in entries.items()}
+            payload = pickle.dumps((FORMAT, _version(), values),
+                                   protocol=pickle.HIGHEST_PROTOCOL)
+            self._added = 0
+        with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
+            write_atomic(self.path, payload)
+
+
+_SHARED: dict[tuple[str | None, ...], ParseCache] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def parse_cache() -> ParseCache:
+    """The process's cache (one a cache folder; MISSIVA_PARSE_CACHE=0: in memory only, empty
+    at each start)."""
+    environ = os.environ
+    where = (environ.get("MISSIVA_PARSE_CACHE"), environ.get("XDG_CACHE_HOME"),
+             environ.get("HOME"), environ.get("LOCALAPPDATA"))
+    with _SHARED_LOCK:
+        found = _SHARED.get(where)
+        if found is None:
+            path = None if where[0] == "0" else cache_dir() / _FILE
+            found = _SHARED[where] = ParseCache(path)
+        return found

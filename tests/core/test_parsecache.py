@@ -1,0 +1,139 @@
+"""The parse cache: kept between runs, keyed by the text parsed, never stale, never a way in."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio.core.parsecache import MISSING, ParseCache
+from studio.core.project import load_project
+from studio.core.sources import LocatedDict, load_yaml
+from tests.conftest import REPO
+
+BLOCK = """---
+title: Informativa
+owner: legal
+regulatory: true
+params: {{emphasis: false}}
+---
+Testo {n}.
+"""
+
+
+def status(root: Path, cache: Path) -> str:
+    """`missiva status` in a process of its own, as a user runs it."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(REPO)}
+    env.pop("MISSIVA_PARSE_CACHE", None)
+    done = subprocess.run([sys.executable, "-m", "studio.cli", "status", str(root)],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Giulia Bianchi",
+                    "-c", "user.email=giulia.bianchi@lumen.example", *args],
+                   cwd=root, check=True, capture_output=True)
+
+
+def test_status_sees_a_block_edited_on_disk_between_two_runs(
+    project_dir, git_env: Path, tmp_path: Path
+) -> None:
+    root = project_dir({f"blocks/legal/b{n}.md": BLOCK.format(n=n) for n in range(3)})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Import")
+    cache = tmp_path / "cache"
+    first = status(root, cache)
+    assert [line.split()[0] for line in first.splitlines()] == [
+        "legal/b0", "legal/b1", "legal/b2", "legal/privacy"]
+    stored = cache / "missiva" / "parsed.pickle"
+    assert stored.is_file()
+    kept = stored.read_bytes()
+
+    # the same size, and the file's time put back: only the text tells the change
+    path = root / "blocks/legal/b1.md"
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("regulatory: true",
+                                                             "regulatory: no  "))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    second = status(root, cache)
+    assert [line.split()[0] for line in second.splitlines()] == ["legal/b0", "legal/b2",
+                                                                  "legal/privacy"]
+    assert stored.read_bytes() != kept  # the new front matter was kept for the next run
+
+    # a block gone is gone, one added is there
+    path.unlink()
+    (root / "blocks/legal/b9.md").write_text(BLOCK.format(n=9), encoding="utf-8")
+    third = status(root, cache)
+    assert [line.split()[0] for line in third.splitlines()] == ["legal/b0", "legal/b2",
+                                                                 "legal/b9", "legal/privacy"]
+
+
+def test_a_cached_parse_equals_a_fresh_one_with_its_lines(tmp_path: Path) -> None:
+    text = "title: A\nparams:\n  x: 1\nlist: [a, b]\nwhen: 2026-12-01\n"
+    cache = ParseCache(tmp_path / "parsed.pickle")
+    cache.put("yaml:1", text, load_yaml(text, "x.md", 1))
+    cache.save()
+    again = ParseCache(tmp_path / "parsed.pickle")  # as the next run reads it
+    found = again.get("yaml:1", text)
+    fresh = load_yaml(text, "x.md", 1)
+    assert found == fresh
+    assert isinstance(found, LocatedDict) and found.key_lines == fresh.key_lines
+    assert found["params"].where("x") == (4, 3)
+    assert found["list"].item_lines == fresh["list"].item_lines
+    assert again.get("yaml:0", text) is MISSING  # another line offset is another parse
+    assert again.get("yaml:1", text + " ") is MISSING
+    # each answer is a copy of its own: a caller changing it changes nothing for the next
+    found["title"] = "changed"
+    assert again.get("yaml:1", text)["title"] == "A"
+
+
+class _Boom:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("touch pwned",))
+
+
+@pytest.mark.parametrize("payload", [
+    pickle.dumps((1, "x", {b"k": _Boom()})),
+    b"not a pickle at all",
+    b"",
+])
+def test_a_foreign_or_damaged_cache_file_is_an_empty_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, payload: bytes
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    stored = tmp_path / "parsed.pickle"
+    stored.write_bytes(payload)
+    cache = ParseCache(stored)
+    assert cache.get("yaml:1", "a: 1") is MISSING
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_load_project_fills_the_cache_and_reads_it_back(
+    project_dir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    root = project_dir()
+    first = load_project(root)
+    assert (tmp_path / "c" / "missiva" / "parsed.pickle").is_file()
+    second = load_project(root)
+    assert first.blocks == second.blocks
+    assert first.templates == second.templates
+    assert first.problems == second.problems
+
+
+def test_a_save_on_a_hot_path_waits_for_enough_new_entries(tmp_path: Path) -> None:
+    stored = tmp_path / "parsed.pickle"
+    cache = ParseCache(stored)
+    cache.put("yaml:1", "a: 1", {"a": 1})
+    cache.save(at_least=50)  # the index rebuilt after one edit: not worth writing everything
+    assert not stored.exists()
+    cache.save()  # a project load: whatever it added
+    assert ParseCache(stored).get("yaml:1", "a: 1") == {"a": 1}
