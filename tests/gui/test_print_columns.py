@@ -65,3 +65,41 @@ def test_a_click_in_either_column_opens_the_box_under_it(qtbot):
     finally:
         pane.close()
         pane.deleteLater()
+
+
+def test_the_hover_outline_keeps_to_the_column_of_its_block(qtbot):
+    project = load_project(sample_project())
+    rendition = render(project, "bill", "print", project.samples["typical"].record,
+                       send_date="2026-03-05")
+    pane = PrintPreview()
+    try:
+        pane.resize(900, 1000)
+        pane.show()
+        qtbot.waitExposed(pane)
+        pane.show_rendition(rendition)
+        view = pane.findChild(QWidget, "pdfView")
+        qtbot.waitUntil(lambda: pane.page_count() == 2 and view.viewport().height() > 0)
+        tops, spans = rendition.facts["block_tops"], rendition.facts["block_spans"]
+        scale = pane.zoom_factor() * view.logicalDpiY() / 72
+        outlines = {}
+        for block in ("billing/receipt", "common/account"):
+            pane.outline_block(block)
+            qtbot.waitUntil(lambda: pane.outline_rects() != [])
+            outlines[block] = pane.outline_rects()[0]
+        receipt, account = outlines["billing/receipt"], outlines["common/account"]
+        # side by side: the two outlines do not overlap, the receipt's is on the right
+        assert account.right() < receipt.left()
+        for block, rect in outlines.items():
+            left, right = spans[block]
+            assert rect.width() == pytest.approx((right - left) * scale + 6, abs=1)
+        # each ends where the next box of its own column starts, not at the other column's
+        next_in_column = min(
+            (float(w[1]) for b, w in tops.items()
+             if int(w[0]) == tops["billing/receipt"][0] and float(w[1]) > tops["billing/receipt"][1]
+             and spans.get(b) and spans[b][0] < spans["billing/receipt"][1] - 1
+             and spans[b][1] > spans["billing/receipt"][0] + 1))
+        assert receipt.height() == pytest.approx(
+            (next_in_column - tops["billing/receipt"][1]) * scale + 2, abs=1)
+    finally:
+        pane.close()
+        pane.deleteLater()

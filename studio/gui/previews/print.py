@@ -283,12 +283,22 @@ class PrintPreview(PreviewPane):
 
     def outline_rects(self) -> list[QRectF]:
         """Where the outlined block is printed, in viewport pixels: from its first line to the
-        next block's (over pages if it runs on), across the page."""
+        next block's (over pages if it runs on), across the page or its column."""
         rendition = self.rendition
         tops = (rendition.facts.get("block_tops") or {}) if rendition is not None else {}
         if not self._outlined or self._outlined not in tops or not self.page_count():
             return []
-        starts = sorted((int(w[0]) - 1, float(w[1])) for w in tops.values() if len(w) >= 2)
+        # Where blocks stand side by side (the bill's first page) the block ends where the next
+        # one of its own column starts, and the outline keeps to the column's edges.
+        spans = (rendition.facts.get("block_spans") or {}) if rendition is not None else {}
+        own = locate.block_span(spans, self._outlined)
+
+        def same_column(block: str) -> bool:
+            other = locate.block_span(spans, block)
+            return own is None or other is None or (other[0] < own[1] - 1 and other[1] > own[0] + 1)
+
+        starts = sorted((int(w[0]) - 1, float(w[1])) for b, w in tops.items()
+                        if len(w) >= 2 and same_column(b))
         page, top = int(tops[self._outlined][0]) - 1, float(tops[self._outlined][1])
         following = [s for s in starts if s > (page, top)]
         end_page, end = following[0] if following else (self.page_count() - 1, None)
@@ -306,8 +316,11 @@ class PrintPreview(PreviewPane):
             y1 = end if number == end_page and end is not None else size.height()
             if y1 - y0 < 1:
                 continue
-            rects.append(QRectF(left - scroll_x + 6, page_tops[number] + y0 * scale - scroll_y - 2,
-                                width - 12, (y1 - y0) * scale + 2))
+            x, wide = left + 6, width - 12
+            if number == page and own is not None:
+                x, wide = left + own[0] * scale - 3, (own[1] - own[0]) * scale + 6
+            rects.append(QRectF(x - scroll_x, page_tops[number] + y0 * scale - scroll_y - 2,
+                                wide, (y1 - y0) * scale + 2))
         return rects
 
     def _show_outline(self) -> None:
