@@ -119,21 +119,23 @@ def main(scene: str) -> int:
         approval = panel.states["legal/useful-info"].history[-1]
         dialog = panel.compare_rendered("bill", approval.commit, approval)
         assert dialog is not None
-        dialog.resize(1200, 900)
-        dialog.move(200, 40)
+        dialog.resize(1560, 940)  # both printed pages side by side, whole
+        dialog.move(20, 30)
         pump(lambda: not dialog.is_rendering())
         for channel in ("print", "email", "mobile"):
             shown_tab = dialog.channel_tabs[channel]
             dialog.tabs.setCurrentWidget(shown_tab)
             settle(1)
             browser = shown_tab.findChild(QTextBrowser)
-            if browser is not None and browser.find("legal/useful-info"):
-                # the words the reviewer is asked about: the block's own changes, at the top
-                bar = browser.verticalScrollBar()
-                bar.setValue(bar.value() + browser.cursorRect().top() - 40)
+            if browser is not None and browser.find("block legal/bill-info"):
+                # the words the reviewer is asked about: the block's text, old and new, on top
                 cursor = browser.textCursor()
+                layout = browser.document().documentLayout()
+                top = layout.blockBoundingRect(cursor.block()).top()
                 cursor.clearSelection()
                 browser.setTextCursor(cursor)
+                settle(0.5)
+                browser.verticalScrollBar().setValue(int(top) - 8)
             settle(1.5)
             shoot(f"review-bill-info-compare-{channel}.png", dialog)
         dialog.close()
