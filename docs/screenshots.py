@@ -1,15 +1,17 @@
 """Retake the README's studio screenshots that show the sample bill, on a real window:
 
     export QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots.py tour
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots.py tour  # + tour-review
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots.py review
     LANG=it_IT.UTF-8 LC_ALL=it_IT.UTF-8 \
         xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots.py italian
 
 The web panes (email, mobile) paint nothing in an offscreen grab: hence Xvfb, and a grab of the
 X screen (the tour's card is a window of its own). Settings and autosaves go to a scratch
-directory; the tour and the Italian studio run on a scratch copy of the sample, the review on
-the sample in this checkout (its ledger names this repository's commits) and changes nothing.
+directory; the tour runs on the copy of the sample an installed studio makes on first run (a
+git repository of its own, the shipped decisions replayed), the Italian studio on a scratch
+copy, the review on the sample in this checkout (its ledger names this repository's commits),
+which it does not change.
 Each scene waits until every channel of the bill was rendered and the web pages loaded, then
 a little longer for the PDF view to paint its pages. Look at the pictures before committing.
 """
@@ -70,7 +72,12 @@ def main(scene: str) -> int:
         print("saved", OUT / name, picture.width(), "x", picture.height(), flush=True)
 
     root = SAMPLE
-    if scene != "review":
+    if scene == "tour":  # the user's copy an installed studio makes on its first run
+        from studio.core import userdata
+
+        userdata.in_writable_checkout = lambda _path: False  # as if installed
+        root = userdata.studio_sample_project(SAMPLE, scratch / "data" / "lumen-energia")
+    elif scene != "review":
         root = scratch / "lumen-energia"
         shutil.copytree(SAMPLE, root)
     window = MainWindow(settings=QSettings(str(scratch / "studio.ini"),
@@ -104,6 +111,9 @@ def main(scene: str) -> int:
         assert guide is not None
         settle(3)
         shoot("first-run-tour.png")
+        guide.go(len(guide.steps) - 1)  # the last step: the Review button
+        settle(3)
+        shoot("tour-review.png")
     elif scene == "italian":
         window.open_file("blocks/billing/summary.md")
         settle(4)
