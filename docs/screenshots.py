@@ -1,7 +1,7 @@
 """Retake the README's studio screenshots that show the sample bill, on a real window:
 
     export QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots.py tour  # + tour-review
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots.py tour
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots.py review
     LANG=it_IT.UTF-8 LC_ALL=it_IT.UTF-8 \
         xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots.py italian
