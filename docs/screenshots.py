@@ -41,7 +41,7 @@ def main(scene: str) -> int:
         os.environ[f"{prefix}_NAME"], os.environ[f"{prefix}_EMAIL"] = GIULIA
 
     from PySide6.QtCore import QEventLoop, QSettings, QStandardPaths, QTimer
-    from PySide6.QtWidgets import QApplication, QTextBrowser
+    from PySide6.QtWidgets import QApplication, QDockWidget, QTextBrowser
 
     from studio.gui import tour
     from studio.gui.app import create_application
@@ -122,7 +122,13 @@ def main(scene: str) -> int:
         panel = window.review
         window.show_review("legal/useful-info")
         pump(lambda: panel.block == "legal/useful-info" and not panel.is_busy())
+        for dock in window.findChildren(QDockWidget):
+            if dock.windowTitle() == "Team":  # empty here: the review's previews get its room
+                dock.close()
         settle(6)
+        panel.views.setCurrentIndex(0)  # Where it appears: print, email and mobile
+        settle(2)
+        shoot("review-stale-block.png")
         panel.views.setCurrentIndex(1)  # Changes since approval, with Compare bill
         settle(1)
         shoot("review-bill-info.png")
