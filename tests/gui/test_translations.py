@@ -28,6 +28,7 @@ def test_italian_interface(qapp, tmp_path):
         assert window.review.approve_button.text() == "Approva"
         assert window.review.finish_button.text() == "Completa la firma interrotta"
         assert window.review.views.tabText(0) == "Dove compare"
+        assert window.previews["print"]._title_label.text() == "Stampa"  # the pane's header
         window.previews["sms"].set_delivery(False, "consenso revocato")
         assert window.previews["sms"].findChild(QLabel, "deliveryBadge").text() == "non inviata"
         window.session.close()
@@ -77,9 +78,29 @@ def _literal(node: ast.AST) -> str | None:
     return None
 
 
+# Class attributes a widget shows as its name (a preview pane's header): the literal must be
+# marked with QT_TRANSLATE_NOOP and translated where it is shown.
+_SHOWN_ATTRIBUTES = {"title", "label", "caption", "heading"}
+
+
+def _words(text: str) -> bool:
+    return bool(re.search(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>|\{[^}]*\}|&\w+;", "", text)))
+
+
 def untranslated_literals(path: Path) -> list[str]:
     found = []
+    where = path.relative_to(REPO) if REPO in path.parents else path.name
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                target = (statement.targets[0] if isinstance(statement, ast.Assign)
+                          else statement.target if isinstance(statement, ast.AnnAssign) else None)
+                value = getattr(statement, "value", None)
+                if isinstance(target, ast.Name) and target.id in _SHOWN_ATTRIBUTES \
+                        and value is not None and (text := _literal(value)) is not None \
+                        and _words(text) and text not in _NOT_WORDS:
+                    found.append(f"{where}:{statement.lineno}: {text[:60]!r}")
+            continue
         if not isinstance(node, ast.Call):
             continue
         function = node.func
@@ -93,11 +114,9 @@ def untranslated_literals(path: Path) -> list[str]:
             if position >= len(node.args):
                 continue
             text = _literal(node.args[position])
-            if text is None or not re.search(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>|\{[^}]*\}|&\w+;", "",
-                                                                     text)):
+            if text is None or not _words(text):
                 continue
             if text not in _NOT_WORDS:
-                where = path.relative_to(REPO) if REPO in path.parents else path.name
                 found.append(f"{where}:{node.lineno}: {text[:60]!r}")
     return found
 
@@ -111,9 +130,11 @@ def test_no_user_visible_literal_bypasses_tr():
 def test_the_literal_check_sees_one(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text('label = QLabel("Hello")\nlabel.setToolTip(f"Page {n}")\n'
-                     'label.setText(self.tr("Fine"))\nlabel.setText("42 %")\n',
+                     'label.setText(self.tr("Fine"))\nlabel.setText("42 %")\n'
+                     'class Pane:\n    title = "Print"\n'
+                     '    label = QT_TRANSLATE_NOOP("Pane", "Email")\n    channel = "print"\n',
                      encoding="utf-8")
-    assert len(untranslated_literals(probe)) == 2
+    assert len(untranslated_literals(probe)) == 3
 
 
 def test_an_italian_studio_shows_a_validation_problem_in_italian(qapp, qtbot, tmp_path):

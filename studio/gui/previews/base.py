@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QMouseEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -136,7 +136,9 @@ class PreviewPane(QWidget):
         self._flow = FlowLayout(spacing=6)
         header.addLayout(self._flow, 1)
 
-        self._title_label = QLabel(self.title or self.channel, self._header)
+        self._title_label = QLabel(
+            QCoreApplication.translate("PreviewPane", self.title) if self.title else self.channel,
+            self._header)
         title_font = QFont(self._title_label.font())
         title_font.setBold(True)
         self._title_label.setFont(title_font)

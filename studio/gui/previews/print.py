@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QBuffer,
     QByteArray,
     QIODevice,
@@ -63,7 +64,7 @@ class PrintPreview(PreviewPane):
     """A PDF rendition, page after page; a new rendition keeps the page and zoom in view."""
 
     channel = "print"
-    title = "Print"
+    title = QT_TRANSLATE_NOOP("PreviewPane", "Print")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -131,7 +131,7 @@ class SmsPreview(PreviewPane):
     """The SMS as the recipient's phone shows it, UCS-2-forcing characters marked in red."""
 
     channel = "sms"
-    title = "SMS"
+    title = QT_TRANSLATE_NOOP("PreviewPane", "SMS")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -6,7 +6,18 @@ import json
 import re
 from typing import Any
 
-from PySide6.QtCore import QChildEvent, QEvent, QObject, QPoint, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QChildEvent,
+    QEvent,
+    QObject,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -327,7 +338,7 @@ class EmailPreview(_WebPreview):
     """The email as a mail client shows it: headers, preheader, then the HTML (or text) part."""
 
     channel = "email"
-    title = "Email"
+    title = QT_TRANSLATE_NOOP("PreviewPane", "Email")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -606,7 +617,7 @@ class MobilePreview(_WebPreview):
     """The mobile page in a phone of a chosen viewport, in light or dark mode."""
 
     channel = "mobile"
-    title = "Mobile"
+    title = QT_TRANSLATE_NOOP("PreviewPane", "Mobile")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
