@@ -298,7 +298,8 @@ def main() -> int:
             pump(lambda: bool(dispatched) and all(c in painted or c in unchanged
                                                   for c in dispatched), timeout=10)
             if os.environ.get("BENCH_DEBUG"):
-                print(i, sorted(dispatched), sorted(handed), sorted(loaded), sorted(painted))
+                print(i, {c: tuple(round((d[c] - started) * 1000) if c in d else None
+                                   for d in (handed, loaded, painted)) for c in dispatched})
             last_paint.update(painted)
             if i:
                 for c in dispatched - unchanged:

@@ -7,6 +7,7 @@ project it loaded last, so a keystroke costs a reload of the changed files only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -125,11 +126,26 @@ _PROGRESS: Any = None
 
 
 def prepare_checker_worker(progress: Any = None) -> None:
-    """The validation worker's initializer: a preview worker's, and the studio's queue for
-    (generation, parts checked, parts in all) messages."""
+    """The validation worker's initializer: a preview worker's, at a lower priority, and the
+    studio's queue for (generation, parts checked, parts in all) messages."""
     global _PROGRESS
     prepare_preview_worker()
+    lower_priority()
     _PROGRESS = progress
+
+
+def lower_priority() -> None:
+    """Yield the processor to the previews: background work (the studio's validation after
+    an edit, about a second of processor time on the sample, its live checks) runs while the
+    author types, and on a 2-core machine took a core from the next keystroke's renders."""
+    with contextlib.suppress(AttributeError, OSError):  # os.nice: POSIX only
+        os.nice(10)
+
+
+def background_worker() -> None:
+    """A background worker process's initializer: leaves with its parent, at a lower priority."""
+    leave_with_parent()
+    lower_priority()
 
 
 def _tell_progress(generation: int, done: int, total: int) -> None:
@@ -145,7 +161,8 @@ def run_validation(state: ProjectState, generation: int = 0) -> list[Problem]:
     from studio.core.validate import validate
 
     try:
-        return validate(_last_project().get(state),
+        # The print preview lays its letter out and warns of the last page's fill itself.
+        return validate(_last_project().get(state), full_layouts=False,
                         progress=functools.partial(_tell_progress, generation))
     except Exception as exc:  # noqa: BLE001
         return [error("(studio)", 0, 0, f"validation failed: {exc!r}")]

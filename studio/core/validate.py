@@ -78,7 +78,7 @@ class _Counter:
 
 def validate(project: Project, *, trial_render: bool = True,
              time_limit: float | None = None,
-             progress: Progress | None = None) -> list[Problem]:
+             progress: Progress | None = None, full_layouts: bool = True) -> list[Problem]:
     """All problems of a project, sorted by file and line, each reported once. Each trial
     composition runs within the rendition's budget (the project's `limits:`, or TIME_LIMIT
     seconds), so a runaway template is a problem, not a validation that never ends.
@@ -88,7 +88,12 @@ def validate(project: Project, *, trial_render: bool = True,
     again after one edit re-checks that block and the templates that reach it, nothing else.
 
     PROGRESS, when given, is called with (parts checked, parts in all) as the work goes: each
-    block, template and sample is a part, and so are each template's trial compositions."""
+    block, template and sample is a part, and so are each template's trial compositions.
+
+    FULL_LAYOUTS False leaves out laying heavy channels out whole (the print letter of the
+    default sample, for its last page's fill): the studio's validation after each keystroke,
+    whose print preview lays the letter out and warns of that fill itself. Two layouts a
+    keystroke (one per locale) took a core from the previews on a 2-core machine."""
     facts = _Facts(project)
     trials = len(project.templates) if trial_render else 0
     counter = _Counter(progress, len(project.blocks) + len(project.templates)
@@ -119,7 +124,7 @@ def validate(project: Project, *, trial_render: bool = True,
     problems += delivery_problems(project)
     if trial_render and not any(p.is_error for p in problems):
         problems += _trial_problems(project, limits.limits_from(project.config.raw, time_limit),
-                                    facts, counter.add)
+                                    facts, counter.add, full_layouts)
     counter.add(counter.total)  # trials not run (an error first) or cut short: all done
     return _unique(problems)
 
@@ -528,7 +533,8 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
 
 
 def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
-                    tried: Callable[[], None] = lambda: None) -> Iterator[Problem]:
+                    tried: Callable[[], None] = lambda: None,
+                    full_layouts: bool = True) -> Iterator[Problem]:
     """Each template's trial compositions, kept by everything they read: the template, every
     block it reaches (through includes too), the samples, settings, schema and layout files.
     TRIED is called after each template's."""
@@ -538,7 +544,7 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
     for template in project.templates.values():
         key = ("trial", facts.template(template),
                tuple(sorted(facts.block(b) for b in index.template_blocks(template.name))),
-               samples, facts.config, facts.schema, files, repr(budget))
+               samples, facts.config, facts.schema, files, repr(budget), full_layouts)
         kept = _MEMO.peek(key)
         if kept is not None:
             yield from kept
@@ -546,7 +552,7 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
             continue
         found: list[Problem] = []
         ran_out = False
-        for problem in _template_trials(project, template, budget):
+        for problem in _template_trials(project, template, budget, full_layouts):
             found.append(problem)
             ran_out = ran_out or problem.message.startswith(
                 str(limits.time_message(budget.time)))
@@ -559,12 +565,14 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
         tried()
 
 
-def _template_trials(project: Project, template: Template,
-                     budget: limits.Limits) -> Iterator[Problem]:
+def _template_trials(project: Project, template: Template, budget: limits.Limits,
+                     full_layouts: bool = True) -> Iterator[Problem]:
     # Heavy channels are laid out whole for one sample only: the one the studio shows first.
-    default_sample = str(project.config.raw.get("default_sample") or "typical")
+    default_sample: str | None = str(project.config.raw.get("default_sample") or "typical")
     if default_sample not in project.samples:
         default_sample = min(project.samples, default="")
+    if not full_layouts:
+        default_sample = None
     for sample in project.samples.values():
         for locale in project.config.locales:
             for channel in template.channels:

@@ -43,7 +43,7 @@ def checks_runner() -> operations.Operations:
         from PySide6.QtCore import QCoreApplication
 
         app = QCoreApplication.instance()
-        _runner = operations.Operations(app, workers=1)
+        _runner = operations.Operations(app, workers=1, background=True)
         if app is not None:
             app.aboutToQuit.connect(_runner.shutdown)
     return _runner

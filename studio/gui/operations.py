@@ -32,7 +32,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
-from studio.core.jobs import internal_error, leave_with_parent
+from studio.core.jobs import background_worker, internal_error, leave_with_parent
 from studio.core.problems import Problem, ProblemError
 
 
@@ -71,9 +71,12 @@ class Operations(QObject):
     finished = Signal(int)  # an operation's id, once its callback has run (or was dropped)
     _wake = Signal()
 
-    def __init__(self, parent: QObject | None = None, workers: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, workers: int = 2,
+                 background: bool = False) -> None:
+        """BACKGROUND: its workers run at a lower priority than the previews' (live checks)."""
         super().__init__(parent)
         self._workers = workers
+        self._background = background
         self._pool: ProcessPoolExecutor | None = None
         self._ops: dict[int, _Op] = {}
         self._latest: dict[str, int] = {}
@@ -90,8 +93,9 @@ class Operations(QObject):
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")  # never fork a Qt process
-            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context,
-                                             initializer=leave_with_parent)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers, mp_context=context,
+                initializer=background_worker if self._background else leave_with_parent)
         return self._pool
 
     def run(

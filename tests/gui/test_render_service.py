@@ -93,3 +93,12 @@ def test_a_stopped_worker_is_said_in_the_studios_language() -> None:
     op = _Op(None, print, said.append, None)
     Operations._deliver(op, failed)  # noqa: SLF001 - how a failed operation reaches the author
     assert [p.in_language("it") for p in said] == ["errore interno: ValueError('x')"]
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priorities are POSIX")
+def test_validation_runs_below_the_previews_priority(service) -> None:
+    """The validation after an edit (about a second of processor on the sample) must not take
+    a core from the next keystroke's previews on a 2-core machine."""
+    ours = os.nice(0)
+    assert service._checker.submit(os.nice, 0).result(timeout=120) == ours + 10
+    assert service._light.submit(os.nice, 0).result(timeout=120) == ours

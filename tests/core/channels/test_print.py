@@ -338,3 +338,7 @@ def test_validate_warns_of_a_near_empty_last_page_on_the_default_sample(project_
     assert (problem.path, problem.line, problem.severity.value) == (
         "templates/letter.yaml", 3, "warning")
     assert "last page (page 2)" in problem.message and "sample typical" in problem.message
+    # The studio validates after every keystroke without whole-letter layouts (two a keystroke
+    # took a core from the previews): its print preview lays the letter out and warns itself.
+    assert validate(load_project(root), full_layouts=False) == []
+
