@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from studio.core import sync
 from studio.core.diff.text import word_diff
+from studio.core.history import path_label
 from studio.core.problems import Problem
 from studio.gui import operations
 from studio.gui.formats import problem_text, ui_locale
@@ -122,7 +123,8 @@ class ConflictDialog(QDialog):
     def _fill(self) -> None:
         self.files.clear()
         for conflict in self.conflicts:
-            item = QListWidgetItem(f"{conflict.name} — {conflict.path}")
+            item = QListWidgetItem(
+                f"{path_label(conflict.path).in_language(ui_locale().language)} — {conflict.path}")
             item.setData(Qt.ItemDataRole.UserRole, conflict.path)
             self.files.addItem(item)
         if self.conflicts:
