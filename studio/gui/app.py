@@ -35,14 +35,68 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     return installed
 
 
+# OpenGL renderers that are the processor drawing: Mesa's on a machine without a graphics card
+# (a virtual machine, a remote desktop, Xvfb), Chromium's and Windows' own.
+SOFTWARE_GL = ("llvmpipe", "softpipe", "swrast", "software rasterizer", "swiftshader",
+               "microsoft basic render")
+
+
+def is_software_gl(renderer: str | None) -> bool:
+    """Whether an OpenGL renderer (GL_RENDERER; None: no OpenGL at all) is the processor."""
+    return renderer is None or any(name in renderer.lower() for name in SOFTWARE_GL)
+
+
+def gl_renderer() -> str | None:
+    """GL_RENDERER of the display's OpenGL, None when there is none (call after QApplication)."""
+    from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
+
+    context, surface = QOpenGLContext(), QOffscreenSurface()
+    surface.create()
+    if not context.create() or not surface.isValid() or not context.makeCurrent(surface):
+        return None
+    try:
+        return str(context.functions().glGetString(0x1F01))  # GL_RENDERER
+    finally:
+        context.doneCurrent()
+
+
+def _add_chromium_flag(flag: str) -> None:
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if flag not in flags.split():
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " " + flag).strip()
+
+
+def choose_rendering(app: QApplication) -> str:
+    """Draw the web previews in software where OpenGL is itself software.
+
+    On a machine without a graphics card (a virtual desktop, a remote session, Xvfb) OpenGL is
+    Mesa's llvmpipe: the web previews' Qt Quick scene and Chromium's compositor then emulate a
+    GPU on the processor, and on two cores that took a third of one from the renders (bench/
+    README, "Key to paint"). Qt Quick's software renderer and Chromium's software compositing
+    draw the same pages for less. Says what it chose: "software", "opengl", or "as set" when
+    the user chose (QT_QUICK_BACKEND or QSG_RHI_BACKEND); only X11 and Wayland are probed."""
+    if os.environ.get("QT_QUICK_BACKEND") or os.environ.get("QSG_RHI_BACKEND"):
+        return "as set"
+    if app.platformName() not in ("xcb", "wayland"):
+        return "opengl"
+    if not is_software_gl(gl_renderer()):
+        return "opengl"
+    from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
+
+    QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
+    _add_chromium_flag("--disable-gpu")
+    return "software"
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     if os.geteuid() == 0 if hasattr(os, "geteuid") else False:
         # Chromium (QtWebEngine) refuses to run as root with its sandbox on.
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-        if "--no-sandbox" not in flags:
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+        _add_chromium_flag("--no-sandbox")
+    existing = QApplication.instance()
+    app = existing or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
+    if existing is None:  # before any web view exists: Chromium reads its flags once
+        app.setProperty("missivaRendering", choose_rendering(app))
     app.setApplicationName("Missiva Studio")
     app.setOrganizationName("Missiva")
     app.setApplicationVersion(__import__("studio").__version__)
