@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -14,10 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import git
-from git.db import GitCmdObjectDB
+from typing import IO, TYPE_CHECKING, Any
 
 from studio.core.files import remove_leftover_temporaries
 from studio.core.files import write_atomic as _write_atomic
@@ -45,6 +43,22 @@ _CHANGE_KINDS = {
 # git 2.39 applies them to those paths too.)
 _NOT_CONTENT = ("**/.*.tmp", "**/*[~]", "**/.*.sw[px]")
 _LOCALE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<locale>[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)$")
+
+if TYPE_CHECKING:
+    import git
+else:
+
+    class _GitPython:
+        """GitPython, imported when first used: a tenth of a second (and a `git version`)
+        that the commands reading objects, status and logs (`missiva status`) never need."""
+
+        def __getattr__(self, name: str) -> Any:
+            import git as module
+
+            globals()["git"] = module
+            return getattr(module, name)
+
+    git = _GitPython()
 
 
 # Values -----------------------------------------------------------------------------------
@@ -201,9 +215,23 @@ class Repository:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).resolve()
+        # Found by git itself (one `git rev-parse`), as GitPython's search of the parent
+        # folders would: GitPython is imported only by the commands that need it (see `repo`).
         try:
-            self.repo = git.Repo(self.root, odbt=GitCmdObjectDB, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            found = subprocess.run(
+                ["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir",
+                 "--git-common-dir", "--show-toplevel"],
+                cwd=self.root, capture_output=True, encoding="utf-8", errors="surrogateescape",
+                check=False,
+            )
+            lines = found.stdout.splitlines()  # a bare repository: all but the top folder,
+            # then an error
+        except OSError:  # no such folder, or no git on this machine
+            lines = []
+        if len(lines) != 4 or found.returncode != 0:
+            if len(lines) == 3 and lines[0] in ("true", "false"):
+                raise ProblemError(error(str(root), 0, 0,
+                                         msg("a bare repository has no project files")))
             raise ProblemError(
                 error(
                     str(root),
@@ -212,17 +240,40 @@ class Repository:
                     msg("not a git repository: versioning needs the project folder to be "
                         "one (git init)"),
                 )
-            ) from None
-        if self.repo.working_tree_dir is None:
-            raise ProblemError(error(str(root), 0, 0,
-                                     msg("a bare repository has no project files")))
-        top = Path(self.repo.working_tree_dir).resolve()
-        prefix = self.root.relative_to(top).as_posix()
+            )
+        self.git_dir = Path(lines[1])
+        self.common_dir = (self.root / lines[2]).resolve()  # relative to where git ran
+        self.top = Path(lines[3]).resolve()
+        prefix = self.root.relative_to(self.top).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
         self._lock = threading.RLock()  # one process pipe: one caller at a time
+        self._repo: git.Repo | None = None
+        self._readers: dict[str, _CatFile] = {}
         self._snapshots: OrderedDict[str, tuple[tempfile.TemporaryDirectory[str], Project]] = (
             OrderedDict()
         )
+
+    @property
+    def repo(self) -> git.Repo:
+        """The GitPython handle, made on first use (commits, tags, archives)."""
+        with self._lock:
+            if self._repo is None:
+                from git.db import GitCmdObjectDB
+
+                self._repo = git.Repo(self.top, odbt=GitCmdObjectDB)
+            return self._repo
+
+    def _read(self, ref: str, *, data: bool = True) -> tuple[str, str, bytes] | None:
+        """(id, kind, content: empty unless DATA) of the object REF names, through a `git
+        cat-file` process kept running; None when there is no such object."""
+        if not ref or "\n" in ref or "\r" in ref:
+            return None
+        mode = "--batch" if data else "--batch-check"
+        with self._lock:
+            reader = self._readers.get(mode)
+            if reader is None:
+                reader = self._readers[mode] = _CatFile(self.top, mode)
+            return reader.ask(ref)
 
     # Paths and revisions ------------------------------------------------------------------
 
@@ -247,12 +298,10 @@ class Repository:
                                        rev=repr(rev)))
         if not rev.strip() or "\n" in rev or rev == WORKTREE:
             raise ProblemError(problem)
-        with self._lock:
-            try:
-                sha, _, _ = self.repo.git.get_object_header(f"{rev}^{{commit}}")
-            except ValueError:
-                raise ProblemError(problem) from None
-        return sha.decode() if isinstance(sha, bytes) else str(sha)
+        found = self._read(f"{rev}^{{commit}}", data=False)
+        if found is None:
+            raise ProblemError(problem)
+        return found[0]
 
     def path_at(self, path: str, rev: str) -> str | None:
         """The name PATH had at REV: itself, or an older name it was renamed from (None: it
@@ -265,11 +314,7 @@ class Repository:
         return None
 
     def has_commits(self) -> bool:
-        try:
-            self.repo.head.commit  # noqa: B018 - raises on an unborn branch
-        except ValueError:
-            return False
-        return True
+        return self._read("HEAD^{commit}", data=False) is not None  # None: an unborn branch
 
     def _git_path(self, path: str) -> str:
         return self.prefix + path
@@ -287,22 +332,14 @@ class Repository:
                 return (self.root / path).read_bytes()
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 return None
-        with self._lock:
-            try:
-                _, kind, _, data = self.repo.git.get_object_data(f"{rev}:{self._git_path(path)}")
-            except ValueError:
-                return None
-        return data if kind in (b"blob", "blob") else None
+        found = self._read(f"{rev}:{self._git_path(path)}")
+        return found[2] if found is not None and found[1] == "blob" else None
 
     def object(self, ref: str) -> bytes | None:
         """The blob named REF (a blob id, or "commit:git/path" from the repository's top), read
         through the persistent cat-file process; None when there is no such blob."""
-        with self._lock:
-            try:
-                _, kind, _, data = self.repo.git.get_object_data(ref)
-            except ValueError:
-                return None
-        return data if kind in (b"blob", "blob") else None
+        found = self._read(ref)
+        return found[2] if found is not None and found[1] == "blob" else None
 
     def history(self, path: str, *, limit: int | None = None) -> list[Revision]:
         """The commits that changed PATH, newest first, following renames: one `git log`."""
@@ -379,23 +416,14 @@ class Repository:
 
     def status(self) -> list[Change]:
         """The uncommitted changes (staged or not, and untracked files): one `git status`."""
-        with self._lock:
-            out = self.repo.git.execute(
-                [
-                    "git",
-                    "-c",
-                    "core.quotePath=false",
-                    "status",
-                    "--porcelain=v1",
-                    "-z",
-                    "--untracked-files=all",
-                    "--",
-                    self.prefix or ".",
-                    *self._not_content(),
-                ],
-                strip_newline_in_stdout=False,
-            )
-        entries = str(out).split("\0")
+        done = Repository.command(self.top, "-c", "core.quotePath=false", "status",
+                                  "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                                  self.prefix or ".", *self._not_content())
+        if done.returncode != 0:
+            raise ProblemError(error(str(self.root), 0, 0, msg(
+                "git {command} failed: {output}", command="status",
+                output=done.stderr.decode("utf-8", "replace").strip())))
+        entries = done.stdout.decode("utf-8", "surrogateescape").split("\0")
         changes: list[Change] = []
         index = 0
         while index < len(entries):
@@ -433,7 +461,7 @@ class Repository:
     def index_lock(self) -> Path | None:
         """The index lock a git program holds while it writes the index, or left behind when
         it was killed (then every commit fails until it is removed); None when there is none."""
-        lock = Path(self.repo.git_dir) / "index.lock"
+        lock = self.git_dir / "index.lock"
         return lock if lock.exists() else None
 
     def stale_index_lock(self, older_than: float = 10.0) -> Path | None:
@@ -547,7 +575,7 @@ class Repository:
             missing = [
                 p
                 for p in relative
-                if not (Path(self.repo.working_tree_dir or "") / p).exists()
+                if not (self.top / p).exists()
                 and not self._tracked(p)
             ]
             if missing:
@@ -736,7 +764,11 @@ class Repository:
         """Remove the snapshots and stop the git processes."""
         self.clear_snapshots()
         with self._lock:
-            self.repo.close()
+            for reader in self._readers.values():
+                reader.close()
+            self._readers.clear()
+            if self._repo is not None:
+                self._repo.close()
 
     # Running git: every git command of the core goes through these ---------------------------
 
@@ -831,6 +863,64 @@ class Repository:
 
 
 WORKTREE = "WORKTREE"  # the revision name for the files on disk
+
+
+class _CatFile:
+    """One `git cat-file --batch` (or `--batch-check`) process, kept running: a question is a
+    line written and an answer read back, no process started for each object."""
+
+    def __init__(self, top: Path, mode: str) -> None:
+        self.top = top
+        self.mode = mode
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def ask(self, ref: str) -> tuple[str, str, bytes] | None:
+        for attempt in (1, 2):  # a process that died (a git upgraded, killed) is started again
+            try:
+                return self._ask(ref)
+            except (OSError, ValueError):
+                self.close()
+                if attempt == 2:
+                    raise
+        return None  # pragma: no cover - the loop returns or raises
+
+    def _ask(self, ref: str) -> tuple[str, str, bytes] | None:
+        if self._process is None:
+            self._process = subprocess.Popen(["git", "cat-file", self.mode], cwd=self.top,
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL)
+        pipe_in: IO[bytes] | None = self._process.stdin
+        pipe_out: IO[bytes] | None = self._process.stdout
+        assert pipe_in is not None and pipe_out is not None  # noqa: S101 - made with pipes
+        pipe_in.write(ref.encode("utf-8", "surrogateescape") + b"\n")
+        pipe_in.flush()
+        header = pipe_out.readline()
+        if not header.endswith(b"\n"):
+            raise ValueError("git cat-file ended")
+        fields = header.split()
+        if len(fields) != 3 or not fields[2].isdigit():
+            return None  # "<ref> missing", "<ref> ambiguous"
+        size = int(fields[2])
+        data = b""
+        if self.mode == "--batch":
+            data = pipe_out.read(size + 1)[:size]
+            if len(data) != size:
+                raise ValueError("git cat-file ended")
+        return fields[0].decode(), fields[1].decode(), data
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass

@@ -30,6 +30,7 @@ import yaml
 
 from studio.core.history import Change, Repository
 from studio.core.messages import Message, msg
+from studio.core.parsecache import parse_cache
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.sources import split_front_matter
 
@@ -726,10 +727,15 @@ def judge_history(
     tips = list(tips) if tips is not None else (["HEAD"] if repository.has_commits() else [])
     if not tips:
         return Judged((), (), {}, {}, ())
+    key = None if deep else _judged_key(repository, tips)
+    if key is not None:
+        found = parse_cache().get_value("judged", key)
+        if isinstance(found, Judged):
+            return found
     walk = _Walk(repository, deep)
     walk.run(tips)
     legacy = repository.object(f"{tips[0]}:{repository.prefix}{LEGACY}") or b""
-    return Judged(
+    judged = Judged(
         tuple(walk.decisions),
         tuple(walk.problems),
         dict(walk.renamed),
@@ -740,6 +746,56 @@ def judge_history(
         frozenset(walk.must_hold),
         frozenset(walk.must_go),
     )
+    if key is not None:
+        cache = parse_cache()
+        cache.put_value("judged", key, judged)
+        cache.save()
+    return judged
+
+
+def _judged_key(repository: Repository, tips: Sequence[str]) -> str | None:
+    """What the judgement of the history reachable from TIPS depends on, as a text to keep it
+    by (None: not to be kept). A commit id names its whole history, so the ids of the tips,
+    the project's folder in the repository and the judging code's own text make the
+    judgement. Except where git shows another history than the commits name: a shallow clone
+    (kept with its boundary, which a fetch moves), replaced objects or grafts (never kept).
+    `verify` (DEEP) never uses it: it judges again, every time."""
+    common = repository.common_dir
+    if (common / "info" / "grafts").exists() or any((common / "refs" / "replace").glob("*")):
+        return None
+    try:
+        packed = (common / "packed-refs").read_bytes()
+    except OSError:
+        packed = b""
+    if b" refs/replace/" in packed:
+        return None
+    try:
+        ids = [tip if _SHA1.match(tip) else repository.resolve(tip) for tip in tips]
+    except ProblemError:
+        return None  # the walk says what is wrong with it
+    try:
+        shallow = (common / "shallow").read_text(encoding="utf-8")
+    except OSError:
+        shallow = ""
+    return "\n".join([_code(), repository.prefix, " ".join(ids), shallow])
+
+
+def _code() -> str:
+    """The judging code's fingerprint: this module's and the front matter reader's text."""
+    global _CODE
+    if _CODE is None:
+        digest = hashlib.sha256()
+        for module in (__file__, split_front_matter.__code__.co_filename):
+            try:
+                with open(module, "rb") as file:
+                    digest.update(file.read())
+            except OSError:  # a frozen build: its version says which code it is
+                digest.update(module.encode())
+        _CODE = digest.hexdigest()
+    return _CODE
+
+
+_CODE: str | None = None
 
 
 def uncommitted_decisions(

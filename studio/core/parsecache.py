@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import importlib
 import io
 import os
 import pickle
@@ -60,13 +61,25 @@ _ALLOWED = {
     ("datetime", "timedelta"),
     ("datetime", "timezone"),
 }
+# What judging a history gives (studio.core.ledger.judge_history, kept by the commits judged):
+# plain values whose making runs no code of the file's choosing. Kept as bytes in the file (see
+# `put_value`), so a process that never judges a history does not import their modules.
+_JUDGED = {
+    ("studio.core.ledger", "Judged"),
+    ("studio.core.ledger", "SignOff"),
+    ("studio.core.problems", "Problem"),
+    ("studio.core.problems", "Severity"),
+    ("studio.core.messages", "Message"),
+}
 
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not a parse result")
-        return getattr(datetime if module == "datetime" else located, name)
+        if (module, name) in _ALLOWED:
+            return getattr(datetime if module == "datetime" else located, name)
+        if (module, name) in _JUDGED:
+            return getattr(importlib.import_module(module), name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a parse result")
 
 
 def _loads(data: bytes) -> Any:
@@ -135,6 +148,26 @@ class ParseCache:
             self._entries[key] = data
             self._used.add(key)
             self._added += 1
+
+    def get_value(self, kind: str, text: str) -> Any:
+        """What `put_value` kept for (KIND, TEXT), or MISSING."""
+        data = self.get(kind, text)
+        if not isinstance(data, bytes):
+            return MISSING
+        try:
+            return _loads(data)
+        except Exception:  # noqa: BLE001 - a damaged entry is a missing one
+            return MISSING
+
+    def put_value(self, kind: str, text: str, value: Any) -> None:
+        """Keep VALUE, built of the types the careful unpickler allows (`_JUDGED`), as bytes
+        unpickled only when asked for by `get_value`."""
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            _loads(data)  # a value the careful unpickler refuses would never be found again
+        except Exception:  # noqa: BLE001 - a value that does not pickle is not kept
+            return
+        self.put(kind, text, data)
 
     def save(self, at_least: int = 1) -> None:
         """Write the cache when AT_LEAST entries were added since the last save (a save writes

@@ -334,6 +334,45 @@ def test_cli_subprocess_verify_exit_codes(project: Path) -> None:
     assert "changed a recorded decision" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_status_keeps_the_judged_history_by_commit(project: Path) -> None:
+    # `missiva status` keeps its judgement of the history between runs, by the commits judged:
+    # a new commit, a history rewritten or a block edited on disk is never answered from it.
+    from studio.core import ledger
+    from studio.core.parsecache import parse_cache
+
+    signoff(project, "legal/privacy", "approve", "GDPR wording checked")
+    approved = git(project, "rev-parse", "HEAD").strip()
+    assert state_of(project, "legal/privacy").state == "approved"
+    repository = open_repository(project)
+    key = ledger._judged_key(repository, ledger.main_line(repository))
+    assert key is not None and approved in key
+    kept = parse_cache().get_value("judged", key)
+    assert kept == ledger.judge_history(repository, ledger.main_line(repository))
+    assert [(d.block, d.decision) for d in kept.valid()] == [("legal/privacy", "approve")]
+
+    # Edited on disk, not committed: the state is the committed text's, still approved.
+    edit_block(project, "legal/privacy")
+    privacy = state_of(project, "legal/privacy")
+    assert privacy.state == "approved"
+    assert privacy.blob == git(project, "rev-parse", "HEAD:blocks/legal/privacy.md").strip()
+    git(project, "commit", "-q", "-am", "Extra clause")
+    assert state_of(project, "legal/privacy").state == "stale"
+
+    # The sign-off taken out of the history (a reset): pending, whatever was kept before.
+    git(project, "reset", "-q", "--hard", "HEAD~2")
+    assert state_of(project, "legal/privacy").state == "pending"
+    git(project, "reset", "-q", "--hard", approved)
+    assert state_of(project, "legal/privacy").state == "approved"
+
+    # Replaced objects show git another history than the commit ids name: never kept.
+    git(project, "replace", approved, "HEAD~1")
+    assert ledger._judged_key(repository, ledger.main_line(repository)) is None
+    assert state_of(project, "legal/privacy").state == "pending"  # git's history: no sign-off
+    git(project, "replace", "-d", approved)
+    assert state_of(project, "legal/privacy").state == "approved"
+    assert verify(project) == []
+
+
 def test_a_new_project_verifies_clean(tmp_path, monkeypatch):
     # `missiva new` commits the starter's regulatory block as whoever runs it: that import is
     # not a change by a non-owner.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import git
@@ -291,6 +293,55 @@ def test_not_a_repository(tmp_path: Path) -> None:
     root = write_project(tmp_path / "plain")
     with pytest.raises(ProblemError, match="not a git repository"):
         Repository(root)
+
+
+def test_a_bare_repository_and_a_folder_that_is_gone(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    with pytest.raises(ProblemError, match="a bare repository has no project files"):
+        Repository(bare)
+    with pytest.raises(ProblemError, match="not a git repository"):
+        Repository(tmp_path / "missing")
+
+
+def test_objects_read_without_gitpython(tmp_path: Path) -> None:
+    # What `missiva status` asks of a repository (is there a commit, a file's blob at a
+    # revision, a revision's id, the status) is read by git's own processes: GitPython, a tenth
+    # of a second to import, is loaded by the commands that commit, tag or archive.
+    root = write_project(tmp_path / "p")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    code = textwrap.dedent(f"""
+        import sys
+        from studio.core.history import Repository
+        repository = Repository({str(root)!r})
+        assert not repository.has_commits()  # an unborn branch
+        assert repository.blob("blocks/amount.md", "HEAD") is None
+        Repository.command(repository.root, "add", "-A")
+        done = Repository.command(repository.root, "-c", "user.name=A", "-c",
+                                  "user.email=a@example.com", "commit", "-q", "-m", "one")
+        assert done.returncode == 0, done.stderr
+        assert repository.has_commits()
+        head = repository.resolve("HEAD")
+        assert len(head) == 40 and repository.resolve("HEAD~0") == head
+        on_disk = (repository.root / "blocks/amount.md").read_bytes()
+        assert repository.blob("blocks/amount.md", head) == on_disk
+        assert repository.blob("blocks/none.md", "HEAD") is None
+        assert repository.object("HEAD:") is None  # a tree, not a blob
+        (repository.root / "blocks/amount.md").write_text("changed")
+        assert [(c.path, c.kind) for c in repository.status()] == [("blocks/amount.md",
+                                                                     "modified")]
+        try:
+            repository.resolve("no-such-branch")
+        except Exception as exc:
+            assert "no such revision" in str(exc), exc
+        else:
+            raise AssertionError("resolved a revision that does not exist")
+        assert "git" not in sys.modules, "GitPython imported"
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
 
 
 def test_temporary_files_are_never_listed_nor_committed(repo_dir: Path) -> None:
