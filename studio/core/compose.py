@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +18,7 @@ from studio.core.engine import (
     compile_expression,
     compile_template,
     located_error,
+    range_left,
     render_bounded,
     render_budget,
     reset_budget,
@@ -75,6 +78,35 @@ class Composition:
         return "\n\n".join(b.text for b in self.blocks if b.text.strip())
 
 
+# Rendered blocks kept for `compose(..., reuse=True)` (validation's trial compositions): a block
+# rendered for the same record, locale, channel and settings from the same texts renders the
+# same, so after an edit only the edited block, and the blocks including it, render again.
+# A kept render is found by the block's text and everything the render was given; it is used
+# only while every block it read (itself and those it included, at any depth) still has the
+# text and parameters it had. Renders that took loop steps (range: a budget of the whole
+# composition) or drew at random are never kept.
+_Read = tuple[str, str]  # (block id, what rendering it reads of it)
+_KEPT_RENDERS = 50_000
+_renders: OrderedDict[tuple[Any, ...], tuple[str, frozenset[_Read]]] = OrderedDict()
+_renders_lock = threading.Lock()
+_NOT_KEPT: _Read = ("", "\0not kept")  # a read no block ever matches
+
+
+def _kept_render(key: tuple[Any, ...]) -> tuple[str, frozenset[_Read]] | None:
+    with _renders_lock:
+        found = _renders.get(key)
+        if found is not None:
+            _renders.move_to_end(key)
+        return found
+
+
+def _keep_render(key: tuple[Any, ...], output: str, reads: frozenset[_Read]) -> None:
+    with _renders_lock:
+        _renders[key] = (output, reads)
+        while len(_renders) > _KEPT_RENDERS:
+            _renders.popitem(last=False)
+
+
 class _Composer:
     def __init__(
         self,
@@ -84,6 +116,7 @@ class _Composer:
         locale: str,
         record: Mapping[str, Any],
         send_date: str = "",
+        reuse: bool = False,
     ) -> None:
         self.project = project
         self.template = template
@@ -102,6 +135,30 @@ class _Composer:
             "_timezone": config.timezone,
             "send_date": send_date,
         }
+        # what every render of this composition is given besides its block's text and params
+        self.given = repr((self.base_context, config.default_locale)) if reuse else None
+        self.reading: list[set[_Read]] = []  # the blocks each render under way has read
+
+    def _read(self, block_id: str) -> str | None:
+        """What rendering BLOCK_ID reads of the project: its text for this locale and channel,
+        and its declared parameters (None: no such block)."""
+        block = self.project.blocks.get(block_id)
+        if block is None:
+            return None
+        default = self.project.config.default_locale
+        return repr((block_text(block, self.channel, self.locale, default), block.params))
+
+    def _reused(self, key: tuple[Any, ...]) -> str | None:
+        kept = _kept_render(key)
+        if kept is None:
+            return None
+        output, reads = kept
+        if any(self._read(read_id) != read for read_id, read in reads):
+            return None
+        self.used.update(read_id for read_id, _ in reads)
+        if self.reading:
+            self.reading[-1].update(reads)
+        return output
 
     # Blocks ----------------------------------------------------------------------------------
 
@@ -118,9 +175,15 @@ class _Composer:
             cycle = " → ".join([*self.stack, block_id])
             raise ProblemError(error(path, line, col,
                                      msg("circular block reference: {cycle}", cycle=cycle)))
-        self.used.add(block_id)
         source = block.source(self.locale, self.project.config.default_locale)
         values = self._params(block, params, path, line, col)
+        key: tuple[Any, ...] | None = None
+        if self.given is not None:
+            key = (block_id, self.given, repr(values))
+            output = self._reused(key)
+            if output is not None:
+                return output
+        self.used.add(block_id)
         variant = source.variants.get(self.channel)
         if variant is None and source is not block.sources.get(self.project.config.default_locale):
             # A translation without its own variant falls back to the original's variant.
@@ -137,14 +200,29 @@ class _Composer:
             template = compile_template(source.body, source.path, source.body_line)
         context = {**self.base_context, **values, "params": values, "block": self._include}
         self.stack.append(block_id)
+        reads: set[_Read] = set()
+        self.reading.append(reads)
+        steps = range_left()
         try:
-            return render_bounded(template, context)
+            output = render_bounded(template, context)
         except ProblemError:
             raise
         except Exception as exc:  # noqa: BLE001 - any template failure is the author's to fix
             raise ProblemError(located_error(exc, source.path, source.body_line)) from None
         finally:
             self.stack.pop()
+            self.reading.pop()
+        if key is not None:
+            own = self._read(block_id)
+            if own is None or range_left() != steps or "random" in own:
+                reads.add(_NOT_KEPT)
+            else:
+                reads.add((block_id, own))
+            if _NOT_KEPT not in reads:
+                _keep_render(key, output, frozenset(reads))
+            if self.reading:
+                self.reading[-1].update(reads)
+        return output
 
     def _params(
         self, block: Block, given: Mapping[str, Any], path: str, line: int, col: int
@@ -242,10 +320,13 @@ def compose(
     locale: str | None = None,
     *,
     send_date: str | None = None,
+    reuse: bool = False,
 ) -> Composition:
     """Compose one rendition's content. Raises ProblemError with the file and line at fault.
     SEND_DATE (ISO, see senddate.py) is `send_date` in every block; today in the project's
-    time zone when None."""
+    time zone when None. REUSE takes blocks rendered before from the same texts for the same
+    record and settings (see `_renders`): validation's trials, which compose every template
+    again after each edit."""
     if isinstance(template, str):
         found = project.templates.get(template)
         if found is None:
@@ -287,16 +368,16 @@ def compose(
         send_date = senddate.today(project.config.timezone)
     budget = render_budget()
     try:
-        return _compose(project, template, channel, record, locale, send_date)
+        return _compose(project, template, channel, record, locale, send_date, reuse)
     finally:
         reset_budget(budget)
 
 
 def _compose(
     project: Project, template: Template, channel: str, record: Mapping[str, Any], locale: str,
-    send_date: str,
+    send_date: str, reuse: bool = False,
 ) -> Composition:
-    composer = _Composer(project, template, channel, locale, record, send_date)
+    composer = _Composer(project, template, channel, locale, record, send_date, reuse)
     composed: list[ComposedBlock] = []
     # Phone numbers written without a prefix are the project's country's (studio.yaml
     # `country:`, Italy by default).

@@ -252,6 +252,12 @@ def reset_budget(token: contextvars.Token[list[int] | None]) -> None:
     _range_budget.reset(token)
 
 
+def range_left() -> int:
+    """The loop steps the composition running in this context may still take."""
+    budget = _range_budget.get()
+    return budget[0] if budget is not None else RANGE_BUDGET
+
+
 def _limited_range(*args: int) -> range:
     values = range(*args)
     budget = _range_budget.get()

@@ -11,6 +11,7 @@ is left alone; WeasyPrint turns the links into PDF link annotations.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -91,10 +92,13 @@ def _link_text(text: str, region: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def linkify(source: str, region: str = "IT") -> str:
     """SOURCE (HTML) with its web addresses, email addresses and phone numbers (read as
     numbers of REGION, an ISO country code, when written without a prefix) as links; text
-    already inside a link, code or preformatted text is left as it is."""
+    already inside a link, code or preformatted text is left as it is. Kept by text, as
+    markdown.convert is: composing again after an edit links the blocks that did not change
+    without reading them again."""
     if _CANDIDATE.search(source) is None:
         return source
     parts = _TAG.split(source)

@@ -595,8 +595,8 @@ def _template_trials(project: Project, template: Template, budget: limits.Limits
 
 def _trial(project: Project, template: Template, channel: str, record: Any,
            locale: str, full: bool = False) -> list[Problem]:
-    composition = dataclasses.replace(compose(project, template, channel, record, locale),
-                                      attachments=False)
+    composition = dataclasses.replace(compose(project, template, channel, record, locale,
+                                              reuse=True), attachments=False)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
         # belong in validation.

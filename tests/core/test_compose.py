@@ -188,3 +188,57 @@ def test_an_edit_reaches_only_the_channels_that_read_what_changed():
         channels)
     assert channels_reading_change(before, before, channels, locales, default) == set()
     assert channels_reading_change(None, before, channels, locales, default) == set(channels)
+
+
+def _outer_inner_files(inner: str) -> dict[str, str]:
+    return {
+        "blocks/outer.md": 'Prima {{ block("inner") }} dopo, {{ customer.name }}.\n',
+        "blocks/inner.md": inner,
+        "templates/letter.yaml": """
+            title: L
+            channels: [email, sms]
+            email: {subject: S}
+            body:
+              - block: greeting
+              - block: outer
+        """,
+    }
+
+
+def test_reused_renders_follow_every_block_they_read(project_dir):
+    # Validation composes every template again after each edit, reusing the blocks rendered
+    # before from the same texts: an edit of a block included by another renders both again.
+    from studio.core.project import reload
+
+    root = project_dir(_outer_inner_files("testo interno"))
+    project = load_project(root)
+    plain = compose(project, "letter", "email", BASE_RECORD, "it")
+    first = compose(project, "letter", "email", BASE_RECORD, "it", reuse=True)
+    again = compose(project, "letter", "email", BASE_RECORD, "it", reuse=True)
+    assert first.text == again.text == plain.text
+    assert "Prima testo interno dopo, Mario Rossi." in again.text
+    assert again.used_blocks == plain.used_blocks == {"greeting", "outer", "inner"}
+
+    edited = reload(project, ["blocks/inner.md"], {"blocks/inner.md": "testo nuovo"})
+    after = compose(edited, "letter", "email", BASE_RECORD, "it", reuse=True)
+    assert "Prima testo nuovo dopo, Mario Rossi." in after.text
+    assert after.text == compose(edited, "letter", "email", BASE_RECORD, "it").text
+    # another record, locale or channel: rendered for it
+    other = {**BASE_RECORD, "customer": {**BASE_RECORD["customer"], "name": "Anna Verdi"}}
+    assert "dopo, Anna Verdi." in compose(edited, "letter", "email", other, "it",
+                                          reuse=True).text
+    assert compose(edited, "letter", "sms", BASE_RECORD, "it", reuse=True).blocks[0].text == (
+        "Ciao Mario Rossi!")
+    assert compose(edited, "letter", "email", BASE_RECORD, "en", reuse=True).blocks[0].text == (
+        "Dear Mario Rossi,")
+
+
+def test_reused_renders_keep_the_loop_budget_of_the_whole_letter(project_dir):
+    # range() counts against one budget for the whole rendition: a block that took loop steps
+    # is rendered again each time, so the second of two such blocks still runs past it.
+    loop = "{% for i in range(60000) %}{% endfor %}giro\n"
+    root = project_dir({**_outer_inner_files(loop), "blocks/greeting.md": loop})
+    project = load_project(root)
+    for reuse in (False, True, True):
+        with pytest.raises(ProblemError, match="more than 100000 loop steps"):
+            compose(project, "letter", "email", BASE_RECORD, "it", reuse=reuse)
