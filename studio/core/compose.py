@@ -85,11 +85,11 @@ class Composition:
 # only while every block it read (itself and those it included, at any depth) still has the
 # text and parameters it had. Renders that took loop steps (range: a budget of the whole
 # composition) or drew at random are never kept.
-_Read = tuple[str, str]  # (block id, what rendering it reads of it)
+_Read = tuple[str, tuple[str, str] | None]  # (block id, what rendering it reads of it)
 _KEPT_RENDERS = 50_000
 _renders: OrderedDict[tuple[Any, ...], tuple[str, frozenset[_Read]]] = OrderedDict()
 _renders_lock = threading.Lock()
-_NOT_KEPT: _Read = ("", "\0not kept")  # a read no block ever matches
+_NOT_KEPT: _Read = ("", ("\0not kept", ""))  # a read no block ever matches
 
 
 def _kept_render(key: tuple[Any, ...]) -> tuple[str, frozenset[_Read]] | None:
@@ -139,14 +139,15 @@ class _Composer:
         self.given = repr((self.base_context, config.default_locale)) if reuse else None
         self.reading: list[set[_Read]] = []  # the blocks each render under way has read
 
-    def _read(self, block_id: str) -> str | None:
-        """What rendering BLOCK_ID reads of the project: its text for this locale and channel,
-        and its declared parameters (None: no such block)."""
+    def _read(self, block_id: str) -> tuple[str, str] | None:
+        """What rendering BLOCK_ID reads of the project: its text for this locale and channel
+        (the block's own string: kept renders hold no copies), and its declared parameters
+        (None: no such block)."""
         block = self.project.blocks.get(block_id)
         if block is None:
             return None
         default = self.project.config.default_locale
-        return repr((block_text(block, self.channel, self.locale, default), block.params))
+        return block_text(block, self.channel, self.locale, default), repr(block.params)
 
     def _reused(self, key: tuple[Any, ...]) -> str | None:
         kept = _kept_render(key)
@@ -214,7 +215,7 @@ class _Composer:
             self.reading.pop()
         if key is not None:
             own = self._read(block_id)
-            if own is None or range_left() != steps or "random" in own:
+            if own is None or range_left() != steps or "random" in own[0]:
                 reads.add(_NOT_KEPT)
             else:
                 reads.add((block_id, own))
