@@ -187,6 +187,8 @@ def main() -> int:
         original = pane.show_rendition
 
         def patched(rendition, elapsed_ms=None, _c=channel, _o=original):
+            if elapsed_ms is not None:
+                worker_ms[_c] = elapsed_ms
             _o(rendition, elapsed_ms)
             if shown_content.get(_c) != rendition.content:
                 handed[_c] = time.perf_counter()
@@ -212,6 +214,10 @@ def main() -> int:
                 if not any(clock.widget is widget for clock in clocks):
                     clocks.append(PaintClock(c, widget))
     window.session.renderStarted.connect(dispatched.add)
+    submitted: dict[str, float] = {}  # channel -> when its job went to a worker
+    worker_ms: dict[str, float] = {}  # channel -> the worker's own time for the job
+    window.session.renderStarted.connect(
+        lambda c: submitted.__setitem__(c, time.perf_counter()))
     checked: list[float] = []  # ms from a channel's last paint to its check's findings
     last_paint: dict[str, float] = {}
     original_checked = window.checks._on_checked
@@ -287,7 +293,7 @@ def main() -> int:
         clock.restart()
         stall["max"] = 0.0
         for i in range(args.edits + 1):  # the first edit warms up and is not counted
-            for d in (handed, loaded, painted):
+            for d in (handed, loaded, painted, submitted, worker_ms):
                 d.clear()
             dispatched.clear()
             unchanged.clear()
@@ -298,8 +304,11 @@ def main() -> int:
             pump(lambda: bool(dispatched) and all(c in painted or c in unchanged
                                                   for c in dispatched), timeout=10)
             if os.environ.get("BENCH_DEBUG"):
-                print(i, {c: tuple(round((d[c] - started) * 1000) if c in d else None
-                                   for d in (handed, loaded, painted)) for c in dispatched})
+                # per channel: submitted, worker's own ms, handed, loaded, painted (ms from key)
+                print(i, {c: (*(round((d[c] - started) * 1000) if c in d else None
+                                for d in (submitted,)), round(worker_ms.get(c, -1)),
+                              *(round((d[c] - started) * 1000) if c in d else None
+                                for d in (handed, loaded, painted))) for c in dispatched})
             last_paint.update(painted)
             if i:
                 for c in dispatched - unchanged:

@@ -196,6 +196,20 @@ def prepare_preview_worker() -> None:
     prepare_worker()
 
 
+# The print worker's niceness: a keystroke renders print (a few hundred ms of WeasyPrint) and
+# the light channels (tens of ms each) at once, and on a 2-core machine the email and mobile
+# previews waited for a core behind the layout. Slightly lower, print yields to them and takes
+# the processor back when they are done (bench/README, "Key to paint").
+PRINT_NICENESS = 4
+
+
+def prepare_print_worker() -> None:
+    """The print preview worker: a preview worker that lets the light channels go first."""
+    prepare_preview_worker()
+    with contextlib.suppress(AttributeError, OSError):  # os.nice: POSIX only
+        os.nice(PRINT_NICENESS)
+
+
 def leave_with_parent() -> None:
     """A worker process's initializer: exit when the process that started it is gone (killed
     without a chance to stop its pool). A worker blocked on the pool's queue would otherwise

@@ -29,6 +29,7 @@ from studio.core.jobs import (
     RenderOutcome,
     prepare_checker_worker,
     prepare_preview_worker,
+    prepare_print_worker,
     run_render,
     run_validation,
 )
@@ -53,7 +54,7 @@ class RenderService(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._print = _pool(1)
+        self._print = _pool(1, prepare_print_worker)
         # Two workers for the light channels, so an SMS does not wait behind an email.
         self._light = _pool(2)
         # the validation worker reports how far it got on this queue, read while it runs
@@ -197,6 +198,7 @@ class RenderService(QObject):
         if not getattr(old, "_broken", True):
             return
         setattr(self, f"_{which}", _checker_pool(self._progress) if which == "checker"
+                else _pool(1, prepare_print_worker) if which == "print"
                 else _pool(old._max_workers))
         old.shutdown(wait=False, cancel_futures=True)
 
@@ -221,10 +223,10 @@ def _checker_pool(progress: Any) -> ProcessPoolExecutor:
                                initializer=prepare_checker_worker, initargs=(progress,))
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, initializer: Any = prepare_preview_worker) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("spawn")  # no fork of a Qt process
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=prepare_preview_worker)
+                               initializer=initializer)
 
 
 def _problems_of(future: Future[list]) -> list:

@@ -102,3 +102,19 @@ def test_validation_runs_below_the_previews_priority(service) -> None:
     ours = os.nice(0)
     assert service._checker.submit(os.nice, 0).result(timeout=120) == ours + 10
     assert service._light.submit(os.nice, 0).result(timeout=120) == ours
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priorities are POSIX")
+def test_print_lets_the_light_previews_go_first(service) -> None:
+    """A keystroke renders print and the light channels at once: print runs slightly below
+    them (they take tens of ms, it a few hundred) and above the validation."""
+    from studio.core.jobs import PRINT_NICENESS
+
+    ours = os.nice(0)
+    assert service._print.submit(os.nice, 0).result(timeout=120) == ours + PRINT_NICENESS
+    assert 0 < PRINT_NICENESS < 10
+    # a print worker replaced after it ended itself keeps its place
+    service._print.shutdown(wait=True)
+    service._print._broken = True
+    service._replace_pool("print")
+    assert service._print.submit(os.nice, 0).result(timeout=120) == ours + PRINT_NICENESS
