@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio import __version__
 from studio.cli.common import (
     SEND_DATE_HELP,
     TIME_LIMIT_HELP,
@@ -307,13 +306,25 @@ def cmd_open(args: argparse.Namespace) -> int:
 # Parser ------------------------------------------------------------------------------------
 
 
+class _Version(argparse.Action):
+    """--version: the version looked up only when asked (see studio.__getattr__)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from studio import __version__
+
+        print(f"missiva {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="missiva",
         description="Missiva Studio: design customer communications once; "
         "preview and produce them as print, email, mobile and SMS.",
     )
-    parser.add_argument("--version", action="version", version=f"missiva {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("open", help="open the desktop studio (the sample project by default)")

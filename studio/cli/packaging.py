@@ -6,12 +6,11 @@ import argparse
 import json
 import sys
 
-from studio import __version__
-
 MARKS = {"ok": "ok  ", "warning": "warn", "failed": "FAIL"}
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from studio import __version__
     from studio.core.doctor import FAILED, describe_platform, run_checks
 
     checks = run_checks(qt=not args.no_gui)

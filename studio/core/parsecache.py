@@ -86,10 +86,28 @@ def _loads(data: bytes) -> Any:
     return _Unpickler(io.BytesIO(data)).load()
 
 
-def _version() -> str:
-    from studio import __version__
+_PARSERS = ("parsecache.py", "sources.py", "located.py", "limits.py")
+_VERSION: list[str] = []
 
-    return str(__version__)
+
+def _version() -> str:
+    """Which code made the entries: the text of the modules that parse (their limits
+    included) and PyYAML's version; a build without those files (a frozen app), the studio's
+    version. A developer's edit of the parsing code, which leaves the version as it is, is a
+    new cache too."""
+    if not _VERSION:
+        import yaml
+
+        digest = hashlib.blake2b(yaml.__version__.encode(), digest_size=16)
+        try:
+            for name in _PARSERS:
+                digest.update(Path(__file__).with_name(name).read_bytes())
+            _VERSION.append(f"code {digest.hexdigest()}")
+        except OSError:
+            from studio import __version__
+
+            _VERSION.append(str(__version__))
+    return _VERSION[0]
 
 
 class ParseCache:

@@ -137,3 +137,39 @@ def test_a_save_on_a_hot_path_waits_for_enough_new_entries(tmp_path: Path) -> No
     assert not stored.exists()
     cache.save()  # a project load: whatever it added
     assert ParseCache(stored).get("yaml:1", "a: 1") == {"a": 1}
+
+
+def test_entries_of_other_parsing_code_are_not_read(tmp_path: Path) -> None:
+    # The cache says which code made it: the parsing modules' own text (a developer's edit
+    # leaves the version number as it is), so entries another build made are parsed again.
+    from studio.core import parsecache
+
+    stored = tmp_path / "parsed.pickle"
+    cache = ParseCache(stored)
+    cache.put("yaml:1", "a: 1", {"a": 1})
+    cache.save()
+    assert ParseCache(stored).get("yaml:1", "a: 1") == {"a": 1}
+    version = parsecache._version()
+    assert version.startswith("code ")
+    key = ParseCache.key("yaml:1", "a: 1")
+    stored.write_bytes(pickle.dumps((parsecache.FORMAT, "0.1.0", {key: {"a": 2}})))
+    assert ParseCache(stored).get("yaml:1", "a: 1") is MISSING
+    stored.write_bytes(pickle.dumps((parsecache.FORMAT, version, {key: {"a": 2}})))
+    assert ParseCache(stored).get("yaml:1", "a: 1") == {"a": 2}
+
+
+def test_a_kept_value_is_only_of_the_types_the_careful_unpickler_reads(tmp_path: Path) -> None:
+    from studio.core.ledger import Judged, SignOff
+    from studio.core.problems import error
+
+    stored = tmp_path / "parsed.pickle"
+    cache = ParseCache(stored)
+    decision = SignOff("legal/privacy", "b" * 40, "approve", "ok", "giulia@example.com",
+                       "legal", "2026-12-01T10:00:00Z", "c" * 40, {"letter/print": "d" * 64})
+    judged = Judged((decision,), (error("blocks/a.md", 1, 2, "wrong"),), {"b": "a"}, {}, ())
+    cache.put_value("judged", "tips", judged)
+    cache.put_value("judged", "path", Path("blocks"))  # not a type it reads: not kept
+    cache.save()
+    again = ParseCache(stored)
+    assert again.get_value("judged", "tips") == judged
+    assert again.get_value("judged", "path") is MISSING
