@@ -303,6 +303,11 @@ class Repository:
             raise ProblemError(problem)
         return found[0]
 
+    def commit_of(self, ref: str) -> str | None:
+        """The commit REF (a full ref name, HEAD) names, None when there is none."""
+        found = self._read(f"{ref}^{{commit}}", data=False)
+        return found[0] if found is not None else None
+
     def path_at(self, path: str, rev: str) -> str | None:
         """The name PATH had at REV: itself, or an older name it was renamed from (None: it
         did not exist then)."""

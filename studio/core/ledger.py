@@ -707,12 +707,11 @@ def main_line(repository: Repository) -> list[str]:
         pass
     names = [branch] if branch else ["main", "master"]
     refs = [f"refs/heads/{n}" for n in names] + [f"refs/remotes/origin/{n}" for n in names]
-    out = repository.run("rev-parse", "--verify", "-q", "HEAD", text=True, check=False)
-    tips = [out.stdout.strip()] if out.returncode == 0 else []
-    for ref in refs:
-        done = repository.run("rev-parse", "--verify", "-q", ref, text=True, check=False)
-        if done.returncode == 0 and done.stdout.strip() not in tips:
-            tips.append(done.stdout.strip())
+    tips: list[str] = []
+    for ref in ["HEAD", *refs]:  # through the running cat-file reader, not a process a ref
+        found = repository.commit_of(ref)
+        if found is not None and found not in tips:
+            tips.append(found)
     return tips
 
 

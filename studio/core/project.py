@@ -12,7 +12,7 @@ from typing import Any
 from studio.core.channels import CHANNEL_NAMES
 from studio.core.delivery import DeliverySection, parse_delivery
 from studio.core.messages import Message, msg
-from studio.core.parsecache import parse_cache
+from studio.core.parsecache import ParseCache, parse_cache
 from studio.core.problems import Problem, ProblemError, error, warning
 from studio.core.senddate import DEFAULT_TIMEZONE
 from studio.core.sources import LocatedDict, LocatedList, load_json, load_yaml, split_front_matter
@@ -307,7 +307,7 @@ def _block_file(
     """The block id and locale a file under blocks/ stands for."""
     if not path.name.endswith(".md") or path.name.startswith("."):
         return None
-    rel_id = _rel(root / "blocks", path)[: -len(".md")]
+    rel_id = _rel(root, path)[len("blocks/") : -len(".md")]  # a path under blocks/
     block_id, locale = rel_id, config.default_locale
     head, dot, suffix = rel_id.rpartition(".")
     if dot and "/" not in suffix:
@@ -347,8 +347,9 @@ def load_blocks(
                 if base_inside and not os.path.islink(path):
                     walked.add(path)
     blocks: dict[str, Block] = {}
+    cache = parse_cache()  # once, not once a file (it looks at the environment)
     for block_id, by_locale in sorted(files.items()):
-        block = load_block(root, config, block_id, by_locale, problems, overlay, walked)
+        block = load_block(root, config, block_id, by_locale, problems, overlay, walked, cache)
         if block is not None:
             blocks[block_id] = block
     return blocks
@@ -373,6 +374,7 @@ def load_block(
     problems: list[Problem],
     overlay: Overlay | None = None,
     checked: Collection[Path] = (),
+    cache: ParseCache | None = None,
 ) -> Block | None:
     """One block from its files BY_LOCALE (CHECKED: those known to be in the project)."""
     if config.default_locale not in by_locale:
@@ -394,7 +396,7 @@ def load_block(
         if text is None:
             continue
         try:
-            meta, body, body_line = split_front_matter(text, rel)
+            meta, body, body_line = split_front_matter(text, rel, cache)
         except ProblemError as exc:
             problems.append(exc.problem)
             continue

@@ -19,7 +19,7 @@ from studio.core.limits import (
 )
 from studio.core.located import LocatedDict, LocatedList
 from studio.core.messages import Message, msg
-from studio.core.parsecache import MISSING, parse_cache
+from studio.core.parsecache import MISSING, ParseCache, parse_cache
 from studio.core.problems import ProblemError, error
 
 Path_ = tuple[str | int, ...]
@@ -78,10 +78,12 @@ _LocatingLoader.add_constructor(
 )
 
 
-def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
+def load_yaml(text: str, path: str, line_offset: int = 0, cache: ParseCache | None = None
+              ) -> Any:
     """Parse YAML safely; a syntax error becomes a ProblemError at its file, line and column.
-    A text parsed before (in this run or an earlier one) is taken from the parse cache."""
-    cache = parse_cache()
+    A text parsed before (in this run or an earlier one) is taken from the parse cache (CACHE,
+    when the caller reading many files has it at hand)."""
+    cache = cache or parse_cache()
     kind = f"yaml:{line_offset}"
     found = cache.get(kind, text)
     if found is not MISSING:
@@ -162,8 +164,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
-def split_front_matter(text: str, path: str) -> tuple[LocatedDict, str, int]:
-    """Split a block file into its front matter and body.
+def split_front_matter(text: str, path: str, cache: ParseCache | None = None
+                       ) -> tuple[LocatedDict, str, int]:
+    """Split a block file into its front matter and body (CACHE: see load_yaml).
 
     Returns the front matter, the body and the 1-based line in the file where the body starts.
     """
@@ -174,7 +177,7 @@ def split_front_matter(text: str, path: str) -> tuple[LocatedDict, str, int]:
     match = _FRONT.match(text)
     if match is None:
         raise ProblemError(error(path, 1, 1, msg("front matter starts with '---' but never ends")))
-    data = load_yaml(match.group(1), path, line_offset=1)
+    data = load_yaml(match.group(1), path, line_offset=1, cache=cache)
     if data is None:
         data = LocatedDict()
         data.key_lines = {}
