@@ -7,6 +7,7 @@ import functools
 import hashlib
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -138,6 +139,26 @@ def _digest(value: object) -> str:
                            digest_size=16).hexdigest()
 
 
+_DIGESTS: dict[int, tuple[weakref.ref[Any], str]] = {}  # by id, while the object lives
+
+
+def _digest_of(part: object) -> str:
+    """_digest of a loaded block or template, worked out once for each: `reload` keeps every
+    part the edit did not touch (the same object), so a validation after one edit spells out
+    the edited block again, not the library. An entry goes with its object."""
+    key = id(part)
+    kept = _DIGESTS.get(key)
+    if kept is not None and kept[0]() is part:
+        return kept[1]
+    found = _digest(part)
+
+    def forget(_: weakref.ref[Any]) -> None:
+        _DIGESTS.pop(key, None)
+
+    _DIGESTS[key] = (weakref.ref(part, forget), found)
+    return found
+
+
 class _Facts:
     """Fingerprints of one Project value's parts: what a kept result was found on. A part's
     repr holds everything it is (text, front matter, settings), so equal fingerprints mean
@@ -154,11 +175,11 @@ class _Facts:
         found = self._blocks.get(block_id)
         if found is None:
             block = self.project.blocks.get(block_id)
-            found = self._blocks[block_id] = _digest(block) if block is not None else "-"
+            found = self._blocks[block_id] = _digest_of(block) if block is not None else "-"
         return found
 
     def template(self, template: Template) -> str:
-        return _digest(template)
+        return _digest_of(template)
 
     def sample(self, sample: Any) -> str:
         return _digest((sample.name, sample.path, sample.record))
