@@ -87,12 +87,13 @@ class Composition:
 # composition) or drew at random are never kept.
 _Read = tuple[str, tuple[str, str] | None]  # (block id, what rendering it reads of it)
 _KEPT_RENDERS = 50_000
-_renders: OrderedDict[tuple[Any, ...], tuple[str, frozenset[_Read]]] = OrderedDict()
+# key -> (output, what it read, how deep its includes went: 1 for none)
+_renders: OrderedDict[tuple[Any, ...], tuple[str, frozenset[_Read], int]] = OrderedDict()
 _renders_lock = threading.Lock()
 _NOT_KEPT: _Read = ("", ("\0not kept", ""))  # a read no block ever matches
 
 
-def _kept_render(key: tuple[Any, ...]) -> tuple[str, frozenset[_Read]] | None:
+def _kept_render(key: tuple[Any, ...]) -> tuple[str, frozenset[_Read], int] | None:
     with _renders_lock:
         found = _renders.get(key)
         if found is not None:
@@ -100,9 +101,10 @@ def _kept_render(key: tuple[Any, ...]) -> tuple[str, frozenset[_Read]] | None:
         return found
 
 
-def _keep_render(key: tuple[Any, ...], output: str, reads: frozenset[_Read]) -> None:
+def _keep_render(key: tuple[Any, ...], output: str, reads: frozenset[_Read], depth: int
+                 ) -> None:
     with _renders_lock:
-        _renders[key] = (output, reads)
+        _renders[key] = (output, reads, depth)
         while len(_renders) > _KEPT_RENDERS:
             _renders.popitem(last=False)
 
@@ -138,6 +140,7 @@ class _Composer:
         # what every render of this composition is given besides its block's text and params
         self.given = repr((self.base_context, config.default_locale)) if reuse else None
         self.reading: list[set[_Read]] = []  # the blocks each render under way has read
+        self.depths: list[int] = []  # and how deep its includes have gone
 
     def _read(self, block_id: str) -> tuple[str, str] | None:
         """What rendering BLOCK_ID reads of the project: its text for this locale and channel
@@ -153,12 +156,15 @@ class _Composer:
         kept = _kept_render(key)
         if kept is None:
             return None
-        output, reads = kept
+        output, reads, depth = kept
+        if len(self.stack) + depth > MAX_DEPTH:  # rendered here, it would go too deep
+            return None
         if any(self._read(read_id) != read for read_id, read in reads):
             return None
         self.used.update(read_id for read_id, _ in reads)
         if self.reading:
             self.reading[-1].update(reads)
+            self.depths[-1] = max(self.depths[-1], depth)
         return output
 
     # Blocks ----------------------------------------------------------------------------------
@@ -203,6 +209,7 @@ class _Composer:
         self.stack.append(block_id)
         reads: set[_Read] = set()
         self.reading.append(reads)
+        self.depths.append(0)
         steps = range_left()
         try:
             output = render_bounded(template, context)
@@ -213,6 +220,7 @@ class _Composer:
         finally:
             self.stack.pop()
             self.reading.pop()
+            depth = self.depths.pop() + 1
         if key is not None:
             own = self._read(block_id)
             if own is None or range_left() != steps or "random" in own[0]:
@@ -220,9 +228,11 @@ class _Composer:
             else:
                 reads.add((block_id, own))
             if _NOT_KEPT not in reads:
-                _keep_render(key, output, frozenset(reads))
+                _keep_render(key, output, frozenset(reads), depth)
             if self.reading:
                 self.reading[-1].update(reads)
+        if self.depths:
+            self.depths[-1] = max(self.depths[-1], depth)
         return output
 
     def _params(

@@ -913,6 +913,10 @@ class _CatFile:
                 raise ValueError("git cat-file ended")
         return fields[0].decode(), fields[1].decode(), data
 
+    def __del__(self) -> None:  # a Repository dropped without close(): its git processes end
+        with contextlib.suppress(Exception):
+            self.close()
+
     def close(self) -> None:
         process, self._process = self._process, None
         if process is None:

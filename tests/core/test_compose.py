@@ -242,3 +242,24 @@ def test_reused_renders_keep_the_loop_budget_of_the_whole_letter(project_dir):
     for reuse in (False, True, True):
         with pytest.raises(ProblemError, match="more than 100000 loop steps"):
             compose(project, "letter", "email", BASE_RECORD, "it", reuse=reuse)
+
+
+def test_a_reused_render_is_not_taken_deeper_than_includes_may_go(project_dir):
+    # c1 → c2 → … → c16 is as deep as includes go; c0 → c1 → … one too deep, whether c1's
+    # render was kept from the letter's first item or not.
+    from studio.core.compose import MAX_DEPTH
+
+    chain = {f"blocks/c{n}.md": f'{n} {{{{ block("c{n + 1}") }}}}\n' for n in range(MAX_DEPTH)}
+    chain[f"blocks/c{MAX_DEPTH}.md"] = "fine\n"
+    files = {**chain, "templates/letter.yaml": """
+        title: L
+        channels: [email]
+        email: {subject: S}
+        body:
+          - block: c1
+          - block: c0
+    """}
+    project = load_project(project_dir(files))
+    for reuse in (False, True, True):
+        with pytest.raises(ProblemError, match="circular block reference"):
+            compose(project, "letter", "email", BASE_RECORD, "it", reuse=reuse)
