@@ -197,9 +197,10 @@ class RenderService(QObject):
         old = getattr(self, f"_{which}")
         if not getattr(old, "_broken", True):
             return
-        setattr(self, f"_{which}", _checker_pool(self._progress) if which == "checker"
-                else _pool(1, prepare_print_worker) if which == "print"
-                else _pool(old._max_workers))
+        fresh = {"checker": lambda: _checker_pool(self._progress),
+                 "print": lambda: _pool(1, prepare_print_worker),
+                 "light": lambda: _pool(old._max_workers)}
+        setattr(self, f"_{which}", fresh[which]())
         old.shutdown(wait=False, cancel_futures=True)
 
     def busy(self) -> bool:

@@ -71,3 +71,57 @@ def test_the_studios_preview_does_not_lay_the_attached_bill_out_again(tmp_path):
     sent = render(project, "bill", "email", sample_record(project, "typical"), "it")
     parts = email.message_from_bytes(sent.content, policy=policy.default)
     assert "application/pdf" in [p.get_content_type() for p in parts.walk()]
+
+
+def _every_sample_email() -> list[bytes]:
+    from studio.core.project import load_project
+    from studio.core.render import render
+
+    project = load_project(SAMPLE)
+    found = []
+    for name, template in project.templates.items():
+        if "email" not in template.channels:
+            continue
+        for sample in project.samples.values():
+            for locale in project.config.locales:
+                try:
+                    found.append(render(project, name, "email", sample.record, locale).content)
+                except Exception:  # noqa: BLE001 - a sample the template refuses is not ours
+                    continue
+    return found
+
+
+def test_the_fast_parse_shows_what_the_full_parser_shows_on_every_sample_email():
+    from studio.core.mailview import mail_view_reference
+
+    emails = _every_sample_email()
+    assert len(emails) >= 10
+    for content in emails:
+        assert mail_view(content) == mail_view_reference(content)
+
+
+def test_the_fast_parse_decodes_headers_and_bodies_as_the_full_parser_does():
+    from email.message import EmailMessage
+    from email.utils import formataddr
+
+    from studio.core.mailview import mail_view_reference
+
+    message = EmailMessage()
+    message["From"] = formataddr(("Lumen Energia — Servizio clienti", "clienti@lumen.example"))
+    message["To"] = ", ".join([formataddr(("Rossi, Mario", "mario@posta.example")),
+                               formataddr(("Nicolò Džeko", "nicolo@posta.example"))])
+    message["Subject"] = "Più di una riga: la Sua bolletta di novembre è pronta " * 3
+    message["Date"] = "Tue, 01 Dec 2026 09:30:00 +0100"
+    message.set_content("Gentile cliente, è pronta.\n€ 12,30\n", charset="utf-8")
+    message.add_alternative("<p>Gentile cliente, è <b>pronta</b> € 12,30 "
+                            "<img src=\"cid:logo@lumen\"></p>", subtype="html")
+    message.get_payload()[1].add_related(b"\x89PNG fake", maintype="image", subtype="png",
+                                         cid="<logo@lumen>")
+    message.add_attachment("allegato, non il corpo", subtype="html", filename="nota.html")
+    content = message.as_bytes()
+    fast = mail_view(content)
+    assert fast == mail_view_reference(content)
+    assert fast.to == "\"Rossi, Mario\" <mario@posta.example>, Nicolò Džeko <nicolo@posta.example>"
+    assert fast.subject.startswith("Più di una riga") and "\n" not in fast.subject
+    assert "è <b>pronta</b> € 12,30" in fast.html and "data:image/png;base64," in fast.html
+    assert fast.text == "Gentile cliente, è pronta.\n€ 12,30\n"

@@ -18,7 +18,7 @@ from weasyprint.pdf import VARIANTS as WEASYPRINT_VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studio.core.channels import CHANNELS, Rendition, reused
+from studio.core.channels import CHANNELS, Rendition, reused, stylecache
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
@@ -26,6 +26,8 @@ from studio.core.layouts import render_layout, shell_context
 from studio.core.messages import msg
 from studio.core.paper import GeometryError, PageGeometry, page_geometry
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
+
+stylecache.install()  # the letter's stylesheets parsed once, not at every rendition
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
