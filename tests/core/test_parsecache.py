@@ -139,11 +139,14 @@ def test_a_save_on_a_hot_path_waits_for_enough_new_entries(tmp_path: Path) -> No
     assert ParseCache(stored).get("yaml:1", "a: 1") == {"a": 1}
 
 
-def test_entries_of_other_parsing_code_are_not_read(tmp_path: Path) -> None:
+def test_entries_of_other_parsing_code_are_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The cache says which code made it: the parsing modules' own text (a developer's edit
     # leaves the version number as it is), so entries another build made are parsed again.
     from studio.core import parsecache
 
+    monkeypatch.chdir(tmp_path)
     stored = tmp_path / "parsed.pickle"
     cache = ParseCache(stored)
     cache.put("yaml:1", "a: 1", {"a": 1})
@@ -152,10 +155,20 @@ def test_entries_of_other_parsing_code_are_not_read(tmp_path: Path) -> None:
     version = parsecache._version()
     assert version.startswith("code ")
     key = ParseCache.key("yaml:1", "a: 1")
-    stored.write_bytes(pickle.dumps((parsecache.FORMAT, "0.1.0", {key: {"a": 2}})))
+    entry = pickle.dumps({"a": 2})
+    stored.write_bytes(pickle.dumps((parsecache.FORMAT, "0.1.0", {key: entry})))
     assert ParseCache(stored).get("yaml:1", "a: 1") is MISSING
-    stored.write_bytes(pickle.dumps((parsecache.FORMAT, version, {key: {"a": 2}})))
+    stored.write_bytes(pickle.dumps((parsecache.FORMAT, version, {key: entry})))
     assert ParseCache(stored).get("yaml:1", "a: 1") == {"a": 2}
+    # an entry is read by the careful unpickler when asked for: one that would build anything
+    # else is a miss, and the others are still read
+    other = ParseCache.key("yaml:1", "b: 1")
+    stored.write_bytes(pickle.dumps((parsecache.FORMAT, version, {
+        key: entry, other: pickle.dumps(_Boom())})))
+    again = ParseCache(stored)
+    assert again.get("yaml:1", "b: 1") is MISSING
+    assert again.get("yaml:1", "a: 1") == {"a": 2}
+    assert not (Path.cwd() / "pwned").exists()
 
 
 def test_a_kept_value_is_only_of_the_types_the_careful_unpickler_reads(tmp_path: Path) -> None:
