@@ -5,13 +5,15 @@
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots.py review
     LANG=it_IT.UTF-8 LC_ALL=it_IT.UTF-8 \
         xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots.py italian
+    xvfb-run -a -s "-screen 0 1600x960x24" .venv/bin/python docs/screenshots.py library
 
 The web panes (email, mobile) paint nothing in an offscreen grab: hence Xvfb, and a grab of the
 X screen (the tour's card is a window of its own). Settings and autosaves go to a scratch
 directory; the tour runs on the copy of the sample an installed studio makes on first run (a
 git repository of its own, the shipped decisions replayed), the Italian studio on a scratch
 copy, the review on the sample in this checkout (its ledger names this repository's commits),
-which it does not change.
+which it does not change, the library scene (Search and Where used) on the 1,000-block library
+bench/generate.py makes.
 Each scene waits until every channel of the bill was rendered and the web pages loaded, then
 a little longer for the PDF view to paint its pages. Look at the pictures before committing.
 """
@@ -77,6 +79,11 @@ def main(scene: str) -> int:
 
         userdata.in_writable_checkout = lambda _path: False  # as if installed
         root = userdata.studio_sample_project(SAMPLE, scratch / "data" / "lumen-energia")
+    elif scene == "library":
+        from bench.generate import generate_library
+
+        root = scratch / "lib1000"
+        generate_library(root, blocks=1000, commits=2)
     elif scene != "review":
         root = scratch / "lumen-energia"
         shutil.copytree(SAMPLE, root)
@@ -98,14 +105,39 @@ def main(scene: str) -> int:
         if channel in ("email", "mobile"):
             pane.htmlLoaded.connect(lambda _ok, _c=channel: loaded.add(_c))
     window.open_project(root)
-    window.session.select(template="bill", sample="typical", locale="it")
-    channels = tuple(window.session.channels())
-    pump(lambda: all(c in shown for c in channels)
-         and all(c in loaded for c in channels if c in ("email", "mobile")))
-    pump(lambda: not window.session.checking and not window.checking_bar.isVisible())
-    settle(5)  # the PDF view paints its pages, the previews' live checks report
 
-    if scene == "tour":
+    def previews_done() -> None:
+        channels = tuple(window.session.channels())
+        pump(lambda: all(c in shown for c in channels)
+             and all(c in loaded for c in channels if c in ("email", "mobile")))
+        pump(lambda: not window.session.checking and not window.checking_bar.isVisible())
+        settle(5)  # the PDF view paints its pages, the previews' live checks report
+
+    if scene != "library":
+        window.session.select(template="bill", sample="typical", locale="it")
+        previews_done()
+
+    if scene == "library":
+        window.show_search()
+        window.search_panel.search("paragraph 537 of")
+        results = window.search_panel.results
+        line = results.topLevelItem(0).child(0)
+        results.setCurrentItem(line)
+        shown.clear()
+        loaded.clear()
+        results.itemActivated.emit(line, 0)  # opens the block, previews a template using it
+        previews_done()
+        shoot("search.png")
+        window.explorer_filter.setText("common/contacts")
+        model = window.tree.model()
+        folder = model.index(0, 0, window.tree.rootIndex())  # Blocks, the only one left
+        while model.rowCount(folder):
+            folder = model.index(0, 0, folder)  # common, then contacts
+        window.tree.setCurrentIndex(folder)
+        window.show_where_used()
+        settle(3)
+        shoot("where-used.png")
+    elif scene == "tour":
         tour.install(window, window.settings)
         guide = tour.start_on_first_run(window, window.settings)
         assert guide is not None
