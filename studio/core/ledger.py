@@ -218,11 +218,20 @@ class Rules:
         return None
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _safe_yaml(text: str) -> Any:
+    """yaml.safe_load through libyaml's scanner when PyYAML has it (as sources.py reads the
+    project): studio.yaml at HEAD is read by every `missiva status`."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def rules_from(data: bytes | None) -> Rules:
     if not data:
         return Rules()
     try:
-        raw = yaml.safe_load(data.decode("utf-8"))
+        raw = _safe_yaml(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError):
         return Rules()
     if not isinstance(raw, dict):
@@ -700,7 +709,7 @@ def main_line(repository: Repository) -> list[str]:
     rules = repository.object(f"HEAD:{repository.prefix}studio.yaml")
     branch = ""
     try:
-        raw = yaml.safe_load((rules or b"").decode("utf-8")) or {}
+        raw = _safe_yaml((rules or b"").decode("utf-8")) or {}
         if isinstance(raw, dict) and isinstance(raw.get("compliance"), dict):
             branch = str(raw["compliance"].get("branch") or "")
     except (UnicodeDecodeError, yaml.YAMLError):
