@@ -117,6 +117,7 @@ class ParseCache:
         self.path = path
         self._entries: dict[bytes, bytes] | None = None
         self._used: set[bytes] = set()
+        self._checked: set[bytes] = set()  # entries read once by the careful unpickler, or put
         self._added = 0
         self._lock = threading.Lock()
 
@@ -151,12 +152,18 @@ class ParseCache:
             data = self._entries.get(key)
             if data is not None:
                 self._used.add(key)
+            checked = key in self._checked
         if data is None:
             return MISSING
+        if checked:  # bytes this process made, or read before by the careful unpickler
+            return pickle.loads(data)  # noqa: S301 - see above
         try:
-            return _loads(data)  # the file's bytes: only the types a parse gives
+            value = _loads(data)  # the file's bytes: only the types a parse gives
         except Exception:  # noqa: BLE001 - a damaged entry is a missing one
             return MISSING
+        with self._lock:
+            self._checked.add(key)
+        return value
 
     def put(self, kind: str, text: str, value: Any) -> None:
         try:
@@ -169,6 +176,7 @@ class ParseCache:
                 self._entries = self._load()
             self._entries[key] = data
             self._used.add(key)
+            self._checked.add(key)
             self._added += 1
 
     def get_value(self, kind: str, text: str) -> Any:
