@@ -87,9 +87,8 @@ def _body(message: email.message.Message, subtype: str) -> email.message.Message
     return None
 
 
-def mail_view(content: bytes) -> MailView:
-    """Parse an .eml; the HTML body comes with its related images inlined as data: URIs."""
-    message = email.message_from_bytes(content, policy=email.policy.compat32)
+def _related(message: email.message.Message) -> dict[str, str]:
+    """The parts with a Content-ID (the images the HTML shows by cid:), as data: URIs."""
     related: dict[str, str] = {}
     for part in message.walk():
         content_id = part.get("Content-ID")
@@ -102,6 +101,13 @@ def mail_view(content: bytes) -> MailView:
         related[str(content_id).strip().strip("<>")] = (
             f"data:{part.get_content_type()};base64,{encoded}"
         )
+    return related
+
+
+def mail_view(content: bytes) -> MailView:
+    """Parse an .eml; the HTML body comes with its related images inlined as data: URIs."""
+    message = email.message_from_bytes(content, policy=email.policy.compat32)
+    related = _related(message)
     html_part, text_part = _body(message, "html"), _body(message, "plain")
     return MailView(
         sender=_header(message, "From"),
@@ -119,18 +125,7 @@ def mail_view_reference(content: bytes) -> MailView:
     `mail_view` must equal."""
     message = email.message_from_bytes(content, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
-    related: dict[str, str] = {}
-    for part in message.walk():
-        content_id = part.get("Content-ID")
-        if not content_id or part.is_multipart():
-            continue
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        encoded = base64.b64encode(payload).decode("ascii")
-        related[str(content_id).strip().strip("<>")] = (
-            f"data:{part.get_content_type()};base64,{encoded}"
-        )
+    related = _related(message)
     html_part = message.get_body(preferencelist=("html",))
     text_part = message.get_body(preferencelist=("plain",))
     html = html_part.get_content() if html_part is not None else ""
