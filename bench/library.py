@@ -12,7 +12,9 @@ Measured (time.perf_counter; median of RUNS unless said):
   freshly loaded project: the index is built, then asked;
 - validate cold (a fresh process: nothing compiled yet), warm (a project loaded again in a
   process that has validated it before), and after one edit (one block's file changed, the
-  project reloaded with `reload`, then validated).
+  project reloaded with `reload`, then validated): as the studio re-validates after an edit
+  (`full_layouts=False`: its print preview lays the letter out and warns of the last page
+  itself), and as `missiva validate` checks (the default sample's letter laid out whole).
 
 Targets (issue 23) are reported, never asserted: status < 0.5 s on 1,000 blocks, validate warm
 < 2 s, after one edit < 200 ms; status and where-used linear in the library's size.
@@ -39,7 +41,8 @@ for folder in (HERE.parent, HERE):
 
 from generate import generate_library  # noqa: E402
 
-TARGETS_S = {"status": 0.5, "validate warm": 2.0, "validate after one edit": 0.2}
+TARGETS_S = {"status": 0.5, "validate warm": 2.0,
+             "validate after one edit (the studio's)": 0.2}
 
 # validate in a fresh process, reporting its own time (the interpreter's start-up excluded)
 COLD = """
@@ -107,17 +110,18 @@ def measure(root: Path, runs: int) -> dict[str, Any]:
     result["validate warm"] = median_of(runs, lambda: validate(load_project(root)))
     block = root / "blocks" / "section05" / "b0005.md"
     original = block.read_text("utf-8")
-    edits = []
-    project = load_project(root)
-    validate(project)
-    for number in range(runs):
-        block.write_text(original + f"\nOne more sentence, number {number}.\n", "utf-8")
-        start = time.perf_counter()
-        project = reload(project, ["blocks/section05/b0005.md"])
-        validate(project)
-        edits.append(time.perf_counter() - start)
-    block.write_text(original, "utf-8")
-    result["validate after one edit"] = statistics.median(edits)
+    for label, full in (("the studio's", False), ("missiva validate's", True)):
+        edits = []
+        project = load_project(root)
+        validate(project, full_layouts=full)
+        for number in range(runs):
+            block.write_text(original + f"\nOne more sentence, number {number}.\n", "utf-8")
+            start = time.perf_counter()
+            project = reload(project, ["blocks/section05/b0005.md"])
+            validate(project, full_layouts=full)
+            edits.append(time.perf_counter() - start)
+        block.write_text(original, "utf-8")
+        result[f"validate after one edit ({label})"] = statistics.median(edits)
     return result
 
 
