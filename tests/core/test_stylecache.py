@@ -17,6 +17,8 @@ from tests.conftest import SAMPLE
 @pytest.fixture
 def reference_parse():
     """WeasyPrint's own parse for the body of the test; the cache again afterwards."""
+    import studio.core.channels.print  # noqa: F401 - it installs the cache when imported
+
     stylecache.uninstall()
     yield
     stylecache.install()
@@ -35,7 +37,9 @@ def _letters(project) -> dict[tuple[str, str], bytes]:
 
 def test_every_sample_letter_is_the_same_pdf_with_the_cache(reference_parse):
     project = load_project(SAMPLE)
+    parses = stylecache.stats["parses"]
     reference = _letters(project)
+    assert stylecache.stats["parses"] == parses  # WeasyPrint's own, not through the cache
     stylecache.install()
     cached = _letters(project)  # fills the cache (the page footer's words make a key a locale)
     hits = stylecache.stats["hits"]
