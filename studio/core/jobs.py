@@ -134,12 +134,12 @@ def prepare_checker_worker(progress: Any = None) -> None:
     _PROGRESS = progress
 
 
-def lower_priority() -> None:
+def lower_priority(by: int = 10) -> None:
     """Yield the processor to the previews: background work (the studio's validation after
     an edit, about a second of processor time on the sample, its live checks) runs while the
     author types, and on a 2-core machine took a core from the next keystroke's renders."""
     with contextlib.suppress(AttributeError, OSError):  # os.nice: POSIX only
-        os.nice(10)
+        os.nice(by)
 
 
 def background_worker() -> None:
@@ -206,8 +206,7 @@ PRINT_NICENESS = 4
 def prepare_print_worker() -> None:
     """The print preview worker: a preview worker that lets the light channels go first."""
     prepare_preview_worker()
-    with contextlib.suppress(AttributeError, OSError):  # os.nice: POSIX only
-        os.nice(PRINT_NICENESS)
+    lower_priority(PRINT_NICENESS)
 
 
 def leave_with_parent() -> None:
