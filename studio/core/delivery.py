@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core.channels import CHANNEL_NAMES
+from studio.core.located import LocatedDict, LocatedList
 from studio.core.messages import msg
 from studio.core.problems import Problem, error
-from studio.core.sources import LocatedDict, LocatedList
 
 DELIVERY_KEYS = ("preference", "fallback", "requires", "consent", "always", "record_id",
                  "postal_code")

@@ -7,7 +7,6 @@ import io
 import os
 import re
 import subprocess
-import tarfile
 import tempfile
 import threading
 import time
@@ -745,6 +744,8 @@ class Repository:
             treeish = f"{commit}:{self.prefix.rstrip('/')}" if self.prefix else commit
             self.repo.git.archive(treeish, format="tar", output_stream=stream)
         stream.seek(0)
+        import tarfile  # a snapshot is rare; every command imports this module
+
         with tarfile.open(fileobj=stream, mode="r:") as archive:
             if hasattr(tarfile, "data_filter"):
                 archive.extractall(folder.name, filter="data")

@@ -26,13 +26,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import yaml
-
 from studio.core.history import Change, Repository
 from studio.core.messages import Message, msg
 from studio.core.parsecache import parse_cache
 from studio.core.problems import Problem, ProblemError, error
-from studio.core.sources import split_front_matter
+from studio.core.sources import load_yaml, split_front_matter
 
 DECISIONS_DIR = "compliance/decisions"
 LEGACY = "compliance/signoffs.jsonl"
@@ -218,13 +216,14 @@ class Rules:
         return None
 
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _safe_yaml(text: str) -> Any:
-    """yaml.safe_load through libyaml's scanner when PyYAML has it (as sources.py reads the
-    project): studio.yaml at HEAD is read by every `missiva status`."""
-    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    """studio.yaml's data as the project reads it (sources.load_yaml: bounded, and from the
+    parse cache, so `missiva status`, which reads it at HEAD every time, never loads PyYAML);
+    None when it is not valid YAML."""
+    try:
+        return load_yaml(text, "studio.yaml")
+    except ProblemError:
+        return None
 
 
 def rules_from(data: bytes | None) -> Rules:
@@ -232,7 +231,7 @@ def rules_from(data: bytes | None) -> Rules:
         return Rules()
     try:
         raw = _safe_yaml(data.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError):
+    except UnicodeDecodeError:
         return Rules()
     if not isinstance(raw, dict):
         return Rules()
@@ -712,7 +711,7 @@ def main_line(repository: Repository) -> list[str]:
         raw = _safe_yaml((rules or b"").decode("utf-8")) or {}
         if isinstance(raw, dict) and isinstance(raw.get("compliance"), dict):
             branch = str(raw["compliance"].get("branch") or "")
-    except (UnicodeDecodeError, yaml.YAMLError):
+    except UnicodeDecodeError:
         pass
     names = [branch] if branch else ["main", "master"]
     refs = [f"refs/heads/{n}" for n in names] + [f"refs/remotes/origin/{n}" for n in names]

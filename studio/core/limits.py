@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import ctypes
 import os
 import re
 import threading
@@ -190,6 +189,8 @@ _WATCH = _Watch()
 
 
 def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    import ctypes  # only when a rendition overruns: not at every command's start
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None)
 

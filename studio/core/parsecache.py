@@ -23,6 +23,7 @@ import contextlib
 import datetime
 import hashlib
 import importlib
+import importlib.util
 import io
 import os
 import pickle
@@ -70,6 +71,14 @@ _JUDGED = {
     ("studio.core.problems", "Problem"),
     ("studio.core.problems", "Severity"),
     ("studio.core.messages", "Message"),
+    # What loading a project's blocks gives (studio.core.project.load_blocks, kept by the
+    # texts it read): frozen values of plain data.
+    ("studio.core.project", "Block"),
+    ("studio.core.project", "BlockSource"),
+    ("studio.core.project", "Template"),
+    ("studio.core.project", "BodyItem"),
+    ("studio.core.delivery", "Delivery"),
+    ("studio.core.delivery", "DeliverySection"),
 }
 
 
@@ -86,20 +95,23 @@ def _loads(data: bytes) -> Any:
     return _Unpickler(io.BytesIO(data)).load()
 
 
-_PARSERS = ("parsecache.py", "sources.py", "located.py", "limits.py")
+# project.py and the rest: their blocks, templates and problems are kept whole (put_slot)
+_PARSERS = ("parsecache.py", "sources.py", "yamlparse.py", "located.py", "limits.py",
+            "project.py", "delivery.py", "problems.py", "messages.py")
 _VERSION: list[str] = []
 
 
 def _version() -> str:
     """Which code made the entries: the text of the modules that parse (their limits
-    included) and PyYAML's version; a build without those files (a frozen app), the studio's
-    version. A developer's edit of the parsing code, which leaves the version as it is, is a
-    new cache too."""
+    included) and PyYAML's (its __init__.py, which holds its version: read, not imported, so a
+    command whose every parse is cached never loads PyYAML); a build without those files (a
+    frozen app), the studio's version. A developer's edit of the parsing code, which leaves the
+    version as it is, is a new cache too."""
     if not _VERSION:
-        import yaml
-
-        digest = hashlib.blake2b(yaml.__version__.encode(), digest_size=16)
+        digest = hashlib.blake2b(digest_size=16)
         try:
+            spec = importlib.util.find_spec("yaml")
+            digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"")
             for name in _PARSERS:
                 digest.update(Path(__file__).with_name(name).read_bytes())
             _VERSION.append(f"code {digest.hexdigest()}")
@@ -198,6 +210,29 @@ class ParseCache:
         except Exception:  # noqa: BLE001 - a value that does not pickle is not kept
             return
         self.put(kind, text, data)
+
+    def get_slot(self, slot: str, version: str) -> Any:
+        """What `put_slot` last kept in SLOT, if it was made from VERSION (a digest of
+        everything it was made from), else MISSING."""
+        stored = self.get("slot", slot)
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version
+                and isinstance(stored[1], bytes)):
+            return MISSING
+        try:
+            return _loads(stored[1])
+        except Exception:  # noqa: BLE001 - a damaged entry is a missing one
+            return MISSING
+
+    def put_slot(self, slot: str, version: str, value: Any) -> None:
+        """Keep VALUE (built of the types `put_value` allows) in SLOT for VERSION, in place of
+        what the slot held: one entry a slot however often its source changes (a project's
+        blocks are one slot: each edit would otherwise leave a whole library behind)."""
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            _loads(data)  # a value the careful unpickler refuses would never be found again
+        except Exception:  # noqa: BLE001 - a value that does not pickle is not kept
+            return
+        self.put("slot", slot, (version, data))
 
     def save(self, at_least: int = 1) -> None:
         """Write the cache when AT_LEAST entries were added since the last save (a save writes

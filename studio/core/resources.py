@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 
 def _installed_or_checkout(package: str, folder: str) -> Path:
     # Installed (wheel or editable), the folders are the packages studio._resources and
     # studio._samples; run from a plain source checkout, they sit beside studio/.
+    from importlib import resources  # not at import: 8 ms a command that never asks
+
     try:
         return Path(str(resources.files(package)))
     except ModuleNotFoundError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 
 DEFAULT_TIMEZONE = "Europe/Rome"  # a project without `timezone:` in studio.yaml
 
@@ -42,6 +41,8 @@ def project_zone(name: str | None) -> dt.tzinfo:
     """The time zone named in studio.yaml (the IANA database: Python's own or `tzdata`'s on
     systems without one, Windows); an unknown name is UTC rather than a failed render
     (validate reports it)."""
+    import zoneinfo  # on first use: 3 ms every command would pay
+
     try:
         return zoneinfo.ZoneInfo(name or DEFAULT_TIMEZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -50,6 +51,8 @@ def project_zone(name: str | None) -> dt.tzinfo:
 
 def known_zone(name: str | None) -> bool:
     """Whether NAME is a time zone of the IANA database."""
+    import zoneinfo
+
     try:
         zoneinfo.ZoneInfo(name or DEFAULT_TIMEZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from studio.core.files import write_atomic
 
 SETTINGS_FILE = "missiva/user.yaml"
@@ -40,6 +38,8 @@ def user_settings() -> dict[str, Any]:
 
 def save_user_settings(settings: Mapping[str, Any]) -> Path:
     """Replace the settings file atomically (a crash leaves the old file or the new one)."""
+    import yaml
+
     text = yaml.safe_dump(dict(settings), allow_unicode=True, sort_keys=True)
     return write_atomic(settings_path(), text)
 

@@ -186,3 +186,62 @@ def test_a_kept_value_is_only_of_the_types_the_careful_unpickler_reads(tmp_path:
     again = ParseCache(stored)
     assert again.get_value("judged", "tips") == judged
     assert again.get_value("judged", "path") is MISSING
+
+
+def test_a_slot_holds_the_last_value_put_for_the_version_it_was_made_from(
+    tmp_path: Path,
+) -> None:
+    stored = tmp_path / "parsed.pickle"
+    cache = ParseCache(stored)
+    big = "x" * 50_000
+    for n in range(20):  # twenty edits of one library: one entry, not twenty
+        cache.put_slot("blocks:/p", f"v{n}", {"n": n, "text": big})
+    cache.put_slot("blocks:/q", "v0", {"n": "q"})
+    cache.save()
+    assert stored.stat().st_size < 3 * len(big)
+    again = ParseCache(stored)
+    assert again.get_slot("blocks:/p", "v19") == {"n": 19, "text": big}
+    assert again.get_slot("blocks:/p", "v18") is MISSING
+    assert again.get_slot("blocks:/q", "v0") == {"n": "q"}
+    assert again.get_slot("blocks:/r", "v0") is MISSING
+    again.put_slot("blocks:/p", "v20", Path("blocks"))  # not a type it reads: not kept
+    assert again.get_slot("blocks:/p", "v20") is MISSING
+
+
+SLOTTED = {
+    "blocks/intro.md": "---\ntitle: Intro\nvariants: {sms: Ciao, fax: no}\n---\nBuongiorno.\n",
+    "blocks/intro.en.md": "---\ntitle: Intro\n---\nGood morning.\n",
+    "blocks/only.en.md": "Orphan translation.\n",
+    "templates/letters/late.yaml": "title: Late\nchannels: [print, sms]\nbody:\n"
+                                   "  - block: intro\n    colour: red\n",
+    "templates/old.yml": "title: Old\n",
+}
+
+
+def test_blocks_and_templates_kept_whole_equal_those_parsed_file_by_file(
+    project_dir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project_dir(SLOTTED)
+    monkeypatch.setenv("MISSIVA_PARSE_CACHE", "0")  # a cache of this process only
+    fresh = load_project(root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    monkeypatch.delenv("MISSIVA_PARSE_CACHE")
+    first, second = load_project(root), load_project(root)  # parsed, then kept whole
+    for loaded in (first, second):
+        assert loaded.blocks == fresh.blocks and loaded.templates == fresh.templates
+        assert loaded.problems == fresh.problems
+    messages = [str(p) for p in second.problems]
+    assert any("unknown channel 'fax'" in m for m in messages)
+    assert any("only.en.md" in m and "without its" in m for m in messages)
+    assert any("old.yml" in m for m in messages)
+    assert any("colour" in m for m in messages)
+    assert "late" not in second.templates and "letters/late" in second.templates
+    # an unsaved buffer and a file changed on disk are read, not taken from the slot
+    edited = load_project(root, {"blocks/intro.md": "---\ntitle: Nuovo\n---\nSalve.\n"})
+    assert edited.blocks["intro"].title == "Nuovo"
+    assert not any("fax" in str(p) for p in edited.problems)
+    (root / "templates/letters/late.yaml").write_text(
+        "title: Later\nchannels: [sms]\nbody: [intro]\n", encoding="utf-8")
+    changed = load_project(root)
+    assert changed.templates["letters/late"].title == "Later"
+    assert changed.blocks["intro"].title == "Intro"

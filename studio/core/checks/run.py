@@ -186,13 +186,16 @@ def check_renditions(
     return results
 
 
-def proof_matrix(project: Project, template: str | None = None) -> list[tuple[str, str, str, str]]:
-    """Every (template, sample, locale, channel) the proof covers, in the proof's order."""
+def proof_matrix(project: Project, template: str | None = None, sample: str | None = None
+                 ) -> list[tuple[str, str, str, str]]:
+    """Every (template, sample, locale, channel) the proof covers, in the proof's order; only
+    TEMPLATE's, or SAMPLE's, when given."""
     names = [template] if template is not None else sorted(project.templates)
+    samples = [sample] if sample is not None else sorted(project.samples)
     return [
-        (name, sample, locale, channel)
+        (name, sample_name, locale, channel)
         for name in names
-        for sample in sorted(project.samples)
+        for sample_name in samples
         for locale in project.config.locales
         for channel in project.templates[name].channels
     ]
