@@ -7,8 +7,16 @@ from tests.conftest import SAMPLE
 
 
 def test_check_json_on_the_sample_exits_0_with_one_object_per_rendition(capsys):
-    assert main(["check", str(SAMPLE), "--json"]) == 0
+    # One sample record: every template, channel and locale of the proof matrix (the whole
+    # matrix, 11 samples, is 264 renditions and 2.5 minutes of CI for the same code paths).
+    assert main(["check", str(SAMPLE), "--sample", "typical", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {row["sample"] for row in rows} == {"typical"}
+    from studio.core.project import load_project
+
+    project = load_project(SAMPLE)
+    assert len(rows) == len(project.config.locales) * sum(
+        len(t.channels) for t in project.templates.values())
     channels = {row["channel"] for row in rows}
     assert {"print", "email", "mobile", "sms"} <= channels
     for row in rows:
@@ -22,6 +30,12 @@ def test_check_json_on_the_sample_exits_0_with_one_object_per_rendition(capsys):
     assert italian and all(r["index"] == "gulpease" for r in italian)
     # Customer-facing blocks hold 60; the legal team's wording has its own floor.
     assert any(r["budget"] == 60 and r["value"] >= 60 for r in italian)
+
+
+def test_check_names_the_samples_when_the_one_asked_for_is_not_there(capsys):
+    assert main(["check", str(SAMPLE), "--sample", "nobody"]) == 2
+    err = capsys.readouterr().err
+    assert "no sample 'nobody'" in err and "typical" in err
 
 
 def test_check_exits_1_when_a_budget_is_missed(tmp_path, capsys):

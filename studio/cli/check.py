@@ -17,6 +17,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     project = load(args.project)
     if args.template is not None:
         template_named(project, args.template)
+    if args.sample is not None and args.sample not in project.samples:
+        known = ", ".join(sorted(project.samples)) or "none"
+        raise UsageError(f"no sample {args.sample!r} in data/samples/ (samples: {known})")
 
     def show(check: RenditionCheck) -> None:
         if args.json:
@@ -35,7 +38,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"     readability [{r.block}]: {r.index} {r.value:g} < {r.budget:g}")
 
     try:
-        checks = check_renditions(project, proof_matrix(project, args.template), show)
+        checks = check_renditions(project, proof_matrix(project, args.template, args.sample), show)
     except AxeUnavailable as exc:
         raise UsageError(f"{exc} (missiva doctor says whether Qt WebEngine works here)") from None
     failed = sum(not c.ok for c in checks)
@@ -51,5 +54,6 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("project")
     p.add_argument("--template", help="only this template")
+    p.add_argument("--sample", help="only this sample record (from data/samples/)")
     p.add_argument("--json", action="store_true", help="one JSON object per rendition")
     p.set_defaults(func=cmd_check)
