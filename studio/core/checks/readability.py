@@ -128,10 +128,12 @@ def english_syllables(word: str) -> int:
 
 
 def gulpease(counts: TextCounts) -> float:
-    """89 + (300 × sentences − 10 × letters) / words."""
+    """89 + (300 × sentences − 10 × letters) / words, on the index's scale of 0 to 100 (Lucisano
+    and Piemontese's: a text of very short sentences would otherwise score 139 and a gauge of
+    100 show it past its end)."""
     if not counts.words:
         return 0.0
-    return 89 + (300 * counts.sentences - 10 * counts.letters) / counts.words
+    return min(100.0, max(0.0, 89 + (300 * counts.sentences - 10 * counts.letters) / counts.words))
 
 
 def flesch_reading_ease(counts: TextCounts) -> float:

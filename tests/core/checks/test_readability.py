@@ -7,10 +7,16 @@ from studio.core.checks import readability as rd
 
 def test_gulpease_of_a_plain_paragraph_matches_the_hand_count():
     # Il(2) gatto(5) dorme(5) | La(2) casa(4) è(1) grande(6): 2 sentences, 7 words, 25 letters.
-    # 89 + (300 × 2 − 10 × 25) / 7 = 89 + 350 / 7 = 139.0
+    # 89 + (300 × 2 − 10 × 25) / 7 = 89 + 350 / 7 = 139.0: past the index's scale, so 100
     counts = rd.count("Il gatto dorme. La casa è grande.")
     assert (counts.sentences, counts.words, counts.letters) == (2, 7, 25)
-    assert rd.readability("Il gatto dorme. La casa è grande.", "it").value == pytest.approx(139.0, abs=0.1)
+    assert rd.readability("Il gatto dorme. La casa è grande.", "it").value == 100.0
+    # a sentence of long words goes as low as 0, never below: 5 words, 130 letters,
+    # 89 + (300 − 1300) / 5 = −111
+    assert rd.readability(" ".join(["precipitevolissimevolmente"] * 5) + ".", "it").value == 0.0
+    # inside the scale, the formula as it is: 5 words, 67 letters, 89 + (300 − 670) / 5 = 15
+    text = "Prestazioni energetiche convenzionalmente determinate obbligatoriamente."
+    assert rd.readability(text, "it").value == pytest.approx(15.0, abs=0.1)
 
 
 def test_gulpease_counts_letters_not_digits_apostrophes_or_abbreviation_periods():
