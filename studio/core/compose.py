@@ -63,6 +63,9 @@ class Composition:
     # Whether a rendition may carry others (the print PDF attached to an email): validation's
     # trial leaves them out, the print channel is checked on its own.
     attachments: bool = True
+    # The studio's live preview: what is only looked at may be made faster (the print PDF
+    # without PDF/A, tags or compression: the same pages). Never set for what leaves the studio.
+    preview: bool = False
 
     @property
     def html(self) -> str:

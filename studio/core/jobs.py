@@ -105,7 +105,7 @@ def run_render(job: RenderJob) -> RenderOutcome:
         # The email attaching its print PDF would lay the letter out again on every keystroke
         # (5.8 s a keystroke under load): the print pane shows that PDF already.
         rendition = render(project, job.template, job.channel, record, job.locale,
-                           attachments=False)
+                           attachments=False, preview=True)
         if rendition.media_type.startswith("message/"):
             # The email pane shows the message's parts: taken apart here, off the GUI thread.
             from studio.core.mailview import mail_view

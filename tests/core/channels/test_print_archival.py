@@ -85,3 +85,33 @@ def test_other_variants_on_request(project_dir, variant, check):
         else:
             assert (meta[f"{PDFAID}part"], meta[f"{PDFAID}conformance"]) == ("2", "A")
             assert meta[f"{PDFUAID}part"] == "1" and "/StructTreeRoot" in pdf.Root
+
+
+def test_the_studio_preview_is_the_same_pages_written_plain():
+    """The live preview's PDF (render(preview=True), what the studio's render worker asks for)
+    skips PDF/A, tags and compression: the pages are pixel for pixel the archival letter's; what
+    leaves the studio (render, the CLI, export) is never a preview."""
+    import pypdfium2
+
+    from studio.core.jobs import ProjectState, RenderJob, run_render
+
+    project = load_project(SAMPLE)
+    record = project.samples["typical"].record
+    archival = render(project, "payment-reminder", "print", record, "it")
+    preview = render(project, "payment-reminder", "print", record, "it", preview=True)
+    with pikepdf.open(io.BytesIO(preview.content)) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "/OutputIntents" not in pdf.Root
+    with pikepdf.open(io.BytesIO(archival.content)) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and "/OutputIntents" in pdf.Root
+    assert preview.facts["pages"] == archival.facts["pages"] == 2
+    assert preview.facts["block_tops"] == archival.facts["block_tops"]
+    assert preview.warnings == archival.warnings
+    pages = [pypdfium2.PdfDocument(r.content) for r in (preview, archival)]
+    for number in range(2):
+        one, other = (document[number].render(scale=1).to_pil().tobytes() for document in pages)
+        assert one == other
+    studio = run_render(RenderJob(ProjectState(str(SAMPLE)), "payment-reminder", "print", "it",
+                                  "typical"))
+    assert studio.rendition is not None and studio.rendition.content.startswith(b"%PDF")
+    with pikepdf.open(io.BytesIO(studio.rendition.content)) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root  # the preview, in a third less time
