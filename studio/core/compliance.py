@@ -31,6 +31,7 @@ from studio.core.ledger import (
     judge_history,
     main_line,
     parse_decision,
+    rules_from,
     signoff_from,
     uncommitted_decisions,
 )
@@ -178,6 +179,16 @@ def approver_role(project: Project, email: str) -> str | None:
         if email.strip().lower() in _emails(project, str(role)):
             return str(role)
     return None
+
+
+def approver_role_at(repository: Repository, email: str, rev: str = "HEAD") -> str | None:
+    """The approver role EMAIL holds by studio.yaml as committed at REV, the rules a decision is
+    judged by: read from that one file (the review panel asks on every refresh; a snapshot of
+    the project cost 0.65 s of the studio's opening)."""
+    if not repository.has_commits():
+        return None
+    return rules_from(repository.object(f"{rev}:{repository.prefix}studio.yaml")).approver_role(
+        email)
 
 
 def template_blocks(project: Project, template: str) -> set[str]:

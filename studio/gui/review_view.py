@@ -277,14 +277,13 @@ class ReviewPanel(QWidget):
         try:
             repository = open_repository(self.root)
             who = repository.identity()
-            project = repository.project_at("HEAD") if repository.has_commits() else None
+            role = compliance.approver_role_at(repository, who.email)
         except ProblemError as exc:
             self.identity_label.setText(problem_text(exc.problem))
             return
         except Exception as exc:  # noqa: BLE001 - not a repository, git missing
             self.identity_label.setText(self.tr("No version control here: %s") % exc)
             return
-        role = compliance.approver_role(project, who.email) if project is not None else None
         self.reviewer_role = role
         self.reviewer_email = who.email
         # A decision is recorded under the identity that authors its commit, never another:

@@ -167,6 +167,23 @@ def test_non_approver_unknown_and_non_regulatory_blocks_refused(
     assert git(project, "rev-list", "--count", "HEAD").strip() == "1"
 
 
+def test_the_approver_role_is_the_committed_studio_yaml_s(project: Path) -> None:
+    from studio.core.history import open_repository
+
+    repository = open_repository(project)
+    assert compliance.approver_role_at(repository, GIULIA) == "legal"
+    assert compliance.approver_role_at(repository, " Giulia.Bianchi@Lumen-Energia.example ") == "legal"
+    assert compliance.approver_role_at(repository, LUCA) is None  # billing does not approve
+    # Luca names billing an approver role in his copy: until that is committed, he is not one
+    config = project / "studio.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "approvers: [legal]", "approvers: [legal, billing]"), encoding="utf-8")
+    assert compliance.approver_role_at(repository, LUCA) is None
+    git(project, "commit", "-qam", "Billing approves too")
+    assert compliance.approver_role_at(repository, LUCA) == "billing"
+    assert compliance.approver_role_at(repository, LUCA, "HEAD~1") is None
+
+
 def test_rejection(project: Path) -> None:
     signoff(project, "legal/withdrawal", "approve", "fine")
     signoff(project, "legal/withdrawal", "reject", "the 14-day term is wrong", as_email=MARCO)
