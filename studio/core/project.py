@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -363,20 +363,34 @@ def load_blocks(
     # cache, a slot a project: 1,000 blocks unpickled at once, not parsed file by file (from
     # 150 to 30 ms, what `missiva status` costs most).
     cache = parse_cache()  # once, not once a file (it looks at the environment)
-    slot, version = f"blocks:{root}", digest.hexdigest()
+
+    def made(found: list[Problem]) -> dict[str, Block]:
+        blocks = {}
+        for block_id, found_texts in texts.items():
+            block = _block_from_texts(config, block_id, found_texts, found, cache)
+            if block is not None:
+                blocks[block_id] = block
+        return blocks
+
+    return _kept_or_made(cache, f"blocks:{root}", digest.hexdigest(), problems, made)
+
+
+def _kept_or_made(
+    cache: ParseCache, slot: str, version: str, problems: list[Problem],
+    make: Callable[[list[Problem]], dict[str, Any]],
+) -> dict[str, Any]:
+    """What SLOT of the cache keeps for VERSION, its problems added to PROBLEMS; else what
+    MAKE gives (collecting its problems), kept there for the next load."""
     kept = cache.get_slot(slot, version)
     if (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], dict)
             and isinstance(kept[1], list)):
         problems.extend(kept[1])
         return dict(kept[0])
-    blocks: dict[str, Block] = {}
-    start = len(problems)
-    for block_id, found_texts in texts.items():
-        block = _block_from_texts(config, block_id, found_texts, problems, cache)
-        if block is not None:
-            blocks[block_id] = block
-    cache.put_slot(slot, version, (blocks, problems[start:]))
-    return blocks
+    found: list[Problem] = []
+    value = make(found)
+    problems.extend(found)
+    cache.put_slot(slot, version, (value, found))
+    return value
 
 
 def _walk_files(folder: str, rel: str, hidden: bool = False) -> Iterator[tuple[str, str, bool]]:
@@ -657,21 +671,16 @@ def load_templates(
             digest.update(b"\0")
     # Made of these very texts, the templates are one entry of the parse cache (see
     # load_blocks): 50 templates of 20 blocks, 35 ms parsed file by file.
-    cache = parse_cache()
-    slot, version = f"templates:{root}", digest.hexdigest()
-    kept = cache.get_slot(slot, version)
-    if (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], dict)
-            and isinstance(kept[1], list)):
-        problems.extend(kept[1])
-        return dict(kept[0])
-    templates: dict[str, Template] = {}
-    start = len(problems)
-    for rel, text in texts:
-        template = _template_from_text(rel, text, problems)
-        if template is not None:
-            templates[template.name] = template
-    cache.put_slot(slot, version, (templates, problems[start:]))
-    return templates
+
+    def made(found: list[Problem]) -> dict[str, Template]:
+        templates = {}
+        for rel, text in texts:
+            template = _template_from_text(rel, text, found)
+            if template is not None:
+                templates[template.name] = template
+        return templates
+
+    return _kept_or_made(parse_cache(), f"templates:{root}", digest.hexdigest(), problems, made)
 
 
 def _read_json(
