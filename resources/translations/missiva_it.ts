@@ -226,6 +226,24 @@
         <translation>l’indice di git è bloccato (%s) da un programma git che sembra essersi fermato: le registrazioni non riusciranno finché il blocco non sarà rimosso.</translation>
     </message>
     <message>
+        <source>modified</source>
+        <translation>modificato</translation></message>
+    <message>
+        <source>added</source>
+        <translation>aggiunto</translation></message>
+    <message>
+        <source>deleted</source>
+        <translation>eliminato</translation></message>
+    <message>
+        <source>renamed</source>
+        <translation>rinominato</translation></message>
+    <message>
+        <source>new</source>
+        <translation>nuovo</translation></message>
+    <message>
+        <source>in conflict</source>
+        <translation>in conflitto</translation></message>
+    <message>
         <source>Write a commit message first.</source>
         <translation>Scrivi prima un messaggio per la registrazione.</translation>
     </message>
@@ -1137,16 +1155,20 @@ Recuperarle?</translation>
     </message>
     <message>
         <source>Print</source>
-        <translation>Stampa</translation></message>
+        <translation>Stampa</translation>
+    </message>
     <message>
         <source>SMS</source>
-        <translation>SMS</translation></message>
+        <translation>SMS</translation>
+    </message>
     <message>
         <source>Email</source>
-        <translation>Email</translation></message>
+        <translation>Email</translation>
+    </message>
     <message>
         <source>Mobile</source>
-        <translation>Mobile</translation></message>
+        <translation>Mobile</translation>
+    </message>
 </context>
 <context>
     <name>PrintPreview</name>

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core import history
-from studio.core.history import Change, Identity, Revision, open_repository
+from studio.core.history import Change, Identity, Revision, open_repository, path_label
 from studio.core.problems import Problem
 from studio.gui import operations
-from studio.gui.formats import problem_text
+from studio.gui.formats import problem_text, ui_locale
 from studio.gui.identity import ensure_identity
 
 
@@ -103,7 +103,7 @@ class ChangesPanel(QWidget):
         self._changes = list(state.changes)
         self.status_runs += 1
         for change in self._changes:
-            item = QListWidgetItem(str(change), self.list)
+            item = QListWidgetItem(self.describe(change), self.list)
             item.setData(256, change.path)
             item.setToolTip(change.path)
         self.heading.setText(self.tr("%d change(s) since the last commit") % len(self._changes)
@@ -116,6 +116,19 @@ class ChangesPanel(QWidget):
                 "git's index is locked (%s) by a git program that seems to have stopped: "
                 "commits will fail until the lock is cleared.") % stale)
         self.refreshed.emit()
+
+    def describe(self, change: Change) -> str:
+        """"modified: block legal/privacy", in the studio's language ("modificato: blocco
+        legal/privacy"): git's words for what happened, the reviewer's for the file."""
+        kinds = {"modified": self.tr("modified"), "added": self.tr("added"),
+                 "deleted": self.tr("deleted"), "renamed": self.tr("renamed"),
+                 "untracked": self.tr("new"), "conflict": self.tr("in conflict")}
+        language = ui_locale().language
+        name = path_label(change.path).in_language(language)
+        kind = kinds.get(change.kind, change.kind)
+        if change.kind == "renamed" and change.old_path:
+            name = f"{path_label(change.old_path).in_language(language)} → {name}"
+        return f"{kind}: {name}"
 
     def commit(self) -> None:
         """Commit every change, as the author (asked once if nobody is known), in the

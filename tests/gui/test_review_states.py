@@ -310,3 +310,26 @@ def test_an_interrupted_signoff_in_italian(qtbot, interrupted, italian):
         assert git(interrupted, "log", "-1", "--format=%ae").strip() == GIULIA[1]
     finally:
         close_panel(panel)
+
+
+def test_the_changes_dock_names_each_change_in_italian(qtbot, tmp_path, monkeypatch, italian):
+    from studio.gui.changes_view import ChangesPanel
+
+    root = lumen(tmp_path, monkeypatch)
+    privacy = root / "blocks/legal/privacy.md"
+    privacy.write_text(privacy.read_text(encoding="utf-8") + "\nUlteriore clausola.\n",
+                       encoding="utf-8")
+    (root / "blocks/common/signature.md").write_text("Lumen Energia\n", encoding="utf-8")
+    git(root, "mv", "blocks/common/closing.md", "blocks/common/farewell.md")
+    (root / "blocks/common/greeting.en.md").unlink()
+    panel = ChangesPanel()
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.refreshed, timeout=WAIT):
+        panel.set_root(root)
+    shown = sorted(panel.list.item(i).text() for i in range(panel.list.count()))
+    assert shown == sorted([
+        "modificato: blocco legal/privacy",
+        "nuovo: blocco common/signature",
+        "rinominato: blocco common/closing → blocco common/farewell",
+        "eliminato: blocco common/greeting (en)",
+    ])
