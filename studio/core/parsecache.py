@@ -97,7 +97,8 @@ def _loads(data: bytes) -> Any:
 
 # project.py and the rest: their blocks, templates and problems are kept whole (put_slot)
 _PARSERS = ("parsecache.py", "sources.py", "yamlparse.py", "located.py", "limits.py",
-            "project.py", "delivery.py", "problems.py", "messages.py")
+            "project.py", "delivery.py", "problems.py", "messages.py",
+            "channels/__init__.py")  # the channel names a block or template may use
 _VERSION: list[str] = []
 
 
@@ -113,7 +114,7 @@ def _version() -> str:
             spec = importlib.util.find_spec("yaml")
             digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"")
             for name in _PARSERS:
-                digest.update(Path(__file__).with_name(name).read_bytes())
+                digest.update((Path(__file__).parent / name).read_bytes())
             _VERSION.append(f"code {digest.hexdigest()}")
         except OSError:
             from studio import __version__
