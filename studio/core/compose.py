@@ -63,8 +63,8 @@ class Composition:
     # Whether a rendition may carry others (the print PDF attached to an email): validation's
     # trial leaves them out, the print channel is checked on its own.
     attachments: bool = True
-    # The studio's live preview: what is only looked at may be made faster (the print PDF
-    # without PDF/A, tags or compression: the same pages). Never set for what leaves the studio.
+    # The studio's live preview: what is only looked at may be made faster (the print PDF's
+    # streams not compressed: the same pages). Never set for what leaves the studio.
     preview: bool = False
 
     @property

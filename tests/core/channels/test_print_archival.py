@@ -87,22 +87,32 @@ def test_other_variants_on_request(project_dir, variant, check):
             assert meta[f"{PDFUAID}part"] == "1" and "/StructTreeRoot" in pdf.Root
 
 
-def test_the_studio_preview_is_the_same_pages_written_plain():
+def test_the_studio_preview_is_the_archival_letter_with_streams_not_compressed():
     """The live preview's PDF (render(preview=True), what the studio's render worker asks for)
-    skips PDF/A, tags and compression: the pages are pixel for pixel the archival letter's; what
-    leaves the studio (render, the CLI, export) is never a preview."""
+    skips compressing its streams: still PDF/A-3a and tagged (the studio's live check reads it:
+    the same Matterhorn findings), the pages pixel for pixel the archival letter's; what leaves
+    the studio (render, the CLI, export) is never a preview."""
     import pypdfium2
 
+    from studio.core.checks.pdf import check_pdf
     from studio.core.jobs import ProjectState, RenderJob, run_render
 
     project = load_project(SAMPLE)
     record = project.samples["typical"].record
     archival = render(project, "payment-reminder", "print", record, "it")
     preview = render(project, "payment-reminder", "print", record, "it", preview=True)
-    with pikepdf.open(io.BytesIO(preview.content)) as pdf:
-        assert "/StructTreeRoot" not in pdf.Root and "/OutputIntents" not in pdf.Root
-    with pikepdf.open(io.BytesIO(archival.content)) as pdf:
-        assert "/StructTreeRoot" in pdf.Root and "/OutputIntents" in pdf.Root
+
+    def compressed(content: bytes) -> bool:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            assert "/StructTreeRoot" in pdf.Root and "/OutputIntents" in pdf.Root
+            meta = pdf.open_metadata()
+            assert (meta[f"{PDFAID}part"], meta[f"{PDFAID}conformance"]) == ("3", "A")
+            return all("/Filter" in page.Contents for page in pdf.pages
+                       if isinstance(page.Contents, pikepdf.Stream))
+
+    assert compressed(archival.content) and not compressed(preview.content)
+    assert len(preview.content) > len(archival.content)
+    assert check_pdf(preview.content) == check_pdf(archival.content)
     assert preview.facts["pages"] == archival.facts["pages"] == 2
     assert preview.facts["block_tops"] == archival.facts["block_tops"]
     assert preview.warnings == archival.warnings
@@ -112,6 +122,5 @@ def test_the_studio_preview_is_the_same_pages_written_plain():
         assert one == other
     studio = run_render(RenderJob(ProjectState(str(SAMPLE)), "payment-reminder", "print", "it",
                                   "typical"))
-    assert studio.rendition is not None and studio.rendition.content.startswith(b"%PDF")
-    with pikepdf.open(io.BytesIO(studio.rendition.content)) as pdf:
-        assert "/StructTreeRoot" not in pdf.Root  # the preview, in a third less time
+    assert studio.rendition is not None
+    assert not compressed(studio.rendition.content)  # the preview, written faster
