@@ -37,6 +37,7 @@ from studio.core.files import write_atomic
 
 FORMAT = 2  # 2: each entry pickled on its own, read when asked for
 MAX_ENTRIES = 100_000  # past it, a save keeps only what this process used
+SLOT_VALUES = 8  # a slot's last values kept: the working tree's, a few snapshots' (put_slot)
 _FILE = "parsed.pickle"
 MISSING = object()
 
@@ -213,27 +214,39 @@ class ParseCache:
         self.put(kind, text, data)
 
     def get_slot(self, slot: str, version: str) -> Any:
-        """What `put_slot` last kept in SLOT, if it was made from VERSION (a digest of
-        everything it was made from), else MISSING."""
-        stored = self.get("slot", slot)
-        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version
-                and isinstance(stored[1], bytes)):
+        """What `put_slot` kept in SLOT for VERSION (a digest of everything it was made from),
+        while it is one of the slot's last SLOT_VALUES; else MISSING."""
+        data = self.get(f"slot:{slot}", version)
+        if not isinstance(data, bytes):
             return MISSING
         try:
-            return _loads(stored[1])
+            return _loads(data)
         except Exception:  # noqa: BLE001 - a damaged entry is a missing one
             return MISSING
 
     def put_slot(self, slot: str, version: str, value: Any) -> None:
-        """Keep VALUE (built of the types `put_value` allows) in SLOT for VERSION, in place of
-        what the slot held: one entry a slot however often its source changes (a project's
-        blocks are one slot: each edit would otherwise leave a whole library behind)."""
+        """Keep VALUE (built of the types `put_value` allows) in SLOT for VERSION, among the
+        slot's last SLOT_VALUES values (the oldest goes). A project's blocks are big (1,000
+        blocks: 800 KB) and change with every edit, and snapshots of commits are loaded from
+        temporary folders: kept by version alone, each edit and each diff would leave a whole
+        library behind."""
         try:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             _loads(data)  # a value the careful unpickler refuses would never be found again
         except Exception:  # noqa: BLE001 - a value that does not pickle is not kept
             return
-        self.put("slot", slot, (version, data))
+        kind = f"slot:{slot}"
+        kept = self.get(kind, "")  # the slot's versions, oldest first
+        versions = [v for v in kept if isinstance(v, str) and v and v != version] \
+            if isinstance(kept, list) else []
+        versions.append(version)
+        with self._lock:
+            if self._entries is None:
+                self._entries = self._load()
+            for old in versions[:-SLOT_VALUES]:
+                self._entries.pop(self.key(kind, old), None)
+        self.put(kind, "", versions[-SLOT_VALUES:])
+        self.put(kind, version, data)
 
     def save(self, at_least: int = 1) -> None:
         """Write the cache when AT_LEAST entries were added since the last save (a save writes

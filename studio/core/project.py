@@ -360,8 +360,10 @@ def load_blocks(
                 digest.update(text.encode("utf-8", "surrogatepass"))
                 digest.update(b"\0")
     # The blocks made of these very texts (and this default locale) are one entry of the parse
-    # cache, a slot a project: 1,000 blocks unpickled at once, not parsed file by file (from
-    # 150 to 30 ms, what `missiva status` costs most).
+    # cache, among the last few of its "blocks" slot: 1,000 blocks unpickled at once, not parsed
+    # file by file (from 150 to 30 ms, what `missiva status` costs most). Nothing in them
+    # depends on the folder (paths are the project's): a snapshot of a commit in a temporary
+    # folder finds what the working tree's load kept, when the texts are the same.
     cache = parse_cache()  # once, not once a file (it looks at the environment)
 
     def made(found: list[Problem]) -> dict[str, Block]:
@@ -372,7 +374,7 @@ def load_blocks(
                 blocks[block_id] = block
         return blocks
 
-    return _kept_or_made(cache, f"blocks:{root}", digest.hexdigest(), problems, made)
+    return _kept_or_made(cache, "blocks", digest.hexdigest(), problems, made)
 
 
 def _kept_or_made(
@@ -680,7 +682,7 @@ def load_templates(
                 templates[template.name] = template
         return templates
 
-    return _kept_or_made(parse_cache(), f"templates:{root}", digest.hexdigest(), problems, made)
+    return _kept_or_made(parse_cache(), "templates", digest.hexdigest(), problems, made)
 
 
 def _read_json(

@@ -188,24 +188,29 @@ def test_a_kept_value_is_only_of_the_types_the_careful_unpickler_reads(tmp_path:
     assert again.get_value("judged", "path") is MISSING
 
 
-def test_a_slot_holds_the_last_value_put_for_the_version_it_was_made_from(
+def test_a_slot_keeps_its_last_values_by_the_version_they_were_made_from(
     tmp_path: Path,
 ) -> None:
+    from studio.core.parsecache import SLOT_VALUES
+
     stored = tmp_path / "parsed.pickle"
     cache = ParseCache(stored)
     big = "x" * 50_000
-    for n in range(20):  # twenty edits of one library: one entry, not twenty
-        cache.put_slot("blocks:/p", f"v{n}", {"n": n, "text": big})
-    cache.put_slot("blocks:/q", "v0", {"n": "q"})
+    for n in range(20):  # twenty edits of one library: the last few kept, not twenty
+        cache.put_slot("blocks", f"v{n}", {"n": n, "text": big})
+    cache.put_slot("blocks", "v15", {"n": 15, "text": big})  # put again: the newest now
+    cache.put_slot("templates", "v0", {"n": "t"})
     cache.save()
-    assert stored.stat().st_size < 3 * len(big)
+    assert stored.stat().st_size < (SLOT_VALUES + 1) * len(big)
     again = ParseCache(stored)
-    assert again.get_slot("blocks:/p", "v19") == {"n": 19, "text": big}
-    assert again.get_slot("blocks:/p", "v18") is MISSING
-    assert again.get_slot("blocks:/q", "v0") == {"n": "q"}
-    assert again.get_slot("blocks:/r", "v0") is MISSING
-    again.put_slot("blocks:/p", "v20", Path("blocks"))  # not a type it reads: not kept
-    assert again.get_slot("blocks:/p", "v20") is MISSING
+    assert again.get_slot("blocks", "v19") == {"n": 19, "text": big}
+    assert again.get_slot("blocks", "v15") == {"n": 15, "text": big}
+    assert again.get_slot("blocks", f"v{20 - SLOT_VALUES}")["n"] == 20 - SLOT_VALUES
+    assert again.get_slot("blocks", f"v{19 - SLOT_VALUES}") is MISSING
+    assert again.get_slot("templates", "v0") == {"n": "t"}
+    assert again.get_slot("templates", "v19") is MISSING
+    again.put_slot("blocks", "v20", Path("blocks"))  # not a type it reads: not kept
+    assert again.get_slot("blocks", "v20") is MISSING
 
 
 SLOTTED = {
@@ -245,3 +250,15 @@ def test_blocks_and_templates_kept_whole_equal_those_parsed_file_by_file(
     changed = load_project(root)
     assert changed.templates["letters/late"].title == "Later"
     assert changed.blocks["intro"].title == "Intro"
+    # the same texts in another folder (a snapshot of a commit) are the same blocks, kept once
+    import shutil
+
+    from studio.core.parsecache import parse_cache
+
+    copy = tmp_path / "snapshot"
+    shutil.copytree(root, copy)
+    entries = len(parse_cache()._entries or {})
+    elsewhere = load_project(copy)
+    assert elsewhere.blocks == changed.blocks and elsewhere.templates == changed.templates
+    assert elsewhere.problems == changed.problems
+    assert len(parse_cache()._entries or {}) == entries
