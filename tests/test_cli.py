@@ -175,6 +175,25 @@ def test_proof_writes_every_rendition_and_an_index(project_dir, tmp_path):
     assert index.count("<tr class=") == 8 and 'href="letter/typical.en.print.pdf"' in index
 
 
+def test_proof_in_processes_is_the_proof_in_one(project_dir, tmp_path):
+    root = project_dir(
+        {"templates/notice.yaml": "title: Avviso\nchannels: [sms, email]\nbody: [amount]\n"},
+        samples={"typical": BASE_RECORD, "second": BASE_RECORD})
+    outs = {jobs: tmp_path / f"proof-{jobs}" for jobs in ("1", "3")}
+    for jobs, out in outs.items():
+        result = run("proof", str(root), "-o", str(out), "--jobs", jobs,
+                     "--send-date", "2026-03-05")
+        assert result.returncode == 0, result.stderr
+        # every rendition said, in the proof's order, whatever finished first
+        said = [line.split()[1:] for line in result.stderr.splitlines() if line.startswith("ok")]
+        assert said == sorted(said, key=lambda r: (r[0], r[1])) and len(said) == 2 * 2 * 6
+    one, three = (json.loads((out / "proof.json").read_text()) for out in outs.values())
+    assert one == three
+    for row in one:
+        assert (outs["1"] / row["file"]).read_bytes() == (outs["3"] / row["file"]).read_bytes()
+    assert (outs["1"] / "index.html").read_text() == (outs["3"] / "index.html").read_text()
+
+
 def test_new_creates_a_committed_project(tmp_path):
     target = tmp_path / "acme"
     result = run("new", str(target), "--name", "ACME Bank")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,53 +162,37 @@ def _to_stdout(rendition: Rendition) -> None:
 
 
 def cmd_proof(args: argparse.Namespace) -> int:
-    from studio.core.records import sample_record
-    from studio.core.render import render
-
     project = _load(args.project)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    rows: list[dict[str, Any]] = []
-    failures = 0
     sent = args.send_date or today(project.config.timezone)
-    # A bill's print and the email attaching it are laid out once.
-    with reusing_renditions():
-        for name, template in sorted(project.templates.items()):
-            for sample in sorted(project.samples.values(), key=lambda s: s.name):
-                record = sample_record(project, sample.name)
-                for locale in project.config.locales:
-                    for channel in template.channels:
-                        row: dict[str, Any] = {
-                            "template": name,
-                            "sample": sample.name,
-                            "locale": locale,
-                            "channel": channel,
-                        }
-                        try:
-                            rendition = render(project, template, channel, record, locale,
-                                               send_date=sent)
-                        except ProblemError as exc:
-                            row.update(ok=False, error=str(exc.problem))
-                            failures += 1
-                        else:
-                            relative = (
-                                f"{name.replace('/', '_')}/{sample.name}.{locale}."
-                                f"{channel}.{rendition.extension}"
-                            )
-                            target = out / relative
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            _write_atomic(target, rendition.content)
-                            row.update(
-                                ok=True,
-                                file=relative,
-                                facts=dict(rendition.facts),
-                                warnings=[str(w) for w in rendition.warnings],
-                            )
-                        rows.append(row)
-                        if not args.quiet:
-                            state = "ok " if row["ok"] else "ERR"
-                            print(f"{state} {name} {sample.name} {locale} {channel}",
-                                  file=sys.stderr)
+    parts = [(name, sample) for name in sorted(project.templates)
+             for sample in sorted(project.samples)]
+    jobs = min(args.jobs or proof_jobs(), len(parts))
+    rows: list[dict[str, Any]] = []
+
+    def collect(done: Iterable[list[dict[str, Any]]]) -> None:
+        for part in done:  # in the proof's order, each as soon as it and those before are done
+            rows.extend(part)
+            for row in part if not args.quiet else ():
+                state = "ok " if row["ok"] else "ERR"
+                print(f"{state} {row['template']} {row['sample']} {row['locale']} "
+                      f"{row['channel']}", file=sys.stderr)
+
+    if jobs > 1:
+        # Each template and sample is a part of its own, in processes of their own (spawned:
+        # nothing of this one is copied).
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            collect(pool.map(_proof_part_of, *zip(
+                *[(str(project.root), name, sample, sent, str(out)) for name, sample in parts],
+                strict=True)))
+    else:
+        collect(_proof_part(project, name, sample, sent, out) for name, sample in parts)
+    failures = sum(not row["ok"] for row in rows)
     _write_atomic(out / "index.html", _proof_index(project, rows).encode("utf-8"))
     _write_atomic(
         out / "proof.json",
@@ -215,6 +200,82 @@ def cmd_proof(args: argparse.Namespace) -> int:
     )
     print(f"{len(rows)} renditions, {failures} failed: {out / 'index.html'}")
     return 1 if failures else 0
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return jobs
+
+
+def proof_jobs() -> int:
+    """How many processes a proof renders in by default: the processors this one may use, at
+    most 8 (each holds WeasyPrint and a copy of the project)."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(8, usable))
+
+
+def _proof_part_of(root: str, name: str, sample: str, sent: str, out: str
+                   ) -> list[dict[str, Any]]:
+    """_proof_part in a proof's worker process, the project loaded once a process."""
+    return _proof_part(_proof_project(root), name, sample, sent, Path(out))
+
+
+@functools.cache
+def _proof_project(root: str) -> Project:
+    from studio.core.project import load_project
+
+    return load_project(root)
+
+
+def _proof_part(project: Project, name: str, sample: str, sent: str, out: Path
+                ) -> list[dict[str, Any]]:
+    """Every locale and channel of template NAME for SAMPLE, written under OUT: the proof's
+    rows for them."""
+    from studio.core.records import sample_record
+    from studio.core.render import render
+
+    template = project.templates[name]
+    record = sample_record(project, sample)
+    rows: list[dict[str, Any]] = []
+    # A bill's print and the email attaching it are laid out once.
+    with reusing_renditions():
+        for locale in project.config.locales:
+            for channel in template.channels:
+                row: dict[str, Any] = {
+                    "template": name,
+                    "sample": sample,
+                    "locale": locale,
+                    "channel": channel,
+                }
+                try:
+                    rendition = render(project, template, channel, record, locale,
+                                       send_date=sent)
+                except ProblemError as exc:
+                    row.update(ok=False, error=str(exc.problem))
+                else:
+                    relative = (
+                        f"{name.replace('/', '_')}/{sample}.{locale}."
+                        f"{channel}.{rendition.extension}"
+                    )
+                    target = out / relative
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _write_atomic(target, rendition.content)
+                    row.update(
+                        ok=True,
+                        file=relative,
+                        facts=dict(rendition.facts),
+                        warnings=[str(w) for w in rendition.warnings],
+                    )
+                rows.append(row)
+    return rows
 
 
 def _fact_summary(row: dict[str, Any]) -> str:
@@ -360,6 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--send-date", type=send_date, metavar="DATE", help=SEND_DATE_HELP)
+    p.add_argument("--jobs", type=_jobs, metavar="N",
+                   help="render in N processes (default: one a processor, at most 8)")
     p.set_defaults(func=cmd_proof)
 
     p = sub.add_parser("send-test", help="send a template's email to a test address via SMTP")
