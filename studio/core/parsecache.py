@@ -216,13 +216,7 @@ class ParseCache:
     def get_slot(self, slot: str, version: str) -> Any:
         """What `put_slot` kept in SLOT for VERSION (a digest of everything it was made from),
         while it is one of the slot's last SLOT_VALUES; else MISSING."""
-        data = self.get(f"slot:{slot}", version)
-        if not isinstance(data, bytes):
-            return MISSING
-        try:
-            return _loads(data)
-        except Exception:  # noqa: BLE001 - a damaged entry is a missing one
-            return MISSING
+        return self.get_value(f"slot:{slot}", version)
 
     def put_slot(self, slot: str, version: str, value: Any) -> None:
         """Keep VALUE (built of the types `put_value` allows) in SLOT for VERSION, among the
@@ -230,23 +224,18 @@ class ParseCache:
         blocks: 800 KB) and change with every edit, and snapshots of commits are loaded from
         temporary folders: kept by version alone, each edit and each diff would leave a whole
         library behind."""
-        try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            _loads(data)  # a value the careful unpickler refuses would never be found again
-        except Exception:  # noqa: BLE001 - a value that does not pickle is not kept
-            return
         kind = f"slot:{slot}"
+        self.put_value(kind, version, value)
         kept = self.get(kind, "")  # the slot's versions, oldest first
         versions = [v for v in kept if isinstance(v, str) and v and v != version] \
             if isinstance(kept, list) else []
-        versions.append(version)
         with self._lock:
-            if self._entries is None:
-                self._entries = self._load()
+            if self._entries is None or self.key(kind, version) not in self._entries:
+                return  # not a value it keeps
+            versions.append(version)
             for old in versions[:-SLOT_VALUES]:
                 self._entries.pop(self.key(kind, old), None)
         self.put(kind, "", versions[-SLOT_VALUES:])
-        self.put(kind, version, data)
 
     def save(self, at_least: int = 1) -> None:
         """Write the cache when AT_LEAST entries were added since the last save (a save writes
