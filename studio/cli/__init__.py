@@ -26,7 +26,7 @@ from studio.cli.common import template_named as _template
 from studio.core.channels import CHANNEL_NAMES, CHANNELS, Rendition, reusing_renditions
 from studio.core.files import write_atomic as _write_atomic
 from studio.core.limits import Limits, limits_from
-from studio.core.problems import Problem, ProblemError
+from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project
 from studio.core.senddate import today
 
@@ -184,12 +184,18 @@ def cmd_proof(args: argparse.Namespace) -> int:
         # nothing of this one is copied).
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            collect(pool.map(_proof_part_of, *zip(
-                *[(str(project.root), name, sample, sent, str(out)) for name, sample in parts],
-                strict=True)))
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                collect(pool.map(_proof_part_of, *zip(
+                    *[(str(project.root), name, sample, sent, str(out))
+                      for name, sample in parts], strict=True)))
+        except BrokenProcessPool:
+            raise ProblemError(error(str(out), 0, 0, (
+                "a proof process stopped before its part was done (killed, or out of "
+                "memory): nothing was indexed; run the proof again, or with --jobs 1"))) from None
     else:
         collect(_proof_part(project, name, sample, sent, out) for name, sample in parts)
     failures = sum(not row["ok"] for row in rows)
