@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -92,12 +93,76 @@ def _last_project() -> _LastProject:
     return _LastProject()
 
 
+class IdleCollector:
+    """A preview worker's garbage collection, moved out of its renders.
+
+    A render builds a WeasyPrint document of hundreds of thousands of objects, all alive until
+    it is written. Python's collector, counting allocations, walked them all in the middle of
+    the layout: a full collection took 150-250 ms of a bill's print preview every other
+    keystroke (and the young collections 10-60 ms of every one), measured in the studio's
+    print worker (bench/README, "Print, a fifth time"). Here no collection runs during a
+    render; the render's garbage (a few MB, even for the bill) is collected once it is over
+    and its result sent, while the author reads the preview. What lives as long as the worker
+    (its modules, fonts, the project it loaded first) is then frozen out of later collections.
+    """
+
+    # Long enough for the result to be pickled and written to the studio (a few ms), short
+    # against the pause between keystrokes.
+    DELAY_S = 0.02
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rendering = 0
+        self._due = threading.Event()
+        self._collections = 0
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Take over collection in this process (a worker's initializer calls it once)."""
+        gc.disable()
+        self._thread = threading.Thread(target=self._run, name="idle-gc", daemon=True)
+        self._thread.start()
+
+    @contextlib.contextmanager
+    def rendering(self) -> Iterator[None]:
+        with self._lock:
+            self._rendering += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._rendering -= 1
+            if self._thread is not None:
+                self._due.set()
+
+    def _run(self) -> None:
+        while True:
+            self._due.wait()
+            time.sleep(self.DELAY_S)
+            with self._lock:
+                if self._rendering:
+                    continue  # a new job came first: its end sets _due again
+                self._due.clear()
+            gc.collect()
+            self._collections += 1
+            if self._collections == 1:
+                gc.freeze()
+
+
+_collector = IdleCollector()
+
+
 def run_render(job: RenderJob) -> RenderOutcome:
     """Render one job; every failure comes back as a Problem, never as an exception."""
+    started = time.perf_counter()
+    with _collector.rendering():
+        return _render_job(job, started)
+
+
+def _render_job(job: RenderJob, started: float) -> RenderOutcome:
     from studio.core.records import record_from_value, sample_record
     from studio.core.render import render
 
-    started = time.perf_counter()
     try:
         project = _last_project().get(job.state)
         record = (sample_record(project, job.sample or "") if job.record is None
@@ -129,7 +194,7 @@ def prepare_checker_worker(progress: Any = None) -> None:
     """The validation worker's initializer: a preview worker's, at a lower priority, and the
     studio's queue for (generation, parts checked, parts in all) messages."""
     global _PROGRESS
-    prepare_preview_worker()
+    _prepare_worker()  # its validations run long: Python collects as usual there
     lower_priority()
     _PROGRESS = progress
 
@@ -189,7 +254,13 @@ def guarded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[An
 
 def prepare_preview_worker() -> None:
     """The studio's preview worker: leaves with the studio, memory capped, and ends itself
-    when a rendition is stuck past its budget (the studio replaces it)."""
+    when a rendition is stuck past its budget (the studio replaces it), its garbage collected
+    between renders."""
+    _prepare_worker()
+    _collector.start()
+
+
+def _prepare_worker() -> None:
     from studio.core.limits import prepare_worker
 
     leave_with_parent()

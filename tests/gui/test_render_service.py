@@ -118,3 +118,32 @@ def test_print_lets_the_light_previews_go_first(service) -> None:
     service._print._broken = True
     service._replace_pool("print")
     assert service._print.submit(os.nice, 0).result(timeout=120) == ours + PRINT_NICENESS
+
+
+def test_a_preview_worker_collects_its_garbage_between_renders_not_during_them(
+    qtbot, service: RenderService, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Python's collector walked a print preview's whole document mid-layout (150-250 ms of a
+    bill's keystroke, every other one): in the preview workers it runs after a render, and the
+    validation worker, whose runs are long, collects as usual."""
+    import gc
+    import time
+
+    assert service._print.submit(gc.isenabled).result(timeout=120) is False
+    assert service._light.submit(gc.isenabled).result(timeout=120) is False
+    assert service._checker.submit(gc.isenabled).result(timeout=120) is True
+    def full_collections() -> int:
+        return service._print.submit(gc.get_stats).result(timeout=120)[2]["collections"]
+
+    before = full_collections()
+    root = write_project(tmp_path / "p")
+    outcome = outcome_of(qtbot, service, RenderJob(ProjectState(str(root)), "letter", "print",
+                                                   "it", "typical", generation=1))
+    assert outcome.rendition is not None and outcome.rendition.content.startswith(b"%PDF")
+    # Once the render is over the worker collects (a full collection) and freezes what lives
+    # on (its modules, fonts, the project) out of the next ones.
+    deadline = time.monotonic() + 30
+    while full_collections() == before:
+        assert time.monotonic() < deadline, "the print worker never collected after its render"
+        time.sleep(0.1)
+    assert service._print.submit(gc.get_freeze_count).result(timeout=120) > 0
