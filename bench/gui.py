@@ -112,7 +112,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QWidget
 
-    from studio.gui.app import create_application
+    from studio.gui.app import create_application, freeze_what_lives_on
     from studio.gui.main_window import MainWindow
 
     # The bench's edits must not land in the user's autosaves (nor be offered back later).
@@ -250,6 +250,7 @@ def main() -> int:
 
     results: dict[str, object] = {}
     window.open_project(sample)
+    freeze_what_lives_on()  # as `missiva open` does once its window is up
     stall = {"max": 0.0}
     clock = QElapsedTimer()
     clock.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -104,6 +105,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def freeze_what_lives_on() -> None:
+    """Leave what the studio holds from start to end out of Python's full collections.
+
+    The window, its docks and their Qt wrappers, the modules and the project are some 80,000
+    objects, and a full collection walking them took 70-130 ms of the GUI thread, now and then
+    in the middle of typing (the studio's target is no stall over 50 ms). Once the window is
+    up with its project they move to the permanent generation (gc.freeze): collections walk
+    only what came after, and a full one takes well under a millisecond.
+    """
+    gc.freeze()
+
+
 def run(project: Path) -> int:
     app = create_application()
     window = MainWindow()
@@ -113,4 +126,5 @@ def run(project: Path) -> int:
     # First run: a short tour of the previews, the history and the review view.
     tour.install(window, window.settings)
     QTimer.singleShot(0, lambda: tour.start_on_first_run(window, window.settings))
+    freeze_what_lives_on()
     return app.exec()
