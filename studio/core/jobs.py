@@ -100,10 +100,12 @@ class IdleCollector:
     it is written. Python's collector, counting allocations, walked them all in the middle of
     the layout: a full collection took 150-250 ms of a bill's print preview every other
     keystroke (and the young collections 10-60 ms of every one), measured in the studio's
-    print worker (bench/README, "Print, a fifth time"). Here no collection runs during a
-    render; the render's garbage (a few MB, even for the bill) is collected once it is over
-    and its result sent, while the author reads the preview. What lives as long as the worker
-    (its modules, fonts, the project it loaded first) is then frozen out of later collections.
+    print worker (bench/README, "Print, a fifth time"). Here no collection runs by itself: a
+    thread collects once a render is over and its result sent, while the author reads the
+    preview (or, when edits come faster than renders, at the start of the next one), so a
+    render's garbage never outlives the next render: a bill leaves ~6 MB of cycles, and left
+    to pile up, eight of them took 340 ms to collect. What lives as long as the worker (its
+    modules, fonts, the project it loaded first) is frozen out of collections after the first.
     """
 
     # Long enough for the result to be pickled and written to the studio (a few ms), short
@@ -111,42 +113,33 @@ class IdleCollector:
     DELAY_S = 0.02
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rendering = 0
         self._due = threading.Event()
-        self._collections = 0
-        self._thread: threading.Thread | None = None
+        self._started = False
 
     def start(self) -> None:
         """Take over collection in this process (a worker's initializer calls it once)."""
         gc.disable()
-        self._thread = threading.Thread(target=self._run, name="idle-gc", daemon=True)
-        self._thread.start()
+        self._started = True
+        threading.Thread(target=self._run, name="idle-gc", daemon=True).start()
 
     @contextlib.contextmanager
     def rendering(self) -> Iterator[None]:
-        with self._lock:
-            self._rendering += 1
         try:
             yield
         finally:
-            with self._lock:
-                self._rendering -= 1
-            if self._thread is not None:
+            if self._started:
                 self._due.set()
 
     def _run(self) -> None:
+        first = True
         while True:
             self._due.wait()
+            self._due.clear()
             time.sleep(self.DELAY_S)
-            with self._lock:
-                if self._rendering:
-                    continue  # a new job came first: its end sets _due again
-                self._due.clear()
             gc.collect()
-            self._collections += 1
-            if self._collections == 1:
+            if first:
                 gc.freeze()
+                first = False
 
 
 _collector = IdleCollector()
