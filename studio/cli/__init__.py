@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import html
 import json
 import os
@@ -358,6 +359,10 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     # Never the installed sample itself: an installed app must not write inside its files.
     project = Path(args.project) if args.project else studio_sample_project()
+    # No collection while the studio starts (it would walk the modules and widgets it is
+    # still making, 0.1-0.2 s of the start): once the window is up with its project, what it
+    # holds for good is frozen and collection comes back (app.freeze_what_lives_on).
+    gc.disable()
     try:
         from studio.gui.app import run  # type: ignore[import-not-found]
     except ImportError:
