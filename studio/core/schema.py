@@ -23,8 +23,48 @@ Positions = Mapping[tuple[str | int, ...], tuple[int, int]]
 def _validator(schema_json: str) -> Draft202012Validator:
     schema = json.loads(schema_json)
     cls = Draft202012Validator
-    cls.check_schema(schema)
+    if not _known_valid(schema_json):
+        cls.check_schema(schema)
+        _remember_valid(schema_json)
     return cls(schema)
+
+
+# Checking a schema against the 2020-12 meta-schema costs 200 ms a process (jsonschema resolves
+# the meta-schema's vocabularies first): the studio's Data panel paid it at every opening, and
+# every CLI command that reads a record. A schema found valid is remembered in the parse cache,
+# by its text, the meta-schema's and jsonschema's checking code, so a project's schema is
+# checked once, not once a run (an invalid one every time: its message is never cached).
+_SCHEMA_CHECKED = "schema checked"
+
+
+@functools.cache
+def _meta_schema() -> str:
+    import hashlib
+    from pathlib import Path
+
+    from jsonschema import validators
+
+    try:
+        code = hashlib.blake2b(Path(validators.__file__).read_bytes(), digest_size=16).hexdigest()
+    except (OSError, TypeError):  # a build without the source (a frozen app): its own version
+        from studio import __version__
+
+        code = str(__version__)
+    return json.dumps(Draft202012Validator.META_SCHEMA, sort_keys=True) + "\0" + code
+
+
+def _known_valid(schema_json: str) -> bool:
+    from studio.core.parsecache import parse_cache
+
+    return parse_cache().get(_SCHEMA_CHECKED, _meta_schema() + "\0" + schema_json) is True
+
+
+def _remember_valid(schema_json: str) -> None:
+    from studio.core.parsecache import parse_cache
+
+    cache = parse_cache()
+    cache.put(_SCHEMA_CHECKED, _meta_schema() + "\0" + schema_json, True)
+    cache.save()
 
 
 def validator(schema: Mapping[str, Any]) -> Draft202012Validator:

@@ -262,3 +262,49 @@ def test_blocks_and_templates_kept_whole_equal_those_parsed_file_by_file(
     assert elsewhere.blocks == changed.blocks and elsewhere.templates == changed.templates
     assert elsewhere.problems == changed.problems
     assert len(parse_cache()._entries or {}) == entries
+
+
+_SCHEMA_CHILD = """
+import json, sys
+from jsonschema import Draft202012Validator
+checked = []
+original = Draft202012Validator.check_schema.__func__
+
+def counted(cls, schema, *args, **kwargs):
+    checked.append(1)
+    return original(cls, schema, *args, **kwargs)
+
+Draft202012Validator.check_schema = classmethod(counted)
+from studio.core.schema import record_problems, schema_problems
+schema = json.loads(sys.argv[1])
+problems = schema_problems(schema, "data/schema.json") + record_problems(
+    schema, {"name": 7}, "data/samples/typical.json")
+print(json.dumps({"checked": len(checked), "problems": [str(p) for p in problems]}))
+"""
+
+
+def test_a_schema_found_valid_is_checked_against_the_meta_schema_once_not_once_a_run(
+    tmp_path: Path,
+) -> None:
+    """The meta-schema check (200 ms a process) was paid by every studio opening and every
+    command reading a record; a valid schema's is remembered, an invalid one is checked (and
+    reported) every time."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c"), "PYTHONPATH": str(REPO)}
+    env.pop("MISSIVA_PARSE_CACHE", None)
+
+    def run(schema: str) -> dict:
+        done = subprocess.run([sys.executable, "-c", _SCHEMA_CHILD, schema], capture_output=True,
+                              text=True, env=env, cwd=REPO, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return __import__("json").loads(done.stdout)
+
+    valid = '{"type": "object", "properties": {"name": {"type": "string"}}}'
+    first, second = run(valid), run(valid)
+    assert first["checked"] == 1 and second["checked"] == 0
+    assert first["problems"] == second["problems"]
+    assert len(first["problems"]) == 1 and "name" in first["problems"][0]
+    invalid = '{"type": "object", "properties": {"name": {"type": 12}}}'
+    for _ in range(2):
+        again = run(invalid)
+        assert again["checked"] >= 1
+        assert any("not a valid JSON Schema" in p for p in again["problems"])
