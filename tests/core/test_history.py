@@ -87,8 +87,18 @@ def test_author_from_environment_then_settings_then_git_config(
         repository.identity()
 
     git_cmd(repo_dir, "config", "user.name", "Git Person")
+    with pytest.raises(ProblemError, match="who is committing"):  # a name is not enough
+        repository.identity()
     git_cmd(repo_dir, "config", "user.email", "git@example.org")
     assert repository.identity().name == "Git Person"
+    # the user's global git config, then the repository's: the repository's wins, as git's
+    git_cmd(repo_dir, "config", "--global", "user.name", "Global Person")
+    git_cmd(repo_dir, "config", "--global", "user.email", "global@example.org")
+    git_cmd(repo_dir, "config", "--global", "user.signingkey", "not the name")
+    who = repository.identity()
+    assert (who.name, who.email, who.source) == ("Git Person", "git@example.org", "git config")
+    git_cmd(repo_dir, "config", "--unset", "user.email")
+    assert repository.identity().email == "global@example.org"
 
     save_user_settings({"author": {"name": "Studio User", "email": "studio@example.org"}})
     assert settings_path().is_file()
