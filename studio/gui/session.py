@@ -142,6 +142,12 @@ class Session(QObject):
             self.sample = sample
         if locale is not None:
             self.locale = locale
+        # What the previous selection's renditions read says nothing of this one's (another
+        # template, a sample whose rules pick other blocks): until this one's renditions are
+        # back, an edit to any block may change them. Kept, an edit typed in the first moments
+        # after switching to a template was judged to reach none of its channels, and its
+        # previews stayed without it until the next keystroke.
+        self._last_used.clear()
         self.selectionChanged.emit()
         self.render_all()
 

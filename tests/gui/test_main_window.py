@@ -52,6 +52,28 @@ def test_window_shows_the_project_and_its_previews(studio, project):
     assert studio.template_box.currentText() == "payment-reminder"
 
 
+def test_an_edit_right_after_switching_template_reaches_its_previews(studio, project, qtbot):
+    """The bill's renditions read no reminder block: an edit typed before the reminder's own
+    renditions are back must still render (it was judged to reach no channel, and the
+    previews stayed without it)."""
+    reminder = snapshot(studio)
+    studio.session.select(template="bill")
+    wait_for_previews(studio, qtbot, ("print", "email"), after=reminder)
+    assert "blocks/reminder/notice.md" not in studio.session._last_used["email"]
+    before = snapshot(studio)
+    rel = "blocks/reminder/notice.md"
+    studio.session.select(template="payment-reminder")
+    text = studio.session.read(rel)
+    studio.session.set_buffer(rel, text.replace("Da un controllo", "SUBITO. Da un controllo"))
+    qtbot.waitUntil(lambda: "SUBITO. Da un controllo" in studio.previews["email"].html(),
+                    timeout=WAIT)
+    wait_for_previews(studio, qtbot, ("print",), after=before)
+    document = studio.previews["print"].document()  # the page the pane shows
+    qtbot.waitUntil(lambda: "SUBITO. Da un controllo" in document.getAllText(0).text(),
+                    timeout=WAIT)
+    studio.session.drop_buffer(rel)
+
+
 def test_typing_in_a_block_updates_sms_and_email(studio, project, qtbot):
     tab = studio.open_file("blocks/reminder/notice.md")
     before = snapshot(studio)
