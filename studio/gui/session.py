@@ -180,6 +180,9 @@ class Session(QObject):
             self.renditionReady.emit(outcome.channel, outcome.rendition, outcome.elapsed_ms)
         elif outcome.problem is not None:
             self._render_problems[outcome.channel] = outcome.problem
+            # What the last good rendition read says nothing of what broke this one (a block
+            # the template just took in): any block's edit may be what fixes it.
+            self._last_used.pop(outcome.channel, None)
             self.renditionFailed.emit(outcome.channel, outcome.problem)
         self._emit_problems()
 

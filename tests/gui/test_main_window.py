@@ -74,6 +74,25 @@ def test_an_edit_right_after_switching_template_reaches_its_previews(studio, pro
     studio.session.drop_buffer(rel)
 
 
+def test_fixing_the_block_that_broke_a_preview_renders_it_again(studio, project, qtbot):
+    """The reminder given the bill's summary block, broken, fails to render; fixing that block
+    (which the last good rendition never read) must render again, not leave the failure up."""
+    failed: list[str] = []
+    studio.session.renditionFailed.connect(lambda channel, _problem: failed.append(channel))
+    block = "blocks/billing/summary.md"
+    good = studio.session.read(block)
+    studio.session.set_buffer(block, good + "\n{{ oops(\n")
+    template = "templates/payment-reminder.yaml"
+    studio.session.set_buffer(template, studio.session.read(template).replace(
+        "  - block: reminder/how-to-pay\n",
+        "  - block: billing/summary\n  - block: reminder/how-to-pay\n"))
+    qtbot.waitUntil(lambda: "email" in failed, timeout=WAIT)
+    studio.session.set_buffer(block, good.replace("\n---\n", "\n---\nRiepilogo aggiunto.\n", 1))
+    qtbot.waitUntil(lambda: "Riepilogo aggiunto." in studio.previews["email"].html(), timeout=WAIT)
+    studio.session.drop_buffer(template)
+    studio.session.drop_buffer(block)
+
+
 def test_typing_in_a_block_updates_sms_and_email(studio, project, qtbot):
     tab = studio.open_file("blocks/reminder/notice.md")
     before = snapshot(studio)
