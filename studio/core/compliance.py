@@ -62,6 +62,7 @@ __all__ = [
 LEDGER = DECISIONS_DIR  # where new decisions go: one file each
 STATES = ("approved", "stale", "pending", "rejected")
 _LOCALE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<locale>[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)$")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 Root = str | os.PathLike[str] | Repository
 
@@ -529,6 +530,7 @@ def block_states(
                    if d is not None] \
         if rev is None else []
     blobs = _blob_hashes(repository, at) if repository.has_commits() else {}
+    reviewed: dict[str, dict[str, str]] = {}  # the blobs at each approval's reviewed commit
     states = []
     for block_id, block in sorted(project.blocks.items()):
         note = ""
@@ -548,10 +550,19 @@ def block_states(
                 if not approvals or not _contains(repository, approvals[-1].commit,
                                                   change.commit):
                     unsigned.append(change)
+        state = _state(mine, blob) if blob else "pending"
+        if state == "approved":
+            changed = _translations_changed(repository, project, block_id, blobs, mine, blob,
+                                            reviewed)
+            if changed:
+                state = "stale"
+                note = "; ".join(filter(None, (note, str(msg(
+                    "its translation(s) {locales} changed since the approval (an approval "
+                    "covers the block in every language)", locales=", ".join(changed))))))
         states.append(
             BlockState(
                 block=block_id,
-                state=_state(mine, blob) if blob else "pending",
+                state=state,
                 reviewer=mine[-1].reviewer if mine else "",
                 time=mine[-1].time if mine else "",
                 templates=templates_using(project, block_id),
@@ -566,6 +577,29 @@ def block_states(
             )
         )
     return states
+
+
+def _translations_changed(repository: Repository, project: Project, block_id: str,
+                          blobs: Mapping[str, str], mine: Sequence[SignOff], blob: str,
+                          reviewed: dict[str, dict[str, str]]) -> list[str]:
+    """The locales whose translation of BLOCK_ID differs from the one in the commit its
+    approval reviewed (added, changed or removed since): the decision names the original's
+    blob, and a reviewer approves the wording in every language the letter goes out in."""
+    approval = [r for r in mine if r.blob == blob and r.decision in DECISIONS][-1]
+    if approval.commit not in reviewed:
+        reviewed[approval.commit] = _blob_hashes(repository, approval.commit) \
+            if _SHA.fullmatch(approval.commit) else {}
+    then = reviewed[approval.commit]
+    config = project.config
+    changed = []
+    for locale in config.locales:
+        if locale == config.default_locale:
+            continue
+        now = blobs.get(f"blocks/{block_id}.{locale}.md", "")
+        before = then.get(f"blocks/{approval.block}.{locale}.md", "")
+        if now != before:
+            changed.append(locale)
+    return changed
 
 
 # Verify -----------------------------------------------------------------------------------

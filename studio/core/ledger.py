@@ -510,6 +510,13 @@ class _Walk:
                     )
             elif block_id in self.unflagged:
                 self.unflagged.pop(block_id)
+        if (is_main and entry.status == "R" and new_flag is not None and not new_flag.regulatory
+                and not owner and entry.path.startswith("blocks/")):
+            # renamed and un-flagged at once: still listed (and judged) under its new name
+            self.unflagged[entry.path[len("blocks/"):-len(".md")]] = self.owner_problem(
+                commit, author, entry, block_id, flag,
+                msg("renamed it to {path}, took the regulatory flag off and so changed",
+                    path=entry.path))
         if owner:
             return True
         verb: Message

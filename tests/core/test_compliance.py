@@ -813,3 +813,49 @@ def test_a_merge_that_rewords_a_regulatory_block_is_judged(
     [problem] = verify(project)
     assert f"commit {merge[:10]} by {LUCA} changed regulatory block legal/privacy" in \
         problem.message
+
+
+def test_case9_an_approval_covers_the_block_in_every_language(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the gate: a non-owner's edit of the English translation was
+    # reported by verify, but the block stayed approved and the gate let it out.
+    signoff(project, "legal/privacy", "approve", "GDPR wording checked, both languages")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    english = project / "blocks/legal/privacy.en.md"
+    english.write_text(english.read_text(encoding="utf-8").replace("10 years", "1 year"),
+                       encoding="utf-8")
+    open_repository(project).commit("Shorter retention in English")
+    state = state_of(project, "legal/privacy")
+    assert state.state == "stale"
+    assert "translation(s) en changed since the approval" in state.note
+    assert "legal/privacy" in export_gate(project, ["contract-change"])
+    assert any("legal/privacy" in p.message and LUCA in p.message for p in verify(project))
+
+    # The owner's reviewer approves the block as it now reads: approved again.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    signoff(project, "legal/privacy", "approve", "English retention checked")
+    assert state_of(project, "legal/privacy").state == "approved"
+    assert "legal/privacy" not in export_gate(project, ["contract-change"])
+
+
+def test_case10_renamed_and_unflagged_at_once_by_a_non_owner_stays_judged(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signoff(project, "legal/privacy", "approve", "GDPR wording checked")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    (project / "blocks/common").mkdir(exist_ok=True)
+    git(project, "mv", "blocks/legal/privacy.md", "blocks/common/privacy.md")
+    git(project, "mv", "blocks/legal/privacy.en.md", "blocks/common/privacy.en.md")
+    moved = project / "blocks/common/privacy.md"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("regulatory: true",
+                                                               "regulatory: false"),
+                     encoding="utf-8")
+    template = project / "templates/contract-change.yaml"
+    template.write_text(template.read_text().replace("block: legal/privacy",
+                                                     "block: common/privacy"))
+    open_repository(project).commit("Privacy is common wording now")
+    state = state_of(project, "common/privacy")
+    assert (state.state, state.renamed_from) == ("stale", "legal/privacy")
+    assert LUCA in state.note and "took the regulatory flag off" in state.note
+    assert "common/privacy" in export_gate(project, ["contract-change"])
