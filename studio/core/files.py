@@ -35,12 +35,20 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     readers and a crash see the old file or the new one. An existing file keeps its
     permissions; a new one gets the usual ones (the umask applies, unlike mkstemp's 0600).
     A read-only file is not replaced (ReadOnlyError), though renaming over it would work.
-    The temporary name is unique per process and thread, so two writers never share it."""
-    path = Path(path)
+    The temporary name is unique per process and thread, so two writers never share it.
+    A symbolic link stays a link (the file it points to is replaced); a device or a pipe
+    (`-o /dev/stdout`, `/dev/null`) is written to, never replaced by a file."""
+    named = path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     if is_read_only(path):
-        raise ReadOnlyError(errno.EACCES, "the file is read-only", str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
+        raise ReadOnlyError(errno.EACCES, "the file is read-only", str(named))
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with open(path, "wb") as stream:
+            stream.write(payload)
+        return named
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         with open(temporary, "xb") as stream:
@@ -53,7 +61,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return path
+    return named
 
 
 def leftover_temporaries(root: Path) -> list[Path]:

@@ -70,3 +70,26 @@ def test_leftovers_of_a_killed_save_are_found_and_removed(tmp_path):
     assert remove_leftover_temporaries(tmp_path) == [killed]
     assert sorted(p.name for p in (tmp_path / "blocks").iterdir()) == [
         running.name, "notice.md"]
+
+
+def test_a_link_stays_a_link_and_a_pipe_a_pipe(tmp_path):
+    # `missiva render ... -o /dev/null` run as root replaced the device with a regular file.
+    import threading
+
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert write_atomic(link, "new") == link
+    assert link.is_symlink() and target.read_text() == "new"
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_atomic(pipe, b"through the pipe")
+    reader.join(10)
+    assert received == [b"through the pipe"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "pipe", "real.txt"]
