@@ -60,6 +60,7 @@ def measure_open() -> dict[str, float]:
     code = (
         "import time; t0=time.perf_counter()\n"
         "import gc; gc.disable()  # as `missiva open` starts\n"
+        "from studio.core.jobs import start_worker_server; start_worker_server()\n"
         "from PySide6.QtCore import QSettings\n"
         "from studio.gui.app import create_application, freeze_what_lives_on\n"
         "from studio.gui.main_window import MainWindow\n"
@@ -100,6 +101,9 @@ def main() -> int:
     else:
         os.environ.pop("MISSIVA_LIVE_CHECKS", None)
 
+    from studio.core.jobs import start_worker_server
+
+    start_worker_server()  # as `missiva open` does, before Qt
     from PySide6.QtCore import (
         QElapsedTimer,
         QEvent,

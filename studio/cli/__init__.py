@@ -363,6 +363,10 @@ def cmd_open(args: argparse.Namespace) -> int:
     # still making, 0.1-0.2 s of the start): once the window is up with its project, what it
     # holds for good is frozen and collection comes back (app.freeze_what_lives_on).
     gc.disable()
+    # The render workers' fork server imports the render stack while Qt loads (jobs.py).
+    from studio.core.jobs import start_worker_server
+
+    start_worker_server()
     try:
         from studio.gui.app import run  # type: ignore[import-not-found]
     except ImportError:

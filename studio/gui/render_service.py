@@ -12,8 +12,8 @@ preview says so.
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
+import threading
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +32,8 @@ from studio.core.jobs import (
     prepare_print_worker,
     run_render,
     run_validation,
+    worker_context,
+    worker_pool,
 )
 from studio.core.jobs import warm_up as _warm_up
 from studio.core.problems import error
@@ -58,7 +60,7 @@ class RenderService(QObject):
         # Two workers for the light channels, so an SMS does not wait behind an email.
         self._light = _pool(2)
         # the validation worker reports how far it got on this queue, read while it runs
-        self._progress = multiprocessing.get_context("spawn").Queue()
+        self._progress = worker_context().Queue()
         self._checker = _checker_pool(self._progress)
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(100)
@@ -68,6 +70,7 @@ class RenderService(QObject):
         self._validation_running = False
         self._latest_validation = -1
         self._closed = False
+        self._starting = False  # the workers are being started off the GUI thread (warm_up)
         # Results come back on the executors' threads: they are queued here and a bare
         # signal wakes the GUI thread to take them (Python objects are not sent through
         # cross-thread signals, which PySide does not always count references of correctly).
@@ -91,22 +94,49 @@ class RenderService(QObject):
                 return
             if kind == "render":
                 self._on_done(payload)
+            elif kind == "started":
+                self._on_started()
             else:
                 self._on_validated(*payload)
 
     def warm_up(self) -> None:
-        """Start the workers and import WeasyPrint now, not on the first keystroke."""
-        self._print.submit(_warm_up)
-        for _ in range(2):
-            self._light.submit(_warm_up)
-        self._checker.submit(_warm_up)
+        """Start the workers and set up their fonts now, not on the first keystroke, and off
+        the GUI thread: starting a process waits for it to be forked (or spawned), the fork
+        server's imports included when it has only just started (jobs.worker_pool). The
+        jobs asked for meanwhile wait in their lanes and start when the workers are there."""
+        self._starting = True
+        threading.Thread(target=self._start_workers, name="start-workers", daemon=True).start()
+
+    def _start_workers(self) -> None:
+        try:
+            self._print.submit(_warm_up)
+            for _ in range(2):
+                self._light.submit(_warm_up)
+            self._checker.submit(_warm_up)
+        except Exception:  # noqa: BLE001, S110 - closed meanwhile, or broken: the jobs say so
+            pass
+        finally:
+            self._post("started", None)
+
+    def _on_started(self) -> None:
+        self._starting = False
+        if self._closed:
+            return
+        for lane in self._lanes.values():
+            if lane.running is None and lane.waiting is not None:
+                job, lane.waiting = lane.waiting, None
+                self._start(lane, job)
+        if self._validation_waiting is not None and not self._validation_running:
+            state, generation = self._validation_waiting
+            self._validation_waiting = None
+            self.validate(state, generation)
 
     def submit(self, job: RenderJob) -> None:
         if self._closed:
             return
         lane = self._lanes.setdefault(job.channel, _Lane())
         lane.latest = job.generation
-        if lane.running is None:
+        if lane.running is None and not self._starting:
             self._start(lane, job)
         else:
             lane.waiting = job  # replaces any older waiting job: the newest edit wins
@@ -154,7 +184,7 @@ class RenderService(QObject):
         if self._closed:
             return
         self._latest_validation = generation
-        if self._validation_running:
+        if self._validation_running or self._starting:
             self._validation_waiting = (state, generation)
             return
         self._validation_running = True
@@ -219,15 +249,12 @@ class RenderService(QObject):
 def _checker_pool(progress: Any) -> ProcessPoolExecutor:
     """The validation worker, given the queue it reports its progress on when it starts (a
     queue passes to a process only then)."""
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=1, mp_context=context,
-                               initializer=prepare_checker_worker, initargs=(progress,))
+    return worker_pool(1, prepare_checker_worker, (progress,))
 
 
 def _pool(workers: int, initializer: Any = prepare_preview_worker) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("spawn")  # no fork of a Qt process
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=initializer)
+    # forks of the fork server where there is one, never of this Qt process (jobs.worker_context)
+    return worker_pool(workers, initializer)
 
 
 def _problems_of(future: Future[list]) -> list:

@@ -14,17 +14,16 @@ event loop's own thread between awaits.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from studio.core.batch import BatchSpec, Item, Produced
-from studio.core.jobs import leave_with_parent
+from studio.core.jobs import leave_with_parent, worker_pool
 from studio.core.limits import DEFAULT_MEMORY_MB, prepare_worker
 from studio.core.problems import Problem
 
@@ -99,13 +98,12 @@ def warm_up(memory_mb: int = DEFAULT_MEMORY_MB) -> None:
 
 
 def executor(workers: int, memory_mb: int = DEFAULT_MEMORY_MB) -> Executor:
-    """WORKERS processes (spawned: the server's threads and event loop are not forked), or,
+    """WORKERS processes (forks of the fork server that imported the render stack once, or
+    spawned: the server's threads and event loop are never forked; jobs.worker_context), or,
     with 0, one thread in the server's own process (for debugging and tiny machines)."""
     if workers <= 0:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up,
-                               initargs=(memory_mb,))
+    return worker_pool(workers, warm_up, (memory_mb,))
 
 
 def stop_pool(pool: Executor, grace: float = 2.0) -> None:

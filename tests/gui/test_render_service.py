@@ -162,3 +162,27 @@ def test_a_preview_worker_collects_its_garbage_between_renders_not_during_them(
     while full_collections() < before + 3:  # two ends may fall in one collection's pause
         assert time.monotonic() < deadline, f"{full_collections() - before} collections for 4"
         time.sleep(0.1)
+
+
+def test_work_asked_for_while_the_workers_start_waits_for_them_and_runs(
+    qtbot, service: RenderService, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    # warm_up starts the workers off the GUI thread; a preview and a validation asked for at
+    # once (as opening a project does) wait in their lanes, the newest edit only, and run.
+    root = write_project(tmp_path / "p")
+    old = ProjectState(str(root), (("blocks/greeting.md", "---\ntitle: G\n---\nPrima\n"),))
+    new = ProjectState(str(root), (("blocks/greeting.md", "---\ntitle: G\n---\nDopo\n"),))
+    outcomes: list[RenderOutcome] = []
+    validated: list[int] = []
+    service.finished.connect(outcomes.append)
+    service.validated.connect(lambda generation, _problems: validated.append(generation))
+    service.warm_up()
+    service.submit(RenderJob(old, "letter", "sms", "it", "typical", generation=1))
+    service.submit(RenderJob(new, "letter", "sms", "it", "typical", generation=2))
+    service.validate(new, 7)
+    qtbot.waitUntil(lambda: bool(outcomes and validated) and not service.busy(),
+                    timeout=120_000)
+    [outcome] = outcomes
+    assert outcome.generation == 2 and outcome.rendition is not None
+    assert outcome.rendition.content.startswith(b"Dopo")
+    assert validated == [7]

@@ -393,13 +393,24 @@ def test_serve_refuses_to_start_without_a_token(tmp_path: Path) -> None:
     assert "MISSIVA_TOKEN is not set" in done.stderr and "Traceback" not in done.stderr
 
 
-def _render_workers(server_pid: int) -> list[int]:
-    """The server's worker processes (spawned: their command line runs spawn_main)."""
+def _children(pid: int) -> list[int]:
     children: list[int] = []
-    for task in Path(f"/proc/{server_pid}/task").iterdir():
+    for task in Path(f"/proc/{pid}/task").iterdir():
         children += [int(p) for p in (task / "children").read_text().split()]
-    return [pid for pid in children
-            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return children
+
+
+def _render_workers(server_pid: int) -> list[int]:
+    """The server's worker processes: spawned (their command line runs spawn_main), or forked
+    by the fork server the server started (jobs.worker_context)."""
+    workers: list[int] = []
+    for pid in _children(server_pid):
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"spawn_main" in command:
+            workers.append(pid)
+        elif b"multiprocessing.forkserver" in command:
+            workers += _children(pid)
+    return workers
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")

@@ -122,7 +122,10 @@ def test_sigterm_ends_the_server_within_10_s_during_runaway_renders(
         results: list[httpx.Response | BaseException] = []
         threads = [render_in_background(running, runaway, results) for _ in range(2)]
         time.sleep(1.0)  # both renders are running in the workers
-        workers = _render_workers(running.process.pid)
+        deadline = time.monotonic() + 30  # a readiness wait: the workers may still be starting
+        while len(workers := _render_workers(running.process.pid)) < 2:
+            assert time.monotonic() < deadline, workers
+            time.sleep(0.1)
         assert len(workers) == 2
         started = time.monotonic()
         running.process.send_signal(signal.SIGTERM)
