@@ -816,8 +816,14 @@ class Repository:
                 env: Mapping[str, str] | None = None, timeout: float | None = None,
                 ) -> subprocess.CompletedProcess[Any]:
         """git ARGS in FOLDER, which need not be a repository yet (a clone's target, files of
-        a conflict): the result whatever git answered."""
-        return subprocess.run(["git", *args], cwd=folder, capture_output=True, input=input,
+        a conflict): the result whatever git answered.
+
+        Without git's optional locks: a `git status` refreshing the index took
+        .git/index.lock for a moment, and the author's own `git commit` right after a save
+        (when the studio looks at its changes) failed with "index.lock: File exists". The
+        locks a command needs to write are still taken."""
+        return subprocess.run(["git", "--no-optional-locks", *args], cwd=folder,
+                              capture_output=True, input=input,
                               text=text, env=None if env is None else dict(env),
                               timeout=timeout, check=False)
 
@@ -826,7 +832,8 @@ class Repository:
               env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         """git ARGS in FOLDER, started and left running, its messages (stderr) on a pipe to
         read as they come (a clone's progress)."""
-        return subprocess.Popen(["git", *args], cwd=folder, stdout=subprocess.DEVNULL,
+        return subprocess.Popen(["git", "--no-optional-locks", *args], cwd=folder,
+                                stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE,
                                 env=None if env is None else dict(env))
 

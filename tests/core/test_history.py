@@ -392,3 +392,18 @@ def test_an_index_lock_is_stale_only_when_old(repo_dir: Path) -> None:
     assert repository.stale_index_lock() is None  # a git program may be writing right now
     os.utime(lock, (lock.stat().st_atime - 60, lock.stat().st_mtime - 60))
     assert repository.stale_index_lock() == lock
+
+
+def test_looking_at_the_changes_never_writes_the_index(repo_dir: Path) -> None:
+    # The studio looks at the changes after every save; git status refreshing the index took
+    # .git/index.lock for a moment, and the author's own `git commit` failed on it.
+    import os
+
+    index = repo_dir / ".git" / "index"
+    block = repo_dir / "blocks" / "greeting.md"
+    os.utime(block, (block.stat().st_atime, block.stat().st_mtime + 5))  # same text, newer
+    before = index.stat().st_mtime_ns, index.read_bytes()
+    assert history.status(repo_dir) == []
+    assert (index.stat().st_mtime_ns, index.read_bytes()) == before
+    git_cmd(repo_dir, "status", "--porcelain")  # what the studio used to run: it rewrites it
+    assert index.read_bytes() != before[1]
