@@ -227,22 +227,28 @@
     </message>
     <message>
         <source>modified</source>
-        <translation>modificato</translation></message>
+        <translation>modificato</translation>
+    </message>
     <message>
         <source>added</source>
-        <translation>aggiunto</translation></message>
+        <translation>aggiunto</translation>
+    </message>
     <message>
         <source>deleted</source>
-        <translation>eliminato</translation></message>
+        <translation>eliminato</translation>
+    </message>
     <message>
         <source>renamed</source>
-        <translation>rinominato</translation></message>
+        <translation>rinominato</translation>
+    </message>
     <message>
         <source>new</source>
-        <translation>nuovo</translation></message>
+        <translation>nuovo</translation>
+    </message>
     <message>
         <source>in conflict</source>
-        <translation>in conflitto</translation></message>
+        <translation>in conflitto</translation>
+    </message>
     <message>
         <source>Write a commit message first.</source>
         <translation>Scrivi prima un messaggio per la registrazione.</translation>
@@ -1029,6 +1035,21 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
         <translation>Riprendi la mia</translation>
     </message>
     <message>
+        <source>Revert?</source>
+        <translation>Ripristinare?</translation></message>
+    <message>
+        <source>Revert %s to the version on disk? Your unsaved edits in it will be lost.</source>
+        <translation>Ripristinare %s alla versione sul disco? Le modifiche non salvate andranno perse.</translation></message>
+    <message>
+        <source>Missiva Studio closed with unsaved edits in:
+%s
+
+Recover them? (No keeps them for the next start; Discard deletes them for good.)</source>
+        <translation>Missiva Studio si è chiuso con modifiche non salvate in:
+%s
+
+Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitivamente.)</translation></message>
+    <message>
         <source>Autosave failed: %s</source>
         <translation>Salvataggio automatico non riuscito: %s</translation>
     </message>
@@ -1071,16 +1092,6 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     <message>
         <source>Recover unsaved edits</source>
         <translation>Recupera le modifiche non salvate</translation>
-    </message>
-    <message>
-        <source>Missiva Studio closed with unsaved edits in:
-%s
-
-Recover them?</source>
-        <translation>Missiva Studio si è chiuso con modifiche non salvate in:
-%s
-
-Recuperarle?</translation>
     </message>
     <message>
         <source>Checking %d blocks and %d templates…</source>

@@ -75,6 +75,9 @@ from studio.gui.visual_editor import BlockViews, FieldsController, PreviewOutlin
 from studio.gui.watcher import ProjectWatcher
 
 AUTOSAVE_PAUSE_MS = 700  # typing pause before unsaved text is autosaved (crash-safe)
+# ... and the longest unsaved typing goes without one: a steady typist (a key every 0.2 s)
+# never pauses 0.7 s, and a crash would have taken the whole burst
+AUTOSAVE_LONGEST_MS = 5000
 MAX_RECENT = 8
 EDITOR_MIN_WIDTH = 360  # px: about 45 characters of the editor's font, a readable column
 PREVIEW_MIN_WIDTH = 160  # px: a pane's header (name, badge, time) stays whole
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
         # and an idle window writes nothing.
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_PAUSE_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
+        self._autosave_ceiling = QTimer(self, singleShot=True, interval=AUTOSAVE_LONGEST_MS)
+        self._autosave_ceiling.timeout.connect(self.autosave_now)
         self._both: dict[str, BothVersionsDialog] = {}
         self._connect_session()
         self.checks = LiveChecks(self)  # issue 21: accessibility and readability of previews
@@ -885,6 +890,8 @@ class MainWindow(QMainWindow):
             return
         self.session.set_buffer(rel, text)
         self._autosave_timer.start()
+        if not self._autosave_ceiling.isActive():
+            self._autosave_ceiling.start()
 
     def _refresh_tab_titles(self) -> None:
         for tab in self.editor_tabs():
@@ -952,6 +959,8 @@ class MainWindow(QMainWindow):
     def revert_current(self) -> None:
         tab = self.current_tab()
         if tab is None or tab.rel not in self.session.buffers:
+            return
+        if not self.ask_revert(tab.rel):
             return
         text = self.session.take_disk(tab.rel)
         if text is None:
@@ -1113,6 +1122,14 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Save
 
+    def ask_revert(self, rel: str) -> bool:
+        answer = QMessageBox.warning(
+            self, self.tr("Revert?"),
+            self.tr("Revert %s to the version on disk? Your unsaved edits in it will be lost.")
+            % rel, QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
     def ask_unsaved(self, rels: list[str]) -> QMessageBox.StandardButton:
         return QMessageBox.question(
             self, self.tr("Unsaved changes"),
@@ -1120,17 +1137,20 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
 
-    def ask_recover(self, rels: list[str]) -> bool:
-        answer = QMessageBox.question(
+    def ask_recover(self, rels: list[str]) -> QMessageBox.StandardButton:
+        """Yes: recover them; Discard: delete them for good; No (or Esc): keep them for the
+        next start. Only an explicit Discard destroys text."""
+        return QMessageBox.question(
             self, self.tr("Recover unsaved edits"),
-            self.tr("Missiva Studio closed with unsaved edits in:\n%s\n\nRecover them?")
+            self.tr("Missiva Studio closed with unsaved edits in:\n%s\n\nRecover them? "
+                    "(No keeps them for the next start; Discard deletes them for good.)")
             % "\n".join(rels),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        return answer == QMessageBox.StandardButton.Yes
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
 
     def autosave_now(self) -> None:
         self._autosave_timer.stop()
+        self._autosave_ceiling.stop()
         if self.autosave is None:
             return
         for rel, text in self.session.buffers.items():
@@ -1148,7 +1168,10 @@ class MainWindow(QMainWindow):
         found = self.autosave.recoverable()
         if not found:
             return
-        if self.ask_recover(sorted(found)):
+        answer = self.ask_recover(sorted(found))
+        if answer not in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Discard):
+            return  # kept, offered again at the next start
+        if answer == QMessageBox.StandardButton.Yes:
             for rel, recovered in found.items():
                 self.session.recover(rel, recovered.text, recovered.based_on)
                 tab = self.open_file(rel)

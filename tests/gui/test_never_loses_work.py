@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMessageBox
 from studio.core.files import write_atomic
 from studio.core.project import load_project
 from studio.gui import operations
-from studio.gui.main_window import MainWindow
+from studio.gui.main_window import AUTOSAVE_LONGEST_MS, MainWindow
 from studio.gui.watcher import QUIET_MS, ProjectWatcher
 from tests.conftest import SAMPLE
 
@@ -66,7 +66,8 @@ class Prompts:
         self.asked: list[tuple[str, str]] = []
         self.overwrite = True
         self.unsaved = QMessageBox.StandardButton.Cancel
-        self.recover = True
+        self.recover = QMessageBox.StandardButton.Yes
+        self.revert = False
 
         def modal(*args, **kwargs):  # anything else the window might pop up
             self.asked.append(("modal", str(args[1] if len(args) > 1 else "")))
@@ -85,6 +86,7 @@ class Prompts:
         self.monkeypatch.setattr(window, "ask_overwrite", ask("overwrite", "overwrite"))
         self.monkeypatch.setattr(window, "ask_unsaved", ask("unsaved", "unsaved"))
         self.monkeypatch.setattr(window, "ask_recover", ask("recover", "recover"))
+        self.monkeypatch.setattr(window, "ask_revert", ask("revert", "revert"))
         return window
 
 
@@ -493,3 +495,57 @@ def test_text_set_aside_survives_later_saves_and_comes_back(qapp, tmp_path):
     first.close()
     found = second.recoverable()
     assert found["a.md"].text == "la mia versione\n"
+
+
+def test_steady_typing_is_autosaved_without_a_pause(studio, project, qtbot, monkeypatch):
+    # A key every 0.2 s never leaves the 0.7 s pause the autosave waits for: a crash would
+    # have taken the whole burst. The longest stretch without an autosave is bounded.
+    studio._autosave_ceiling.setInterval(1500)
+    try:
+        tab = studio.open_file(NOTICE)
+        tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.Start)
+        saved_while_typing = []
+        for key in "SENZA SOSTA":
+            qtbot.keyClicks(tab.editor, key)
+            qtbot.wait(200)
+            text = autosaved(studio, NOTICE)
+            if text is not None:
+                saved_while_typing.append(text)
+    finally:
+        studio._autosave_ceiling.setInterval(AUTOSAVE_LONGEST_MS)
+    assert saved_while_typing, "nothing autosaved while typing"
+    assert saved_while_typing[0].startswith("SENZA")
+
+
+def test_revert_asks_before_it_drops_the_unsaved_text(studio, project, prompts, qtbot):
+    tab = type_into(qtbot, studio, NOTICE, "DA TENERE. ")
+    mine = tab.editor.text()
+    studio.tabs.setCurrentWidget(tab)
+    studio.revert_current()  # answered Cancel
+    assert ("revert", NOTICE) in prompts.asked
+    assert tab.editor.text() == mine and studio.session.buffers[NOTICE] == mine
+    studio.autosave_now()
+    assert autosaved(studio, NOTICE) == mine
+    prompts.revert = True
+    studio.revert_current()
+    assert tab.editor.text() == (project / NOTICE).read_text(encoding="utf-8")
+    assert NOTICE not in studio.session.buffers and autosaved(studio, NOTICE) is None
+
+
+def test_no_to_recovery_keeps_the_text_for_the_next_start_discard_deletes_it(
+    studio, project, prompts
+):
+    from studio.gui.autosave import AutosaveStore
+
+    gone = AutosaveStore(project, base=studio.autosave.project_folder.parent)
+    gone.open()
+    gone.save(NOTICE, "SCRITTO PRIMA DEL CRASH\n", None)
+    gone.close()  # its window is gone; its text is left
+    assert set(studio.autosave.recoverable()) == {NOTICE}
+    prompts.recover = QMessageBox.StandardButton.No  # also what Esc answers
+    studio.offer_recovery()
+    assert NOTICE not in studio.session.buffers
+    assert studio.autosave.recoverable()[NOTICE].text == "SCRITTO PRIMA DEL CRASH\n"
+    prompts.recover = QMessageBox.StandardButton.Discard
+    studio.offer_recovery()
+    assert studio.autosave.recoverable() == {}
