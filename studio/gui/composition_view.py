@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from studio.core import composition, rules
 from studio.core.composition import Card, CompositionError, read_cards
 from studio.core.messages import in_language
+from studio.gui.editor import plain_text
 from studio.gui.models import BLOCK_MIME
 from studio.gui.rule_editor import RuleEditor
 
@@ -38,7 +39,7 @@ from studio.gui.rule_editor import RuleEditor
 def replace_text(editor: QPlainTextEdit, text: str) -> None:
     """Put TEXT in EDITOR as one undoable edit of the span that differs (the rest of the
     document, the cursor's line included, is left alone)."""
-    old = editor.toPlainText()
+    old = plain_text(editor)
     if old == text:
         return
     start = 0
@@ -225,7 +226,7 @@ class CompositionView(QWidget):
             return
         self._stale = False
         try:
-            cards = read_cards(self.editor.toPlainText())
+            cards = read_cards(plain_text(self.editor))
         except CompositionError as exc:
             self.problem.setText(self.tr("Cannot show the body as cards: %s")
                                  % in_language(exc.message, self.language))
@@ -306,7 +307,7 @@ class CompositionView(QWidget):
         if self.editor.isReadOnly():
             return
         try:
-            text = edit(self.editor.toPlainText())
+            text = edit(plain_text(self.editor))
         except CompositionError as exc:
             self.problem.setText(in_language(exc.message, self.language))
             self.problem.show()

@@ -526,6 +526,14 @@ def _expects_name(before: str) -> bool:
     )
 
 
+
+def plain_text(edit: QPlainTextEdit) -> str:
+    """The text of EDIT exactly as typed. QPlainTextEdit.toPlainText() turns no-break spaces
+    (U+00A0, "100\u00a0€" kept on one line) into plain ones, so saving after any edit
+    changed every line that had one; the document's raw text keeps them, its blocks parted by
+    U+2029."""
+    return edit.document().toRawText().replace("\u2029", "\n")
+
 class CodeEditor(QPlainTextEdit):
     """A plain-text editor for block, template, layout, style and data files.
 
@@ -574,7 +582,7 @@ class CodeEditor(QPlainTextEdit):
         self._mark_problems()
 
     def text(self) -> str:
-        return self.toPlainText()
+        return plain_text(self)
 
     def set_language(self, kind: str) -> None:
         """Highlight the text as one of `LANGUAGES`."""

@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
     def _on_restored(self, rel: str) -> None:
         tab = self.tab_for(rel)
         if tab is not None and rel not in self.session.buffers and self.session.root:
-            tab.editor.set_text((self.session.root / rel).read_text(encoding="utf-8"))
+            tab.editor.set_text(self.session.read(rel))
         self.session.files_changed([rel])
         self.review.refresh()
 
@@ -881,7 +881,7 @@ class MainWindow(QMainWindow):
     def _on_edited(self, tab: EditorTab) -> None:
         text, rel = tab.editor.text(), tab.rel
         if rel in self.session.buffers and rel not in self.session.conflicts \
-                and self.session.disk_digests.get(rel) == digest(text):
+                and self.session.disk_digests.get(rel) == digest(self.session.on_disk(rel, text)):
             # Back to the text on disk (Ctrl+Z to the saved state): nothing unsaved any more.
             self.session.drop_buffer(rel)
             if self.autosave is not None:
@@ -999,7 +999,7 @@ class MainWindow(QMainWindow):
             path = root / rel
             if path.is_file():
                 try:
-                    text = path.read_text(encoding="utf-8")
+                    text = self.session.read(rel)  # its byte-order mark and line endings too
                 except (OSError, UnicodeDecodeError):
                     continue
                 if text != tab.editor.text():

@@ -43,6 +43,20 @@ def digest(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def decoded(data: bytes) -> tuple[str, tuple[bool, str]]:
+    """A file's bytes as an editor shows them (UTF-8, lines ending in \\n), and its form on
+    disk: whether it starts with a byte-order mark, and its line ending when every line ends
+    in \\r\\n (a file from Windows). Saving puts the form back (Session.on_disk), so an edit
+    changes only the lines it touches, and reading a file never looks like a change to it."""
+    bom = data.startswith(_BOM)
+    text = (data[len(_BOM):] if bom else data).decode("utf-8")
+    crlf = "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), (bom, "\r\n" if crlf else "\n")
+
+
 class Session(QObject):
     projectChanged = Signal(object)  # Project (with unsaved buffers applied)
     selectionChanged = Signal()
@@ -55,7 +69,7 @@ class Session(QObject):
     buffersChanged = Signal()  # the set of unsaved files changed
     fileChangedOnDisk = Signal(str)  # a file with unsaved edits changed under them (once a
     # version: the same disk content never raises it twice)
-    writing = Signal(str, str)  # rel, text: about to be written by the studio itself
+    writing = Signal(str, object)  # rel, bytes: about to be written by the studio itself
     conflictGone = Signal(str)  # the file is back to the version the unsaved text is based on
 
     def __init__(self, service: RenderService | None = None,
@@ -68,6 +82,7 @@ class Session(QObject):
         self.project: Project | None = None
         self.buffers: dict[str, str] = {}
         self.disk_digests: dict[str, str] = {}  # what we last read or wrote, per file
+        self.disk_forms: dict[str, tuple[bool, str]] = {}  # byte-order mark, line ending
         # A file with unsaved edits changed on disk: the disk version the author was told
         # about (None: deleted). The same version is never told twice.
         self.conflicts: dict[str, str | None] = {}
@@ -93,6 +108,7 @@ class Session(QObject):
     def open(self, root: str | os.PathLike[str]) -> Project:
         self.buffers.clear()
         self.disk_digests.clear()
+        self.disk_forms.clear()
         self.conflicts.clear()
         self.project = load_project(root)
         config = self.project.config
@@ -255,9 +271,22 @@ class Session(QObject):
         if rel in self.buffers:
             return self.buffers[rel]
         assert self.root is not None
-        text = (self.root / rel).read_text(encoding="utf-8")
-        self.disk_digests[rel] = digest(text)
+        data = (self.root / rel).read_bytes()
+        text, self.disk_forms[rel] = decoded(data)
+        self.disk_digests[rel] = digest(data)
         return text
+
+    def on_disk(self, rel: str, text: str) -> bytes:
+        """TEXT as the file REL holds it: its byte-order mark and line endings kept."""
+        form = self.disk_forms.get(rel)
+        if form is None and self.root is not None:  # never read here (recovered text)
+            try:
+                form = decoded((self.root / rel).read_bytes())[1]
+            except (OSError, UnicodeDecodeError):
+                form = None
+        bom, newline = form or (False, "\n")
+        body = text.replace("\n", newline) if newline != "\n" else text
+        return (_BOM if bom else b"") + body.encode("utf-8")
 
     def take_disk(self, rel: str) -> str | None:
         """Drop the unsaved text of REL for the file on disk; its text (None: it is gone)."""
@@ -289,9 +318,10 @@ class Session(QObject):
         text = self.buffers.get(rel)
         if text is None:
             return
-        self.writing.emit(rel, text)
-        write_atomic(self.root / rel, text)
-        self.disk_digests[rel] = digest(text)
+        data = self.on_disk(rel, text)
+        self.writing.emit(rel, data)
+        write_atomic(self.root / rel, data)
+        self.disk_digests[rel] = digest(data)
         self.disk_version += 1
         self.drop_buffer(rel)
 

@@ -92,6 +92,7 @@ from studio.core.fields import (
 from studio.core.layouts import named_styles
 from studio.core.problems import ProblemError
 from studio.core.records import sample_record
+from studio.gui.editor import plain_text
 
 CHIP = QTextFormat.ObjectTypes.UserObject + 1
 SOURCE = QTextFormat.Property.UserProperty + 1  # the atom's / raw unit's source text
@@ -661,7 +662,7 @@ class BlockViews(QWidget):
         source.document().contentsChanged.connect(self._pull)
         source.installEventFilter(self)
         self.visual.setReadOnly(source.isReadOnly())
-        self.visual.load(source.toPlainText())
+        self.visual.load(plain_text(source))
         self.show_visual()
 
     def set_styles(self, names: list[str]) -> None:
@@ -693,7 +694,7 @@ class BlockViews(QWidget):
     def show_visual(self) -> None:
         if self._stale:
             self._stale = False
-            self.visual.load(self.source.toPlainText())
+            self.visual.load(plain_text(self.source))
         self.stack.setCurrentWidget(self.visual)
         self.visual_action.setChecked(True)
         for action in self.format_actions:
@@ -716,7 +717,7 @@ class BlockViews(QWidget):
 
     def refresh(self) -> None:
         """Show the chips' values again (another sample, language or schema)."""
-        self.visual.load(self.source.toPlainText())
+        self.visual.load(plain_text(self.source))
 
     def ask_link(self) -> None:
         # open(), never exec(): no nested event loop, nothing a test could hang on
@@ -736,7 +737,7 @@ class BlockViews(QWidget):
     def _push(self, text: str) -> None:
         """The visual edit into the source editor, as one replacement of the part that changed
         (its undo history and the session's edited signal stay those of a typed edit)."""
-        old = self.source.toPlainText()
+        old = plain_text(self.source)
         if text == old:
             return
         start = 0
@@ -765,8 +766,8 @@ class BlockViews(QWidget):
         if not self.is_visual():
             self._stale = True  # typing in the source view pays nothing for the hidden view
             return
-        if self.visual.markdown() != self.source.toPlainText():
-            self.visual.load(self.source.toPlainText())
+        if self.visual.markdown() != plain_text(self.source):
+            self.visual.load(plain_text(self.source))
 
 
 # The Data panel -----------------------------------------------------------------------------

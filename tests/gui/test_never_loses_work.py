@@ -549,3 +549,33 @@ def test_no_to_recovery_keeps_the_text_for_the_next_start_discard_deletes_it(
     prompts.recover = QMessageBox.StandardButton.Discard
     studio.offer_recovery()
     assert studio.autosave.recoverable() == {}
+
+
+def test_an_edit_changes_only_its_line_nbsp_crlf_and_bom_kept(studio, project, prompts, qtbot):
+    # A file from Windows (CRLF, a byte-order mark) with no-break spaces on a line nobody
+    # touches: reading it is no change, saving an edit changes the edited line only.
+    rel = "blocks/reminder/how-to-pay.md"
+    path = project / rel
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[-1] = lines[-1] + " Totale:\u00a0100\u00a0€"
+    original = b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n"
+    path.write_bytes(original)
+    studio.session.files_changed([rel])
+    tab = studio.open_file(rel)
+    assert "\u00a0100\u00a0€" in tab.editor.text() and "\r" not in tab.editor.text()
+    assert not studio.session.changed_on_disk(rel)  # no false "changed on disk"
+    body = tab.editor.text().index("\n---\n") + len("\n---\n")
+    cursor = tab.editor.textCursor()
+    cursor.setPosition(body)
+    tab.editor.setTextCursor(cursor)
+    qtbot.keyClicks(tab.editor, "NUOVO ")
+    qtbot.waitUntil(lambda: rel in studio.session.buffers, timeout=WAIT)
+    assert studio.save(rel)
+    assert prompts.asked == []
+    saved = path.read_bytes()
+    assert saved.startswith(b"\xef\xbb\xbf") and b"\n" not in saved.replace(b"\r\n", b"")
+    before, after = original.split(b"\r\n"), saved.split(b"\r\n")
+    assert len(before) == len(after)
+    assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [
+        next(i for i, line in enumerate(after) if b"NUOVO " in line)]
+    assert "Totale:\u00a0100\u00a0€".encode() in saved

@@ -319,3 +319,17 @@ def test_a_locked_regulatory_block_refuses_visual_edits(studio, project, qtbot):
     assert tab.editor.text() == before
     assert rel not in studio.session.buffers
     assert (project / rel).read_text() == before
+
+
+def test_typing_in_the_visual_view_keeps_no_break_spaces_it_did_not_touch(views, qtbot):
+    def plain_text(edit: QPlainTextEdit) -> str:
+        return edit.document().toRawText().replace("\u2029", "\n")
+
+    text = "---\ntitle: T\n---\nPrimo paragrafo.\n\nTotale:\u00a0100\u00a0€ da pagare.\n"
+    views.source.setPlainText(text)
+    views.show_visual()
+    cursor_after(views, "Primo")
+    qtbot.keyClicks(views.visual, "X")
+    assert plain_text(views.source) == text.replace("Primo", "PrimoX")
+    qtbot.keyClick(views.visual, Qt.Key.Key_Backspace)
+    assert plain_text(views.source) == text  # back to the saved bytes: nothing unsaved
