@@ -86,6 +86,7 @@ def export(
     settings: Mapping[str, Any] = {}
     if target is not None:
         settings = target_settings(repository, target, package.commit)
+        refuse_void_settings(repository, package, target)
     if settings.get("requires_approval"):
         gate(repository, package, target or "")
     if settings.get("requires_checks"):  # missiva check on the exported version (issue 21)
@@ -242,6 +243,29 @@ def _token(target: str, settings: Mapping[str, Any]) -> str:
             )
         )
     return token
+
+
+def refuse_void_settings(repository: Repository, package: Package, target: str) -> None:
+    """Refuse an export to a target from a version whose studio.yaml carries a change of the
+    roles or compliance settings that a non-approver made (verify names it): such a change is
+    not in force for the ledger, and a target's settings are read from that very file (a
+    dropped requires_approval would otherwise let the version out ungated)."""
+    from studio.core.compliance import _blob_hash
+    from studio.core.ledger import judge_history
+
+    judged = judge_history(repository, [package.commit])
+    if _blob_hash(repository, "studio.yaml", package.commit) in judged.void_settings:
+        raise ProblemError(
+            error(
+                "studio.yaml",
+                0,
+                0,
+                msg("export to {target} refused: studio.yaml at {commit} holds a change of the "
+                    "roles or compliance settings made by someone who is not an approver "
+                    "(missiva verify names it): it is not in force until an approver makes it",
+                    target=target, commit=package.commit[:10]),
+            )
+        )
 
 
 def gate(repository: Repository, package: Package, target: str) -> None:

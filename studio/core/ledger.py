@@ -204,6 +204,7 @@ class Rules:
     approvers: tuple[str, ...] = ()
     locales: tuple[str, ...] = ()
     gated_targets: frozenset[str] = frozenset()  # targets with requires_approval
+    targets: frozenset[str] = frozenset()  # every target's name
     compliance: str = ""  # the roles and compliance keys, canonical: changed or not
 
     def members(self, role: str | None) -> frozenset[str]:
@@ -258,6 +259,7 @@ def rules_from(data: bytes | None) -> Rules:
             for name, target in targets.items()
             if isinstance(target, dict) and target.get("requires_approval")
         ),
+        targets=frozenset(str(name) for name in targets),
         compliance=json.dumps(
             {"roles": raw.get("roles"), "compliance": raw.get("compliance")},
             sort_keys=True,
@@ -301,6 +303,9 @@ class Judged:
     tampering: tuple[Problem, ...] = ()  # of the problems: decisions altered or removed
     must_hold: frozenset[str] = frozenset()  # decision files changed or removed after adding
     must_go: frozenset[str] = frozenset()  # invalid files added under compliance/decisions
+    # studio.yaml versions (blob ids) whose change of the roles or compliance settings was made
+    # by a non-approver: the rules before it stay in force, and no export goes from them
+    void_settings: frozenset[str] = frozenset()
 
     def valid(self) -> list[SignOff]:
         return [d for d in self.decisions if d.valid]
@@ -328,6 +333,7 @@ class _Walk:
         self.tampering: list[Problem] = []
         self._seen: set[str] = set()  # decision files already admitted
         self.must_hold: set[str] = set()  # admitted decisions a later commit changed/removed
+        self.void_settings: set[str] = set()  # studio.yaml blobs a non-approver's change made
         self.must_go: set[str] = set()  # files added that are not valid decisions
         self._rules: dict[bytes, Rules] = {}  # by studio.yaml's content
         self._flags: dict[bytes, Flag] = {}  # by the block file's content
@@ -552,7 +558,22 @@ class _Walk:
         loosened = sorted(before.gated_targets - after.gated_targets)
         if after.compliance == before.compliance and not loosened:
             return False
-        if before.approver_role(author) is None:
+        data = self.read(entry.new) if entry.new else None
+        # what would let something out that the rules before kept in: other roles or
+        # compliance settings, a target kept but no longer gated (one removed gates nothing)
+        opened = after.compliance != before.compliance or bool(
+            (before.gated_targets - after.gated_targets) & after.targets)
+        approver = before.approver_role(author) is not None
+        if approver or not opened:
+            self._rules[data or b""] = after  # in force (also if once made by a non-approver)
+            self.void_settings.discard(entry.new)
+        else:
+            # Not in force: the rules before it go on judging what follows (a self-granted
+            # approver role approves nothing, a dropped requires_approval gates still).
+            self._rules[data or b""] = before
+            if entry.new:
+                self.void_settings.add(entry.new)
+        if not approver:
             what = (
                 msg("dropped requires_approval from target {targets}",
                     targets=", ".join(loosened))
@@ -759,6 +780,7 @@ def judge_history(
         tuple(walk.tampering),
         frozenset(walk.must_hold),
         frozenset(walk.must_go),
+        frozenset(walk.void_settings),
     )
     if key is not None:
         cache = parse_cache()

@@ -859,3 +859,57 @@ def test_case10_renamed_and_unflagged_at_once_by_a_non_owner_stays_judged(
     assert (state.state, state.renamed_from) == ("stale", "legal/privacy")
     assert LUCA in state.note and "took the regulatory flag off" in state.note
     assert "common/privacy" in export_gate(project, ["contract-change"])
+
+
+def _gated_vault(project: Path) -> Path:
+    config = project / "studio.yaml"
+    out = project.parent / "vault"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "targets:\n", f"targets:\n  vault: {{path: {out}, requires_approval: true}}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    open_repository(project).commit("Vault target", ["studio.yaml"])
+    return config
+
+
+def test_case11_a_role_a_non_approver_gives_themselves_approves_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the gate: the role took effect at once, so the self-made
+    # approver's own sign-off counted and the export went out; verify only named the change.
+    config = _gated_vault(project)
+    for state in block_states(project):
+        signoff(project, state.block, "approve", "ready")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        f"    - {MARCO}\n", f"    - {MARCO}\n    - {LUCA}\n", 1), encoding="utf-8")
+    edit_block(project, "legal/privacy")
+    open_repository(project).commit("Luca in legal, and a shorter privacy notice")
+    signoff(project, "legal/privacy", "approve", "my own wording")  # HEAD says he may
+    assert state_of(project, "legal/privacy").state == "stale"
+    assert any(f"by {LUCA}, who was not in an approver role" in p.message
+               for p in verify(project))
+    with pytest.raises(ProblemError, match="not in force until an approver makes it"):
+        export(project, target="vault")
+
+
+def test_case12_requires_approval_dropped_by_a_non_approver_still_gates(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _gated_vault(project)
+    become(monkeypatch, "Luca Moretti", LUCA)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        ", requires_approval: true}", "}", 1), encoding="utf-8")
+    open_repository(project).commit("No gate on the vault")
+    with pytest.raises(ProblemError, match="export to vault refused"):
+        export(project, target="vault")
+    assert not (project.parent / "vault").exists()
+    # The same change made by an approver is in force: the vault is a plain folder then.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    git(project, "revert", "--no-edit", "HEAD")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        ", requires_approval: true}", "}", 1), encoding="utf-8")
+    open_repository(project).commit("The vault is a plain folder")
+    assert export(project, target="vault").path is not None
