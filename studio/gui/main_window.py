@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
     def _on_restored(self, rel: str) -> None:
         tab = self.tab_for(rel)
         if tab is not None and rel not in self.session.buffers and self.session.root:
-            tab.editor.set_text(self.session.read(rel))
+            tab.editor.set_text(self.session.disk_text(rel))
         self.session.files_changed([rel])
         self.review.refresh()
 
@@ -999,7 +999,7 @@ class MainWindow(QMainWindow):
             path = root / rel
             if path.is_file():
                 try:
-                    text = self.session.read(rel)  # its byte-order mark and line endings too
+                    text = self.session.disk_text(rel)  # its form (mark, line endings) too
                 except (OSError, UnicodeDecodeError):
                     continue
                 if text != tab.editor.text():

@@ -276,6 +276,14 @@ class Session(QObject):
         self.disk_digests[rel] = digest(data)
         return text
 
+    def disk_text(self, rel: str) -> str:
+        """The file REL as an editor shows it, its form on disk noted; not its fingerprint,
+        which files_changed() updates when it judges the change (an editor following the
+        disk reads the file first)."""
+        assert self.root is not None
+        text, self.disk_forms[rel] = decoded((self.root / rel).read_bytes())
+        return text
+
     def on_disk(self, rel: str, text: str) -> bytes:
         """TEXT as the file REL holds it: its byte-order mark and line endings kept."""
         form = self.disk_forms.get(rel)
