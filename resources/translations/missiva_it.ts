@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="it_IT">
 <context>
     <name>ActivityPanel</name>
@@ -20,7 +21,7 @@
     </message>
     <message>
         <source>Arrived with the last sync</source>
-        <translation>Arrivati con l'ultima sincronizzazione</translation>
+        <translation>Arrivati con l&apos;ultima sincronizzazione</translation>
     </message>
 </context>
 <context>
@@ -38,7 +39,7 @@
         <translation>Sorgente</translation>
     </message>
     <message>
-        <source>Edit the block's Markdown and Jinja source</source>
+        <source>Edit the block&apos;s Markdown and Jinja source</source>
         <translation>Modifica il sorgente Markdown e Jinja del blocco</translation>
     </message>
     <message>
@@ -184,7 +185,7 @@
     </message>
     <message>
         <source>What should its author change?</source>
-        <translation>Che cosa deve cambiare l'autore?</translation>
+        <translation>Che cosa deve cambiare l&apos;autore?</translation>
     </message>
 </context>
 <context>
@@ -222,7 +223,7 @@
         <translation>Nessuna modifica dall’ultima registrazione</translation>
     </message>
     <message>
-        <source>git's index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
+        <source>git&apos;s index is locked (%s) by a git program that seems to have stopped: commits will fail until the lock is cleared.</source>
         <translation>l’indice di git è bloccato (%s) da un programma git che sembra essersi fermato: le registrazioni non riusciranno finché il blocco non sarà rimosso.</translation>
     </message>
     <message>
@@ -254,7 +255,7 @@
         <translation>Scrivi prima un messaggio per la registrazione.</translation>
     </message>
     <message>
-        <source>Not committed: a version needs its author's name and email.</source>
+        <source>Not committed: a version needs its author&apos;s name and email.</source>
         <translation>Nessun commit: una versione ha bisogno del nome e dell’email di chi la fa.</translation>
     </message>
 </context>
@@ -277,7 +278,7 @@
         <translation>Nella cartella:</translation>
     </message>
     <message>
-        <source>Your user name and password (or token) come from git's credential helper; Missiva never stores them.</source>
+        <source>Your user name and password (or token) come from git&apos;s credential helper; Missiva never stores them.</source>
         <translation>Nome utente e password (o token) vengono dal gestore delle credenziali di git; Missiva non li memorizza mai.</translation>
     </message>
     <message>
@@ -289,8 +290,8 @@
         <translation>Dove mettere il progetto</translation>
     </message>
     <message>
-        <source>Give the project's address.</source>
-        <translation>Indica l'indirizzo del progetto.</translation>
+        <source>Give the project&apos;s address.</source>
+        <translation>Indica l&apos;indirizzo del progetto.</translation>
     </message>
     <message>
         <source>Getting the project…</source>
@@ -581,7 +582,7 @@
     </message>
     <message>
         <source>As written</source>
-        <translation>Così com'è</translation>
+        <translation>Così com&apos;è</translation>
     </message>
     <message>
         <source>Currency (€1,234.50)</source>
@@ -615,7 +616,7 @@
         <translation>Sorgente YAML</translation>
     </message>
     <message>
-        <source>Show the template's YAML instead of cards</source>
+        <source>Show the template&apos;s YAML instead of cards</source>
         <translation>Mostra lo YAML del modello al posto delle schede</translation>
     </message>
 </context>
@@ -737,7 +738,7 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
         <translation>Chi registra la versione?</translation>
     </message>
     <message>
-        <source>Every version records who made it. Your name and email are kept in the studio's settings and used for your commits and sign-offs.</source>
+        <source>Every version records who made it. Your name and email are kept in the studio&apos;s settings and used for your commits and sign-offs.</source>
         <translation>Ogni versione registra chi l’ha fatta. Nome ed email restano nelle impostazioni dello studio e firmano le Sue versioni e approvazioni.</translation>
     </message>
     <message>
@@ -920,7 +921,7 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>&amp;Filter the Explorer</source>
-        <translation>&amp;Filtra l'esploratore</translation>
+        <translation>&amp;Filtra l&apos;esploratore</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
@@ -1036,10 +1037,12 @@ Si aggiunge una nuova versione; nessuna versione viene cancellata.</translation>
     </message>
     <message>
         <source>Revert?</source>
-        <translation>Ripristinare?</translation></message>
+        <translation>Ripristinare?</translation>
+    </message>
     <message>
         <source>Revert %s to the version on disk? Your unsaved edits in it will be lost.</source>
-        <translation>Ripristinare %s alla versione sul disco? Le modifiche non salvate andranno perse.</translation></message>
+        <translation>Ripristinare %s alla versione sul disco? Le modifiche non salvate andranno perse.</translation>
+    </message>
     <message>
         <source>Missiva Studio closed with unsaved edits in:
 %s
@@ -1048,7 +1051,8 @@ Recover them? (No keeps them for the next start; Discard deletes them for good.)
         <translation>Missiva Studio si è chiuso con modifiche non salvate in:
 %s
 
-Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitivamente.)</translation></message>
+Recuperarle? («No» le conserva per il prossimo avvio; «Scarta» le elimina definitivamente.)</translation>
+    </message>
     <message>
         <source>Autosave failed: %s</source>
         <translation>Salvataggio automatico non riuscito: %s</translation>
@@ -1079,7 +1083,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
     </message>
     <message>
         <source>%s changed on disk since you opened it. Replace it with your version?</source>
-        <translation>%s è cambiato sul disco da quando l'hai aperto. Sostituirlo con la tua versione?</translation>
+        <translation>%s è cambiato sul disco da quando l&apos;hai aperto. Sostituirlo con la tua versione?</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
@@ -1154,7 +1158,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
     </message>
     <message>
         <source>The preview no longer matches the editor</source>
-        <translation>L'anteprima non corrisponde più all'editor</translation>
+        <translation>L&apos;anteprima non corrisponde più all&apos;editor</translation>
     </message>
     <message>
         <source>Restore the other previews</source>
@@ -1448,7 +1452,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
     </message>
     <message>
         <source>Signature missing: {0} changed this text in commit {1}, but {2}: who wrote it is not proven, and verify refuses the commit.</source>
-        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l'ha scritto non è provato, e verify rifiuta il commit.</translation>
+        <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l&apos;ha scritto non è provato, e verify rifiuta il commit.</translation>
     </message>
     <message>
         <source>Rendering…</source>
@@ -1572,7 +1576,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
     </message>
     <message>
         <source>approved</source>
-        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue's order: what waits for a reviewer first.</extracomment>
+        <extracomment>Badge colours (background, text) of each state: the same in the explorer and the queue. The queue&apos;s order: what waits for a reviewer first.</extracomment>
         <translation>approvato</translation>
     </message>
     <message>
@@ -1608,11 +1612,11 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
         <translation>rifiuto</translation>
     </message>
     <message>
-        <source>from the studio's settings</source>
+        <source>from the studio&apos;s settings</source>
         <translation>dalle impostazioni dello studio</translation>
     </message>
     <message>
-        <source>from git's user.email</source>
+        <source>from git&apos;s user.email</source>
         <translation>dallo user.email di git</translation>
     </message>
     <message>
@@ -1620,7 +1624,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
         <translation>da MISSIVA_AUTHOR_EMAIL</translation>
     </message>
     <message>
-        <source>Decisions are committed under this identity (%s): the commit's author is the reviewer on record.</source>
+        <source>Decisions are committed under this identity (%s): the commit&apos;s author is the reviewer on record.</source>
         <translation>Le decisioni sono registrate nel commit con questa identità (%s): l’autore del commit è il revisore agli atti.</translation>
     </message>
     <message>
@@ -1726,11 +1730,11 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
     </message>
     <message>
         <source>Author name</source>
-        <translation>Nome dell'autore</translation>
+        <translation>Nome dell&apos;autore</translation>
     </message>
     <message>
         <source>Author email</source>
-        <translation>Email dell'autore</translation>
+        <translation>Email dell&apos;autore</translation>
     </message>
 </context>
 <context>
@@ -1822,7 +1826,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
         <translation>Sincronizza</translation>
     </message>
     <message>
-        <source>Receive the team's work and send yours</source>
+        <source>Receive the team&apos;s work and send yours</source>
         <translation>Ricevi il lavoro del gruppo e invia il tuo</translation>
     </message>
     <message>
@@ -1843,7 +1847,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
     </message>
     <message>
         <source>%1 commit(s) to send, %2 to receive (as of the last sync)</source>
-        <translation>%1 commit da inviare, %2 da ricevere (all'ultima sincronizzazione)</translation>
+        <translation>%1 commit da inviare, %2 da ricevere (all&apos;ultima sincronizzazione)</translation>
     </message>
     <message>
         <source>Syncing…</source>
@@ -1869,7 +1873,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
         <translation>Riga</translation>
     </message>
     <message>
-        <source>Reads %d record field(s), its includes' too: %s</source>
+        <source>Reads %d record field(s), its includes&apos; too: %s</source>
         <translation>Legge %d campi del record, compresi quelli dei blocchi inclusi: %s</translation>
     </message>
     <message>
@@ -1878,7 +1882,7 @@ Recuperarle? (No le conserva per il prossimo avvio; Scarta le elimina definitiva
     </message>
     <message>
         <source>Regulatory: a change needs a sign-off.</source>
-        <translation>Blocco regolamentato: una modifica richiede l'approvazione.</translation>
+        <translation>Blocco regolamentato: una modifica richiede l&apos;approvazione.</translation>
     </message>
     <message>
         <source>directly in its body</source>
