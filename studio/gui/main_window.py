@@ -1114,21 +1114,22 @@ class MainWindow(QMainWindow):
             self.tabs.removeTab(index)
             tab.deleteLater()
 
+    def _confirm(self, title: str, text: str, button: QMessageBox.StandardButton) -> bool:
+        """A warning that does something only on BUTTON; Cancel is the default."""
+        return QMessageBox.warning(self, title, text, button | QMessageBox.StandardButton.Cancel,
+                                   QMessageBox.StandardButton.Cancel) == button
+
     def ask_overwrite(self, rel: str) -> bool:
-        answer = QMessageBox.warning(
-            self, self.tr("Overwrite?"),
+        return self._confirm(
+            self.tr("Overwrite?"),
             self.tr("%s changed on disk since you opened it. Replace it with your version?")
-            % rel, QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Save
+            % rel, QMessageBox.StandardButton.Save)
 
     def ask_revert(self, rel: str) -> bool:
-        answer = QMessageBox.warning(
-            self, self.tr("Revert?"),
+        return self._confirm(
+            self.tr("Revert?"),
             self.tr("Revert %s to the version on disk? Your unsaved edits in it will be lost.")
-            % rel, QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+            % rel, QMessageBox.StandardButton.Discard)
 
     def ask_unsaved(self, rels: list[str]) -> QMessageBox.StandardButton:
         return QMessageBox.question(

@@ -65,6 +65,19 @@ def edit_block(root: Path, block: str, extra: str = "\nUlteriore clausola.\n") -
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
 
 
+def gated_vault(project: Path, out: Path) -> Path:
+    """A target `vault` (a folder, OUT) with requires_approval, committed; studio.yaml's path."""
+    config = project / "studio.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "targets:\n", f"targets:\n  vault: {{path: {out}, requires_approval: true}}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    open_repository(project).commit("Vault target", ["studio.yaml"])
+    return config
+
+
 def state_of(root: Path, block: str) -> compliance.BlockState:
     return {s.block: s for s in block_states(root)}[block]
 
@@ -263,15 +276,8 @@ def test_regulatory_block_changed_by_non_owner(
 
 
 def test_export_gate_refuses_then_allows(project: Path) -> None:
-    config = project / "studio.yaml"
     out = project.parent / "out"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "targets:\n", f"targets:\n  vault: {{path: {out}, requires_approval: true}}\n", 1
-        ),
-        encoding="utf-8",
-    )
-    open_repository(project).commit("Vault target", ["studio.yaml"])
+    gated_vault(project, out)
     assert export_gate(project, ["bill"]) == ["legal/complaints-adr", "legal/useful-info"]
     assert export_gate(project, ["otp"]) == []
     with pytest.raises(ProblemError) as refused:
@@ -861,25 +867,12 @@ def test_case10_renamed_and_unflagged_at_once_by_a_non_owner_stays_judged(
     assert "common/privacy" in export_gate(project, ["contract-change"])
 
 
-def _gated_vault(project: Path) -> Path:
-    config = project / "studio.yaml"
-    out = project.parent / "vault"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "targets:\n", f"targets:\n  vault: {{path: {out}, requires_approval: true}}\n", 1
-        ),
-        encoding="utf-8",
-    )
-    open_repository(project).commit("Vault target", ["studio.yaml"])
-    return config
-
-
 def test_case11_a_role_a_non_approver_gives_themselves_approves_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Found trying to get around the gate: the role took effect at once, so the self-made
     # approver's own sign-off counted and the export went out; verify only named the change.
-    config = _gated_vault(project)
+    config = gated_vault(project, project.parent / "vault")
     for state in block_states(project):
         signoff(project, state.block, "approve", "ready")
     become(monkeypatch, "Luca Moretti", LUCA)
@@ -898,7 +891,7 @@ def test_case11_a_role_a_non_approver_gives_themselves_approves_nothing(
 def test_case12_requires_approval_dropped_by_a_non_approver_still_gates(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = _gated_vault(project)
+    config = gated_vault(project, project.parent / "vault")
     become(monkeypatch, "Luca Moretti", LUCA)
     config.write_text(config.read_text(encoding="utf-8").replace(
         ", requires_approval: true}", "}", 1), encoding="utf-8")
