@@ -177,8 +177,10 @@ def test_an_idle_studio_renders_validates_and_runs_git_nothing(
     studio.changes_dock.show()
     studio.changes_dock.raise_()
     studio.open_file(NOTICE)  # reading a block is not a change
+    # A readiness wait: the opening's validation, review and live checks (a QtWebEngine page
+    # each) took over 30 s on a CI machine running another worker's GUI tests beside it.
     qtbot.waitUntil(lambda: not studio.session.service.busy() and not studio.review.is_busy()
-                    and not studio.checks.busy(), timeout=WAIT)
+                    and not studio.checks.busy(), timeout=4 * WAIT)
     qtbot.wait(QUIET_MS * 3)  # the open's own events (none expected) have settled
 
     calls = {"render": 0, "validate": 0, "git": 0}
