@@ -65,19 +65,6 @@ def edit_block(root: Path, block: str, extra: str = "\nUlteriore clausola.\n") -
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
 
 
-def gated_vault(project: Path, out: Path) -> Path:
-    """A target `vault` (a folder, OUT) with requires_approval, committed; studio.yaml's path."""
-    config = project / "studio.yaml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "targets:\n", f"targets:\n  vault: {{path: {out}, requires_approval: true}}\n", 1
-        ),
-        encoding="utf-8",
-    )
-    open_repository(project).commit("Vault target", ["studio.yaml"])
-    return config
-
-
 def state_of(root: Path, block: str) -> compliance.BlockState:
     return {s.block: s for s in block_states(root)}[block]
 
@@ -276,8 +263,7 @@ def test_regulatory_block_changed_by_non_owner(
 
 
 def test_export_gate_refuses_then_allows(project: Path) -> None:
-    out = project.parent / "out"
-    gated_vault(project, out)
+    out = add_vault(project)
     assert export_gate(project, ["bill"]) == ["legal/complaints-adr", "legal/useful-info"]
     assert export_gate(project, ["otp"]) == []
     with pytest.raises(ProblemError) as refused:
@@ -872,7 +858,8 @@ def test_case11_a_role_a_non_approver_gives_themselves_approves_nothing(
 ) -> None:
     # Found trying to get around the gate: the role took effect at once, so the self-made
     # approver's own sign-off counted and the export went out; verify only named the change.
-    config = gated_vault(project, project.parent / "vault")
+    add_vault(project)
+    config = project / "studio.yaml"
     for state in block_states(project):
         signoff(project, state.block, "approve", "ready")
     become(monkeypatch, "Luca Moretti", LUCA)
@@ -891,7 +878,8 @@ def test_case11_a_role_a_non_approver_gives_themselves_approves_nothing(
 def test_case12_requires_approval_dropped_by_a_non_approver_still_gates(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = gated_vault(project, project.parent / "vault")
+    add_vault(project)
+    config = project / "studio.yaml"
     become(monkeypatch, "Luca Moretti", LUCA)
     config.write_text(config.read_text(encoding="utf-8").replace(
         ", requires_approval: true}", "}", 1), encoding="utf-8")
