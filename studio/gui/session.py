@@ -289,7 +289,7 @@ class Session(QObject):
         form = self.disk_forms.get(rel)
         if form is None and self.root is not None:  # never read here (recovered text)
             try:
-                form = decoded((self.root / rel).read_bytes())[1]
+                form = self.disk_forms[rel] = decoded((self.root / rel).read_bytes())[1]
             except (OSError, UnicodeDecodeError):
                 form = None
         bom, newline = form or (False, "\n")
