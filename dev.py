@@ -97,7 +97,8 @@ def main(argv: list[str]) -> int:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         # One test process a processor (at most 4: each starts render workers of its own):
         # on 2 cores the suite takes 10 minutes, not 16 (CI must stay under 20).
-        parallel = ["-n", "auto", "--maxprocesses", "4"]
+        # loadgroup: the tests of one xdist_group (the wheel build) share one process.
+        parallel = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadgroup"]
         tests = subprocess.call([str(PYTHON), "-m", "pytest", *parallel, *argv[1:]], cwd=ROOT,
                                 env=env)
         return tests or lint

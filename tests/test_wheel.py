@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -19,11 +20,23 @@ from pypdf import PdfReader
 REPO = Path(__file__).resolve().parent.parent
 BIN = "Scripts" if os.name == "nt" else "bin"
 
+# One test process builds and installs once (dev.py runs pytest with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("wheel")
+
+# What a build of the working tree leaves out: environments, caches, earlier builds.
+_NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info",
+                                     "__pycache__", "*.py[cod]", ".*_cache", ".hypothesis")
+
 
 @pytest.fixture(scope="module")
 def distributions(tmp_path_factory) -> dict[str, Path]:
+    # setuptools builds the sdist in a folder named after the version under the source: two
+    # builds of one tree (another test process, a developer's) remove each other's files. The
+    # build runs on a copy.
+    source = tmp_path_factory.mktemp("source") / "missiva-studio"
+    shutil.copytree(REPO, source, ignore=_NOT_SOURCE)
     out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
+    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(source)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     # "Package would be ignored": a data folder setuptools took for a package it drops.
