@@ -143,6 +143,8 @@ class _Composer:
         # what every render of this composition is given besides its block's text and params
         self.given = repr((self.base_context, config.default_locale)) if reuse else None
         self.reading: list[set[_Read]] = []  # the blocks each render under way has read
+        # what each render under way included of regulatory blocks: (id, output)
+        self.included: list[list[tuple[str, str]]] = []
         self.depths: list[int] = []  # and how deep its includes have gone
 
     def _read(self, block_id: str) -> tuple[str, str] | None:
@@ -200,6 +202,7 @@ class _Composer:
             variant = block.source(
                 self.project.config.default_locale, self.project.config.default_locale
             ).variants.get(self.channel)
+        variant_line = source.body_line
         if variant is not None:
             variants = source.meta.get("variants")
             variant_line = (
@@ -213,6 +216,7 @@ class _Composer:
         reads: set[_Read] = set()
         self.reading.append(reads)
         self.depths.append(0)
+        self.included.append([])
         steps = range_left()
         try:
             output = render_bounded(template, context)
@@ -224,6 +228,13 @@ class _Composer:
             self.stack.pop()
             self.reading.pop()
             depth = self.depths.pop() + 1
+            included = self.included.pop()
+        for included_id, shown in included:
+            # Regulatory wording is shown as its owners wrote it, not filtered on the way.
+            text, first_line = ((variant, variant_line) if variant is not None
+                                else (source.body, source.body_line))
+            check_include(block_id, source.path, str(text), first_line, included_id, shown,
+                          output)
         if key is not None:
             own = self._read(block_id)
             if own is None or range_left() != steps or "random" in own[0]:
@@ -268,7 +279,11 @@ class _Composer:
     def _include(self, block_id: str, **params: Any) -> TrustedMarkdown:
         current = self.project.blocks[self.stack[-1]]
         path = current.source(self.locale, self.project.config.default_locale).path
-        return TrustedMarkdown(self.render_block(str(block_id), params, path, 0, 0))
+        output = self.render_block(str(block_id), params, path, 0, 0)
+        included = self.project.blocks.get(str(block_id))
+        if included is not None and included.regulatory and self.included:
+            self.included[-1].append((str(block_id), output))
+        return TrustedMarkdown(output)
 
     # Template items --------------------------------------------------------------------------
 
@@ -463,6 +478,39 @@ def _compose(
         send_date=send_date,
         unsubscribe=unsubscribe,
     )
+
+
+# Regulatory wording included in another block ----------------------------------------------------
+# An author who may not edit a regulatory block could include it through a filter and change
+# what it says ({{ block("legal/privacy") | replace("30", "60") }}): the including block must
+# show the included text as is. The rendered letter's own check is studio/core/wording.py.
+
+# What the comparison ignores: white space, hyphens a line break may add or a soft hyphen.
+_IGNORED = re.compile(r"[\s\u00ad\u2010\u2011-]+")
+
+
+def canonical(text: str) -> str:
+    """TEXT as wording is compared: no white space or hyphens, entities decoded, any case."""
+    return _IGNORED.sub("", html.unescape(text)).casefold()
+
+
+class WordingError(ProblemError):
+    """A render that would change regulatory wording on the way (an include filtered)."""
+
+
+def check_include(including: str, path: str, source: str, first_line: int, included: str,
+                  shown: str, output: str) -> None:
+    """Refuse a render of block INCLUDING whose OUTPUT does not show what its regulatory
+    include INCLUDED rendered to (SHOWN) as is. PATH, SOURCE and FIRST_LINE (the file line of
+    the source's first) name the including block's text, for the line of the include."""
+    if canonical(shown) in canonical(output):
+        return
+    line = next((number for number, text in enumerate(source.splitlines(), start=first_line)
+                 if included in text and "block" in text), first_line)
+    raise WordingError(error(path, line, 0, msg(
+        "block {block} changes the wording of the regulatory block {included} it includes (a "
+        "filter or an expression around block()): include it as {{{{ block(\"{included}\") }}}}",
+        block=including, included=included)))
 
 
 def _one_line(text: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,8 @@ from studio.core.files import write_atomic
 from studio.core.history import WORKTREE, Repository, open_repository
 from studio.core.messages import msg
 from studio.core.package import Package, build_package
-from studio.core.problems import ProblemError, error
-from studio.core.project import load_project
+from studio.core.problems import Problem, ProblemError, error
+from studio.core.project import Project, load_project
 
 
 @dataclass(frozen=True)
@@ -288,6 +288,23 @@ def gate(repository: Repository, package: Package, target: str) -> None:
             )
         )
     blocked = gate_states(repository, package.manifest["templates"], rev=package.commit)
+    if not blocked:
+        altered = wording_problems(repository.project_at(package.commit),
+                                   package.manifest["templates"])
+        if altered:
+            first = altered[0]
+            raise ProblemError(
+                error(
+                    first.path,
+                    first.line,
+                    first.col,
+                    msg("export to {target} refused: the approved wording does not reach the "
+                        "reader as approved at {commit}: {reason}{more}", target=target,
+                        commit=package.commit[:10], reason=first.message,
+                        more=msg(" (and {count} more: missiva validate lists them)",
+                                 count=len(altered) - 1) if len(altered) > 1 else ""),
+                )
+            )
     if blocked:
         shown = ", ".join(
             f"block {s.block} ({s.state}"
@@ -305,6 +322,45 @@ def gate(repository: Repository, package: Package, target: str) -> None:
                     target=target, commit=package.commit[:10], blocks=shown),
             )
         )
+
+
+def wording_problems(project: Project, templates: Iterable[str]) -> list[Problem]:
+    """The regulatory wording of TEMPLATES as every channel shows it (studio/core/wording.py):
+    laid out for the default sample (print, email and mobile as a reader sees them), and for the
+    other samples as the project's own layouts hand it over (a layout may filter the content for
+    some records only), in every locale. What the gate refuses on, beside the texts' states."""
+    from studio.core import channels, wording
+    from studio.core.compose import WordingError, compose
+
+    if not wording.carriers(project):
+        return []
+    default = str(project.config.raw.get("default_sample") or "typical")
+    if default not in project.samples:
+        default = min(project.samples, default="")
+    problems: list[Problem] = []
+    for name in templates:
+        template = project.templates.get(name)
+        if template is None:
+            continue
+        for channel in template.channels:
+            check = channels.wording_checker(channel)
+            if check is None:
+                continue
+            samples = [s for s in project.samples.values()
+                       if s.name == default or wording.own_layout(project, channel)]
+            for sample in samples:
+                for locale in project.config.locales:
+                    try:
+                        composition = compose(project, template, channel, sample.record, locale)
+                    except WordingError as exc:
+                        problems.append(exc.problem)  # an include that changes the wording
+                        continue
+                    except ProblemError:
+                        continue  # not about the wording: validation reports it
+                    for problem in check(composition, laid_out=sample.name == default):
+                        if problem not in problems:
+                            problems.append(problem)
+    return problems
 
 
 def write_package(package: Package, folder: Path) -> Path:

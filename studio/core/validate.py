@@ -620,8 +620,13 @@ def _trial(project: Project, template: Template, channel: str, record: Any,
                                               reuse=True), attachments=False)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
-        # belong in validation.
-        return list(channels.renderer(channel)(composition).warnings)
+        # belong in validation, and so does their regulatory wording as shown (laid out for
+        # the default sample, FULL).
+        found = list(channels.renderer(channel)(composition).warnings)
+        check_wording = channels.wording_checker(channel)
+        if check_wording is not None:
+            found += check_wording(composition, laid_out=full)
+        return found
     check = channels.trial_checker(channel)
     return list(check(composition, full=full)) if check else []
 

@@ -894,3 +894,48 @@ def test_case12_requires_approval_dropped_by_a_non_approver_still_gates(
         ", requires_approval: true}", "}", 1), encoding="utf-8")
     open_repository(project).commit("The vault is a plain folder")
     assert export(project, target="vault").path is not None
+
+
+def test_case13_a_stylesheet_or_layout_that_alters_approved_wording_stops_the_export(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the gate: every regulatory text approved, a non-owner hides
+    # the privacy notice with the project's stylesheet (no block file touched): the blocks
+    # stayed approved and the gated export let the letter out without it.
+    out = add_vault(project)
+    for state in block_states(project):
+        signoff(project, state.block, "approve", "ready for production")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    css = project / "styles/print.css"
+    css.write_text(css.read_text(encoding="utf-8")
+                   + '\n[data-block="legal/privacy"] p { color: #fefefe }\n', encoding="utf-8")
+    open_repository(project).commit("Lighter small print")
+    assert {s.state for s in block_states(project)} == {"approved"}
+    with pytest.raises(ProblemError) as refused:
+        export(project, target="vault")
+    problem = refused.value.problem
+    assert problem.path == "templates/contract-change.yaml" and problem.line > 0
+    assert "export to vault refused: the approved wording does not reach the reader" in \
+        problem.message
+    assert "part of the regulatory wording in block legal/privacy is hidden in print" in \
+        problem.message
+    assert not out.exists()
+
+    # A layout filtering the content on some records only is found on them.
+    css.write_text(css.read_text(encoding="utf-8").replace("color: #fefefe", "color: #333"),
+                   encoding="utf-8")
+    layout = (REPO / "resources/layouts/mobile.html").read_text(encoding="utf-8")
+    (project / "layouts").mkdir()
+    (project / "layouts/mobile.html").write_text(layout.replace(
+        "{{ content }}",
+        '{% if record.customer.segment == "gold" %}'
+        '{{ content | replace("Regolamento", "Codice") }}'
+        "{% else %}{{ content }}{% endif %}"), encoding="utf-8")
+    open_repository(project).commit("A mobile page of our own")
+    with pytest.raises(ProblemError, match="«Regolamento» → «Codice»"):
+        export(project, target="vault")
+
+    # As written again: out it goes.
+    (project / "layouts/mobile.html").unlink()
+    open_repository(project).commit("The shipped mobile page")
+    assert export(project, target="vault").path is not None

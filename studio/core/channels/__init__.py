@@ -140,6 +140,13 @@ def reused(key: tuple[Any, ...], make: Callable[[], Rendition]) -> Rendition:
     return kept[key]
 
 
+def wording_checker(channel: str) -> Callable[..., list[Problem]] | None:
+    """A channel's check that the regulatory wording shows as written (its module's
+    wording_problems(composition, laid_out=…), when it has one: see studio/core/wording.py)."""
+    module = importlib.import_module(CHANNEL_MODULES[channel])
+    return getattr(module, "wording_problems", None)
+
+
 def trial_checker(channel: str) -> Callable[..., list[Problem]] | None:
     """A heavy channel's cheap checks for validation on every sample (its module's
     trial_problems(composition), when it has one): what would go wrong that a full render is

@@ -18,6 +18,7 @@ import css_inline
 from markupsafe import Markup
 from mjml import mjml2html
 
+from studio.core import wording
 from studio.core.channels import CHANNELS, Rendition, renderer
 from studio.core.compose import Composition, compose
 from studio.core.fetch import AssetResolver, FetchRefused
@@ -83,6 +84,14 @@ def final_html(composition: Composition) -> str:
         source = source.replace(' dir="auto"', f' dir="{context["dir"]}"', 1)
         # MJML keeps <mj-style> as a <style> element; inline it like the rest.
     return _inliner().inline(source)
+
+
+def wording_problems(composition: Composition, *, laid_out: bool) -> list[Problem]:
+    """The regulatory wording as the message's HTML shows it (studio/core/wording.py)."""
+    from studio.core.channels.print import screen_of
+
+    return wording.check_html(composition, final_html(composition), "email",
+                              layout=screen_of(composition, 600) if laid_out else None)
 
 
 def _domain(sender: str) -> str:

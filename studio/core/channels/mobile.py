@@ -6,6 +6,7 @@ import base64
 import html as html_lib
 import re
 
+from studio.core import wording
 from studio.core.channels import CHANNELS, Rendition
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
@@ -43,6 +44,17 @@ def final_html(composition: Composition, resolver: AssetResolver, warnings: list
         return f"{match.group(1)}data:{media_type};base64,{encoded}{match.group(3)}"
 
     return _IMG_SRC.sub(inline, page)
+
+
+def wording_problems(composition: Composition, *, laid_out: bool) -> list[Problem]:
+    """The regulatory wording as the page shows it (studio/core/wording.py)."""
+    from studio.core.channels.print import screen_of
+
+    page = final_html(composition, AssetResolver(composition.project.root), [])
+    # The narrowest phone the preview shows: where a stylesheet squeezes most.
+    width = int(str(VIEWPORTS[0]["width"]))
+    return wording.check_html(composition, page, "mobile",
+                              layout=screen_of(composition, width) if laid_out else None)
 
 
 def render(composition: Composition) -> Rendition:

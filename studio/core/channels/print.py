@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import logging
 import re
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 from xml.etree import ElementTree
 
 from markupsafe import Markup
-from weasyprint import HTML, Document
+from weasyprint import CSS, HTML, Document
 from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox, TableRowBox, TextBox
 from weasyprint.pdf import VARIANTS as WEASYPRINT_VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from studio.core import wording
 from studio.core.channels import CHANNELS, Rendition, reused, stylecache
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
@@ -265,14 +269,18 @@ def _too_many_address_lines(composition: Composition, count: int) -> Problem | N
 def trial_problems(composition: Composition, *, full: bool = False) -> list[Problem]:
     """What validation checks on every sample without laying out the whole letter: the
     address's printed lines (a page holding only the letterhead and the address, and only
-    when the address may not surely fit). FULL (the default sample): the whole letter is laid
-    out too, for a near-empty last page."""
+    when the address may not surely fit), the regulatory wording as the layout hands it to
+    WeasyPrint. FULL (the default sample): the whole letter is laid out too, for a near-empty
+    last page and the regulatory wording as printed."""
     problems: list[Problem] = []
     if full:
         document, _, fill, minimum = _laid_out(
             composition, AssetResolver(composition.project.root), pdf_options(composition))
         underfilled = _underfilled(composition, len(document.pages), fill, minimum)
         problems += [underfilled] if underfilled else []
+        problems += wording.check_document(composition, document)
+    else:
+        problems += wording_problems(composition, laid_out=False)
     if not composition.address_text.strip():
         return problems
     lines = [line for line in composition.address_text.splitlines() if line.strip()]
@@ -395,6 +403,72 @@ def _laid_out(composition: Composition, resolver: AssetResolver,
     return document, html, fill, minimum
 
 
+# A screen as one long page: nothing a reader could scroll to is cut off by a page's bottom.
+_SCREEN = "@page {{ size: {width}px 200000px; margin: 0 }}"
+
+
+def layout_screen(html: str, resolver: AssetResolver, width: int,
+                  kept: frozenset[str]) -> Document:
+    """An email's or a mobile page's final HTML laid out as a screen WIDTH CSS pixels wide
+    shows it, for the regulatory wording's check (studio/core/wording.py); nothing fetched
+    beyond the project's own files. Of the marked blocks, only those in KEPT keep their
+    content: the others are laid out empty (their element stays, so selectors count them),
+    which saves most of the work."""
+    with _quiet():
+        return _layout_screen(html, resolver, width, kept)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """WeasyPrint's warnings about an email's CSS (Outlook's mso- properties) are not the
+    reader's business, nor a print rendition's: this thread's are dropped while it lays out."""
+    here = threading.get_ident()
+
+    def other_threads(record: logging.LogRecord) -> bool:
+        return record.thread != here
+
+    logging.getLogger("weasyprint").addFilter(other_threads)
+    try:
+        yield
+    finally:
+        logging.getLogger("weasyprint").removeFilter(other_threads)
+
+
+def _layout_screen(html: str, resolver: AssetResolver, width: int,
+                   kept: frozenset[str]) -> Document:
+    screen = CSS(string=_SCREEN.format(width=width), font_config=font_config())
+    page = HTML(string=wording.screen_stylesheets(html, width),
+                base_url=resolver.root.as_uri() + "/", url_fetcher=ProjectFetcher(resolver),
+                media_type="screen")
+    for element in page.etree_element.iter():
+        block = element.get("data-block")
+        if block and block not in kept and not any(
+                inner.get("data-block") in kept for inner in element.iter()):
+            for child in list(element):
+                element.remove(child)
+            element.text = None
+    return page.render(stylesheets=[screen], font_config=font_config())
+
+
+def screen_of(composition: Composition,
+              width: int) -> Callable[[str, frozenset[str]], Document]:
+    """layout_screen for COMPOSITION's project, on a screen WIDTH pixels wide."""
+    resolver = AssetResolver(composition.project.root)
+    return lambda page, kept: layout_screen(page, resolver, width, kept)
+
+
+def wording_problems(composition: Composition, *, laid_out: bool) -> list[Problem]:
+    """The regulatory wording as the letter prints it, from WeasyPrint's boxes (LAID_OUT), or
+    as the layout hands it to WeasyPrint (studio/core/wording.py)."""
+    if not wording.expected(composition):
+        return []
+    if not laid_out:
+        return wording.check_html(composition, final_html(composition), "print", layout=None)
+    document, *_ = _laid_out(composition, AssetResolver(composition.project.root),
+                             pdf_options(composition))
+    return wording.check_document(composition, document)
+
+
 def _underfilled(composition: Composition, pages: int, fill: float,
                  minimum: float) -> Problem | None:
     if pages <= 1 or fill >= minimum:
@@ -435,6 +509,9 @@ def _render(composition: Composition) -> Rendition:
         written = {**options, "uncompressed_pdf": True} if composition.preview else options
         pdf, pages = document.write_pdf(**written), len(document.pages)
         located, tops, spans = block_places(document)
+        # Shown beside the preview; validation and the export gate hold them as errors.
+        altered = [dataclasses.replace(p, severity=Severity.WARNING)
+                   for p in wording.check_document(composition, document)]
     finally:
         logger.removeHandler(collector)
     warnings: list[Problem] = [
@@ -458,6 +535,7 @@ def _render(composition: Composition) -> Rendition:
                         tag=tag[:80]),
                 )
             )
+    warnings += altered
     underfilled = _underfilled(composition, len(document.pages), fill, minimum)
     if underfilled:
         warnings.append(underfilled)
