@@ -7,6 +7,7 @@ import functools
 import hashlib
 import re
 import threading
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -110,6 +111,7 @@ def validate(project: Project, *, trial_render: bool = True,
             functools.partial(_listed, _block_problems, project, block))
         counter.add()
     problems += _reference_cycles(project)
+    problems += _look_alike_ids(project)
     for template in project.templates.values():
         used = tuple(facts.block(item.block) for item in template.body)
         problems += _MEMO.get(
@@ -440,6 +442,38 @@ def _reference_cycles(project: Project) -> Iterator[Problem]:
 
 
 # Templates ---------------------------------------------------------------------------------
+
+
+# Letters of other scripts that look like Latin ones (Unicode's confusables, the usual few): a
+# block named legal/privacу (a Cyrillic у) beside legal/privacy is how a template could swap a
+# regulatory text for an unregulated copy that a reviewer reads as the same name.
+_LOOK_ALIKES = str.maketrans(
+    "аерсуохіјѕԁԛԝнмткв" "ΑΒΕΗΙΚΜΝΟΡΤΥΧΖαεικνορτυχ",
+    "aepcyoxijsdqwhmtkb" "abehikmnoptyxzaeiknoptux")
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of TEXT's letters, by their Unicode names: LATIN, CYRILLIC, GREEK…"""
+    return {unicodedata.name(ch, "?").split(" ")[0] for ch in text if ch.isalpha()}
+
+
+def _look_alike_ids(project: Project) -> Iterator[Problem]:
+    """Block ids that mix scripts, or read as another block's id."""
+    seen: dict[str, str] = {}
+    for block_id in sorted(project.blocks):
+        block = project.blocks[block_id]
+        scripts = _scripts(block_id)
+        skeleton = unicodedata.normalize("NFKC", block_id).translate(_LOOK_ALIKES).casefold()
+        other = seen.setdefault(skeleton, block_id)
+        if other != block_id:
+            yield error(block.path, 1, 1, msg(
+                "block id {block!r} reads as {other!r}: rename one of them (a look-alike name "
+                "can stand in for a regulatory text in a review)", block=block_id, other=other))
+        elif len(scripts) > 1:
+            yield error(block.path, 1, 1, msg(
+                "block id {block!r} mixes {scripts} letters: name it in one script (a look-alike "
+                "name can stand in for a regulatory text in a review)", block=block_id,
+                scripts=" and ".join(sorted(s.title() for s in scripts))))
 
 
 def _template_problems(project: Project, template: Template) -> Iterator[Problem]:

@@ -350,3 +350,22 @@ def test_validate_says_how_far_it_got(project_dir):
     told.clear()  # without trial renders they are no part
     validate(project, trial_render=False, progress=lambda d, t: told.append((d, t)))
     assert told[-1] == (parts - len(project.templates),) * 2
+
+
+def test_look_alike_block_ids_are_refused(project_dir):
+    # A block named with a Cyrillic у beside the Latin one: a template could swap the
+    # regulatory text for an unregulated copy whose name a reviewer reads as the same.
+    look_alike = "blocks/privac\u0443.md"
+    mixed = "blocks/\u0441ontract.md"  # a Cyrillic с, and no Latin twin
+    problems = _problems(project_dir, {
+        "blocks/privacy.md": "---\ntitle: P\n---\nI Suoi dati.\n",
+        look_alike: "---\ntitle: P\n---\nI Suoi dati, forse.\n",
+        mixed: "---\ntitle: C\n---\nContratto.\n",
+        "blocks/privacy-en.md": "---\ntitle: P\n---\nOther.\n",
+    })
+    [twin] = _only(problems, look_alike)
+    assert twin.is_error and (twin.line, twin.col) == (1, 1)
+    assert "block id 'privac\u0443' reads as 'privacy'" in twin.message
+    [scripts] = _only(problems, mixed)
+    assert "mixes Cyrillic and Latin letters" in scripts.message
+    assert not [p for p in problems if p.path in ("blocks/privacy.md", "blocks/privacy-en.md")]
