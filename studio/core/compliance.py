@@ -9,6 +9,7 @@ this guarantees and against whom.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,7 +41,7 @@ from studio.core.ledger import (
 )
 from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
-from studio.core.project import Project, load_project
+from studio.core.project import BodyItem, Project, load_project, template_from_text
 
 __all__ = [
     "DECISIONS",
@@ -99,6 +100,8 @@ class BlockState:
     renamed_from: str = ""  # the block id it had before a rename (its decisions carry over)
     interrupted: tuple[SignOff, ...] = field(default=(), repr=False)  # uncommitted decisions
     note: str = ""  # why a block no longer flagged regulatory is still listed
+    # templates whose use of it changed since its approval (one may have dropped it)
+    uses_changed: tuple[str, ...] = ()
     # Signatures required and missing: decisions that do not count, changes not yet approved.
     unsigned: tuple[UnsignedCommit, ...] = field(default=(), repr=False)
 
@@ -531,9 +534,11 @@ def block_states(
         if rev is None else []
     blobs = _blob_hashes(repository, at) if repository.has_commits() else {}
     reviewed: dict[str, dict[str, str]] = {}  # the blobs at each approval's reviewed commit
+    templates_at: dict[str, dict[str, list[BodyItem]]] = {}  # templates' bodies, by commit
     states = []
     for block_id, block in sorted(project.blocks.items()):
         note = ""
+        uses_changed: list[str] = []
         if not block.regulatory:
             if block_id not in judged.unflagged:
                 continue
@@ -559,6 +564,14 @@ def block_states(
                 note = "; ".join(filter(None, (note, str(msg(
                     "its translation(s) {locales} changed since the approval (an approval "
                     "covers the block in every language)", locales=", ".join(changed))))))
+            used = uses_changed = _uses_changed(repository, at, block_id, mine, blob,
+                                                templates_at)
+            if used:
+                state = "stale"
+                note = "; ".join(filter(None, (note, str(msg(
+                    "its use in template(s) {templates} changed since the approval (the "
+                    "parameters, condition or channels a template gives it, or whether it uses "
+                    "it at all)", templates=", ".join(used))))))
         states.append(
             BlockState(
                 block=block_id,
@@ -574,6 +587,7 @@ def block_states(
                 interrupted=tuple(d for d in interrupted if d.block == block_id),
                 note=note,
                 unsigned=tuple(unsigned),
+                uses_changed=tuple(uses_changed),
             )
         )
     return states
@@ -600,6 +614,57 @@ def _translations_changed(repository: Repository, project: Project, block_id: st
         if now != before:
             changed.append(locale)
     return changed
+
+
+def _bodies_at(repository: Repository, rev: str,
+               cache: dict[str, dict[str, list[BodyItem]]]) -> dict[str, list[BodyItem]]:
+    """Each template's body at REV, by template name (one `git ls-tree`, then the blobs)."""
+    if rev in cache:
+        return cache[rev]
+    out = _git(repository, "ls-tree", "-r", "-z", "--full-tree",
+               f"{rev}:{repository.prefix}templates", check=False)
+    bodies: dict[str, list[BodyItem]] = {}
+    for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+        info, tab, name = entry.partition("\t")
+        fields = info.split()
+        if not (tab and len(fields) == 3 and fields[1] == "blob" and name.endswith(".yaml")):
+            continue
+        data = repository.object(fields[2])
+        if data is None:
+            continue
+        template = template_from_text(f"templates/{name}",
+                                      data.decode("utf-8", "replace"), [])
+        if template is not None:
+            bodies[template.name] = list(template.body)
+    cache[rev] = bodies
+    return bodies
+
+
+def _uses(bodies: Mapping[str, list[BodyItem]], block_id: str) -> dict[str, list[str]]:
+    """How each template places BLOCK_ID in its body: parameters, condition, channels."""
+    uses: dict[str, list[str]] = {}
+    for name, body in bodies.items():
+        found = [json.dumps({"with": dict(item.with_), "when": item.when,
+                             "channels": sorted(item.channels) if item.channels else None},
+                            sort_keys=True, default=str)
+                 for item in body if item.block == block_id]
+        if found:
+            uses[name] = found
+    return uses
+
+
+def _uses_changed(repository: Repository, at: str, block_id: str, mine: Sequence[SignOff],
+                  blob: str, cache: dict[str, dict[str, list[BodyItem]]]) -> list[str]:
+    """The templates whose use of BLOCK_ID differs from the commit its approval reviewed: one
+    that started or stopped using it, or gives it other parameters (`with:`: the withdrawal's
+    deadline), another condition (`when:`) or other channels. The approval covered the wording
+    as the letters used it; a template's line can change what it says, or drop it."""
+    approval = [r for r in mine if r.blob == blob and r.decision in DECISIONS][-1]
+    if not _SHA.fullmatch(approval.commit) or not repository.has_commits():
+        return []
+    then = _uses(_bodies_at(repository, approval.commit, cache), approval.block)
+    now = _uses(_bodies_at(repository, at, cache), block_id)
+    return sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
 
 
 # Verify -----------------------------------------------------------------------------------
@@ -825,4 +890,8 @@ def gate_states(root: Root, templates: Iterable[str], rev: str | None = None) ->
             state = states.get(block_id)
             if state is not None and state.state != "approved":
                 blocked[block_id] = state
+        # a regulatory block the template dropped or re-conditioned since its approval
+        for state in states.values():
+            if name in state.uses_changed and state.state != "approved":
+                blocked[state.block] = state
     return [blocked[b] for b in sorted(blocked)]

@@ -566,10 +566,10 @@ def load_template(
 ) -> Template | None:
     rel = _rel(root, path)
     text = _read_text(root, path, problems, overlay)
-    return None if text is None else _template_from_text(rel, text, problems)
+    return None if text is None else template_from_text(rel, text, problems)
 
 
-def _template_from_text(rel: str, text: str, problems: list[Problem]) -> Template | None:
+def template_from_text(rel: str, text: str, problems: list[Problem]) -> Template | None:
     """The template the file REL (its path in the project) with TEXT makes."""
     try:
         data = load_yaml(text, rel)
@@ -677,7 +677,7 @@ def load_templates(
     def made(found: list[Problem]) -> dict[str, Template]:
         templates = {}
         for rel, text in texts:
-            template = _template_from_text(rel, text, found)
+            template = template_from_text(rel, text, found)
             if template is not None:
                 templates[template.name] = template
         return templates

@@ -939,3 +939,52 @@ def test_case13_a_stylesheet_or_layout_that_alters_approved_wording_stops_the_ex
     (project / "layouts/mobile.html").unlink()
     open_repository(project).commit("The shipped mobile page")
     assert export(project, target="vault").path is not None
+
+
+def test_case14_an_approval_covers_how_the_templates_use_the_block(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the gate: the withdrawal notice's deadline is a parameter the
+    # template passes (with: deadline: ...). A non-owner shortened it in the template, the
+    # block's file untouched: approved, exported.
+    add_vault(project)
+    for state in block_states(project):
+        signoff(project, state.block, "approve", "ready for production")
+    template = project / "templates/contract-change.yaml"
+    original = template.read_text(encoding="utf-8")
+    become(monkeypatch, "Luca Moretti", LUCA)
+
+    # Another block's parameters and the order of the others are not the notice's business.
+    template.write_text(original.replace(
+        "signature: \"{{ 'Customer Service' if locale == 'en' else 'Servizio Clienti' }}\"",
+        "signature: \"{{ 'Customer Care' if locale == 'en' else 'Assistenza Clienti' }}\""),
+        encoding="utf-8")
+    open_repository(project).commit("Signed by customer care")
+    assert state_of(project, "legal/withdrawal").state == "approved"
+
+    for changed in (
+        original.replace('deadline: "{{ contract.price_change.effective_date }}"',
+                         'deadline: "{{ send_date }}"'),
+        original.replace("  - block: legal/withdrawal\n",
+                         "  - block: legal/withdrawal\n    when: customer.segment == 'gold'\n"),
+        original.replace("  - block: legal/privacy\n", ""),
+    ):
+        template.write_text(changed, encoding="utf-8")
+        open_repository(project).commit("Template tidied")
+        stale = {s.block: s for s in block_states(project) if s.state == "stale"}
+        assert len(stale) == 1, stale
+        [(block, state)] = stale.items()
+        assert "its use in template(s) contract-change changed since the approval" in state.note
+        with pytest.raises(ProblemError, match=f"block {block} \\(stale"):
+            export(project, target="vault", rev="HEAD")
+        template.write_text(original, encoding="utf-8")
+        open_repository(project).commit("Back as approved")
+        assert {s.state for s in block_states(project)} == {"approved"}
+
+    # The owners' approver approves the notice as the template now uses it: approved again.
+    template.write_text(original.replace('deadline: "{{ contract.price_change.effective_date }}"',
+                                         'deadline: "{{ send_date }}"'), encoding="utf-8")
+    open_repository(project).commit("Deadline from the send date")
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    signoff(project, "legal/withdrawal", "approve", "the deadline as the template passes it")
+    assert state_of(project, "legal/withdrawal").state == "approved"
