@@ -36,9 +36,10 @@ from studio.core.messages import msg
 from studio.core.problems import Problem, error
 
 # A text is legible at this size and above (CSS pixels: 6 px is 4.5 pt, under any legal small
-# print) and with this contrast against what it is drawn on (WCAG's ratio; 1 is none).
+# print) and with this contrast against what it is drawn on (WCAG's ratio: 1 is none, #d0d0d0
+# on white 1.6; body text asks 4.5, large text 3).
 _LEGIBLE_PX = 6.0
-_LEGIBLE_CONTRAST = 1.5
+_LEGIBLE_CONTRAST = 2.0
 # Generated content (::before, ::after) with a letter or a digit adds wording; a bullet, a
 # dash or a quotation mark does not.
 _WORDLIKE = re.compile(r"[^\W_]")

@@ -55,7 +55,7 @@ def test_the_sample_shows_its_regulatory_wording_as_written() -> None:
     ('[data-block="legal/privacy"] p::after { content: " (salvo diversa indicazione)" }',
      "words are added to the regulatory wording in block legal/privacy in print: (salvo"),
     ('[data-block="legal/privacy"] p:first-of-type { color: white }', "is hidden in print"),
-    ('[data-block="legal/privacy"] p { color: #fdfdfd }', "is hidden in print"),
+    ('[data-block="legal/privacy"] p { color: #d0d0d0 }', "is hidden in print"),
     ('[data-block="legal/privacy"] * { font-size: 2px }', "is hidden in print"),
     ('[data-block="legal/privacy"] p { visibility: hidden }', "is hidden in print"),
     ('[data-block="legal/privacy"] { height: 3mm; overflow: hidden }', "is hidden in print"),
