@@ -59,3 +59,18 @@ def test_batch_refuses_a_channel_the_template_lacks(tmp_path, capsys):
     assert "template 'otp' has no channel print (channels: sms)" in capsys.readouterr().err
     assert main(["batch", str(SAMPLE), "otp", "--data", str(data), "--out", str(tmp_path / "o")]) == 2
     assert "give --channel C, or --routed" in capsys.readouterr().err
+
+
+def test_a_production_batch_refuses_wording_not_cleared(tmp_path, capsys):
+    # The sample's bill carries a regulatory text changed since its approval: a batch for the
+    # mail house (--approved-only) refuses before it renders anything.
+    data = tmp_path / "r.ndjson"
+    data.write_text((SAMPLE / "data/samples/typical.json").read_text().replace("\n", " ") + "\n")
+    out = tmp_path / "o"
+    code = main(["batch", str(SAMPLE), "bill", "--data", str(data), "--out", str(out),
+                 "--channel", "print", "--approved-only"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "the regulatory wording of bill is not cleared for customers (legal/useful-info is " \
+        "stale; missiva status says why): refused (--approved-only)" in err
+    assert not out.exists()

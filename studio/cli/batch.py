@@ -159,6 +159,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise _usage("--workers must be at least 1")
     if args.print_stream is not None and args.print_stream < 1:
         raise _usage("--print-stream needs a number of sheets, at least 1")
+    # A batch is how letters reach a mail house: say when their regulatory wording is not
+    # cleared (not approved, or changed since the last commit), or refuse with --approved-only.
+    from studio.core.compliance import uncleared
+
+    reasons = "; ".join(str(r) for r in uncleared(project.root, args.template))
+    if reasons:
+        note = (f"missiva batch: the regulatory wording of {args.template} is not cleared for "
+                f"customers ({reasons}; missiva status says why)")
+        if args.approved_only:
+            print(f"{note}: refused (--approved-only)", file=sys.stderr)
+            return 1
+        print(f"{note}: this output is a proof, not a send", file=sys.stderr)
     if args.scheduler:
         from distributed import Client
 
@@ -190,6 +202,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             cluster.close()
     for line in summary_lines(result):
         print(line)
+    if reasons:
+        print(f"not cleared for customers: {reasons}")
     failed = sum(e.failed for e in result.channels.values()) + result.unrouted
     return 1 if failed else 0
 
@@ -227,4 +241,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help=TIME_LIMIT_HELP)
     p.add_argument("--send-date", type=send_date, metavar="DATE",
                    help=SEND_DATE_HELP + "; kept in the folder, so a resumed batch keeps it")
+    p.add_argument("--approved-only", action="store_true",
+                   help="refuse unless every regulatory text the template uses is approved and "
+                        "committed (a production run)")
     p.set_defaults(func=cmd_batch)

@@ -39,7 +39,7 @@ from studio.core.ledger import (
 from studio.core.ledger import (
     sha256 as _sha,
 )
-from studio.core.messages import msg
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import BodyItem, Project, load_project, template_from_text
 
@@ -665,6 +665,36 @@ def _uses_changed(repository: Repository, at: str, block_id: str, mine: Sequence
     then = _uses(_bodies_at(repository, approval.commit, cache), approval.block)
     now = _uses(_bodies_at(repository, at, cache), block_id)
     return sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
+
+
+def uncleared(root: Root, template: str) -> list[Message]:
+    """Why TEMPLATE's regulatory wording, as the working tree has it, is not cleared for
+    customers: its blocks not approved (state and why), those changed since the last commit
+    (no approval covers an uncommitted text), or no history at all. Empty when it is cleared,
+    or uses no regulatory block. What `missiva batch` says before it renders."""
+    project = load_project(root.root if isinstance(root, Repository) else os.fspath(root))
+    used = sorted(b for b in template_blocks(project, template)
+                  if b in project.blocks and project.blocks[b].regulatory)
+    if not used:
+        return []
+    try:
+        repository = open_repository(root)
+        committed = repository.has_commits()
+    except ProblemError:
+        committed = False
+    if not committed:
+        return [msg("the project has no git history: no regulatory text is approved ({blocks})",
+                    blocks=", ".join(used))]
+    reasons: list[Message] = []
+    for state in gate_states(repository, [template]):
+        reasons.append(msg("{block} is {state}", block=state.block, state=state.state))
+    paths = {f"templates/{template}.yaml"} | {
+        source.path for block_id in used for source in project.blocks[block_id].sources.values()}
+    changed = sorted({c.name for c in repository.status()
+                      if c.path in paths or c.old_path in paths})
+    if changed:
+        reasons.append(msg("uncommitted: {changes}", changes=", ".join(changed)))
+    return reasons
 
 
 # Verify -----------------------------------------------------------------------------------

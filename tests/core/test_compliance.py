@@ -988,3 +988,23 @@ def test_case14_an_approval_covers_how_the_templates_use_the_block(
     become(monkeypatch, "Giulia Bianchi", GIULIA)
     signoff(project, "legal/withdrawal", "approve", "the deadline as the template passes it")
     assert state_of(project, "legal/withdrawal").state == "approved"
+
+
+def test_uncleared_names_what_keeps_a_template_from_customers(
+    project: Path, tmp_path: Path
+) -> None:
+    assert [str(m) for m in compliance.uncleared(project, "otp")] == []
+    assert [str(m) for m in compliance.uncleared(project, "contract-change")] == [
+        "legal/complaints-adr is pending", "legal/privacy is pending",
+        "legal/withdrawal is pending"]
+    for state in block_states(project):
+        signoff(project, state.block, "approve", "ready for production")
+    assert compliance.uncleared(project, "contract-change") == []
+    edit_block(project, "legal/privacy")  # approved at HEAD, changed on disk
+    assert [str(m) for m in compliance.uncleared(project, "contract-change")] == [
+        "uncommitted: block legal/privacy"]
+    plain = tmp_path / "no-history"
+    shutil.copytree(SAMPLE, plain, ignore=shutil.ignore_patterns("__pycache__"))
+    assert [str(m) for m in compliance.uncleared(plain, "payment-reminder")] == [
+        "the project has no git history: no regulatory text is approved "
+        "(reminder/consequences)"]
