@@ -377,6 +377,12 @@ def check_html(composition: Any, html: str, where: str, *,
     return compare(composition, section_texts(html), where)
 
 
+def to_check(composition: Any, channel: str, laid_out: bool) -> bool:
+    """Whether a channel has anything to check: sections carrying regulatory wording, and a
+    layout to do (LAID_OUT) or a layout of the project's own to read the text of."""
+    return bool(expected(composition)) and (laid_out or own_layout(composition.project, channel))
+
+
 def own_layout(project: Any, channel: str) -> bool:
     """Whether the project has a layout of its own for CHANNEL (layouts/): one that may do
     what it likes with the content, on some records only."""
@@ -394,4 +400,4 @@ def check_document(composition: Any, document: Any) -> list[Problem]:
 
 
 __all__ = ["carriers", "check_html", "check_document", "compare", "expected",
-           "laid_out_sections", "own_layout", "section_texts", "Shown"]
+           "laid_out_sections", "own_layout", "section_texts", "Shown", "to_check"]

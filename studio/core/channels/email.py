@@ -90,6 +90,8 @@ def wording_problems(composition: Composition, *, laid_out: bool) -> list[Proble
     """The regulatory wording as the message's HTML shows it (studio/core/wording.py)."""
     from studio.core.channels.print import screen_of
 
+    if not wording.to_check(composition, "email", laid_out):
+        return []
     return wording.check_html(composition, final_html(composition), "email",
                               layout=screen_of(composition, 600) if laid_out else None)
 

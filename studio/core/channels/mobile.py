@@ -50,6 +50,8 @@ def wording_problems(composition: Composition, *, laid_out: bool) -> list[Proble
     """The regulatory wording as the page shows it (studio/core/wording.py)."""
     from studio.core.channels.print import screen_of
 
+    if not wording.to_check(composition, "mobile", laid_out):
+        return []
     page = final_html(composition, AssetResolver(composition.project.root), [])
     # The narrowest phone the preview shows: where a stylesheet squeezes most.
     width = int(str(VIEWPORTS[0]["width"]))

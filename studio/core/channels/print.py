@@ -460,7 +460,7 @@ def screen_of(composition: Composition,
 def wording_problems(composition: Composition, *, laid_out: bool) -> list[Problem]:
     """The regulatory wording as the letter prints it, from WeasyPrint's boxes (LAID_OUT), or
     as the layout hands it to WeasyPrint (studio/core/wording.py)."""
-    if not wording.expected(composition):
+    if not wording.to_check(composition, "print", laid_out):
         return []
     if not laid_out:
         return wording.check_html(composition, final_html(composition), "print", layout=None)
