@@ -32,7 +32,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from studio.core.compose import canonical
-from studio.core.messages import msg
+from studio.core.messages import Message, msg
 from studio.core.problems import Problem, error
 
 # A text is legible at this size and above (CSS pixels: 6 px is 4.5 pt, under any legal small
@@ -305,17 +305,20 @@ def expected(composition: Any) -> dict[str, str]:
     return {b.block: html_text(b.html) for b in composition.blocks if b.block in carrying}
 
 
-def _difference(wanted: str, seen: str) -> str:
+def _difference(wanted: str, seen: str) -> Message | str:
     """The first place two texts part, in a few words of each."""
     one, two = words(wanted), words(seen)
     matcher = difflib.SequenceMatcher(a=[w.casefold() for w in one],
                                       b=[w.casefold() for w in two], autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        before = " ".join(one[a0:a1][:12]) or "–"
-        after = " ".join(two[b0:b1][:12]) or "–"
-        return f"«{before}» → «{after}»"
+        before = " ".join(one[a0:a1][:12]) + (" …" if a1 - a0 > 12 else "")
+        after = " ".join(two[b0:b1][:12]) + (" …" if b1 - b0 > 12 else "")
+        if tag == "delete":
+            return msg("«{words}» left out", words=before)
+        if tag == "insert":
+            return msg("«{words}» added", words=after)
+        if tag == "replace":
+            return f"«{before}» → «{after}»"
     return ""
 
 

@@ -94,7 +94,7 @@ def test_the_print_preview_warns_of_hidden_wording(tmp_path: Path) -> None:
     rendition = render(project, "contract-change", "print", project.samples["typical"].record,
                        preview=True)
     [warning] = [w for w in rendition.warnings if "legal/withdrawal" in w.message]
-    assert warning.severity is Severity.WARNING
+    assert warning.severity is Severity.WARNING and "» left out" in warning.message
     assert "the regulatory wording in block legal/withdrawal does not show as written in " \
         "print" in warning.message
 
