@@ -311,6 +311,8 @@ def _difference(wanted: str, seen: str) -> Message | str:
     matcher = difflib.SequenceMatcher(a=[w.casefold() for w in one],
                                       b=[w.casefold() for w in two], autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal" or canonical(" ".join(one[a0:a1])) == canonical(" ".join(two[b0:b1])):
+            continue  # the same words, broken at another place (a long address over two lines)
         before = " ".join(one[a0:a1][:12]) + (" …" if a1 - a0 > 12 else "")
         after = " ".join(two[b0:b1][:12]) + (" …" if b1 - b0 > 12 else "")
         if tag == "delete":
