@@ -274,8 +274,7 @@ def test_export_gate_refuses_then_allows(project: Path) -> None:
     # A folder is not a target: writing a package file there needs no approval.
     assert export(project, out=project.parent / "draft").path.is_file()
 
-    for state in block_states(project):
-        signoff(project, state.block, "approve", "ready for production")
+    approve_all(project)
     done = export(project, target="vault")
     assert done.path is not None and done.path.parent == out
     package = read_package(done.path.read_bytes())
@@ -480,6 +479,12 @@ def add_vault(project: Path) -> Path:
     return out
 
 
+def approve_all(project: Path, comment: str = "ready for production") -> None:
+    """Every regulatory block approved by the current reviewer."""
+    for state in block_states(project):
+        signoff(project, state.block, "approve", comment)
+
+
 def head(project: Path, rev: str = "HEAD") -> str:
     return git(project, "rev-parse", rev).strip()
 
@@ -622,8 +627,7 @@ def test_case4_the_latest_decision_governs_older_revisions(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = add_vault(project)
-    for state in block_states(project):
-        signoff(project, state.block, "approve", "ready")
+    approve_all(project, "ready")
     approved = head(project)
     assert export(project, rev=approved, target="vault").path is not None
     become(monkeypatch, "Marco Ferri", MARCO)
@@ -860,8 +864,7 @@ def test_case11_a_role_a_non_approver_gives_themselves_approves_nothing(
     # approver's own sign-off counted and the export went out; verify only named the change.
     add_vault(project)
     config = project / "studio.yaml"
-    for state in block_states(project):
-        signoff(project, state.block, "approve", "ready")
+    approve_all(project, "ready")
     become(monkeypatch, "Luca Moretti", LUCA)
     config.write_text(config.read_text(encoding="utf-8").replace(
         f"    - {MARCO}\n", f"    - {MARCO}\n    - {LUCA}\n", 1), encoding="utf-8")
@@ -903,8 +906,7 @@ def test_case13_a_stylesheet_or_layout_that_alters_approved_wording_stops_the_ex
     # the privacy notice with the project's stylesheet (no block file touched): the blocks
     # stayed approved and the gated export let the letter out without it.
     out = add_vault(project)
-    for state in block_states(project):
-        signoff(project, state.block, "approve", "ready for production")
+    approve_all(project)
     become(monkeypatch, "Luca Moretti", LUCA)
     css = project / "styles/print.css"
     css.write_text(css.read_text(encoding="utf-8")
@@ -948,8 +950,7 @@ def test_case14_an_approval_covers_how_the_templates_use_the_block(
     # template passes (with: deadline: ...). A non-owner shortened it in the template, the
     # block's file untouched: approved, exported.
     add_vault(project)
-    for state in block_states(project):
-        signoff(project, state.block, "approve", "ready for production")
+    approve_all(project)
     template = project / "templates/contract-change.yaml"
     original = template.read_text(encoding="utf-8")
     become(monkeypatch, "Luca Moretti", LUCA)
@@ -997,8 +998,7 @@ def test_uncleared_names_what_keeps_a_template_from_customers(
     assert [str(m) for m in compliance.uncleared(project, "contract-change")] == [
         "legal/complaints-adr is pending", "legal/privacy is pending",
         "legal/withdrawal is pending"]
-    for state in block_states(project):
-        signoff(project, state.block, "approve", "ready for production")
+    approve_all(project)
     assert compliance.uncleared(project, "contract-change") == []
     edit_block(project, "legal/privacy")  # approved at HEAD, changed on disk
     assert [str(m) for m in compliance.uncleared(project, "contract-change")] == [
