@@ -135,6 +135,19 @@ class ProjectIndex:
         """The blocks flagged regulatory (their sign-off state is compliance's, from git)."""
         return frozenset(b.id for b in self.project.blocks.values() if b.regulatory)
 
+    @functools.cached_property
+    def carriers(self) -> frozenset[str]:
+        """The blocks whose output holds regulatory wording: the regulatory ones, and every
+        block that includes one, at any depth (up the included_by edges, once)."""
+        found = set(self.regulatory)
+        todo = list(found)
+        while todo:
+            for user in self.included_by.get(todo.pop(), ()):
+                if user not in found:
+                    found.add(user)
+                    todo.append(user)
+        return frozenset(found)
+
     def regulatory_in(self, template: str) -> frozenset[str]:
         """The regulatory blocks a template reaches, through includes too."""
         return self.template_blocks(template) & self.regulatory

@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from studio.core import channels, headings, limits, markdown, senddate
+from studio.core import channels, headings, limits, markdown, senddate, wording
 from studio.core.channels import CHANNELS
 from studio.core.checks import readability
 from studio.core.checks.clients import client_problems
@@ -654,12 +654,14 @@ def _trial(project: Project, template: Template, channel: str, record: Any,
                                               reuse=True), attachments=False)
     if CHANNELS[channel].trial:
         # Cheap channels: their warnings (segment budget, subject length, missing alt text)
-        # belong in validation, and so does their regulatory wording as shown (laid out for
-        # the default sample, FULL).
+        # belong in validation, and so does their regulatory wording as shown: laid out for
+        # the default sample (FULL) where the project styles the channel itself (the export
+        # gate lays it out always; an email's screen costs what a letter does).
         found = list(channels.renderer(channel)(composition).warnings)
         check_wording = channels.wording_checker(channel)
         if check_wording is not None:
-            found += check_wording(composition, laid_out=full)
+            found += check_wording(composition,
+                                   laid_out=full and wording.styled(project, channel))
         return found
     check = channels.trial_checker(channel)
     return list(check(composition, full=full)) if check else []

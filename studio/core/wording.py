@@ -53,15 +53,10 @@ def words(text: str) -> list[str]:
 
 def carriers(project: Any) -> frozenset[str]:
     """The blocks whose output holds regulatory wording: the regulatory ones, and every block
-    that includes one (at any depth)."""
+    that includes one (at any depth). Kept with the project's index."""
     from studio.core.index import index_of
 
-    index = index_of(project)
-    regulatory = {b.id for b in project.blocks.values() if b.regulatory}
-    if not regulatory:
-        return frozenset()
-    return frozenset(block_id for block_id in project.blocks
-                     if index.reach([block_id]) & regulatory)
+    return index_of(project).carriers
 
 
 # Text of HTML sections -------------------------------------------------------------------------
@@ -388,6 +383,17 @@ def to_check(composition: Any, channel: str, laid_out: bool) -> bool:
     return bool(expected(composition)) and (laid_out or own_layout(composition.project, channel))
 
 
+def styled(project: Any, channel: str) -> bool:
+    """Whether the project shapes CHANNEL's page itself: a stylesheet or a layout of its own,
+    or the brand's text colour (the shipped stylesheets set body text in it). Without any, the
+    shipped layout and stylesheets show every word, and laying a screen out finds nothing:
+    validate skips it (the export gate does not)."""
+    from studio.core.layouts import style_files
+
+    return (own_layout(project, channel) or len(style_files(project, channel)) > 1
+            or bool(project.config.brand.get("text")))
+
+
 def own_layout(project: Any, channel: str) -> bool:
     """Whether the project has a layout of its own for CHANNEL (layouts/): one that may do
     what it likes with the content, on some records only."""
@@ -405,4 +411,4 @@ def check_document(composition: Any, document: Any) -> list[Problem]:
 
 
 __all__ = ["carriers", "check_html", "check_document", "compare", "expected",
-           "laid_out_sections", "own_layout", "section_texts", "Shown", "to_check"]
+           "laid_out_sections", "own_layout", "section_texts", "Shown", "styled", "to_check"]
