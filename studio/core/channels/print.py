@@ -509,7 +509,8 @@ def _render(composition: Composition) -> Rendition:
         written = {**options, "uncompressed_pdf": True} if composition.preview else options
         pdf, pages = document.write_pdf(**written), len(document.pages)
         located, tops, spans = block_places(document)
-        # Shown beside the preview; validation and the export gate hold them as errors.
+        # A rendition's warnings (render --json, the server); validate and the export
+        # gate hold them as errors.
         altered = [dataclasses.replace(p, severity=Severity.WARNING)
                    for p in wording.check_document(composition, document)]
     finally:
