@@ -219,12 +219,18 @@ def _tell_progress(generation: int, done: int, total: int) -> None:
             return
 
 
-def run_validation(state: ProjectState, generation: int = 0) -> list[Problem]:
+def run_validation(state: ProjectState, generation: int = 0,
+                   template: str | None = None) -> list[Problem]:
     from studio.core.validate import validate
 
     try:
-        # The print preview lays its letter out and warns of the last page's fill itself.
+        # The print preview lays its letter out and warns of the last page's fill and the
+        # regulatory wording as printed itself. The email and mobile previews are not
+        # WeasyPrint: the screens of TEMPLATE (the one on screen) are laid out here for the
+        # wording, for the default sample where the project styles them (studio/core/
+        # wording.py); every template's, for a big library, would cost seconds an edit.
         return validate(_last_project().get(state), full_layouts=False,
+                        screen_layouts=frozenset({template} if template else ()),
                         progress=functools.partial(_tell_progress, generation))
     except Exception as exc:  # noqa: BLE001
         return [error("(studio)", 0, 0, f"validation failed: {exc!r}")]

@@ -80,7 +80,8 @@ class _Counter:
 
 def validate(project: Project, *, trial_render: bool = True,
              time_limit: float | None = None,
-             progress: Progress | None = None, full_layouts: bool = True) -> list[Problem]:
+             progress: Progress | None = None, full_layouts: bool = True,
+             screen_layouts: bool | frozenset[str] | None = None) -> list[Problem]:
     """All problems of a project, sorted by file and line, each reported once. Each trial
     composition runs within the rendition's budget (the project's `limits:`, or TIME_LIMIT
     seconds), so a runaway template is a problem, not a validation that never ends.
@@ -95,7 +96,11 @@ def validate(project: Project, *, trial_render: bool = True,
     FULL_LAYOUTS False leaves out laying heavy channels out whole (the print letter of the
     default sample, for its last page's fill): the studio's validation after each keystroke,
     whose print preview lays the letter out and warns of that fill itself. Two layouts a
-    keystroke (one per locale) took a core from the previews on a 2-core machine."""
+    keystroke (one per locale) took a core from the previews on a 2-core machine.
+    SCREEN_LAYOUTS (as FULL_LAYOUTS unless given; or the names of the templates to do it for)
+    is the same for the light channels' screens (email at 600 px, mobile at 360), laid out for
+    the regulatory wording as shown where the project styles them: their previews are not
+    WeasyPrint, so the studio asks for the template on screen."""
     facts = _Facts(project)
     trials = len(project.templates) if trial_render else 0
     counter = _Counter(progress, len(project.blocks) + len(project.templates)
@@ -127,7 +132,8 @@ def validate(project: Project, *, trial_render: bool = True,
     problems += delivery_problems(project)
     if trial_render and not any(p.is_error for p in problems):
         problems += _trial_problems(project, limits.limits_from(project.config.raw, time_limit),
-                                    facts, counter.add, full_layouts)
+                                    facts, counter.add, full_layouts,
+                                    full_layouts if screen_layouts is None else screen_layouts)
     counter.add(counter.total)  # trials not run (an error first) or cut short: all done
     return _unique(problems)
 
@@ -589,7 +595,8 @@ def _layout_problems(project: Project) -> Iterator[Problem]:
 
 def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
                     tried: Callable[[], None] = lambda: None,
-                    full_layouts: bool = True) -> Iterator[Problem]:
+                    full_layouts: bool = True,
+                    screen_layouts: bool | frozenset[str] = True) -> Iterator[Problem]:
     """Each template's trial compositions, kept by everything they read: the template, every
     block it reaches (through includes too), the samples, settings, schema and layout files.
     TRIED is called after each template's."""
@@ -597,9 +604,11 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
     files = facts.files()
     samples = tuple(facts.sample(s) for s in project.samples.values())
     for template in project.templates.values():
+        screens = (screen_layouts if isinstance(screen_layouts, bool)
+                   else template.name in screen_layouts)
         key = ("trial", facts.template(template),
                tuple(sorted(facts.block(b) for b in index.template_blocks(template.name))),
-               samples, facts.config, facts.schema, files, repr(budget), full_layouts)
+               samples, facts.config, facts.schema, files, repr(budget), full_layouts, screens)
         kept = _MEMO.peek(key)
         if kept is not None:
             yield from kept
@@ -607,7 +616,7 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
             continue
         found: list[Problem] = []
         ran_out = False
-        for problem in _template_trials(project, template, budget, full_layouts):
+        for problem in _template_trials(project, template, budget, full_layouts, screens):
             found.append(problem)
             ran_out = ran_out or problem.message.startswith(
                 str(limits.time_message(budget.time)))
@@ -621,13 +630,11 @@ def _trial_problems(project: Project, budget: limits.Limits, facts: _Facts,
 
 
 def _template_trials(project: Project, template: Template, budget: limits.Limits,
-                     full_layouts: bool = True) -> Iterator[Problem]:
+                     full_layouts: bool = True, screen_layouts: bool = True) -> Iterator[Problem]:
     # Heavy channels are laid out whole for one sample only: the one the studio shows first.
     default_sample: str | None = str(project.config.raw.get("default_sample") or "typical")
     if default_sample not in project.samples:
         default_sample = min(project.samples, default="")
-    if not full_layouts:
-        default_sample = None
     for sample in project.samples.values():
         for locale in project.config.locales:
             for channel in template.channels:
@@ -636,7 +643,8 @@ def _template_trials(project: Project, template: Template, budget: limits.Limits
                 try:
                     warnings = limits.within(budget, template.path, functools.partial(
                         _trial, project, template, channel, sample.record, locale,
-                        sample.name == default_sample))
+                        sample.name == default_sample and (
+                            screen_layouts if CHANNELS[channel].trial else full_layouts)))
                 except ProblemError as exc:
                     yield _with_context(exc.problem, context)
                     if exc.problem.message.startswith(str(limits.time_message(budget.time))):

@@ -66,7 +66,7 @@ class RenderService(QObject):
         self._progress_timer.setInterval(100)
         self._progress_timer.timeout.connect(self._read_progress)
         self._lanes: dict[str, _Lane] = {}
-        self._validation_waiting: tuple[ProjectState, int] | None = None
+        self._validation_waiting: tuple[ProjectState, int, str | None] | None = None
         self._validation_running = False
         self._latest_validation = -1
         self._closed = False
@@ -127,9 +127,8 @@ class RenderService(QObject):
                 job, lane.waiting = lane.waiting, None
                 self._start(lane, job)
         if self._validation_waiting is not None and not self._validation_running:
-            state, generation = self._validation_waiting
-            self._validation_waiting = None
-            self.validate(state, generation)
+            self._validation_waiting, waiting = None, self._validation_waiting
+            self.validate(*waiting)
 
     def submit(self, job: RenderJob) -> None:
         if self._closed:
@@ -180,20 +179,22 @@ class RenderService(QObject):
         if outcome is not None and outcome.generation == lane.latest:
             self.finished.emit(outcome)
 
-    def validate(self, state: ProjectState, generation: int) -> None:
+    def validate(self, state: ProjectState, generation: int, template: str | None = None) -> None:
+        """The whole project checked in the validation worker; TEMPLATE, the one on screen, has
+        its email and mobile screens laid out for the regulatory wording too."""
         if self._closed:
             return
         self._latest_validation = generation
         if self._validation_running or self._starting:
-            self._validation_waiting = (state, generation)
+            self._validation_waiting = (state, generation, template)
             return
         self._validation_running = True
         self._progress_timer.start()
         try:
-            future = self._checker.submit(run_validation, state, generation)
+            future = self._checker.submit(run_validation, state, generation, template)
         except BrokenExecutor:
             self._replace_pool("checker")
-            future = self._checker.submit(run_validation, state, generation)
+            future = self._checker.submit(run_validation, state, generation, template)
         future.add_done_callback(
             lambda f: self._post("validation", (generation, _problems_of(f))))
 
@@ -215,9 +216,8 @@ class RenderService(QObject):
         self._progress_timer.stop()
         self._read_progress()
         if self._validation_waiting is not None:
-            state, waiting_generation = self._validation_waiting
-            self._validation_waiting = None
-            self.validate(state, waiting_generation)
+            self._validation_waiting, waiting = None, self._validation_waiting
+            self.validate(*waiting)
         if generation == self._latest_validation:
             self.validated.emit(generation, problems)
 

@@ -18,6 +18,7 @@ from studio.core.channels import CHANNEL_NAMES, CHANNELS
 from studio.core.compose import channels_reading_change
 from studio.core.files import write_atomic
 from studio.core.jobs import ProjectState, RenderJob, RenderOutcome
+from studio.core.messages import msg
 from studio.core.problems import Problem
 from studio.core.project import (
     CONFIG_FILE,
@@ -95,6 +96,10 @@ class Session(QObject):
         self._pending: set[str] = set()  # channels waiting for the edit pause
         self._last_used: dict[str, frozenset[str]] = {}  # channel -> blocks its rendition read
         self._render_problems: dict[str, Problem] = {}
+        # What the last rendition of a channel that validation does not render on every
+        # sample warns of (print: the regulatory wording as printed, a near-empty last page,
+        # an image not loaded): shown with the rest, named by the sample it was found on.
+        self._render_warnings: dict[str, list[Problem]] = {}
         self._validation_problems: list[Problem] = []
         self.checking = False
         self._closed = False
@@ -119,6 +124,7 @@ class Session(QObject):
         self.locale = config.default_locale
         self._last_used.clear()
         self._render_problems.clear()
+        self._render_warnings.clear()
         self.projectChanged.emit(self.project)
         self.selectionChanged.emit()
         self.buffersChanged.emit()
@@ -152,6 +158,7 @@ class Session(QObject):
 
     def select(self, *, template: str | None = None, sample: str | None = None,
                locale: str | None = None) -> None:
+        switched = template is not None and template != self.template
         if template is not None:
             self.template = template
         if sample is not None:
@@ -166,6 +173,8 @@ class Session(QObject):
         self._last_used.clear()
         self.selectionChanged.emit()
         self.render_all()
+        if switched:  # its screens are laid out for the wording (the rest is kept: cheap)
+            self._validate_timer.start()
 
     # Rendering -------------------------------------------------------------------------------
 
@@ -183,6 +192,7 @@ class Session(QObject):
         for channel in sorted(self._pending):
             if channel not in available:
                 self._render_problems.pop(channel, None)
+                self._render_warnings.pop(channel, None)
                 continue
             self.renderStarted.emit(channel)
             self.service.submit(RenderJob(state, self.template, channel, self.locale,
@@ -193,14 +203,23 @@ class Session(QObject):
         if outcome.rendition is not None:
             self._last_used[outcome.channel] = outcome.rendition.used_blocks
             self._render_problems.pop(outcome.channel, None)
+            self._render_warnings[outcome.channel] = self._shown_warnings(outcome)
             self.renditionReady.emit(outcome.channel, outcome.rendition, outcome.elapsed_ms)
         elif outcome.problem is not None:
             self._render_problems[outcome.channel] = outcome.problem
+            self._render_warnings.pop(outcome.channel, None)
             # What the last good rendition read says nothing of what broke this one (a block
             # the template just took in): any block's edit may be what fixes it.
             self._last_used.pop(outcome.channel, None)
             self.renditionFailed.emit(outcome.channel, outcome.problem)
         self._emit_problems()
+
+    def _shown_warnings(self, outcome: RenderOutcome) -> list[Problem]:
+        if CHANNELS[outcome.channel].trial or outcome.rendition is None:
+            return []  # validation renders it on every sample and says the same
+        context = msg(" [sample {sample}, locale {locale}, {channel}]",
+                      sample=self.sample or "", locale=self.locale or "", channel=outcome.channel)
+        return [p.with_suffix(context) for p in outcome.rendition.warnings]
 
     def affected_channels(self, changed: Iterable[str], before: Project | None = None) -> set[str]:
         """The channels whose current rendition may read one of the changed files. With the
@@ -386,7 +405,7 @@ class Session(QObject):
         if self.project is None:
             return
         self._validation_generation += 1
-        self.service.validate(self.state(), self._validation_generation)
+        self.service.validate(self.state(), self._validation_generation, self.template)
         if not self.checking:
             self.checking = True
             self.checkingChanged.emit(True)
@@ -405,7 +424,9 @@ class Session(QObject):
 
     def problems(self) -> list[Problem]:
         found = {(p.path, p.line, p.message): p for p in self._validation_problems}
-        for problem in self._render_problems.values():
+        shown = [*self._render_problems.values(),
+                 *(p for warnings in self._render_warnings.values() for p in warnings)]
+        for problem in shown:
             found.setdefault((problem.path, problem.line, problem.message), problem)
         return sorted(found.values(), key=lambda p: (p.severity != "error", p.path, p.line))
 

@@ -165,3 +165,24 @@ def test_media_queries_are_decided_for_the_screen() -> None:
     kept = wording.screen_stylesheets(
         "<style>@media (max-width: 400px) { p { color: red } } p { margin: 0 }</style>", 360)
     assert "@media all" in kept and "margin" in kept
+
+
+def test_the_studio_validation_lays_out_the_screens_of_the_template_on_screen(
+        tmp_path: Path) -> None:
+    """The studio's validation after an edit: no print letter (its preview has it), the email
+    and mobile screens of the template on screen only (every template's would cost a big
+    library seconds an edit)."""
+    from studio.core.validate import validate
+
+    root = copy_of_sample(tmp_path)
+    append(root, "styles/email.css", '[data-block="legal/complaints-adr"] { display: none }')
+
+    def hidden(screens: frozenset[str]) -> set[str]:
+        return {p.path for p in validate(load_project(root), full_layouts=False,
+                                         screen_layouts=screens)
+                if "regulatory wording in block legal/complaints-adr" in p.message}
+
+    assert hidden(frozenset()) == set()
+    assert hidden(frozenset({"contract-change"})) == {"templates/contract-change.yaml"}
+    assert hidden(frozenset({"bill", "contract-change"})) == {
+        "templates/bill.yaml", "templates/contract-change.yaml"}

@@ -229,6 +229,38 @@ def test_unsaved_edits_are_never_silently_overwritten(studio, project, qtbot, mo
     assert path.read_text() == "Versione di un altro editor\n"
 
 
+def test_the_studio_lists_regulatory_wording_a_stylesheet_hides(studio, project, qtbot):
+    """The walk-around the export gate refuses, shown while the author works: print from the
+    preview's own layout (its rendition's warnings), email from the validation worker, which
+    lays the email's screen out for the default sample (the email preview is not WeasyPrint)."""
+    def append(name, text):
+        path = project / name
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        path.write_text(old + "\n" + text + "\n", encoding="utf-8")
+
+    def listed(channel):
+        return [p for p in studio.problems_model.problems()
+                if p.message.startswith("the regulatory wording in block")
+                and p.message.endswith(f", {channel}]")]
+
+    assert not listed("print") and not listed("email")
+    append("styles/print.css", '[data-block="legal/withdrawal"] p:last-child { display: none }')
+    append("styles/email.css", '[data-block="legal/privacy"] { display: none }')
+    studio.session.select(template="contract-change")
+    qtbot.waitUntil(lambda: bool(listed("print")) and bool(listed("email")), timeout=2 * WAIT)
+    [printed] = listed("print")
+    assert "block legal/withdrawal" in printed.message and not printed.is_error
+    assert printed.message.endswith("[sample typical, locale it, print]")
+    assert printed.path == "templates/contract-change.yaml"  # where the template takes it in
+    assert all("block legal/privacy" in p.message for p in listed("email"))
+    # Put right, the warnings go.
+    for name in ("styles/print.css", "styles/email.css"):
+        path = project / name
+        path.write_text(path.read_text(encoding="utf-8").replace("display: none", "color: #000"),
+                        encoding="utf-8")
+    qtbot.waitUntil(lambda: not listed("print") and not listed("email"), timeout=2 * WAIT)
+
+
 def test_problem_activation_opens_the_file_at_the_line(studio, project, qtbot):
     path = project / "blocks/common/contacts.md"
     path.write_text(path.read_text() + "\n{{ customer.nonexistent_field }}\n")
