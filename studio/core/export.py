@@ -247,9 +247,11 @@ def _token(target: str, settings: Mapping[str, Any]) -> str:
 
 def refuse_void_settings(repository: Repository, package: Package, target: str) -> None:
     """Refuse an export to a target from a version whose studio.yaml carries a change of the
-    roles or compliance settings that a non-approver made (verify names it): such a change is
-    not in force for the ledger, and a target's settings are read from that very file (a
-    dropped requires_approval would otherwise let the version out ungated)."""
+    roles or compliance settings, or of where targets deliver without the gate, that a
+    non-approver made (verify names it): such a change is not in force for the ledger, and a
+    target's settings are read from that very file (a dropped requires_approval, or the
+    production server's url under a new target's name, would otherwise let the version out
+    ungated)."""
     from studio.core.compliance import _blob_hash
     from studio.core.ledger import judge_history
 
@@ -261,9 +263,9 @@ def refuse_void_settings(repository: Repository, package: Package, target: str) 
                 0,
                 0,
                 msg("export to {target} refused: studio.yaml at {commit} holds a change of the "
-                    "roles or compliance settings made by someone who is not an approver "
-                    "(missiva verify names it): it is not in force until an approver makes it",
-                    target=target, commit=package.commit[:10]),
+                    "roles, the compliance settings or the ungated targets made by someone who "
+                    "is not an approver (missiva verify names it): it is not in force until an "
+                    "approver makes it", target=target, commit=package.commit[:10]),
             )
         )
 

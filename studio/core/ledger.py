@@ -205,6 +205,10 @@ class Rules:
     locales: tuple[str, ...] = ()
     gated_targets: frozenset[str] = frozenset()  # targets with requires_approval
     targets: frozenset[str] = frozenset()  # every target's name
+    # Targets that deliver to a rendering server without the gate, as (name, url, token_env):
+    # one a non-approver adds or points elsewhere (the production server's url, under a new
+    # name) would let unapproved wording out where the gated target cannot.
+    open_servers: frozenset[tuple[str, str, str]] = frozenset()
     compliance: str = ""  # the roles and compliance keys, canonical: changed or not
 
     def members(self, role: str | None) -> frozenset[str]:
@@ -260,6 +264,12 @@ def rules_from(data: bytes | None) -> Rules:
             if isinstance(target, dict) and target.get("requires_approval")
         ),
         targets=frozenset(str(name) for name in targets),
+        open_servers=frozenset(
+            (str(name), str(target.get("url")), str(target.get("token_env")))
+            for name, target in targets.items()
+            if isinstance(target, dict) and target.get("url")
+            and not target.get("requires_approval")
+        ),
         compliance=json.dumps(
             {"roles": raw.get("roles"), "compliance": raw.get("compliance")},
             sort_keys=True,
@@ -556,20 +566,23 @@ class _Walk:
     def settings(self, commit: str, author: str, before: Rules, entry: _Entry) -> bool:
         after = rules_from(self.read(entry.new)) if entry.new else Rules()
         loosened = sorted(before.gated_targets - after.gated_targets)
-        if after.compliance == before.compliance and not loosened:
+        served = sorted({name for name, *_ in after.open_servers - before.open_servers})
+        if after.compliance == before.compliance and not loosened and not served:
             return False
         data = self.read(entry.new) if entry.new else None
         # what would let something out that the rules before kept in: other roles or
-        # compliance settings, a target kept but no longer gated (one removed gates nothing)
+        # compliance settings, a target kept but no longer gated (one removed gates nothing),
+        # a server reached without the gate that was not (a new target, another url or token)
         opened = after.compliance != before.compliance or bool(
-            (before.gated_targets - after.gated_targets) & after.targets)
+            (before.gated_targets - after.gated_targets) & after.targets) or bool(served)
         approver = before.approver_role(author) is not None
         if approver or not opened:
             self._rules[data or b""] = after  # in force (also if once made by a non-approver)
             self.void_settings.discard(entry.new)
         else:
             # Not in force: the rules before it go on judging what follows (a self-granted
-            # approver role approves nothing, a dropped requires_approval gates still).
+            # approver role approves nothing, a dropped requires_approval gates still, a
+            # version holding the new server target exports nowhere).
             self._rules[data or b""] = before
             if entry.new:
                 self.void_settings.add(entry.new)
@@ -578,6 +591,9 @@ class _Walk:
                 msg("dropped requires_approval from target {targets}",
                     targets=", ".join(loosened))
                 if loosened
+                else msg("sent target {targets} to a rendering server without "
+                         "requires_approval", targets=", ".join(served))
+                if served
                 else msg("changed the roles or compliance settings")
             )
             self.problems.append(

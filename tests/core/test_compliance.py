@@ -991,6 +991,53 @@ def test_case14_an_approval_covers_how_the_templates_use_the_block(
     assert state_of(project, "legal/withdrawal").state == "approved"
 
 
+def test_case15_a_server_target_without_the_gate_is_an_approver_s_to_add(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the gate: the production server's url under a new target's
+    # name, without requires_approval, committed by a billing author: verify said nothing and
+    # the export went to production with the wording nobody approved.
+    config = project / "studio.yaml"
+
+    def add_target(line: str, message: str) -> None:
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "targets:\n", f"targets:\n  {line}\n", 1), encoding="utf-8")
+        open_repository(project).commit(message, ["studio.yaml"])
+
+    monkeypatch.delenv("MISSIVA_PROD_TOKEN", raising=False)
+    become(monkeypatch, "Luca Moretti", LUCA)
+    add_target("mirror: {url: 'http://127.0.0.1:8470', token_env: MISSIVA_PROD_TOKEN, retries: 0}",
+               "A mirror of production for the bill run")
+    assert f"commit {head(project)[:10]} by {LUCA} sent target mirror to a rendering server " \
+        "without requires_approval: only an approver" in "\n".join(
+            p.message for p in verify(project))
+    with pytest.raises(ProblemError, match="export to mirror refused: .* not in force until "
+                                           "an approver makes it"):
+        export(project, target="mirror")
+
+    # The same target added by an approver is in force: the export goes on to the server
+    # (and stops here at the token, which this machine does not have).
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    git(project, "revert", "--no-edit", "HEAD")
+    add_target("staging: {url: 'http://127.0.0.1:8471', token_env: MISSIVA_PROD_TOKEN, "
+               "retries: 0}", "A staging server")
+    with pytest.raises(ProblemError, match="MISSIVA_PROD_TOKEN.* is not set"):
+        export(project, target="staging")
+
+    # Pointed at production by a non-approver, it is not in force again.
+    become(monkeypatch, "Luca Moretti", LUCA)
+    config.write_text(config.read_text(encoding="utf-8").replace(":8471", ":8470"),
+                      encoding="utf-8")
+    open_repository(project).commit("Staging is production now", ["studio.yaml"])
+    with pytest.raises(ProblemError, match="not in force until an approver makes it"):
+        export(project, target="staging")
+    # A folder target, or a gated one, stays anyone's to add.
+    git(project, "revert", "--no-edit", "HEAD")
+    add_target(f"drafts: {{path: {project.parent / 'drafts'}}}", "Drafts for the print shop")
+    assert export(project, target="drafts").path is not None
+    assert not [p for p in verify(project) if "Drafts" in p.message or "drafts" in p.message]
+
+
 def test_uncleared_names_what_keeps_a_template_from_customers(
     project: Path, tmp_path: Path
 ) -> None:

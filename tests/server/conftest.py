@@ -18,10 +18,13 @@ import pytest
 from tests.conftest import REPO, SAMPLE
 
 TOKEN = "test-token-0123456789"
+# The sample's approver: a server target without the gate is only in force when an approver
+# adds it (studio/core/ledger.py), and these tests add their own.
 IDENTITY = {
     f"GIT_{who}_{what}": value
     for who in ("AUTHOR", "COMMITTER")
-    for what, value in (("NAME", "Giulia Bianchi"), ("EMAIL", "giulia.bianchi@lumen.example"))
+    for what, value in (("NAME", "Giulia Bianchi"),
+                        ("EMAIL", "giulia.bianchi@lumen-energia.example"))
 }
 
 
