@@ -316,6 +316,7 @@ class Judged:
     # studio.yaml versions (blob ids) whose change of the roles or compliance settings was made
     # by a non-approver: the rules before it stay in force, and no export goes from them
     void_settings: frozenset[str] = frozenset()
+    blamed: tuple[str, ...] = ()  # the commit each of the problems was found in
 
     def valid(self) -> list[SignOff]:
         return [d for d in self.decisions if d.valid]
@@ -337,6 +338,7 @@ class _Walk:
         self.deep = deep
         self.decisions: list[SignOff] = []
         self.problems: list[Problem] = []
+        self.blamed: list[str] = []
         self.renamed: dict[str, str] = {}
         self.unflagged: dict[str, Problem] = {}
         self.regulated: list[str] = []
@@ -427,7 +429,9 @@ class _Walk:
             commits.append((commit, parents, author.strip(), committer.strip(), self.entries(rest)))
         self.prefetch([(c, parents, entries) for c, parents, _, _, entries in commits])
         for commit, parents, author, committer, entries in commits:
+            found = len(self.problems)
             self.commit(commit, parents, author, committer, entries)
+            self.blamed += [commit] * (len(self.problems) - found)
 
     def entries(self, raw: str) -> list[_Entry]:
         tokens = raw.lstrip("\n").split("\0")
@@ -797,6 +801,7 @@ def judge_history(
         frozenset(walk.must_hold),
         frozenset(walk.must_go),
         frozenset(walk.void_settings),
+        tuple(walk.blamed),
     )
     if key is not None:
         cache = parse_cache()

@@ -38,7 +38,7 @@ from studio.core.history import (
     path_label,
 )
 from studio.core.messages import Message, joined, msg
-from studio.core.problems import ProblemError, error
+from studio.core.problems import Problem, ProblemError, error
 
 MINE_REF = "refs/missiva/sync/mine"
 THEIRS_REF = "refs/missiva/sync/theirs"
@@ -477,7 +477,7 @@ def sync(root: str | os.PathLike[str], *, progress: Progress | None = None) -> S
         left = conflicts(top)
         if left:
             return _conflict_result(top, left)
-        return _finish_merge_and_push(top, progress)
+        return _finish_merge_and_push(top, progress, Path(root))
     branch = _branch(top)
     remote = _remote(top, branch)
     dirty = _dirty(top)
@@ -488,11 +488,12 @@ def sync(root: str | os.PathLike[str], *, progress: Progress | None = None) -> S
                                       "syncing (nothing is sent or received while they are "
                                       "pending)", files=shown))
         )
-    return _integrate_and_push(top, branch, remote, progress)
+    return _integrate_and_push(top, branch, remote, progress, project=Path(root))
 
 
 def _integrate_and_push(
-    top: Path, branch: str, remote: str, progress: Progress | None, before: str = ""
+    top: Path, branch: str, remote: str, progress: Progress | None, before: str = "",
+    project: Path | None = None,
 ) -> SyncResult:
     start = _rev(top, "HEAD")
     before = before or start
@@ -519,6 +520,11 @@ def _integrate_and_push(
         if progress:
             progress("sending your work…")
         to_send = _arrivals(top, f"{theirs}..HEAD" if theirs else "HEAD")
+        broken = _breaking(top, project or top, to_send) if to_send else []
+        if broken:
+            base = theirs or _rev(top, f"refs/remotes/{remote}/{main_branch(top)}")
+            return _result("refused", _refusal(broken, base), received=received,
+                           counts=_safe_counts(top))
         pushed = _push(top, remote, branch)
         if pushed is None:
             sent += to_send
@@ -540,6 +546,33 @@ def _integrate_and_push(
         received=received,
         counts=_safe_counts(top),
     )
+
+
+def _breaking(top: Path, project: Path, sending: Sequence[Arrival]) -> list[Problem]:
+    """What my commits SENDING would bring into the team's history that the compliance rules
+    forbid (a non-owner's edit of a regulatory block, roles changed by a non-approver…): the
+    problems the history's judgement finds in them. Once pushed, `verify` would report them
+    in every clone for good (history is never rewritten)."""
+    from studio.core.ledger import judge_history
+
+    mine = {arrival.commit for arrival in sending}
+    try:
+        judged = judge_history(open_repository(project), ["HEAD"])
+    except ProblemError:
+        return []  # not a project's history (no studio.yaml): nothing to judge
+    return [p for p, commit in zip(judged.problems, judged.blamed, strict=True)
+            if commit in mine]
+
+
+def _refusal(broken: list[Problem], base: str) -> Message:
+    problem = broken[0]
+    said = joined(problem.parts or (problem.message,), "")
+    return msg("nothing was sent: {problem}{more}. Once on the server, missiva verify would "
+               "report it in every clone for good. Take your commits back (their changes stay "
+               "in your files: git reset --soft {base}), undo that change and commit again.",
+               problem=said, base=base[:10] if base else "HEAD~1",
+               more=msg(" (and {count} more)", count=len(broken) - 1) if len(broken) > 1
+               else "")
 
 
 def _summary(sent: int, received: int) -> Message:
@@ -663,13 +696,15 @@ def _commit_merge(top: Path) -> SyncResult | None:
     return None
 
 
-def _finish_merge_and_push(top: Path, progress: Progress | None) -> SyncResult:
+def _finish_merge_and_push(top: Path, progress: Progress | None,
+                           project: Path | None = None) -> SyncResult:
     before = _rev(top, "refs/missiva/sync/before")
     theirs = _rev(top, THEIRS_REF)
     _commit_merge(top)
     branch = _branch(top)
     remote = _remote(top, branch)
-    result = _integrate_and_push(top, branch, remote, progress, before=before)
+    result = _integrate_and_push(top, branch, remote, progress, before=before,
+                                 project=project)
     if result.ok and before and theirs:
         received = _arrivals(top, f"{before}..{theirs}")
         return SyncResult(result.state, result.message, result.sent, received + result.received,
@@ -926,7 +961,7 @@ def submit_change(root: str | os.PathLike[str]) -> ChangeRequest:
         )
     if _dirty(top):
         raise ProblemError(error(str(top), 0, 0, msg("commit your changes before submitting")))
-    result = _integrate_and_push(top, branch, _remote(top, branch), None)
+    result = _integrate_and_push(top, branch, _remote(top, branch), None, project=Path(root))
     if not result.ok:
         raise ProblemError(error(str(top), 0, 0, result.text or result.message))
     name = branch[len(CHANGE_PREFIX):]

@@ -480,7 +480,9 @@ def test_a_change_breaking_the_ownership_rules_is_not_merged(team: Team, daemon:
     path = sara / "blocks" / "legal" / "privacy.md"
     path.write_text(path.read_text() + "\nScrivici quando vuoi!\n")
     open_repository(sara).commit("Privacy: friendlier")
-    sync.submit_change(sara)
+    with pytest.raises(ProblemError, match="nothing was sent: .*legal/privacy"):
+        sync.submit_change(sara)  # the studio's own way stops it on her desk
+    git(sara, "push", "-q", "-u", "origin", "change/privacy-by-marketing")  # git's does not
     become(team.monkeypatch, MARCO)
     sync.start_change(marco, "privacy-by-marketing")
     signoff(marco, "legal/privacy", "approve", "fine by me")
@@ -492,3 +494,34 @@ def test_a_change_breaking_the_ownership_rules_is_not_merged(team: Team, daemon:
     assert git(team.servers / "lumen.git", "rev-parse", "main").strip() == main_before
     assert git(marco, "rev-parse", "main").strip() == main_before
     assert verify(marco) == []
+
+
+def test_a_commit_breaking_the_ownership_rules_is_not_sent(team: Team, daemon: str) -> None:
+    """Found trying to get around the control: a marketing author's edit of the privacy notice,
+    committed with git, went to the team's main line with the next sync, where verify reports
+    it in every clone for good. Sync keeps it on her desk and says how to take it back."""
+    sara, giulia = team.desk("sara", daemon), team.desk("giulia", daemon)
+    team.edit(giulia, GREETING, "Gentile", "Gentilissimo", GIULIA)
+    become(team.monkeypatch, GIULIA)
+    assert sync.sync(giulia).ok
+    server_main = git(team.servers / "lumen.git", "rev-parse", "main").strip()
+    team.edit(sara, "blocks/legal/privacy.md", "GDPR", "GDPR (in breve)", SARA)
+    team.edit(sara, PAPERLESS, "in un minuto", "in due minuti", SARA)
+    become(team.monkeypatch, SARA)
+    refused = sync.sync(sara)
+    assert refused.state == "refused" and not refused.sent
+    assert refused.message.startswith("nothing was sent: commit ")
+    assert f"by {SARA[1]} changed regulatory block legal/privacy" in refused.message
+    assert f"git reset --soft {server_main[:10]}" in refused.message
+    assert "non è stato inviato nulla" in refused.in_language("it")
+    assert [a.author for a in refused.received] == [f"{GIULIA[0]} <{GIULIA[1]}>"]  # hers came
+    assert git(team.servers / "lumen.git", "rev-parse", "main").strip() == server_main
+    assert main(["sync", str(sara)]) == 1
+
+    # Taken back as it says, the notice put back, her own edit committed again: it goes.
+    git(sara, "reset", "-q", "--soft", server_main)
+    git(sara, "checkout", server_main, "--", "blocks/legal/privacy.md")
+    open_repository(sara).commit("Paperless: two minutes")
+    again = sync.sync(sara)
+    assert again.ok, again.message
+    assert verify(sara) == []
