@@ -243,21 +243,22 @@ def _length_px(value: str) -> float | None:
     return number * 16 if match.group(2) in ("em", "rem") else number
 
 
-def _feature(name: str, value: str | None, width: int) -> bool:
+def _feature(name: str, value: str | None, width: int, scheme: str = "light") -> bool:
     if name in ("min-width", "max-width", "min-device-width", "max-device-width"):
         length = _length_px(value or "")
         if length is None:
             return False
         return width >= length if name.startswith("min") else width <= length
     if name == "prefers-color-scheme":
-        return (value or "").strip() == "light"
+        return (value or "").strip() == scheme
     if name == "orientation":
         return (value or "").strip() == "portrait"
     return name == "color" and value is None
 
 
-def media_applies(prelude: str, width: int) -> bool:
-    """Whether a screen WIDTH CSS pixels wide matches the media query list PRELUDE."""
+def media_applies(prelude: str, width: int, scheme: str = "light") -> bool:
+    """Whether a screen WIDTH CSS pixels wide, its reader's colour SCHEME light or dark,
+    matches the media query list PRELUDE."""
     for query in prelude.lower().split(","):
         words_ = query.split()
         negated = bool(words_) and words_[0] == "not"
@@ -265,15 +266,16 @@ def media_applies(prelude: str, width: int) -> bool:
         kind = re.match(r"^([a-z]+)\b(?!\s*:)", rest)
         kind_ok = kind is None or kind.group(1) in ("all", "screen", "and")
         features = _FEATURE.findall(rest)
-        matched = kind_ok and all(_feature(n, v or None, width) for n, v in features)
+        matched = kind_ok and all(_feature(n, v or None, width, scheme) for n, v in features)
         if matched != negated:
             return True
     return False
 
 
-def screen_stylesheets(html: str, width: int) -> str:
-    """HTML with each <style>'s media queries decided for a screen WIDTH pixels wide: the
-    rules of a matching query under `@media all`, of another under a type no screen has.
+def screen_stylesheets(html: str, width: int, scheme: str = "light") -> str:
+    """HTML with each <style>'s media queries decided for a screen WIDTH pixels wide in colour
+    SCHEME: the rules of a matching query under `@media all`, of another under a type no
+    screen has.
     (WeasyPrint reads media types only: a query with a feature would be dropped, and a rule
     hiding the wording on phones with it.)"""
     import tinycss2
@@ -283,7 +285,8 @@ def screen_stylesheets(html: str, width: int) -> str:
         for rule in tinycss2.parse_stylesheet(css, skip_comments=True):
             if (rule.type == "at-rule" and rule.lower_at_keyword == "media"
                     and rule.content is not None):
-                kind = "all" if media_applies(tinycss2.serialize(rule.prelude), width) else "speech"
+                kind = ("all" if media_applies(tinycss2.serialize(rule.prelude), width, scheme)
+                        else "speech")
                 out.append(f"@media {kind} {{{rewrite(tinycss2.serialize(rule.content))}}}")
             else:
                 out.append(tinycss2.serialize([rule]))
@@ -319,45 +322,52 @@ def _difference(wanted: str, seen: str) -> Message | str:
     return ""
 
 
-def compare(composition: Any, shown: Mapping[str, Shown | str], where: str) -> list[Problem]:
+def compare(composition: Any, shown: Mapping[str, Shown | str],
+            where: str | Message) -> list[Problem]:
     """Problems for the sections carrying regulatory wording that SHOWN does not show as
     composed. SHOWN maps a block to its laid-out Shown, or to its text (sections read from HTML);
     WHERE names the rendition ("print", "email", …)."""
+    return [problem for _block, problem in _compared(composition, shown, where)]
+
+
+def _compared(composition: Any, shown: Mapping[str, Shown | str],
+              where: str | Message) -> list[tuple[str, Problem]]:
+    """compare's problems, each with the block it is about."""
     template = composition.template
     lines = {item.block: (item.line, item.col) for item in template.body}
-    problems: list[Problem] = []
+    problems: list[tuple[str, Problem]] = []
     for block, text in expected(composition).items():
         line, col = lines.get(block, (0, 0))
         seen = shown.get(block)
         if seen is None:
             if canonical(text):
-                problems.append(error(template.path, line, col, msg(
+                problems.append((block, error(template.path, line, col, msg(
                     "the regulatory wording in block {block} is not in {channel} at all (a "
                     "layout or stylesheet of the project leaves it out)", block=block,
-                    channel=where)))
+                    channel=where))))
             continue
         if isinstance(seen, Shown):
             if seen.generated:
-                problems.append(error(template.path, line, col, msg(
+                problems.append((block, error(template.path, line, col, msg(
                     "words are added to the regulatory wording in block {block} in {channel}: "
                     "{words} (a stylesheet's content: property)", channel=where, block=block,
-                    words=" ".join(words(" ".join(seen.generated)))[:80])))
+                    words=" ".join(words(" ".join(seen.generated)))[:80]))))
                 continue
             if seen.unreadable:
-                problems.append(error(template.path, line, col, msg(
+                problems.append((block, error(template.path, line, col, msg(
                     "part of the regulatory wording in block {block} is hidden in {channel}: "
                     "{words} (hidden, invisible, too small or clipped by a stylesheet)",
                     channel=where, block=block,
-                    words=" ".join(words(" ".join(seen.unreadable)))[:80])))
+                    words=" ".join(words(" ".join(seen.unreadable)))[:80]))))
                 continue
             seen_text = " ".join(seen.text)
         else:
             seen_text = seen
         if canonical(seen_text) != canonical(text):
-            problems.append(error(template.path, line, col, msg(
+            problems.append((block, error(template.path, line, col, msg(
                 "the regulatory wording in block {block} does not show as written in {channel}: "
                 "{difference} (a layout or stylesheet of the project changes it)",
-                channel=where, block=block, difference=_difference(text, seen_text))))
+                channel=where, block=block, difference=_difference(text, seen_text)))))
     return problems
 
 
@@ -392,6 +402,47 @@ def styled(project: Any, channel: str) -> bool:
 
     return (own_layout(project, channel) or len(style_files(project, channel)) > 1
             or bool(project.config.brand.get("text")))
+
+
+def dark_styled(project: Any, channel: str) -> bool:
+    """Whether the project's own stylesheet or layout for CHANNEL styles a dark colour scheme
+    (`prefers-color-scheme`): then the screen is laid out dark too, where a rule for readers
+    in dark mode could hide the wording from them only. The shipped stylesheets' dark rules
+    show every word: without the project's own, one light layout says it all."""
+    from studio.core.layouts import layout_file, style_files
+
+    files = [path for path, label in style_files(project, channel)
+             if not label.startswith("(default)")]
+    if own_layout(project, channel):
+        files.append(layout_file(project, channel)[0])
+    for path in files:
+        try:
+            if "prefers-color-scheme" in path.read_text(encoding="utf-8").lower():
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def check_screens(composition: Any, html: str, channel: str,
+                  layout: Callable[[str, frozenset[str], str], Any] | None) -> list[Problem]:
+    """An email's or a mobile page's wording (check_html), laid out by LAYOUT (the page, the
+    blocks to keep, the colour scheme) for a light screen, and a dark one too where the
+    project styles dark mode itself (a block found wanting in the light one is not said
+    twice)."""
+    wanted = expected(composition)
+    if layout is None or not wanted:
+        return check_html(composition, html, channel, layout=None)
+    kept = frozenset(wanted)
+    light = _compared(composition, laid_out_sections(layout(html, kept, "light"), wanted),
+                      channel)
+    if not dark_styled(composition.project, channel):
+        return [problem for _block, problem in light]
+    said = {block for block, _problem in light}
+    dark = _compared(composition, laid_out_sections(layout(html, kept, "dark"), wanted),
+                     msg("{channel} in dark mode", channel=channel))
+    return [problem for _block, problem in light] + [
+        problem for block, problem in dark if block not in said]
 
 
 def own_layout(project: Any, channel: str) -> bool:

@@ -186,3 +186,30 @@ def test_the_studio_validation_lays_out_the_screens_of_the_template_on_screen(
     assert hidden(frozenset({"contract-change"})) == {"templates/contract-change.yaml"}
     assert hidden(frozenset({"bill", "contract-change"})) == {
         "templates/bill.yaml", "templates/contract-change.yaml"}
+
+
+@pytest.mark.parametrize("channel", ["email", "mobile"])
+def test_a_rule_for_readers_in_dark_mode_is_checked_in_dark_mode(
+        tmp_path: Path, channel: str) -> None:
+    """Found trying to get around the check: the notice set in the dark background's own
+    colour for readers in dark mode only; the screen was laid out light, and it passed."""
+    root = copy_of_sample(tmp_path)
+    # A project styling dark mode itself, harmlessly: the shipped dark colours pass.
+    append(root, f"styles/{channel}.css",
+           "@media (prefers-color-scheme: dark) { a { text-decoration: underline } }")
+    assert wording.dark_styled(load_project(root), channel)
+    assert shown(root, channel) == []
+    append(root, f"styles/{channel}.css",
+           '@media (prefers-color-scheme: dark) { [data-block="legal/privacy"] p '
+           "{ color: #1f2937 !important } }")
+    [found] = shown(root, channel)
+    assert f"block legal/privacy is hidden in {channel} in dark mode" in found
+
+
+def test_without_dark_rules_of_its_own_the_screen_is_laid_out_light_only(
+        tmp_path: Path) -> None:
+    root = copy_of_sample(tmp_path)
+    append(root, "styles/email.css", "a { text-decoration: underline }")
+    assert not wording.dark_styled(load_project(root), "email")
+    assert wording.media_applies("(prefers-color-scheme: dark)", 600, "dark")
+    assert not wording.media_applies("(prefers-color-scheme: dark)", 600)

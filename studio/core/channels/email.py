@@ -92,8 +92,8 @@ def wording_problems(composition: Composition, *, laid_out: bool) -> list[Proble
 
     if not wording.to_check(composition, "email", laid_out):
         return []
-    return wording.check_html(composition, final_html(composition), "email",
-                              layout=screen_of(composition, 600) if laid_out else None)
+    return wording.check_screens(composition, final_html(composition), "email",
+                                 layout=screen_of(composition, 600) if laid_out else None)
 
 
 def _domain(sender: str) -> str:

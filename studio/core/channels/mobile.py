@@ -55,8 +55,8 @@ def wording_problems(composition: Composition, *, laid_out: bool) -> list[Proble
     page = final_html(composition, AssetResolver(composition.project.root), [])
     # The narrowest phone the preview shows: where a stylesheet squeezes most.
     width = int(str(VIEWPORTS[0]["width"]))
-    return wording.check_html(composition, page, "mobile",
-                              layout=screen_of(composition, width) if laid_out else None)
+    return wording.check_screens(composition, page, "mobile",
+                                 layout=screen_of(composition, width) if laid_out else None)
 
 
 def render(composition: Composition) -> Rendition:

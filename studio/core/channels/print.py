@@ -408,14 +408,15 @@ _SCREEN = "@page {{ size: {width}px 200000px; margin: 0 }}"
 
 
 def layout_screen(html: str, resolver: AssetResolver, width: int,
-                  kept: frozenset[str]) -> Document:
+                  kept: frozenset[str], scheme: str = "light") -> Document:
     """An email's or a mobile page's final HTML laid out as a screen WIDTH CSS pixels wide
-    shows it, for the regulatory wording's check (studio/core/wording.py); nothing fetched
+    shows it to a reader in colour SCHEME (light or dark), for the regulatory wording's check
+    (studio/core/wording.py); nothing fetched
     beyond the project's own files. Of the marked blocks, only those in KEPT keep their
     content: the others are laid out empty (their element stays, so selectors count them),
     which saves most of the work."""
     with _quiet():
-        return _layout_screen(html, resolver, width, kept)
+        return _layout_screen(html, resolver, width, kept, scheme)
 
 
 @contextlib.contextmanager
@@ -435,9 +436,9 @@ def _quiet() -> Iterator[None]:
 
 
 def _layout_screen(html: str, resolver: AssetResolver, width: int,
-                   kept: frozenset[str]) -> Document:
+                   kept: frozenset[str], scheme: str) -> Document:
     screen = CSS(string=_SCREEN.format(width=width), font_config=font_config())
-    page = HTML(string=wording.screen_stylesheets(html, width),
+    page = HTML(string=wording.screen_stylesheets(html, width, scheme),
                 base_url=resolver.root.as_uri() + "/", url_fetcher=ProjectFetcher(resolver),
                 media_type="screen")
     for element in page.etree_element.iter():
@@ -451,10 +452,10 @@ def _layout_screen(html: str, resolver: AssetResolver, width: int,
 
 
 def screen_of(composition: Composition,
-              width: int) -> Callable[[str, frozenset[str]], Document]:
+              width: int) -> Callable[[str, frozenset[str], str], Document]:
     """layout_screen for COMPOSITION's project, on a screen WIDTH pixels wide."""
     resolver = AssetResolver(composition.project.root)
-    return lambda page, kept: layout_screen(page, resolver, width, kept)
+    return lambda page, kept, scheme: layout_screen(page, resolver, width, kept, scheme)
 
 
 def wording_problems(composition: Composition, *, laid_out: bool) -> list[Problem]:
