@@ -24,6 +24,7 @@ compared; words, numbers and punctuation are.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -162,15 +163,23 @@ def _contrast(text: tuple[float, float, float, float],
 
 def laid_out_sections(document: Any, wanted: Iterable[str]) -> dict[str, Shown]:
     """The sections of a WeasyPrint document whose data-block is in WANTED, as shown."""
-    from weasyprint.formatting_structure.boxes import ParentBox, TextBox
+    from weasyprint.formatting_structure.boxes import ParentBox, ReplacedBox, TextBox
 
     wanted = frozenset(wanted)
     found: dict[str, Shown] = {}
     white = (1.0, 1.0, 1.0, 1.0)
+    # Where each piece of the wording lies on its page, and what is painted over it: a box
+    # painted after it (positioned, or a stacking context: CSS paints those after the page's
+    # text, by z-index then tree order) with a background or an image. LAYER orders painting:
+    # (phase, z-index, tree order) of the nearest box that made one; the page's flow is 0.
+    read: list[tuple[tuple[str, ...], str, bool, tuple[float, float], tuple[int, int, int]]] = []
+    covers: list[tuple[tuple[float, float, float, float], tuple[int, int, int]]] = []
+    made = [0]
 
     def walk(box: Any, blocks: tuple[str, ...], opacity: float,
              ground: tuple[float, float, float, float],
-             clip: tuple[float, float, float, float] | None, transformed: bool) -> None:
+             clip: tuple[float, float, float, float] | None, transformed: bool,
+             layer: tuple[int, int, int], inert: bool = False) -> None:
         element = getattr(box, "element", None)
         tag = getattr(box, "element_tag", "")
         style = box.style
@@ -179,14 +188,35 @@ def laid_out_sections(document: Any, wanted: Iterable[str]) -> dict[str, Shown]:
             if block in wanted and (not blocks or blocks[-1] != block):
                 blocks = (*blocks, block)
                 found.setdefault(block, Shown())
+                inert = False
             elif block and not blocks:
-                return  # a section without regulatory wording: nothing to read in it
-        opacity *= float(style["opacity"])
+                inert = True  # a section without the wording: only what it paints over it
+        if inert:
+            _look_for_covers(box, layer)
+            return
+        own_opacity = float(style["opacity"])
+        opacity *= own_opacity
         # Drawn scaled, rotated or moved: where it lands is not where the boxes say.
         transformed = transformed or bool(style["transform"])
+        if (style["position"] in ("relative", "absolute", "fixed") or own_opacity < 1
+                or style["transform"]):
+            z_index = style["z_index"]
+            z_index = z_index if isinstance(z_index, int) else 0
+            made[0] += 1
+            layer = (1 if z_index >= 0 else -1, z_index, made[0])
         background = _rgb(style["background_color"])
-        if background is not None and background[3] > 0.5:
-            ground = background
+        painted = (background is not None and background[3] > 0.5) or isinstance(
+            box, ReplacedBox) or any(image != "none" and image != ("none", None)
+                                     for image in style["background_image"] or ())
+        if painted:
+            if background is not None and background[3] > 0.5:
+                ground = background
+            if (layer[0] > 0 and opacity > 0.5 and style["visibility"] == "visible"
+                    and not isinstance(box, TextBox)):
+                with contextlib.suppress(AttributeError, TypeError):
+                    x, y = float(box.border_box_x()), float(box.border_box_y())
+                    covers.append(((x, y, x + float(box.border_width()),
+                                    y + float(box.border_height())), layer))
         if style["overflow"] != "visible" and isinstance(box, ParentBox):
             x, y = box.padding_box_x(), box.padding_box_y()
             own = (x, y, x + box.padding_width(), y + box.padding_height())
@@ -194,7 +224,7 @@ def laid_out_sections(document: Any, wanted: Iterable[str]) -> dict[str, Shown]:
                                              min(clip[2], own[2]), min(clip[3], own[3]))
         if not isinstance(box, TextBox):
             for child in getattr(box, "children", ()):
-                walk(child, blocks, opacity, ground, clip, transformed)
+                walk(child, blocks, opacity, ground, clip, transformed, layer, inert)
             return
         if not blocks or not box.text.strip() or tag.endswith("::marker"):
             return  # outside the wording, blank, or a list's bullet or number
@@ -219,13 +249,45 @@ def laid_out_sections(document: Any, wanted: Iterable[str]) -> dict[str, Shown]:
                                   and box.position_y + box.height > clip[1] + 0.5
                                   and box.position_y < clip[3] - 0.5))
         )
-        for block in blocks:
-            (found[block].text if legible else found[block].unreadable).append(box.text)
+        middle = (float(box.position_x + box.width / 2), float(box.position_y + box.height / 2))
+        read.append((blocks, box.text, legible, middle, layer))
+
+    def _look_for_covers(box: Any, layer: tuple[int, int, int], opacity: float = 1.0) -> None:
+        """A section without the wording, walked only for what it paints over the rest."""
+        style = box.style
+        own_opacity = float(style["opacity"])
+        opacity *= own_opacity
+        if (style["position"] in ("relative", "absolute", "fixed") or own_opacity < 1
+                or style["transform"]):
+            z_index = style["z_index"]
+            z_index = z_index if isinstance(z_index, int) else 0
+            made[0] += 1
+            layer = (1 if z_index >= 0 else -1, z_index, made[0])
+        if layer[0] > 0 and opacity > 0.5 and not isinstance(box, TextBox):
+            background = _rgb(style["background_color"])
+            if ((background is not None and background[3] > 0.5)
+                    or isinstance(box, ReplacedBox)
+                    or any(image != ("none", None) for image in style["background_image"] or ())
+                    ) and style["visibility"] == "visible":
+                with contextlib.suppress(AttributeError, TypeError):
+                    x, y = float(box.border_box_x()), float(box.border_box_y())
+                    covers.append(((x, y, x + float(box.border_width()),
+                                    y + float(box.border_height())), layer))
+        for child in getattr(box, "children", ()):
+            _look_for_covers(child, layer, opacity)
 
     for page in document.pages:
         page_box = page._page_box
         area = (0.0, 0.0, float(page_box.margin_width()), float(page_box.margin_height()))
-        walk(page_box, (), 1.0, white, area, False)
+        read.clear()
+        covers.clear()
+        walk(page_box, (), 1.0, white, area, False, (0, 0, 0))
+        for blocks, text, legible, (x, y), layer in read:
+            covered = any(above > layer and left <= x <= right and top <= y <= bottom
+                          for (left, top, right, bottom), above in covers)
+            for block in blocks:
+                (found[block].text if legible and not covered
+                 else found[block].unreadable).append(text)
     return found
 
 

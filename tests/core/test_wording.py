@@ -63,6 +63,13 @@ def test_the_sample_shows_its_regulatory_wording_as_written() -> None:
     ('main > section:last-child p { opacity: 0 }', "is hidden in print"),
     ('[data-block="legal/privacy"] p { transform: scale(0.05) }', "is hidden in print"),
     ('[data-block="legal/privacy"] p { letter-spacing: -6px }', "is hidden in print"),
+    # Painted over: a white panel the block's own ::after lays on it, or another section's.
+    ('[data-block="legal/privacy"] { position: relative } [data-block="legal/privacy"]::after '
+     '{ content: ""; position: absolute; inset: 0; background: #fff }', "is hidden in print"),
+    ('[data-block="legal/privacy"] p:last-child { position: relative; z-index: 1 } '
+     'main > section:last-child { position: relative } main > section:last-child::before '
+     '{ content: ""; position: absolute; top: 0; left: 0; width: 100%; height: 100%; '
+     'background: #fff; z-index: 2 }', "is hidden in print"),
 ])
 def test_a_stylesheet_that_hides_or_adds_to_the_wording_is_caught_in_print(
         tmp_path: Path, css: str, expected: str) -> None:
@@ -82,6 +89,10 @@ def test_styling_that_keeps_the_wording_legible_is_not_a_problem(tmp_path: Path)
         [data-block="legal/privacy"] h2 { text-transform: uppercase; letter-spacing: 0.5pt }
         [data-block="legal/privacy"] p::before { content: "▸ " }
         [data-block="legal/privacy"] strong { color: #0b4f8a }
+        /* A tint laid behind the text (z-index -1: painted before the page's text). */
+        [data-block="legal/privacy"] { position: relative }
+        [data-block="legal/privacy"]::after { content: ""; position: absolute; inset: 0;
+                                              background: #fef3c7; z-index: -1 }
     """)
     assert shown(root, "print") == []
     assert shown(root, "print", "bill") == []
