@@ -7,7 +7,7 @@ import html
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -278,9 +278,13 @@ class _Composer:
 
     def _include(self, block_id: str, **params: Any) -> TrustedMarkdown:
         current = self.project.blocks[self.stack[-1]]
-        path = current.source(self.locale, self.project.config.default_locale).path
-        output = self.render_block(str(block_id), params, path, 0, 0)
+        source = current.source(self.locale, self.project.config.default_locale)
+        path = source.path
         included = self.project.blocks.get(str(block_id))
+        if included is not None and included.regulatory and params and not current.regulatory:
+            refuse_include_params(current.id, path, source.body, source.body_line,
+                                  included.id, sorted(params))
+        output = self.render_block(str(block_id), params, path, 0, 0)
         if included is not None and included.regulatory and self.included:
             self.included[-1].append((str(block_id), output))
         return TrustedMarkdown(output)
@@ -511,6 +515,21 @@ def check_include(including: str, path: str, source: str, first_line: int, inclu
         "block {block} changes the wording of the regulatory block {included} it includes (a "
         "filter or an expression around block()): include it as {{{{ block(\"{included}\") }}}}",
         block=including, included=included)))
+
+
+def refuse_include_params(including: str, path: str, source: str, first_line: int,
+                          included: str, names: Sequence[str]) -> None:
+    """Refuse a plain block's include that passes parameters to a regulatory block: they change
+    the wording (the withdrawal's deadline) and no approval covers them. A template's `with:`
+    is covered by the block's approval (a change makes it stale), and so is a regulatory
+    block's own text, so those may."""
+    line = next((number for number, text in enumerate(source.splitlines(), start=first_line)
+                 if included in text and "block" in text), first_line)
+    raise WordingError(error(path, line, 0, msg(
+        "block {block} passes {names} to the regulatory block {included}: no approval covers "
+        "what it makes the wording say. Give the values in the template (with:), which the "
+        "block's approval covers, and include it as {{{{ block(\"{included}\") }}}}",
+        block=including, names=", ".join(names), included=included)))
 
 
 def _one_line(text: str) -> str:

@@ -224,3 +224,25 @@ def test_without_dark_rules_of_its_own_the_screen_is_laid_out_light_only(
     assert not wording.dark_styled(load_project(root), "email")
     assert wording.media_applies("(prefers-color-scheme: dark)", 600, "dark")
     assert not wording.media_applies("(prefers-color-scheme: dark)", 600)
+
+
+def test_a_plain_block_may_not_pass_parameters_to_a_regulatory_one(tmp_path: Path) -> None:
+    """Found trying to get around the control: a plain block including the withdrawal notice
+    with its own deadline (`block("legal/withdrawal", deadline="…")`) changed what the notice
+    says; the approval covered the template's `with:`, not this, and the rendered check saw
+    what the block composed to. Now the render fails at the include's line."""
+    root = copy_of_sample(tmp_path)
+    line = 'Ultimo giorno utile: {{ block("legal/withdrawal", deadline="2026-06-02") }}'
+    contacts = append(root, "blocks/common/contacts.md", line)
+    number = contacts.read_text(encoding="utf-8").splitlines().index(line) + 1
+    project = load_project(root)
+    for channel in ("print", "email", "mobile"):
+        with pytest.raises(ProblemError) as failed:
+            render(project, "bill", channel, project.samples["typical"].record)
+        problem = failed.value.problem
+        assert (problem.path, problem.line) == ("blocks/common/contacts.md", number)
+        assert "block common/contacts passes deadline to the regulatory block " \
+            "legal/withdrawal: no approval covers" in problem.message
+    # The template's with: is the place (its approval covers it): the sample renders.
+    assert render(load_project(SAMPLE), "contract-change", "print",
+                  project.samples["typical"].record).facts["pages"] == 2
