@@ -198,25 +198,12 @@ def laid_out_sections(document: Any, wanted: Iterable[str]) -> dict[str, Shown]:
         opacity *= own_opacity
         # Drawn scaled, rotated or moved: where it lands is not where the boxes say.
         transformed = transformed or bool(style["transform"])
-        if (style["position"] in ("relative", "absolute", "fixed") or own_opacity < 1
-                or style["transform"]):
-            z_index = style["z_index"]
-            z_index = z_index if isinstance(z_index, int) else 0
-            made[0] += 1
-            layer = (1 if z_index >= 0 else -1, z_index, made[0])
+        layer = layer_of(style, own_opacity, layer)
         background = _rgb(style["background_color"])
-        painted = (background is not None and background[3] > 0.5) or isinstance(
-            box, ReplacedBox) or any(image != "none" and image != ("none", None)
-                                     for image in style["background_image"] or ())
-        if painted:
-            if background is not None and background[3] > 0.5:
-                ground = background
-            if (layer[0] > 0 and opacity > 0.5 and style["visibility"] == "visible"
-                    and not isinstance(box, TextBox)):
-                with contextlib.suppress(AttributeError, TypeError):
-                    x, y = float(box.border_box_x()), float(box.border_box_y())
-                    covers.append(((x, y, x + float(box.border_width()),
-                                    y + float(box.border_height())), layer))
+        if background is not None and background[3] > 0.5:
+            ground = background
+        if layer[0] > 0 and opacity > 0.5:
+            may_cover(box, background, layer)
         if style["overflow"] != "visible" and isinstance(box, ParentBox):
             x, y = box.padding_box_x(), box.padding_box_y()
             own = (x, y, x + box.padding_width(), y + box.padding_height())
@@ -252,27 +239,37 @@ def laid_out_sections(document: Any, wanted: Iterable[str]) -> dict[str, Shown]:
         middle = (float(box.position_x + box.width / 2), float(box.position_y + box.height / 2))
         read.append((blocks, box.text, legible, middle, layer))
 
-    def _look_for_covers(box: Any, layer: tuple[int, int, int], opacity: float = 1.0) -> None:
-        """A section without the wording, walked only for what it paints over the rest."""
-        style = box.style
-        own_opacity = float(style["opacity"])
-        opacity *= own_opacity
+    def layer_of(style: Any, own_opacity: float,
+                 layer: tuple[int, int, int]) -> tuple[int, int, int]:
+        """The painting layer of a box: its own when it is positioned or a stacking context."""
         if (style["position"] in ("relative", "absolute", "fixed") or own_opacity < 1
                 or style["transform"]):
             z_index = style["z_index"]
             z_index = z_index if isinstance(z_index, int) else 0
             made[0] += 1
-            layer = (1 if z_index >= 0 else -1, z_index, made[0])
+            return (1 if z_index >= 0 else -1, z_index, made[0])
+        return layer
+
+    def may_cover(box: Any, background: tuple[float, float, float, float] | None,
+                  layer: tuple[int, int, int]) -> None:
+        """Record BOX as painted over what lies under it, when it paints anything."""
+        style = box.style
+        if isinstance(box, TextBox) or style["visibility"] != "visible":
+            return
+        if ((background is not None and background[3] > 0.5) or isinstance(box, ReplacedBox)
+                or any(image != ("none", None) for image in style["background_image"] or ())):
+            with contextlib.suppress(AttributeError, TypeError):
+                x, y = float(box.border_box_x()), float(box.border_box_y())
+                covers.append(((x, y, x + float(box.border_width()),
+                                y + float(box.border_height())), layer))
+
+    def _look_for_covers(box: Any, layer: tuple[int, int, int], opacity: float = 1.0) -> None:
+        """A section without the wording, walked only for what it paints over the rest."""
+        own_opacity = float(box.style["opacity"])
+        opacity *= own_opacity
+        layer = layer_of(box.style, own_opacity, layer)
         if layer[0] > 0 and opacity > 0.5 and not isinstance(box, TextBox):
-            background = _rgb(style["background_color"])
-            if ((background is not None and background[3] > 0.5)
-                    or isinstance(box, ReplacedBox)
-                    or any(image != ("none", None) for image in style["background_image"] or ())
-                    ) and style["visibility"] == "visible":
-                with contextlib.suppress(AttributeError, TypeError):
-                    x, y = float(box.border_box_x()), float(box.border_box_y())
-                    covers.append(((x, y, x + float(box.border_width()),
-                                    y + float(box.border_height())), layer))
+            may_cover(box, _rgb(box.style["background_color"]), layer)
         for child in getattr(box, "children", ()):
             _look_for_covers(child, layer, opacity)
 
