@@ -45,4 +45,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>Team</name>
+    <message numerus="yes">
+        <source>%n commit(s) taken back: their changes are in your files, uncommitted.</source>
+        <translation>
+            <numerusform>%n commit taken back: its changes are in your files, uncommitted.</numerusform>
+            <numerusform>%n commits taken back: their changes are in your files, uncommitted.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1853,6 +1853,21 @@ Recuperarle? («No» le conserva per il prossimo avvio; «Scarta» le elimina de
         <source>Syncing…</source>
         <translation>Sincronizzazione…</translation>
     </message>
+    <message>
+        <source>Take my commits back</source>
+        <translation>Riprendi le mie versioni</translation>
+    </message>
+    <message>
+        <source>Your commits not on the server become uncommitted changes again: nothing in your files changes.</source>
+        <translation>Le tue versioni non ancora sul server tornano modifiche da registrare: nei tuoi file non cambia nulla.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n commit(s) taken back: their changes are in your files, uncommitted.</source>
+        <translation>
+            <numerusform>%n versione ripresa: le sue modifiche sono nei tuoi file, da registrare.</numerusform>
+            <numerusform>%n versioni riprese: le loro modifiche sono nei tuoi file, da registrare.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>WhereUsedPanel</name>

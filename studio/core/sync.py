@@ -108,6 +108,9 @@ class SyncResult:
     counts: Counts | None = None
     tags: tuple[str, ...] = ()
     text: Message | None = field(default=None, compare=False, repr=False)
+    # Refused for breaking the compliance rules: the server's tip to take my commits back to
+    # (take_back), "" otherwise.
+    base: str = ""
 
     @property
     def ok(self) -> bool:
@@ -125,6 +128,7 @@ class SyncResult:
             "received": [a.__dict__ for a in self.received],
             "conflicts": [c.as_json() for c in self.conflicts],
             "counts": self.counts.as_json() if self.counts else None,
+            "take_back_to": self.base or None,
         }
 
 
@@ -524,7 +528,7 @@ def _integrate_and_push(
         if broken:
             base = theirs or _rev(top, f"refs/remotes/{remote}/{main_branch(top)}")
             return _result("refused", _refusal(broken, base), received=received,
-                           counts=_safe_counts(top))
+                           counts=_safe_counts(top), base=base)
         pushed = _push(top, remote, branch)
         if pushed is None:
             sent += to_send
@@ -573,6 +577,31 @@ def _refusal(broken: list[Problem], base: str) -> Message:
                problem=said, base=base[:10] if base else "HEAD~1",
                more=msg(" (and {count} more)", count=len(broken) - 1) if len(broken) > 1
                else "")
+
+
+def take_back(root: str | os.PathLike[str], base: str) -> int:
+    """Undo my commits since BASE (the server's tip a refused sync named), their changes kept
+    in the files as uncommitted: what sync's refusal for the compliance rules asks for, so the
+    change that broke them can be undone before committing again. Only commits the server
+    does not have are taken back (they were never published: nothing of the team's history is
+    rewritten). Returns how many."""
+    top = _top(Path(root))
+    target = _rev(top, base)
+    head = _rev(top, "HEAD")
+    if not target or not head or _git(top, "merge-base", "--is-ancestor", target, head,
+                                      check=False).returncode != 0:
+        raise ProblemError(error(str(top), 0, 0, msg(
+            "cannot take your commits back to {base}: it is not in your history", base=base)))
+    branch = _branch(top)
+    published = _rev(top, f"refs/remotes/{_remote(top, branch)}/{branch}")
+    if published and _git(top, "merge-base", "--is-ancestor", published, target,
+                          check=False).returncode != 0:
+        raise ProblemError(error(str(top), 0, 0, msg(
+            "cannot take your commits back to {base}: the server has commits after it (sync "
+            "again first)", base=base)))
+    count = _count(top, f"{target}..HEAD")
+    _git(top, "reset", "-q", "--soft", target)
+    return count
 
 
 def _summary(sent: int, received: int) -> Message:

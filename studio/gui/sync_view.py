@@ -568,6 +568,8 @@ class Team(QObject):
         self.refresh_counts()
         if result.state == "conflict":
             self._show_conflicts(list(result.conflicts))
+        elif result.base:
+            self._offer_take_back(result)
         elif not result.ok:
             self._message(result.in_language(ui_locale().language))
         else:
@@ -587,6 +589,32 @@ class Team(QObject):
     def _failed(self, problem: Problem) -> None:
         self.refresh_counts()
         self._message(problem_text(problem))
+
+    def _offer_take_back(self, result: sync.SyncResult) -> None:
+        """A sync refused for the compliance rules: the author may take the unsent commits
+        back (their changes stay in the files), undo what broke the rules and commit again."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Sync"),
+                          result.in_language(ui_locale().language),
+                          QMessageBox.StandardButton.Close, self.window)
+        box.setObjectName("syncMessage")
+        take = box.addButton(self.tr("Take my commits back"), QMessageBox.ButtonRole.ActionRole)
+        take.setObjectName("takeBack")
+        take.setToolTip(self.tr("Your commits not on the server become uncommitted changes "
+                                "again: nothing in your files changes."))
+        take.clicked.connect(lambda: operations.shared().run(
+            sync.take_back, self.root, result.base, success=self._taken_back,
+            failure=self._failed, key="take-back", owner=self))
+        box.open()
+
+    def _taken_back(self, count: int) -> None:
+        self.refresh_counts()
+        self.window.statusBar().showMessage(
+            self.tr("%n commit(s) taken back: their changes are in your files, uncommitted.",
+                    "", count), 15000)
+        for panel in ("changes", "review"):  # the uncommitted changes, the states at HEAD
+            refresh = getattr(getattr(self.window, panel, None), "refresh", None)
+            if callable(refresh):
+                refresh()
 
     def _message(self, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Sync"), text,

@@ -514,12 +514,17 @@ def test_a_commit_breaking_the_ownership_rules_is_not_sent(team: Team, daemon: s
     assert f"by {SARA[1]} changed regulatory block legal/privacy" in refused.message
     assert f"git reset --soft {server_main[:10]}" in refused.message
     assert "non è stato inviato nulla" in refused.in_language("it")
+    assert "Riprendi le tue versioni" in refused.in_language("it")
     assert [a.author for a in refused.received] == [f"{GIULIA[0]} <{GIULIA[1]}>"]  # hers came
     assert git(team.servers / "lumen.git", "rev-parse", "main").strip() == server_main
     assert main(["sync", str(sara)]) == 1
 
-    # Taken back as it says, the notice put back, her own edit committed again: it goes.
-    git(sara, "reset", "-q", "--soft", server_main)
+    assert refused.base == server_main and refused.as_json()["take_back_to"] == server_main
+    # Taken back (sync.take_back: what the studio's button does), the notice put back, her own
+    # edit committed again: it goes.
+    assert sync.take_back(sara, refused.base) == 3  # her two edits and the merge of Giulia's
+    assert "in due minuti" in (sara / PAPERLESS).read_text()  # her edits stay in the files
+    assert "GDPR (in breve)" in (sara / "blocks/legal/privacy.md").read_text()
     git(sara, "checkout", server_main, "--", "blocks/legal/privacy.md")
     open_repository(sara).commit("Paperless: two minutes")
     again = sync.sync(sara)

@@ -238,3 +238,39 @@ def test_an_italian_studio_says_the_sync_went_offline_in_italian(qapp, qtbot, te
         window.deleteLater()
         for translator in translators:
             qapp.removeTranslator(translator)
+
+
+def test_a_sync_refused_for_the_rules_offers_to_take_the_commits_back(
+        qapp, qtbot, team, daemon, tmp_path):  # noqa: F811
+    """Sara (marketing) edited the privacy notice outside the studio and committed; Sync sends
+    nothing and offers to take her unsent commits back, their changes left in her files."""
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    sara = team.desk("sara", daemon)
+    server_main = git(team.servers / "lumen.git", "rev-parse", "main").strip()
+    team.edit(sara, "blocks/legal/privacy.md", "GDPR", "GDPR (in breve)", SARA)
+    become(team.monkeypatch, SARA)
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        window.open_project(sara)
+        with qtbot.waitSignal(window.team.synced, timeout=WAIT) as synced:
+            window.team.sync()
+        assert synced.args[0].state == "refused" and synced.args[0].base == server_main
+        qtbot.waitUntil(lambda: window.findChild(QMessageBox, "syncMessage") is not None,
+                        timeout=WAIT)
+        box = window.findChild(QMessageBox, "syncMessage")
+        assert box.text().startswith("nothing was sent: commit ")
+        box.findChild(QPushButton, "takeBack").click()
+        qtbot.waitUntil(lambda: git(sara, "rev-parse", "HEAD").strip() == server_main,
+                        timeout=WAIT)
+        assert "GDPR (in breve)" in (sara / "blocks/legal/privacy.md").read_text()  # kept
+        assert "blocks/legal/privacy.md" in git(sara, "status", "--porcelain")
+        qtbot.waitUntil(lambda: "1 commit(s) taken back" in window.statusBar().currentMessage(),
+                        timeout=WAIT)
+        assert git(team.servers / "lumen.git", "rev-parse", "main").strip() == server_main
+    finally:
+        window.session.buffers.clear()
+        window.session.close()
+        window.close()
+        window.deleteLater()
