@@ -241,7 +241,7 @@ def test_an_italian_studio_says_the_sync_went_offline_in_italian(qapp, qtbot, te
 
 
 def test_a_sync_refused_for_the_rules_offers_to_take_the_commits_back(
-        qapp, qtbot, team, daemon, tmp_path):  # noqa: F811
+        qapp, qtbot, team, daemon, tmp_path, grabs):  # noqa: F811
     """Sara (marketing) edited the privacy notice outside the studio and committed; Sync sends
     nothing and offers to take her unsent commits back, their changes left in her files."""
     from PySide6.QtWidgets import QMessageBox, QPushButton
@@ -261,6 +261,8 @@ def test_a_sync_refused_for_the_rules_offers_to_take_the_commits_back(
                         timeout=WAIT)
         box = window.findChild(QMessageBox, "syncMessage")
         assert box.text().startswith("nothing was sent: commit ")
+        qtbot.wait(100)
+        assert box.grab().save(str(grabs / "team-sync-refused.png"))
         box.findChild(QPushButton, "takeBack").click()
         qtbot.waitUntil(lambda: git(sara, "rev-parse", "HEAD").strip() == server_main,
                         timeout=WAIT)
