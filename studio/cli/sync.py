@@ -28,9 +28,13 @@ def cmd_clone(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from studio.core.sync import abandon, resolve, sync
+    from studio.core.sync import abandon, resolve, sync, take_back
 
     root = project_folder(args.project)
+    if args.take_back:
+        count = take_back(root, args.take_back)
+        print(f"{count} commit(s) taken back: their changes are in your files, uncommitted")
+        return 0
     if args.abandon:
         abandon(root)
         print("sync abandoned: your project is as it was before the sync")
@@ -62,6 +66,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
             f"  missiva sync {project} --abandon        back to before the sync",
             file=sys.stderr,
         )
+    elif result.base:  # refused for the compliance rules: syncing again will not help
+        print(f"\ntake your commits back (their changes stay in your files):\n"
+              f"  missiva sync {args.project} --take-back {result.base[:10]}", file=sys.stderr)
     elif result.state == "refused":
         print(f"\nrun missiva sync {args.project} again", file=sys.stderr)
     return 0 if result.ok else 1
@@ -143,6 +150,9 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--theirs", nargs="+", metavar="PATH", help="resolve: take theirs")
     p.add_argument("--edited", nargs="+", metavar="PATH", help="resolve: the file as edited")
     p.add_argument("--abandon", action="store_true", help="back to the state before the sync")
+    p.add_argument("--take-back", metavar="REV",
+                   help="my commits after REV (the server's tip a refused sync names) become "
+                        "uncommitted changes again")
     p.set_defaults(func=cmd_sync)
 
     p = subparsers.add_parser("change", help="change requests: start, submit, list, merge")

@@ -496,7 +496,8 @@ def test_a_change_breaking_the_ownership_rules_is_not_merged(team: Team, daemon:
     assert verify(marco) == []
 
 
-def test_a_commit_breaking_the_ownership_rules_is_not_sent(team: Team, daemon: str) -> None:
+def test_a_commit_breaking_the_ownership_rules_is_not_sent(
+        team: Team, daemon: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Found trying to get around the control: a marketing author's edit of the privacy notice,
     committed with git, went to the team's main line with the next sync, where verify reports
     it in every clone for good. Sync keeps it on her desk and says how to take it back."""
@@ -518,11 +519,13 @@ def test_a_commit_breaking_the_ownership_rules_is_not_sent(team: Team, daemon: s
     assert [a.author for a in refused.received] == [f"{GIULIA[0]} <{GIULIA[1]}>"]  # hers came
     assert git(team.servers / "lumen.git", "rev-parse", "main").strip() == server_main
     assert main(["sync", str(sara)]) == 1
+    assert f"missiva sync {sara} --take-back {server_main[:10]}" in capsys.readouterr().err
 
     assert refused.base == server_main and refused.as_json()["take_back_to"] == server_main
     # Taken back (sync.take_back: what the studio's button does), the notice put back, her own
     # edit committed again: it goes.
-    assert sync.take_back(sara, refused.base) == 3  # her two edits and the merge of Giulia's
+    assert main(["sync", str(sara), "--take-back", refused.base[:10]]) == 0
+    assert "3 commit(s) taken back" in capsys.readouterr().out  # her two and the merge
     assert "in due minuti" in (sara / PAPERLESS).read_text()  # her edits stay in the files
     assert "GDPR (in breve)" in (sara / "blocks/legal/privacy.md").read_text()
     git(sara, "checkout", server_main, "--", "blocks/legal/privacy.md")
