@@ -40,8 +40,10 @@ from studio.core.ledger import (
     sha256 as _sha,
 )
 from studio.core.messages import Message, msg
+from studio.core.parsecache import parse_cache
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import BodyItem, Project, load_project, template_from_text
+from studio.core.sources import load_yaml
 
 __all__ = [
     "DECISIONS",
@@ -535,6 +537,7 @@ def block_states(
     blobs = _blob_hashes(repository, at) if repository.has_commits() else {}
     reviewed: dict[str, dict[str, str]] = {}  # the blobs at each approval's reviewed commit
     templates_at: dict[str, dict[str, list[BodyItem]]] = {}  # templates' bodies, by commit
+    configs: dict[str, Mapping[str, Any]] = {}  # studio.yaml's data, by commit
     states = []
     for block_id, block in sorted(project.blocks.items()):
         note = ""
@@ -572,6 +575,19 @@ def block_states(
                     "its use in template(s) {templates} changed since the approval (the "
                     "parameters, condition or channels a template gives it, or whether it uses "
                     "it at all)", templates=", ".join(used))))))
+            values = _values_changed(repository, project, at, block_id, mine, blob, configs)
+            if values:
+                state = "stale"
+                note = "; ".join(filter(None, (note, str(msg(
+                    "the project's value(s) {values} it prints changed since the approval "
+                    "(studio.yaml)", values=", ".join(values))))))
+            included = _includes_changed(repository, project, block_id, mine, blob, blobs,
+                                         reviewed)
+            if included:
+                state = "stale"
+                note = "; ".join(filter(None, (note, str(msg(
+                    "the block(s) {blocks} it includes changed since the approval",
+                    blocks=", ".join(included))))))
         states.append(
             BlockState(
                 block=block_id,
@@ -590,6 +606,8 @@ def block_states(
                 uses_changed=tuple(uses_changed),
             )
         )
+    # what the values' check parsed, for the next run (`status` then never imports Jinja)
+    parse_cache().save()
     return states
 
 
@@ -599,11 +617,8 @@ def _translations_changed(repository: Repository, project: Project, block_id: st
     """The locales whose translation of BLOCK_ID differs from the one in the commit its
     approval reviewed (added, changed or removed since): the decision names the original's
     blob, and a reviewer approves the wording in every language the letter goes out in."""
-    approval = [r for r in mine if r.blob == blob and r.decision in DECISIONS][-1]
-    if approval.commit not in reviewed:
-        reviewed[approval.commit] = _blob_hashes(repository, approval.commit) \
-            if _SHA.fullmatch(approval.commit) else {}
-    then = reviewed[approval.commit]
+    approval = _approval(mine, blob)
+    then = _reviewed_blobs(repository, approval, reviewed)
     config = project.config
     changed = []
     for locale in config.locales:
@@ -614,6 +629,79 @@ def _translations_changed(repository: Repository, project: Project, block_id: st
         if now != before:
             changed.append(locale)
     return changed
+
+
+def _approval(mine: Sequence[SignOff], blob: str) -> SignOff:
+    """The decision that governs BLOB (the block's text now): the latest naming it."""
+    return [r for r in mine if r.blob == blob and r.decision in DECISIONS][-1]
+
+
+def _reviewed_blobs(repository: Repository, approval: SignOff,
+                    reviewed: dict[str, dict[str, str]]) -> Mapping[str, str]:
+    """The blobs under blocks/ at the commit APPROVAL reviewed (kept in REVIEWED by commit)."""
+    if approval.commit not in reviewed:
+        reviewed[approval.commit] = _blob_hashes(repository, approval.commit) \
+            if _SHA.fullmatch(approval.commit) and repository.has_commits() else {}
+    return reviewed[approval.commit]
+
+
+def _includes_changed(repository: Repository, project: Project, block_id: str,
+                      mine: Sequence[SignOff], blob: str, blobs: Mapping[str, str],
+                      reviewed: dict[str, dict[str, str]]) -> list[str]:
+    """The blocks BLOCK_ID includes (at any depth, in any language) whose text differs from
+    the commit its approval reviewed: what they print is part of its wording, and their
+    owners need not be its owners."""
+    included = index_of(project).reach([block_id]) - {block_id}
+    if not included:
+        return []
+    then = _reviewed_blobs(repository, _approval(mine, blob), reviewed)
+    if not then:
+        return []
+    changed = []
+    for one in sorted(included):
+        block = project.blocks.get(one)
+        paths = [source.path for source in block.sources.values()] if block is not None \
+            else [f"blocks/{one}.md"]
+        if any(blobs.get(path, "") != then.get(path, "") for path in paths):
+            changed.append(one)
+    return changed
+
+
+def _config_at(repository: Repository, rev: str,
+               cache: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]:
+    """studio.yaml's data as committed at REV ({} when absent or not a mapping)."""
+    if rev not in cache:
+        data = repository.object(f"{rev}:{repository.prefix}studio.yaml")
+        try:
+            raw = load_yaml(data.decode("utf-8", "replace"), "studio.yaml") if data else None
+        except ProblemError:
+            raw = None
+        cache[rev] = raw if isinstance(raw, Mapping) else {}
+    return cache[rev]
+
+
+def _config_value(raw: Mapping[str, Any], name: str) -> str:
+    """One value a block can print (index.project_values_read's names), comparable."""
+    head, _, key = name.partition(".")
+    value = raw.get(head)
+    if key:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _values_changed(repository: Repository, project: Project, at: str, block_id: str,
+                    mine: Sequence[SignOff], blob: str,
+                    cache: dict[str, Mapping[str, Any]]) -> list[str]:
+    """The values of studio.yaml BLOCK_ID prints (through its includes) that differ from the
+    commit its approval reviewed: the privacy notice names {{ brand.company }} as the data
+    controller, so renaming the company in studio.yaml rewrites the notice."""
+    names = index_of(project).project_values(block_id)
+    approval = _approval(mine, blob)
+    if not names or not _SHA.fullmatch(approval.commit) or not repository.has_commits():
+        return []
+    then, now = _config_at(repository, approval.commit, cache), _config_at(repository, at, cache)
+    return sorted(name for name in names
+                  if _config_value(then, name) != _config_value(now, name))
 
 
 def _bodies_at(repository: Repository, rev: str,
@@ -659,7 +747,7 @@ def _uses_changed(repository: Repository, at: str, block_id: str, mine: Sequence
     that started or stopped using it, or gives it other parameters (`with:`: the withdrawal's
     deadline), another condition (`when:`) or other channels. The approval covered the wording
     as the letters used it; a template's line can change what it says, or drop it."""
-    approval = [r for r in mine if r.blob == blob and r.decision in DECISIONS][-1]
+    approval = _approval(mine, blob)
     if not _SHA.fullmatch(approval.commit) or not repository.has_commits():
         return []
     then = _uses(_bodies_at(repository, approval.commit, cache), approval.block)

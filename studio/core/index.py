@@ -83,6 +83,43 @@ def fields_read(source: str) -> tuple[str, ...]:
     return tuple(str(field) for field in found)
 
 
+# The filters whose output depends on a value of studio.yaml besides the text they format.
+_CONFIG_FILTERS = {"currency": "currency", "datetime": "timezone"}
+
+
+@functools.lru_cache(maxsize=16384)
+def project_values_read(source: str) -> tuple[str, ...]:
+    """The values of studio.yaml a source prints, sorted: "brand.company" for each brand value
+    it names, "brand" where it takes the whole mapping, "currency" where it formats an amount
+    in the project's currency, "timezone" where it shows a time of day. Kept by text like
+    includes(); a source Jinja cannot parse reads nothing here (validate reports it)."""
+    cache = parse_cache()
+    found = cache.get("project values", source)
+    if found is MISSING:
+        found = _project_values_read(source)
+        cache.put("project values", source, found)
+    return tuple(str(value) for value in found)
+
+
+def _project_values_read(source: str) -> tuple[str, ...]:
+    from jinja2 import TemplateSyntaxError, nodes
+
+    from studio.core.engine import parse
+
+    found = {field for field in fields_read(source)
+             if field == "brand" or field.startswith("brand.")}
+    try:
+        tree = parse(source)
+    except TemplateSyntaxError:
+        return tuple(sorted(found))
+    for node in tree.find_all(nodes.Filter):
+        value = _CONFIG_FILTERS.get(node.name)
+        # currency("CHF") names its own; a date without a time is the same in every zone
+        if value and not (value == "currency" and (node.args or node.kwargs)):
+            found.add(value)
+    return tuple(sorted(found))
+
+
 @dataclass(frozen=True)
 class Use:
     """One way a template reaches a block: the chain of blocks from the template's body to it
@@ -170,6 +207,21 @@ class ProjectIndex:
                         found.update(fields_read(text))
         if top:
             found = {f for f in found if f.split(".")[0].split("[")[0] in top}
+        return frozenset(found)
+
+    def project_values(self, block_id: str) -> frozenset[str]:
+        """The values of studio.yaml a block prints (project_values_read), through the blocks
+        it includes: what its wording depends on besides its own files, the record and the
+        template's parameters."""
+        found: set[str] = set()
+        for one in self.reach([block_id]):
+            block = self.project.blocks.get(one)
+            if block is None:
+                continue
+            for source in block.sources.values():
+                for text in (source.body, *source.variants.values()):
+                    if "{" in text:
+                        found.update(project_values_read(text))
         return frozenset(found)
 
     def template_fields(self, template: str) -> frozenset[str]:

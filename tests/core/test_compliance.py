@@ -1038,6 +1038,84 @@ def test_case15_a_server_target_without_the_gate_is_an_approver_s_to_add(
     assert not [p for p in verify(project) if "Drafts" in p.message or "drafts" in p.message]
 
 
+def test_case16_an_approval_covers_the_project_values_and_blocks_the_wording_reads(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the gate: the privacy notice names the data controller as
+    # {{ brand.company }}, from studio.yaml. A billing author renamed the company there: every
+    # block stayed approved, verify said nothing and the export went out with a GDPR notice
+    # naming a controller nobody in legal had read.
+    add_vault(project)
+    approve_all(project)
+    config = project / "studio.yaml"
+    original = config.read_text(encoding="utf-8")
+    become(monkeypatch, "Luca Moretti", LUCA)
+
+    def commit_config(old: str, new: str, message: str) -> None:
+        assert original.count(old) == 1
+        config.write_text(original.replace(old, new), encoding="utf-8")
+        open_repository(project).commit(message, ["studio.yaml"])
+
+    # A value no regulatory wording prints is anyone's to change.
+    commit_config('accent: "#f2a900"', 'accent: "#e29900"', "A warmer accent")
+    assert {s.state for s in block_states(project)} == {"approved"}
+
+    commit_config("company: Lumen Energia S.p.A.", "company: Lumen Servizi S.r.l.",
+                  "Company name tidied")
+    stale = {s.block: s.note for s in block_states(project) if s.state == "stale"}
+    assert sorted(stale) == ["legal/complaints-adr", "legal/privacy"], stale
+    assert "the project's value(s) brand.company it prints changed since the approval" \
+        in stale["legal/privacy"]
+    with pytest.raises(ProblemError, match="block legal/(complaints-adr|privacy) \\(stale"):
+        export(project, target="vault", rev="HEAD")
+
+    # Back as approved: approved again, nothing to sign.
+    config.write_text(original, encoding="utf-8")
+    open_repository(project).commit("Back as approved", ["studio.yaml"])
+    assert {s.state for s in block_states(project)} == {"approved"}
+
+    # An amount in the project's currency reads the currency: legal states the reminder's
+    # fee, approves it; the currency changes under it.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    edit_block(project, "reminder/consequences", "\nIl sollecito costa {{ 5 | currency }}.\n")
+    open_repository(project).commit("The reminder's fee")
+    signoff(project, "reminder/consequences", "approve", "the fee as ARERA allows")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    original = config.read_text(encoding="utf-8")
+    commit_config("currency: EUR", "currency: CHF", "Francs")
+    stale = {s.block: s.note for s in block_states(project) if s.state == "stale"}
+    assert list(stale) == ["reminder/consequences"], stale
+    assert "value(s) currency it prints" in stale["reminder/consequences"]
+    config.write_text(original, encoding="utf-8")
+    open_repository(project).commit("Euros again", ["studio.yaml"])
+    assert {s.state for s in block_states(project)} == {"approved"}
+
+    # A block the regulatory wording includes is part of it: legal includes the contacts
+    # (anyone's block) in the complaints notice and approves it; billing edits the contacts.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    adr = project / "blocks/legal/complaints-adr.md"
+    adr.write_text(adr.read_text(encoding="utf-8") + '\n{{ block("common/contacts") }}\n',
+                   encoding="utf-8")
+    open_repository(project).commit("Contacts in the complaints notice")
+    signoff(project, "legal/complaints-adr", "approve", "with our contacts")
+    assert {s.state for s in block_states(project)} == {"approved"}
+    become(monkeypatch, "Luca Moretti", LUCA)
+    edit_block(project, "common/contacts", "\nScriva a reclami@altro-dominio.example.\n")
+    open_repository(project).commit("Contacts updated")
+    stale = {s.block: s.note for s in block_states(project) if s.state == "stale"}
+    assert list(stale) == ["legal/complaints-adr"], stale
+    assert "the block(s) common/contacts it includes changed since the approval" \
+        in stale["legal/complaints-adr"]
+    with pytest.raises(ProblemError, match="block legal/complaints-adr \\(stale"):
+        export(project, target="vault", rev="HEAD")
+
+    # The owners' approver reads the notice as it now prints and approves it: approved again.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    signoff(project, "legal/complaints-adr", "approve", "the new contacts are ours")
+    assert {s.state for s in block_states(project)} == {"approved"}
+    assert export(project, target="vault", rev="HEAD").path is not None
+
+
 def test_uncleared_names_what_keeps_a_template_from_customers(
     project: Path, tmp_path: Path
 ) -> None:
