@@ -1563,6 +1563,10 @@ Recuperarle? («No» le conserva per il prossimo avvio; «Scarta» le elimina de
         <translation>Registrazione…</translation>
     </message>
     <message>
+        <source>You changed this text since its last approval: under the project&apos;s four-eyes rule another approver must approve it.</source>
+        <translation>Hai modificato questo testo dopo l&apos;ultima approvazione: con la regola dei quattro occhi del progetto deve approvarlo un altro approvatore.</translation>
+    </message>
+    <message>
         <source>Recording the %s of %s…</source>
         <translation>Registrazione della decisione (%s) su %s…</translation>
     </message>

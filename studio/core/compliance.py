@@ -106,6 +106,9 @@ class BlockState:
     uses_changed: tuple[str, ...] = ()
     # Signatures required and missing: decisions that do not count, changes not yet approved.
     unsigned: tuple[UnsignedCommit, ...] = field(default=(), repr=False)
+    # Under compliance.four_eyes: who changed its text since its last approval, and so may
+    # not approve it (empty when the rule is not in force).
+    makers: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -119,6 +122,7 @@ class BlockState:
             "interrupted": [d.reviewer for d in self.interrupted],
             "note": self.note,
             "unsigned": [u.as_json() for u in self.unsigned],
+            "makers": list(self.makers),
         }
 
 
@@ -411,6 +415,13 @@ def signoff(
                 dirty[0].path, 0, 0, f"uncommitted changes ({shown}): commit them before a sign-off"
             )
         )
+    if decision == "approve":
+        judged = judge_history(repository)
+        if judged.four_eyes and who.email.strip().lower() in judged.makers.get(block_id, ()):
+            raise ProblemError(error(block.path, 0, 0, msg(
+                "{reviewer} changed block {block} since its last approval: under "
+                "compliance.four_eyes another approver must approve it (a rejection is "
+                "yours to record)", reviewer=who.email, block=block_id)))
     record: dict[str, Any] = {
         "block": block_id,
         "blob": _blob_hash(repository, block.path),
@@ -604,6 +615,8 @@ def block_states(
                 note=note,
                 unsigned=tuple(unsigned),
                 uses_changed=tuple(uses_changed),
+                makers=tuple(sorted(judged.makers.get(block_id, ())))
+                if judged.four_eyes else (),
             )
         )
     # what the values' check parsed, for the next run (`status` then never imports Jinja)

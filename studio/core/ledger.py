@@ -210,6 +210,9 @@ class Rules:
     # name) would let unapproved wording out where the gated target cannot.
     open_servers: frozenset[tuple[str, str, str]] = frozenset()
     compliance: str = ""  # the roles and compliance keys, canonical: changed or not
+    # compliance.four_eyes: an approval by someone who changed the text since its last
+    # approval does not count (the maker is not the checker)
+    four_eyes: bool = False
 
     def members(self, role: str | None) -> frozenset[str]:
         return self.roles.get(role or "", frozenset())
@@ -275,6 +278,7 @@ def rules_from(data: bytes | None) -> Rules:
             sort_keys=True,
             default=str,
         ),
+        four_eyes=settings.get("four_eyes") is True,
     )
 
 
@@ -317,6 +321,10 @@ class Judged:
     # by a non-approver: the rules before it stay in force, and no export goes from them
     void_settings: frozenset[str] = frozenset()
     blamed: tuple[str, ...] = ()  # the commit each of the problems was found in
+    # who changed each block's text (any language) since its last valid approval, by block
+    # id: under compliance.four_eyes none of them may approve it
+    makers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    four_eyes: bool = False  # compliance.four_eyes in force at the (first) tip
 
     def valid(self) -> list[SignOff]:
         return [d for d in self.decisions if d.valid]
@@ -350,6 +358,7 @@ class _Walk:
         self._rules: dict[bytes, Rules] = {}  # by studio.yaml's content
         self._flags: dict[bytes, Flag] = {}  # by the block file's content
         self._blobs: dict[str, bytes | None] = {}
+        self.makers: dict[str, set[str]] = {}  # Judged.makers, as the walk goes
 
     # Objects, cached by what names them -------------------------------------------------
 
@@ -487,7 +496,10 @@ class _Walk:
         parent = parents[0] if parents else ""
         before = self.rules_at(parent) if parent else Rules()
         regulated = False
+        # the locales that say which files are translations: the first commit's own
+        locales = before if parent else self.rules_at(commit)
         for entry in entries:
+            self.made(author, locales, entry)
             if entry.old_path.startswith(f"{DECISIONS_DIR}/") or entry.path.startswith(
                 f"{DECISIONS_DIR}/"
             ):
@@ -505,6 +517,29 @@ class _Walk:
                     self.renamed[new] = old
         if regulated:
             self.regulated.append(commit)
+
+    def made(self, author: str, rules: Rules, entry: _Entry) -> None:
+        """Note AUTHOR as a maker of the block whose text ENTRY changes (a new block, a new
+        translation, an edit, a rename: its makers go with it; a removal ends its record)."""
+        if not entry.path.startswith("blocks/") or not entry.path.endswith(".md"):
+            return
+        block_id = self.block_id(entry.path, rules)
+        if entry.status == "R" and entry.old_path.startswith("blocks/"):
+            old = self.block_id(entry.old_path, rules)
+            if old != block_id:
+                self.makers.setdefault(block_id, set()).update(self.makers.pop(old, set()))
+        if entry.status == "D":
+            if entry.path == f"blocks/{block_id}.md":
+                self.makers.pop(block_id, None)
+            return
+        self.makers.setdefault(block_id, set()).add(author.lower())
+
+    @staticmethod
+    def block_id(path: str, rules: Rules) -> str:
+        """The block a file under blocks/ holds (a translation's: its block)."""
+        stem = path[len("blocks/") : -len(".md")]
+        match = _LOCALE_SUFFIX.match(stem)
+        return match["id"] if match and match["locale"] in rules.locales else stem
 
     # What each kind of change is judged by ---------------------------------------------
 
@@ -715,8 +750,15 @@ class _Walk:
         version = self.decided_version(signoff)
         if version:
             problems.append(msg("{where}: {why}", where=where, why=version))
+        if before.four_eyes and signoff.decision == "approve" and \
+                signoff.reviewer.strip().lower() in self.makers.get(signoff.block, ()):
+            problems.append(msg("{where}, who changed its text since its last approval: under "
+                                "compliance.four_eyes another approver must approve it",
+                                where=where))
         if problems or not signoff.valid:
             signoff = replace(signoff, valid=False)
+        elif signoff.decision == "approve":
+            self.makers[signoff.block] = set()
         self.problems.extend(error(path, line, 0, message) for message in problems)
         self.decisions.append(signoff)
 
@@ -802,6 +844,8 @@ def judge_history(
         frozenset(walk.must_go),
         frozenset(walk.void_settings),
         tuple(walk.blamed),
+        {block: frozenset(who) for block, who in walk.makers.items() if who},
+        walk.rules_at(tips[0]).four_eyes,
     )
     if key is not None:
         cache = parse_cache()

@@ -273,6 +273,7 @@ def _config_problems(project: Project) -> Iterator[Problem]:
                 *_where(raw, "compliance"),
                 msg("approver role {role!r} is not declared in roles", role=role),
             )
+    yield from _four_eyes_problems(config, raw)
     if not project.templates:
         yield warning("templates", 0, 0, msg("the project has no templates"))
     if not senddate.known_zone(config.timezone):
@@ -285,6 +286,28 @@ def _config_problems(project: Project) -> Iterator[Problem]:
     yield from readability.setting_problems(raw, "readability", "studio.yaml", config.locales,
                                             config.roles)
     yield from client_problems(raw)
+
+
+def _four_eyes_problems(config: Any, raw: Any) -> Iterator[Problem]:
+    """compliance.four_eyes: true or false (anything else would leave the rule off without a
+    word), and with it on, two approvers at least (one could approve nothing they wrote)."""
+    settings = raw.get("compliance")
+    if not isinstance(settings, dict) or "four_eyes" not in settings:
+        return
+    value = settings["four_eyes"]
+    line, col = settings.where("four_eyes") if isinstance(settings, LocatedDict) \
+        else _where(raw, "compliance")
+    if not isinstance(value, bool):
+        yield error("studio.yaml", line, col,
+                    msg("compliance.four_eyes: true or false, got {value!r}", value=value))
+        return
+    approvers = config.compliance.get("approvers") or []
+    people = {str(e).strip().lower() for role in approvers if isinstance(approvers, list)
+              for e in config.roles.get(role, ())}
+    if value and len(people) < 2:
+        yield warning("studio.yaml", line, col,
+                      msg("compliance.four_eyes needs two approvers at least: with {count}, a "
+                          "text its approver changed can never be approved", count=len(people)))
 
 
 # Company forms whose letters and documents must state the company's registration details

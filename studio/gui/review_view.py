@@ -713,6 +713,13 @@ class ReviewPanel(QWidget):
             button.setEnabled(allowed)
             button.setToolTip(reason)
         state = self.states.get(self.block or "")
+        if allowed and state is not None and self.reviewer_email.lower() in state.makers:
+            # compliance.four_eyes: who wrote the text since its last approval rejects it or
+            # leaves it to another approver
+            self.approve_button.setEnabled(False)
+            self.approve_button.setToolTip(self.tr(
+                "You changed this text since its last approval: under the project's four-eyes "
+                "rule another approver must approve it."))
         mine = [d for d in (state.interrupted if state is not None else ())
                 if d.reviewer.lower() == self.reviewer_email.lower()]
         self.finish_button.setVisible(bool(state is not None and state.interrupted))

@@ -1116,6 +1116,92 @@ def test_case16_an_approval_covers_the_project_values_and_blocks_the_wording_rea
     assert export(project, target="vault", rev="HEAD").path is not None
 
 
+def test_case17_under_four_eyes_who_wrote_the_text_does_not_approve_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the gate: Giulia, legal's owner and one of its approvers,
+    # rewrote the privacy notice and approved it herself: one person wrote regulatory wording
+    # and cleared it for customers. compliance.four_eyes is the maker-checker rule of a bank:
+    # whoever changed a text since its last approval may not approve it.
+    from studio.core.ledger import decision_file
+
+    out = add_vault(project)
+    config = project / "studio.yaml"
+    plain = config.read_text(encoding="utf-8")
+    assert plain.count("  approvers: [legal]\n") == 1
+    config.write_text(plain.replace("  approvers: [legal]\n",
+                                    "  approvers: [legal]\n  four_eyes: true\n"),
+                      encoding="utf-8")
+    open_repository(project).commit("Four eyes on regulatory wording", ["studio.yaml"])
+
+    # The import was Giulia's commit: she made every text, so Marco approves them.
+    assert state_of(project, "legal/privacy").makers == (GIULIA,)
+    with pytest.raises(ProblemError, match="giulia.bianchi@lumen-energia.example changed block "
+                                           "legal/privacy since its last approval: under "
+                                           "compliance.four_eyes another approver"):
+        signoff(project, "legal/privacy", "approve", "my own notice")
+    become(monkeypatch, "Marco Ferri", MARCO)
+    approve_all(project, "read by a second pair of eyes")
+    states = block_states(project)
+    assert {s.state for s in states} == {"approved"}
+    assert {s.makers for s in states} == {()}
+
+    # Giulia rewrites the notice: stale, and hers to write, not to approve.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    edit_block(project, "legal/privacy", "\nConserviamo i dati per dieci anni.\n")
+    edit_block(project, "legal/privacy.en", "\nWe keep the data for ten years.\n")
+    open_repository(project).commit("Retention period")
+    state = state_of(project, "legal/privacy")
+    assert (state.state, state.makers) == ("stale", (GIULIA,))
+    with pytest.raises(ProblemError, match="under compliance.four_eyes"):
+        signoff(project, "legal/privacy", "approve", "as I wrote it")
+
+    # Around the studio: the decision file written and committed by hand counts for nothing,
+    # and verify names it.
+    record = {
+        "block": "legal/privacy",
+        "blob": head(project, "HEAD:blocks/legal/privacy.md"),
+        "decision": "approve",
+        "comment": "fine",
+        "reviewer": GIULIA,
+        "role": "legal",
+        "time": "2026-12-01T00:00:00Z",
+        "commit": head(project),
+        "renditions": {},
+    }
+    path, data = decision_file(record)
+    (project / path).write_bytes(data)
+    git(project, "add", path)
+    git(project, "commit", "-q", "-m", "Sign-off: approve block legal/privacy — fine")
+    by_hand = head(project)
+    assert state_of(project, "legal/privacy").state == "stale"
+    assert (f"commit {by_hand[:10]} records an approval of block legal/privacy by {GIULIA}, who "
+            "changed its text since its last approval: under compliance.four_eyes another "
+            "approver must approve it") in [p.message for p in verify(project)]
+    with pytest.raises(ProblemError, match="legal/privacy"):
+        export(project, target="vault")
+    assert not out.exists()
+    # A rejection is hers to record; Marco's approval clears the text.
+    signoff(project, "legal/privacy", "reject", "the period is not settled yet")
+    assert state_of(project, "legal/privacy").state == "rejected"
+    become(monkeypatch, "Marco Ferri", MARCO)
+    signoff(project, "legal/privacy", "approve", "ten years, as the retention policy says")
+    assert (state_of(project, "legal/privacy").state,
+            state_of(project, "legal/privacy").makers) == ("approved", ())
+    assert export(project, target="vault").path is not None
+
+    # The rule is a compliance setting: a billing author taking it off is not in force.
+    become(monkeypatch, "Luca Moretti", LUCA)
+    config.write_text(plain, encoding="utf-8")
+    open_repository(project).commit("Simpler rules", ["studio.yaml"])
+    assert any("changed the roles or compliance settings" in p.message for p in verify(project))
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    edit_block(project, "legal/privacy", "\nUlteriore precisazione.\n")
+    open_repository(project).commit("One more line")
+    with pytest.raises(ProblemError, match="under compliance.four_eyes"):
+        signoff(project, "legal/privacy", "approve", "the rule is off, isn't it")
+
+
 def test_uncleared_names_what_keeps_a_template_from_customers(
     project: Path, tmp_path: Path
 ) -> None:

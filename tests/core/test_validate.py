@@ -369,3 +369,20 @@ def test_look_alike_block_ids_are_refused(project_dir):
     [scripts] = _only(problems, mixed)
     assert "mixes Cyrillic and Latin letters" in scripts.message
     assert not [p for p in problems if p.path in ("blocks/privacy.md", "blocks/privacy-en.md")]
+
+
+def test_four_eyes_is_a_boolean_and_needs_two_approvers(project_dir):
+    def problems(value):
+        config = _CONFIG.replace("    compliance: {approvers: [legal]}\n",
+                                 f"    compliance:\n      approvers: [legal]\n"
+                                 f"      four_eyes: {value}\n")
+        return [(p.line, p.severity.value, p.message)
+                for p in _problems(project_dir, {"studio.yaml": config})
+                if p.path == "studio.yaml"]
+
+    # a misspelt value would leave the rule off without a word
+    assert problems('"yes"') == [(9, "error", "compliance.four_eyes: true or false, got 'yes'")]
+    assert problems("true") == [(9, "warning", "compliance.four_eyes needs two approvers at "
+                                 "least: with 1, a text its approver changed can never be "
+                                 "approved")]
+    assert problems("false") == []

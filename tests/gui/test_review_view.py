@@ -225,6 +225,29 @@ def test_a_non_approver_reads_but_cannot_decide(qtbot, project, monkeypatch):
     assert not (project / LEDGER).exists()
 
 
+def test_under_four_eyes_who_wrote_the_text_cannot_approve_it(qtbot, project):
+    # compliance.four_eyes: the import was Giulia's commit, so each text is hers to reject or
+    # leave to another approver, not hers to approve.
+    config = project / "studio.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  approvers: [legal]\n",
+                                   "  approvers: [legal]\n  four_eyes: true\n"), encoding="utf-8")
+    git(project, "commit", "-q", "-am", "Four eyes")
+    widget = ReviewPanel()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.statesChanged, timeout=WAIT):
+        widget.set_root(project)
+    with qtbot.waitSignal(widget.renderingDone, timeout=WAIT):
+        widget.select("legal/privacy")
+    qtbot.keyClicks(widget.comment, "my own notice")
+    assert not widget.approve_button.isEnabled()
+    assert "four-eyes rule another approver must approve it" in widget.approve_button.toolTip()
+    assert widget.reject_button.isEnabled()
+    widget.shutdown()
+    dispose(widget)
+    assert not (project / LEDGER).exists()
+
+
 def test_a_refused_signoff_is_explained(panel, qtbot, project):
     review(panel, qtbot, "legal/withdrawal")
     path = project / "blocks/legal/withdrawal.md"

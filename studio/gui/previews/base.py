@@ -65,6 +65,9 @@ def _frame_icon(colour: QColor, maximized: bool) -> QIcon:
 OUTLINE_COLOUR = "#2563eb"
 
 
+_PRESS_RELEASE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease)
+
+
 class ClickFilter(QObject):
     """Click to edit's one rule for every preview: a left press and release within a few
     pixels is a click on what is under the press (a drag selects or scrolls, and opens
@@ -80,6 +83,12 @@ class ClickFilter(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        try:
+            kind = event.type()
+        except RuntimeError:  # the window going away: its objects are half gone
+            return False
+        if kind not in _PRESS_RELEASE:
+            return False  # the cheap answer first: most events are not a click's
         if isinstance(event, QMouseEvent) and event.button() == Qt.MouseButton.LeftButton:
             if event.type() == QEvent.Type.MouseButtonPress:
                 self._pressed_at = event.position().toPoint()
