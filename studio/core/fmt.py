@@ -113,14 +113,24 @@ def is_canonical(text: str) -> bool:
 class Formatted:
     path: str  # relative to the project, e.g. "blocks/legal/privacy.md"
     regulatory: bool  # rewriting it asks its owners for a new sign-off
+    owner: str | None = None  # a regulatory block's owning role
+    locked: bool = False  # regulatory and not the author's: listed, never rewritten
 
 
 _REGULATORY = re.compile(r"^regulatory:\s*(true|yes|on)\s*(#.*)?$", re.M | re.I)
 
 
-def format_project(root: Path, write: bool = True) -> list[Formatted]:
+def format_project(root: Path, write: bool = True, author: str | None = None, *,
+                   guarded: bool = False) -> list[Formatted]:
     """The block files of the project at `root` that are not canonical — rewritten in place
-    when `write` (each atomically). Files that cannot be read as UTF-8 are left alone."""
+    when `write` (each atomically). Files that cannot be read as UTF-8 are left alone.
+    GUARDED (a project under compliance: a git repository): the files of a regulatory block,
+    its translations too, are rewritten only when AUTHOR (an email) is in the block's owner
+    role — anyone else's rewrite would be a change of regulatory wording by a non-owner, which
+    verify reports and sync refuses to send; they are listed as `locked`."""
+    from studio.core.project import load_project
+
+    project = load_project(root)
     found = []
     for path in sorted((root / "blocks").rglob("*.md")):
         try:
@@ -130,9 +140,15 @@ def format_project(root: Path, write: bool = True) -> list[Formatted]:
         new = canonical_text(text)
         if new == text:
             continue
-        front = parse_block(text).front
-        found.append(Formatted(path.relative_to(root).as_posix(),
-                               bool(_REGULATORY.search(front))))
-        if write:
+        rel = path.relative_to(root).as_posix()
+        block = project.blocks.get(project.block_of(rel) or "")
+        if block is not None:
+            regulatory, owner = block.regulatory, block.owner
+        else:
+            regulatory, owner = bool(_REGULATORY.search(parse_block(text).front)), None
+        members = {str(e).strip().lower() for e in project.config.roles.get(owner or "", ())}
+        locked = guarded and regulatory and (author or "").strip().lower() not in members
+        found.append(Formatted(rel, regulatory, owner, locked))
+        if write and not locked:
             write_atomic(path, new)
     return found

@@ -3,6 +3,7 @@ canonical form, once (idempotent), and every rendition stays byte for byte the s
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -95,3 +96,47 @@ def test_fmt_on_a_folder_that_is_not_a_project(tmp_path):
     result = run("fmt", str(tmp_path))
     assert result.returncode == 2
     assert "no blocks/ folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_fmt_leaves_regulatory_wording_to_its_owners(tmp_path):
+    # Found trying it as a billing author: fmt rewrote the privacy notice's English text (a
+    # translation carries no `regulatory:` of its own, so it was not even marked), and the
+    # commit that followed was a change of regulatory wording by a non-owner.
+    root = tmp_path / "lumen"
+    shutil.copytree(sample_project(), root, ignore=shutil.ignore_patterns(".git", "compliance"))
+    untidy = {}
+    for rel in ("blocks/legal/privacy.en.md", "blocks/common/contacts.md"):
+        text = (root / rel).read_text(encoding="utf-8")
+        untidy[rel] = _untidy(text)
+        assert untidy[rel] != text
+        (root / rel).write_text(untidy[rel], encoding="utf-8")
+
+    def as_(email: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "MISSIVA_AUTHOR_NAME": email.split("@")[0],
+               "MISSIVA_AUTHOR_EMAIL": email, "GIT_CONFIG_NOSYSTEM": "1",
+               "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}
+        return subprocess.run([sys.executable, "-m", "studio.cli", "fmt", str(root), *args],
+                              capture_output=True, text=True, timeout=120, env=env)
+
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    luca, giulia = "luca.moretti@lumen-energia.example", "giulia.bianchi@lumen-energia.example"
+    check = as_(luca, "--check")
+    assert check.returncode == 1
+    assert ("blocks/legal/privacy.en.md: not in canonical form (missiva fmt rewrites it) "
+            "(regulatory, owned by legal: only its owners rewrite it; you are "
+            f"{luca})") in check.stdout.splitlines()
+    result = as_(luca)
+    assert result.returncode == 1
+    assert "left blocks/legal/privacy.en.md as it is (regulatory, owned by legal" in result.stdout
+    assert "1 regulatory block file(s) left for their owners to format" in result.stderr
+    assert (root / "blocks/legal/privacy.en.md").read_text(encoding="utf-8") == \
+        untidy["blocks/legal/privacy.en.md"]
+    assert (root / "blocks/common/contacts.md").read_bytes() == \
+        (sample_project() / "blocks/common/contacts.md").read_bytes()
+
+    result = as_(giulia)  # legal's: rewritten, with the sign-off it now needs said
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ("formatted blocks/legal/privacy.en.md (regulatory: its owners "
+                             "must sign off the new text)\n")
+    assert (root / "blocks/legal/privacy.en.md").read_bytes() == \
+        (sample_project() / "blocks/legal/privacy.en.md").read_bytes()
