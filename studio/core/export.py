@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from studio.core.files import write_atomic
 from studio.core.history import WORKTREE, Repository, open_repository
+from studio.core.located import LocatedDict
 from studio.core.messages import msg
 from studio.core.package import Package, build_package
 from studio.core.problems import Problem, ProblemError, error
@@ -165,35 +166,38 @@ def _target_in(targets: Mapping[str, Any], name: str) -> Mapping[str, Any]:
         raise ProblemError(
             error(
                 "studio.yaml",
-                0,
-                0,
+                *_at(settings, "token"),
                 msg("target {target} stores a token: tokens never go in the project; name an "
                     "environment variable with token_env instead", target=repr(name)),
             )
         )
     if bool(settings.get("path")) == bool(settings.get("url")):
         raise ProblemError(
-            error("studio.yaml", 0, 0, msg("target {target} needs either path: or url:",
-                                           target=repr(name)))
+            error("studio.yaml", *_at(targets, name),
+                  msg("target {target} needs either path: or url:", target=repr(name)))
         )
     if settings.get("url"):
-        _check_url(name, str(settings["url"]))
+        _check_url(name, str(settings["url"]), _at(settings, "url"))
     return settings
 
 
-def _check_url(name: str, url: str) -> None:
+def _at(mapping: Any, key: str) -> tuple[int, int]:
+    """Where KEY stands in studio.yaml, when MAPPING was read from it (else 0, 0)."""
+    return mapping.where(key) if isinstance(mapping, LocatedDict) else (0, 0)
+
+
+def _check_url(name: str, url: str, where: tuple[int, int] = (0, 0)) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ProblemError(
-            error("studio.yaml", 0, 0, msg("target {target}: {url} is not an http(s) URL",
-                                           target=repr(name), url=repr(url)))
+            error("studio.yaml", *where, msg("target {target}: {url} is not an http(s) URL",
+                                             target=repr(name), url=repr(url)))
         )
     if parts.scheme == "http" and not _loopback(parts.hostname):
         raise ProblemError(
             error(
                 "studio.yaml",
-                0,
-                0,
+                *where,
                 msg("target {target}: plain http would send the token in clear; use https "
                     "(http is accepted for loopback addresses only)", target=repr(name)),
             )
@@ -213,8 +217,9 @@ def _int(settings: Mapping[str, Any], key: str, default: int, target: str) -> in
     value = settings.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ProblemError(
-            error("studio.yaml", 0, 0, msg("target {target}: {key} must be a whole number",
-                                           target=repr(target), key=key))
+            error("studio.yaml", *_at(settings, key),
+                  msg("target {target}: {key} must be a whole number", target=repr(target),
+                      key=key))
         )
     return value
 
@@ -225,8 +230,7 @@ def _token(target: str, settings: Mapping[str, Any]) -> str:
         raise ProblemError(
             error(
                 "studio.yaml",
-                0,
-                0,
+                *_at(settings, "token_env" if "token_env" in settings else "url"),
                 msg("target {target} needs token_env: the environment variable holding the "
                     "server's token", target=repr(target)),
             )
@@ -236,8 +240,7 @@ def _token(target: str, settings: Mapping[str, Any]) -> str:
         raise ProblemError(
             error(
                 "studio.yaml",
-                0,
-                0,
+                *_at(settings, "token_env"),
                 msg("target {target}: the environment variable {variable} (token_env) is not "
                     "set", target=repr(target), variable=variable),
             )

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from studio.core.history import Change, Repository
+from studio.core.located import LocatedDict
 from studio.core.messages import Message, msg
 from studio.core.parsecache import parse_cache
 from studio.core.problems import Problem, ProblemError, error
@@ -232,6 +233,21 @@ def _safe_yaml(text: str) -> Any:
         return load_yaml(text, "studio.yaml")
     except ProblemError:
         return None
+
+
+def _where_in(data: bytes | None, paths: Sequence[tuple[str, ...]]) -> tuple[int, int]:
+    """The line and column of the first of PATHS (keys, nested) studio.yaml's DATA holds;
+    (0, 0) when none (the file removed, or not YAML)."""
+    raw = _safe_yaml(data.decode("utf-8", "replace")) if data else None
+    for path in paths:
+        node, where = raw, (0, 0)
+        for key in path:
+            if not isinstance(node, LocatedDict) or key not in node:
+                break
+            where, node = node.where(key), node[key]
+        else:
+            return where
+    return 0, 0
 
 
 def rules_from(data: bytes | None) -> Rules:
@@ -635,11 +651,14 @@ class _Walk:
                 if served
                 else msg("changed the roles or compliance settings")
             )
+            # where it stands in the commit's studio.yaml: the target, else the key changed
+            line, col = _where_in(data, [("targets", name) for name in loosened + served]
+                                  + [("compliance",), ("roles",)])
             self.problems.append(
                 error(
                     "studio.yaml",
-                    0,
-                    0,
+                    line,
+                    col,
                     msg("commit {commit} by {author} {what}: only an approver "
                         "(compliance.approvers: {approvers}) may", commit=commit[:10],
                         author=author, what=what,

@@ -1008,9 +1008,12 @@ def test_case15_a_server_target_without_the_gate_is_an_approver_s_to_add(
     become(monkeypatch, "Luca Moretti", LUCA)
     add_target("mirror: {url: 'http://127.0.0.1:8470', token_env: MISSIVA_PROD_TOKEN, retries: 0}",
                "A mirror of production for the bill run")
+    [problem] = [p for p in verify(project) if "sent target mirror" in p.message]
     assert f"commit {head(project)[:10]} by {LUCA} sent target mirror to a rendering server " \
-        "without requires_approval: only an approver" in "\n".join(
-            p.message for p in verify(project))
+        "without requires_approval: only an approver" in problem.message
+    # at the target's line, where the Problems panel takes the reader
+    lines = config.read_text(encoding="utf-8").splitlines()
+    assert (problem.path, lines[problem.line - 1].strip()[:7]) == ("studio.yaml", "mirror:")
     with pytest.raises(ProblemError, match="export to mirror refused: .* not in force until "
                                            "an approver makes it"):
         export(project, target="mirror")

@@ -94,8 +94,12 @@ def test_bad_targets(project: Path, target: str, message: str,
                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("X", raising=False)
     with_targets(project, f"targets:\n  t: {target}")
-    with pytest.raises(ProblemError, match=message):
+    with pytest.raises(ProblemError, match=message) as refused:
         export(project, target="t")
+    # at the target's line of studio.yaml, where an editor takes the reader
+    lines = (project / "studio.yaml").read_text(encoding="utf-8").splitlines()
+    problem = refused.value.problem
+    assert problem.path == "studio.yaml" and lines[problem.line - 1].startswith("  t: ")
 
 
 def test_path_target_and_out(project: Path, tmp_path: Path,
