@@ -1455,6 +1455,10 @@ Recuperarle? («No» le conserva per il prossimo avvio; «Scarta» le elimina de
         <translation>Firma mancante: {0} ha modificato questo testo nel commit {1}, ma {2}: chi l&apos;ha scritto non è provato, e verify rifiuta il commit.</translation>
     </message>
     <message>
+        <source>Its text is the approved one, but %s: approve it as it now reads.</source>
+        <translation>Il testo è quello approvato, ma %s: approvalo di nuovo così come si legge ora.</translation>
+    </message>
+    <message>
         <source>Rendering…</source>
         <translation>Composizione in corso…</translation>
     </message>

@@ -101,7 +101,11 @@ class BlockState:
     history: tuple[SignOff, ...] = field(default=(), repr=False)
     renamed_from: str = ""  # the block id it had before a rename (its decisions carry over)
     interrupted: tuple[SignOff, ...] = field(default=(), repr=False)  # uncommitted decisions
-    note: str = ""  # why a block no longer flagged regulatory is still listed
+    note: str = ""  # what follows, as one text: `unflagged`, then `changed_around`
+    unflagged: str = ""  # why a block no longer flagged regulatory is still listed
+    # why an approved text is stale all the same: its translations, its use in templates, the
+    # studio.yaml values or blocks it prints changed since the approval
+    changed_around: tuple[str, ...] = ()
     # templates whose use of it changed since its approval (one may have dropped it)
     uses_changed: tuple[str, ...] = ()
     # Signatures required and missing: decisions that do not count, changes not yet approved.
@@ -551,12 +555,12 @@ def block_states(
     configs: dict[str, Mapping[str, Any]] = {}  # studio.yaml's data, by commit
     states = []
     for block_id, block in sorted(project.blocks.items()):
-        note = ""
+        unflagged = ""
         uses_changed: list[str] = []
         if not block.regulatory:
             if block_id not in judged.unflagged:
                 continue
-            note = judged.unflagged[block_id].message
+            unflagged = judged.unflagged[block_id].message
         names = _aliases(block_id, judged.renamed)
         mine = [r for r in decisions if r.block in names]
         blob = blobs.get(block.path, "")
@@ -570,35 +574,34 @@ def block_states(
                                                   change.commit):
                     unsigned.append(change)
         state = _state(mine, blob) if blob else "pending"
+        around: list[str] = []  # why its approved text is stale: what changed around it
         if state == "approved":
             changed = _translations_changed(repository, project, block_id, blobs, mine, blob,
                                             reviewed)
             if changed:
-                state = "stale"
-                note = "; ".join(filter(None, (note, str(msg(
+                around.append(str(msg(
                     "its translation(s) {locales} changed since the approval (an approval "
-                    "covers the block in every language)", locales=", ".join(changed))))))
+                    "covers the block in every language)", locales=", ".join(changed))))
             used = uses_changed = _uses_changed(repository, at, block_id, mine, blob,
                                                 templates_at)
             if used:
-                state = "stale"
-                note = "; ".join(filter(None, (note, str(msg(
+                around.append(str(msg(
                     "its use in template(s) {templates} changed since the approval (the "
                     "parameters, condition or channels a template gives it, or whether it uses "
-                    "it at all)", templates=", ".join(used))))))
+                    "it at all)", templates=", ".join(used))))
             values = _values_changed(repository, project, at, block_id, mine, blob, configs)
             if values:
-                state = "stale"
-                note = "; ".join(filter(None, (note, str(msg(
+                around.append(str(msg(
                     "the project's value(s) {values} it prints changed since the approval "
-                    "(studio.yaml)", values=", ".join(values))))))
+                    "(studio.yaml)", values=", ".join(values))))
             included = _includes_changed(repository, project, block_id, mine, blob, blobs,
                                          reviewed)
             if included:
-                state = "stale"
-                note = "; ".join(filter(None, (note, str(msg(
+                around.append(str(msg(
                     "the block(s) {blocks} it includes changed since the approval",
-                    blocks=", ".join(included))))))
+                    blocks=", ".join(included))))
+            if around:
+                state = "stale"
         states.append(
             BlockState(
                 block=block_id,
@@ -612,7 +615,9 @@ def block_states(
                 history=tuple(mine),
                 renamed_from=names[1] if len(names) > 1 else "",
                 interrupted=tuple(d for d in interrupted if d.block == block_id),
-                note=note,
+                note="; ".join(filter(None, (unflagged, *around))),
+                unflagged=unflagged,
+                changed_around=tuple(around),
                 unsigned=tuple(unsigned),
                 uses_changed=tuple(uses_changed),
                 makers=tuple(sorted(judged.makers.get(block_id, ())))

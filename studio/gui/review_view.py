@@ -381,7 +381,7 @@ class ReviewPanel(QWidget):
             marks.append(self.tr("interrupted"))
         if state.unsigned:
             marks.append(self.tr("signature missing"))
-        if state.note:
+        if state.unflagged:
             marks.append(self.tr("un-flagged"))
         return " · ".join(marks)
 
@@ -423,9 +423,12 @@ class ReviewPanel(QWidget):
                                  "committed, so it does not count until they finish it.")
                          % (self.tr(NOUNS.get(decision.decision, decision.decision)),
                             decision.reviewer))
-        if state.note:
+        if state.unflagged:
             notes.append(self.tr("No longer flagged regulatory, but not by its owners: %s")
-                         % state.note)
+                         % state.unflagged)
+        for reason in state.changed_around:
+            notes.append(self.tr("Its text is the approved one, but %s: approve it as it now "
+                                 "reads.") % reason)
         return notes
 
     def _on_queue_selection(self, item: QTreeWidgetItem | None, _previous: Any = None) -> None:

@@ -261,6 +261,29 @@ def test_a_refused_signoff_is_explained(panel, qtbot, project):
     assert not (project / LEDGER).exists()
 
 
+def test_a_text_stale_for_what_changed_around_it_says_what(panel, qtbot, project):
+    # It was shown "stale · un-flagged" with "No longer flagged regulatory, but not by its
+    # owners": the heading took every note of the state for an un-flagging.
+    from studio.core.compliance import signoff
+
+    signoff(project, "legal/withdrawal", "approve", "deadline checked")
+    template = project / "templates/contract-change.yaml"
+    text = template.read_text(encoding="utf-8")
+    assert text.count("  - block: legal/withdrawal\n") == 1
+    template.write_text(text.replace("  - block: legal/withdrawal\n",
+                                     "  - block: legal/withdrawal\n    when: false\n"),
+                        encoding="utf-8")
+    git(project, "commit", "-q", "-am", "Withdrawal for nobody")
+    with qtbot.waitSignal(panel.statesChanged, timeout=WAIT):
+        panel.refresh()
+    assert dict(queue_rows(panel))["legal/withdrawal"] == "stale"
+    review(panel, qtbot, "legal/withdrawal")
+    heading = panel.heading.text()
+    assert "un-flagged" not in heading and "No longer flagged" not in heading
+    assert ("Its text is the approved one, but its use in template(s) contract-change changed "
+            "since the approval") in heading
+
+
 def test_a_renamed_block_shows_where_it_comes_from(panel, qtbot, project):
     from studio.core.compliance import signoff
 
