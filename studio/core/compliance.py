@@ -698,12 +698,17 @@ def _config_at(repository: Repository, rev: str,
     return cache[rev]
 
 
-def _config_value(raw: Mapping[str, Any], name: str) -> str:
-    """One value a block can print (index.project_values_read's names), comparable."""
+def _config_value(raw: Mapping[str, Any], name: str, other: Mapping[str, Any]) -> str:
+    """One value a block can print (index.project_values_read's names), comparable with
+    OTHER's. A key neither holds (brand.get, brand.items: a method, not a value) stands for
+    the whole mapping: the text reads it in a way no key names."""
     head, _, key = name.partition(".")
     value = raw.get(head)
     if key:
-        value = value.get(key) if isinstance(value, Mapping) else None
+        mapping, others = value, other.get(head)
+        named = any(isinstance(m, Mapping) and key in m for m in (mapping, others))
+        if named:
+            value = mapping.get(key) if isinstance(mapping, Mapping) else None
     return json.dumps(value, sort_keys=True, default=str)
 
 
@@ -719,7 +724,7 @@ def _values_changed(repository: Repository, project: Project, at: str, block_id:
         return []
     then, now = _config_at(repository, approval.commit, cache), _config_at(repository, at, cache)
     return sorted(name for name in names
-                  if _config_value(then, name) != _config_value(now, name))
+                  if _config_value(then, name, now) != _config_value(now, name, then))
 
 
 def _bodies_at(repository: Repository, rev: str,

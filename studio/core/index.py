@@ -83,6 +83,9 @@ def fields_read(source: str) -> tuple[str, ...]:
     return tuple(str(field) for field in found)
 
 
+# The parse cache's kind for project_values_read (its version is the parsers', not this
+# module's): a new number whenever what it finds changes.
+_VALUES_KIND = "project values/2"
 # The filters whose output depends on a value of studio.yaml besides the text they format.
 _CONFIG_FILTERS = {"currency": "currency", "datetime": "timezone"}
 
@@ -94,10 +97,10 @@ def project_values_read(source: str) -> tuple[str, ...]:
     in the project's currency, "timezone" where it shows a time of day. Kept by text like
     includes(); a source Jinja cannot parse reads nothing here (validate reports it)."""
     cache = parse_cache()
-    found = cache.get("project values", source)
+    found = cache.get(_VALUES_KIND, source)
     if found is MISSING:
         found = _project_values_read(source)
-        cache.put("project values", source, found)
+        cache.put(_VALUES_KIND, source, found)
     return tuple(str(value) for value in found)
 
 
@@ -106,8 +109,17 @@ def _project_values_read(source: str) -> tuple[str, ...]:
 
     from studio.core.engine import parse
 
-    found = {field for field in fields_read(source)
-             if field == "brand" or field.startswith("brand.")}
+    found = set()
+    for field in fields_read(source):
+        head, dot, key = field.partition(".")
+        if head == "brand":
+            # brand.company; brand.get(...) and brand.items() name no key: compare_values
+            # then takes the whole mapping
+            found.add(f"brand.{key.split('.')[0]}" if dot and key else "brand")
+        elif field.startswith("brand["):  # brand[name]: any of its values
+            found.add("brand")
+        elif head in ("_currency", "_timezone"):  # what the filters read, read directly
+            found.add(head[1:])
     try:
         tree = parse(source)
     except TemplateSyntaxError:

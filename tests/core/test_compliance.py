@@ -1077,6 +1077,21 @@ def test_case16_an_approval_covers_the_project_values_and_blocks_the_wording_rea
     open_repository(project).commit("Back as approved", ["studio.yaml"])
     assert {s.state for s in block_states(project)} == {"approved"}
 
+    # Read without naming the key (a method, a key in a variable): any brand value counts.
+    become(monkeypatch, "Giulia Bianchi", GIULIA)
+    useful = project / "blocks/legal/useful-info.md"
+    useful.write_text(useful.read_text(encoding="utf-8") + "\n{{ brand.get('phone') }} "
+                      "{% set k = 'vat' %}{{ brand[k] }}\n", encoding="utf-8")
+    open_repository(project).commit("Phone and VAT number in the useful information")
+    signoff(project, "legal/useful-info", "approve", "as printed")
+    become(monkeypatch, "Luca Moretti", LUCA)
+    commit_config('vat: "IT09876543210"', 'vat: "IT01234567890"', "Another VAT number")
+    assert {s.block for s in block_states(project) if s.state == "stale"} == \
+        {"legal/useful-info"}
+    config.write_text(original, encoding="utf-8")
+    open_repository(project).commit("Back as approved", ["studio.yaml"])
+    assert {s.state for s in block_states(project)} == {"approved"}
+
     # An amount in the project's currency reads the currency: legal states the reminder's
     # fee, approves it; the currency changes under it.
     become(monkeypatch, "Giulia Bianchi", GIULIA)
