@@ -35,7 +35,8 @@ def cut_words(pane: QWidget) -> list[str]:
 
 
 @pytest.mark.parametrize("language", [QLocale.Language.Italian, QLocale.Language.English])
-def test_preview_headers_are_not_cut_at_1366_by_768(qapp, qtbot, tmp_path, language, grabs):
+def test_preview_headers_are_not_cut_at_1366_by_768(qapp, qtbot, qtlog, tmp_path, language,
+                                                    grabs):
     QStandardPaths.setTestModeEnabled(True)
     translators = install_translations(qapp, QLocale(language))
     window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
@@ -64,6 +65,9 @@ def test_preview_headers_are_not_cut_at_1366_by_768(qapp, qtbot, tmp_path, langu
             delivery = panes[channel].findChild(QLabel, "deliveryBadge")
             assert delivery.isVisible() and delivery.text() in (
                 "inviata", "non inviata", "sent", "not sent")
+        # The email header was once given the height its layout has for no width (-1):
+        # "QWidget::setMinimumSize: (mailHeader/QFrame) Negative sizes (0,-1)".
+        assert not [r.message for r in qtlog.records if "Negative sizes" in r.message]
     finally:
         window.session.buffers.clear()
         window.close()

@@ -466,7 +466,10 @@ class EmailPreview(_WebPreview):
         # header sits in asks for: give it the height its width needs, so nothing is cut.
         layout = self._mail_header.layout()
         width = self.width()  # the header spans the pane; its own width may not be set yet
-        self._mail_header.setFixedHeight(layout.totalHeightForWidth(width))
+        height = layout.totalHeightForWidth(width)
+        if height < 0:  # -1: no height for this width (a pane not laid out yet): its own hint
+            height = layout.totalSizeHint().height()
+        self._mail_header.setFixedHeight(height)
 
     def _clear_content(self) -> None:
         super()._clear_content()
