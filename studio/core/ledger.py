@@ -423,8 +423,12 @@ class _Walk:
             return None
         stem = path[len("blocks/") : -len(".md")]
         match = _LOCALE_SUFFIX.match(stem)
-        if match and match["locale"] in rules.locales:
-            return match["id"], f"{parent}:{self.prefix}blocks/{match['id']}.md"
+        if match:
+            main = f"{parent}:{self.prefix}blocks/{match['id']}.md"
+            # a translation of a block is its block's, whether or not its locale is among
+            # the project's now (one taken off for a commit would make it a block of its own)
+            if match["locale"] in rules.locales or self.read(main) is not None:
+                return match["id"], main
         return stem, f"{parent}:{self.prefix}{path}"
 
     # The walk ---------------------------------------------------------------------------
@@ -515,7 +519,7 @@ class _Walk:
         # the locales that say which files are translations: the first commit's own
         locales = before if parent else self.rules_at(commit)
         for entry in entries:
-            self.made(author, locales, entry)
+            self.made(commit, author, locales, entry)
             if entry.old_path.startswith(f"{DECISIONS_DIR}/") or entry.path.startswith(
                 f"{DECISIONS_DIR}/"
             ):
@@ -534,14 +538,14 @@ class _Walk:
         if regulated:
             self.regulated.append(commit)
 
-    def made(self, author: str, rules: Rules, entry: _Entry) -> None:
+    def made(self, commit: str, author: str, rules: Rules, entry: _Entry) -> None:
         """Note AUTHOR as a maker of the block whose text ENTRY changes (a new block, a new
         translation, an edit, a rename: its makers go with it; a removal ends its record)."""
         if not entry.path.startswith("blocks/") or not entry.path.endswith(".md"):
             return
-        block_id = self.block_id(entry.path, rules)
+        block_id = self.block_id(entry.path, rules, commit)
         if entry.status == "R" and entry.old_path.startswith("blocks/"):
-            old = self.block_id(entry.old_path, rules)
+            old = self.block_id(entry.old_path, rules, commit)
             if old != block_id:
                 self.makers.setdefault(block_id, set()).update(self.makers.pop(old, set()))
         if entry.status == "D":
@@ -550,12 +554,15 @@ class _Walk:
             return
         self.makers.setdefault(block_id, set()).add(author.lower())
 
-    @staticmethod
-    def block_id(path: str, rules: Rules) -> str:
-        """The block a file under blocks/ holds (a translation's: its block)."""
+    def block_id(self, path: str, rules: Rules, commit: str) -> str:
+        """The block a file under blocks/ holds at COMMIT (a translation's: its block, as in
+        main_file, whether or not its locale is among the project's)."""
         stem = path[len("blocks/") : -len(".md")]
         match = _LOCALE_SUFFIX.match(stem)
-        return match["id"] if match and match["locale"] in rules.locales else stem
+        if match and (match["locale"] in rules.locales or self.read(
+                f"{commit}:{self.prefix}blocks/{match['id']}.md") is not None):
+            return match["id"]
+        return stem
 
     # What each kind of change is judged by ---------------------------------------------
 

@@ -1220,6 +1220,34 @@ def test_case17_under_four_eyes_who_wrote_the_text_does_not_approve_it(
         signoff(project, "legal/privacy", "approve", "the rule is off, isn't it")
 
 
+def test_case18_a_translation_stays_its_block_s_while_its_locale_is_off(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying to get around the owners' rule: a billing author took `en` off the
+    # project's locales, so privacy.en.md read as a block of its own (legal/privacy.en, not
+    # regulatory), rewrote it, and put `en` back. The notice went stale, but verify blamed
+    # no one: its owners would have read the change as a colleague's.
+    add_vault(project)
+    approve_all(project)
+    config = project / "studio.yaml"
+    original = config.read_text(encoding="utf-8")
+    assert original.count("locales: [it, en]\n") == 1
+    become(monkeypatch, "Luca Moretti", LUCA)
+    config.write_text(original.replace("locales: [it, en]\n", "locales: [it]\n"),
+                      encoding="utf-8")
+    open_repository(project).commit("Italian only for now", ["studio.yaml"])
+    edit_block(project, "legal/privacy.en", "\nWe may share your data with partners.\n")
+    open_repository(project).commit("English wording")
+    reworded = head(project)
+    config.write_text(original, encoding="utf-8")
+    open_repository(project).commit("English again", ["studio.yaml"])
+    [problem] = [p for p in verify(project) if reworded[:10] in p.message]
+    assert problem.path == "blocks/legal/privacy.en.md"
+    assert (f"by {LUCA} changed regulatory block legal/privacy, owned by role legal"
+            in problem.message)
+    assert state_of(project, "legal/privacy").state == "stale"
+
+
 def test_uncleared_names_what_keeps_a_template_from_customers(
     project: Path, tmp_path: Path
 ) -> None:
