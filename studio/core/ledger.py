@@ -528,7 +528,7 @@ class _Walk:
                 regulated |= self.legacy(commit, author, committer, before, entry)
             elif entry.old_path == "studio.yaml" and entry.status == "M" and parent:
                 regulated |= self.settings(commit, author, before, entry)
-            elif entry.status != "A" and parent:
+            elif parent and (entry.status != "A" or self.translation(parent, before, entry)):
                 regulated |= self.block(commit, parent, author, before, entry)
             if entry.status == "R" and entry.path.endswith(".md"):
                 old = entry.old_path[len("blocks/") : -len(".md")]
@@ -564,6 +564,12 @@ class _Walk:
             return match["id"]
         return stem
 
+    def translation(self, parent: str, rules: Rules, entry: _Entry) -> bool:
+        """Whether ENTRY adds a translation of a block that stands in PARENT (a new block is
+        anyone's to add; a new language of a regulatory one is its owners')."""
+        found = self.main_file(parent, rules, entry.path)
+        return found is not None and not found[1].endswith(f":{self.prefix}{entry.path}")
+
     # What each kind of change is judged by ---------------------------------------------
 
     def block(self, commit: str, parent: str, author: str, before: Rules, entry: _Entry) -> bool:
@@ -598,7 +604,9 @@ class _Walk:
         if owner:
             return True
         verb: Message
-        if entry.status == "D":
+        if entry.status == "A":
+            verb = msg("added a translation ({path}) to", path=entry.path)
+        elif entry.status == "D":
             verb = msg("removed")
         elif entry.status == "R":
             verb = msg("renamed it to {path} and so changed", path=entry.path)

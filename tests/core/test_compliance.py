@@ -1247,6 +1247,19 @@ def test_case18_a_translation_stays_its_block_s_while_its_locale_is_off(
             in problem.message)
     assert state_of(project, "legal/privacy").state == "stale"
 
+    # A new language of it is its owners' to add too (a new block is anyone's).
+    french = project / "blocks/legal/privacy.fr.md"
+    french.write_text("---\ntitle: Vie privée\n---\nNous partageons vos données.\n",
+                      encoding="utf-8")
+    (project / "blocks/billing/news.md").write_text("---\ntitle: News\n---\nNovità.\n",
+                                                    encoding="utf-8")
+    open_repository(project).commit("French privacy notice, billing news")
+    added = head(project)
+    [problem] = [p for p in verify(project) if added[:10] in p.message]
+    assert problem.path == "blocks/legal/privacy.fr.md"
+    assert (f"commit {added[:10]} by {LUCA} added a translation (blocks/legal/privacy.fr.md) "
+            "to regulatory block legal/privacy, owned by role legal") in problem.message
+
 
 def test_uncleared_names_what_keeps_a_template_from_customers(
     project: Path, tmp_path: Path
