@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,14 +209,8 @@ class ProjectIndex:
         ids = self.reach([block_id]) if through_includes else frozenset([block_id])
         top = set((self.project.schema or {}).get("properties") or {})
         found: set[str] = set()
-        for one in ids:
-            block = self.project.blocks.get(one)
-            if block is None:
-                continue
-            for source in block.sources.values():
-                for text in (source.body, *source.variants.values()):
-                    if "{" in text:
-                        found.update(fields_read(text))
+        for text in self._jinja_texts(ids):
+            found.update(fields_read(text))
         if top:
             found = {f for f in found if f.split(".")[0].split("[")[0] in top}
         return frozenset(found)
@@ -226,15 +220,21 @@ class ProjectIndex:
         it includes: what its wording depends on besides its own files, the record and the
         template's parameters."""
         found: set[str] = set()
-        for one in self.reach([block_id]):
+        for text in self._jinja_texts(self.reach([block_id])):
+            found.update(project_values_read(text))
+        return frozenset(found)
+
+    def _jinja_texts(self, ids: Iterable[str]) -> Iterator[str]:
+        """Every wording (each language, each channel's variant) of the blocks IDS that holds
+        Jinja at all."""
+        for one in ids:
             block = self.project.blocks.get(one)
             if block is None:
                 continue
             for source in block.sources.values():
                 for text in (source.body, *source.variants.values()):
                     if "{" in text:
-                        found.update(project_values_read(text))
-        return frozenset(found)
+                        yield text
 
     def template_fields(self, template: str) -> frozenset[str]:
         """The record fields a template's blocks read, through includes."""

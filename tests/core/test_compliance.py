@@ -489,6 +489,30 @@ def head(project: Path, rev: str = "HEAD") -> str:
     return git(project, "rev-parse", rev).strip()
 
 
+def decision_by_hand(project: Path, block: str, reviewer: str) -> str:
+    """An approval of BLOCK's committed text naming REVIEWER, written and committed by hand
+    (by whoever the environment commits as), past every check signoff() makes: its path."""
+    from studio.core.ledger import decision_file
+
+    record = {
+        "block": block,
+        "blob": head(project, f"HEAD:blocks/{block}.md"),
+        "decision": "approve",
+        "comment": "fine",
+        "reviewer": reviewer,
+        "role": "legal",
+        "time": "2026-12-01T00:00:00Z",
+        "commit": head(project),
+        "renditions": {},
+    }
+    path, data = decision_file(record)
+    (project / path).parent.mkdir(parents=True, exist_ok=True)
+    (project / path).write_bytes(data)
+    git(project, "add", path)
+    git(project, "commit", "-q", "-m", f"Sign-off: approve block {block} — fine")
+    return path
+
+
 def test_case1_a_non_owner_cannot_unflag_a_regulatory_block(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -583,26 +607,9 @@ def test_case2_delete_or_rename_of_a_regulatory_block(
 def test_case3_a_decision_must_be_committed_by_its_reviewer(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from studio.core.ledger import decision_file
-
     out = add_vault(project)
     become(monkeypatch, "Luca Moretti", LUCA)
-    record = {
-        "block": "legal/privacy",
-        "blob": head(project, "HEAD:blocks/legal/privacy.md"),
-        "decision": "approve",
-        "comment": "fine",
-        "reviewer": GIULIA,
-        "role": "legal",
-        "time": "2026-12-01T00:00:00Z",
-        "commit": head(project),
-        "renditions": {},
-    }
-    path, data = decision_file(record)
-    (project / path).parent.mkdir(parents=True)
-    (project / path).write_bytes(data)
-    git(project, "add", path)
-    git(project, "commit", "-q", "-m", "Sign-off: approve block legal/privacy — fine")
+    path = decision_by_hand(project, "legal/privacy", GIULIA)
     forged = head(project)
     [problem] = verify(project)
     assert problem.path == path
@@ -1141,8 +1148,6 @@ def test_case17_under_four_eyes_who_wrote_the_text_does_not_approve_it(
     # rewrote the privacy notice and approved it herself: one person wrote regulatory wording
     # and cleared it for customers. compliance.four_eyes is the maker-checker rule of a bank:
     # whoever changed a text since its last approval may not approve it.
-    from studio.core.ledger import decision_file
-
     out = add_vault(project)
     config = project / "studio.yaml"
     plain = config.read_text(encoding="utf-8")
@@ -1176,21 +1181,7 @@ def test_case17_under_four_eyes_who_wrote_the_text_does_not_approve_it(
 
     # Around the studio: the decision file written and committed by hand counts for nothing,
     # and verify names it.
-    record = {
-        "block": "legal/privacy",
-        "blob": head(project, "HEAD:blocks/legal/privacy.md"),
-        "decision": "approve",
-        "comment": "fine",
-        "reviewer": GIULIA,
-        "role": "legal",
-        "time": "2026-12-01T00:00:00Z",
-        "commit": head(project),
-        "renditions": {},
-    }
-    path, data = decision_file(record)
-    (project / path).write_bytes(data)
-    git(project, "add", path)
-    git(project, "commit", "-q", "-m", "Sign-off: approve block legal/privacy — fine")
+    decision_by_hand(project, "legal/privacy", GIULIA)
     by_hand = head(project)
     assert state_of(project, "legal/privacy").state == "stale"
     assert (f"commit {by_hand[:10]} records an approval of block legal/privacy by {GIULIA}, who "

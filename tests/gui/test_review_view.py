@@ -207,15 +207,22 @@ def test_reject_is_recorded(panel, qtbot, project):
     assert panel.decisions.item(0, 1).text() == "rejected"
 
 
-def test_a_non_approver_reads_but_cannot_decide(qtbot, project, monkeypatch):
-    become(monkeypatch, LUCA)
+def reviewing(qtbot, project, block, comment):
+    """A review panel of its own (not the fixture's: made after the test set who reviews) on
+    BLOCK, with COMMENT typed."""
     widget = ReviewPanel()
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.statesChanged, timeout=WAIT):
         widget.set_root(project)
     with qtbot.waitSignal(widget.renderingDone, timeout=WAIT):
-        widget.select("legal/privacy")
-    qtbot.keyClicks(widget.comment, "looks fine to me")
+        widget.select(block)
+    qtbot.keyClicks(widget.comment, comment)
+    return widget
+
+
+def test_a_non_approver_reads_but_cannot_decide(qtbot, project, monkeypatch):
+    become(monkeypatch, LUCA)
+    widget = reviewing(qtbot, project, "legal/privacy", "looks fine to me")
     assert not widget.approve_button.isEnabled() and not widget.reject_button.isEnabled()
     assert widget.approve_button.toolTip() == "Only approvers decide."
     assert "not an approver" in widget.identity_label.text()
@@ -233,13 +240,7 @@ def test_under_four_eyes_who_wrote_the_text_cannot_approve_it(qtbot, project):
     config.write_text(text.replace("  approvers: [legal]\n",
                                    "  approvers: [legal]\n  four_eyes: true\n"), encoding="utf-8")
     git(project, "commit", "-q", "-am", "Four eyes")
-    widget = ReviewPanel()
-    qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.statesChanged, timeout=WAIT):
-        widget.set_root(project)
-    with qtbot.waitSignal(widget.renderingDone, timeout=WAIT):
-        widget.select("legal/privacy")
-    qtbot.keyClicks(widget.comment, "my own notice")
+    widget = reviewing(qtbot, project, "legal/privacy", "my own notice")
     assert not widget.approve_button.isEnabled()
     assert "four-eyes rule another approver must approve it" in widget.approve_button.toolTip()
     assert widget.reject_button.isEnabled()
