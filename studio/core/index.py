@@ -83,9 +83,8 @@ def fields_read(source: str) -> tuple[str, ...]:
     return tuple(str(field) for field in found)
 
 
-# The parse cache's kind for project_values_read (its version is the parsers', not this
-# module's): a new number whenever what it finds changes.
-_VALUES_KIND = "project values/2"
+# The parse cache's kind for project_values_read (its entries are as old as this module)
+_VALUES_KIND = "project values"
 # The filters whose output depends on a value of studio.yaml besides the text they format.
 _CONFIG_FILTERS = {"currency": "currency", "datetime": "timezone"}
 

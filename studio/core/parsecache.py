@@ -96,10 +96,12 @@ def _loads(data: bytes) -> Any:
     return _Unpickler(io.BytesIO(data)).load()
 
 
-# project.py and the rest: their blocks, templates and problems are kept whole (put_slot)
+# project.py and the rest: their blocks, templates and problems are kept whole (put_slot);
+# index.py and engine.py: what a block's Jinja includes and reads (kept by its text)
 _PARSERS = ("parsecache.py", "sources.py", "yamlparse.py", "located.py", "limits.py",
             "project.py", "delivery.py", "problems.py", "messages.py",
-            "channels/__init__.py")  # the channel names a block or template may use
+            "channels/__init__.py",  # the channel names a block or template may use
+            "index.py", "engine.py")
 _VERSION: list[str] = []
 
 

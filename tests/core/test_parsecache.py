@@ -308,3 +308,24 @@ def test_a_schema_found_valid_is_checked_against_the_meta_schema_once_not_once_a
         again = run(invalid)
         assert again["checked"] >= 1
         assert any("not a valid JSON Schema" in p for p in again["problems"])
+
+
+@pytest.mark.parametrize("module", ["index.py", "engine.py"])
+def test_the_index_s_entries_are_as_old_as_its_code(monkeypatch: pytest.MonkeyPatch,
+                                                    module: str) -> None:
+    # "includes", "fields" and "project values" are found by index.py with engine.py's
+    # parser: an edit of either makes a new cache, as an edit of the YAML parsers does.
+    from studio.core import parsecache
+
+    monkeypatch.setattr(parsecache, "_VERSION", [])
+    before = parsecache._version()
+    real = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        data = real(path)
+        return data + b"\n# edited\n" if path.name == module and path.parent.name == "core" \
+            else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    monkeypatch.setattr(parsecache, "_VERSION", [])
+    assert parsecache._version() != before
