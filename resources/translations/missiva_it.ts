@@ -1423,6 +1423,10 @@ Recuperarle? («No» le conserva per il prossimo avvio; «Scarta» le elimina de
         <translation>firma mancante</translation>
     </message>
     <message>
+        <source>four eyes</source>
+        <translation>quattro occhi</translation>
+    </message>
+    <message>
         <source>the commit is not signed</source>
         <translation>il commit non è firmato</translation>
     </message>

@@ -69,6 +69,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                          f"({unsigned.reason})")
         if state.note:
             notes.append(state.note)
+        if state.makers:
+            notes.append(f"four eyes: changed by {', '.join(state.makers)}, another approver "
+                         "approves")
         shown = f"  ({'; '.join(notes)})" if notes else ""
         print(f"{state.block:<{width}}  {state.state:<8}  {last}  [{used}]{shown}")
     return 1 if problems else 0

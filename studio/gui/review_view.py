@@ -383,7 +383,17 @@ class ReviewPanel(QWidget):
             marks.append(self.tr("signature missing"))
         if state.unflagged:
             marks.append(self.tr("un-flagged"))
+        if self._mine_to_leave(state):
+            marks.append(self.tr("four eyes"))
         return " · ".join(marks)
+
+    def _mine_to_leave(self, state: BlockState) -> bool:
+        """compliance.four_eyes: the reviewer changed its text since its last approval."""
+        return bool(self.reviewer_email) and self.reviewer_email.lower() in state.makers
+
+    def _four_eyes_note(self) -> str:
+        return self.tr("You changed this text since its last approval: under the project's "
+                       "four-eyes rule another approver must approve it.")
 
     def _signature_fault(self, unsigned: UnsignedCommit) -> str:
         """What is wrong with a commit's signature, in the reviewer's language."""
@@ -429,6 +439,8 @@ class ReviewPanel(QWidget):
         for reason in state.changed_around:
             notes.append(self.tr("Its text is the approved one, but %s: approve it as it now "
                                  "reads.") % reason)
+        if self._mine_to_leave(state):
+            notes.append(self._four_eyes_note())
         return notes
 
     def _on_queue_selection(self, item: QTreeWidgetItem | None, _previous: Any = None) -> None:
@@ -716,13 +728,10 @@ class ReviewPanel(QWidget):
             button.setEnabled(allowed)
             button.setToolTip(reason)
         state = self.states.get(self.block or "")
-        if allowed and state is not None and self.reviewer_email.lower() in state.makers:
-            # compliance.four_eyes: who wrote the text since its last approval rejects it or
-            # leaves it to another approver
+        if allowed and state is not None and self._mine_to_leave(state):
+            # who wrote the text since its last approval rejects it or leaves it to another
             self.approve_button.setEnabled(False)
-            self.approve_button.setToolTip(self.tr(
-                "You changed this text since its last approval: under the project's four-eyes "
-                "rule another approver must approve it."))
+            self.approve_button.setToolTip(self._four_eyes_note())
         mine = [d for d in (state.interrupted if state is not None else ())
                 if d.reviewer.lower() == self.reviewer_email.lower()]
         self.finish_button.setVisible(bool(state is not None and state.interrupted))

@@ -1142,7 +1142,7 @@ def test_case16_an_approval_covers_the_project_values_and_blocks_the_wording_rea
 
 
 def test_case17_under_four_eyes_who_wrote_the_text_does_not_approve_it(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Found trying to get around the gate: Giulia, legal's owner and one of its approvers,
     # rewrote the privacy notice and approved it herself: one person wrote regulatory wording
@@ -1176,6 +1176,9 @@ def test_case17_under_four_eyes_who_wrote_the_text_does_not_approve_it(
     open_repository(project).commit("Retention period")
     state = state_of(project, "legal/privacy")
     assert (state.state, state.makers) == ("stale", (GIULIA,))
+    assert _cli(["status", str(project)]) == 0
+    [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith("legal/privacy ")]
+    assert f"(four eyes: changed by {GIULIA}, another approver approves)" in line
     with pytest.raises(ProblemError, match="under compliance.four_eyes"):
         signoff(project, "legal/privacy", "approve", "as I wrote it")
 

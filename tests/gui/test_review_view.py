@@ -244,6 +244,9 @@ def test_under_four_eyes_who_wrote_the_text_cannot_approve_it(qtbot, project):
     assert not widget.approve_button.isEnabled()
     assert "four-eyes rule another approver must approve it" in widget.approve_button.toolTip()
     assert widget.reject_button.isEnabled()
+    # said before she tries: in the queue and the block's heading
+    assert dict(queue_rows(widget))["legal/privacy"] == "pending · four eyes"
+    assert "You changed this text since its last approval" in widget.heading.text()
     widget.shutdown()
     dispose(widget)
     assert not (project / LEDGER).exists()
