@@ -22,7 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from studio.core import wording
-from studio.core.channels import CHANNELS, Rendition, reused, stylecache
+from studio.core.channels import CHANNELS, Rendition, reused, stylecache, textcache
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
@@ -32,6 +32,7 @@ from studio.core.paper import GeometryError, PageGeometry, page_geometry
 from studio.core.problems import Problem, ProblemError, Severity, error, warning
 
 stylecache.install()  # the letter's stylesheets parsed once, not at every rendition
+textcache.install()  # the min/max-content widths of text measured once, not at every rendition
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
