@@ -22,7 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from studio.core import wording
-from studio.core.channels import CHANNELS, Rendition, reused, stylecache, textcache
+from studio.core.channels import CHANNELS, Rendition, draft, reused, stylecache, textcache
 from studio.core.compose import Composition
 from studio.core.fetch import AssetResolver, FetchRefused
 from studio.core.fonts import font_faces
@@ -33,6 +33,7 @@ from studio.core.problems import Problem, ProblemError, Severity, error, warning
 
 stylecache.install()  # the letter's stylesheets parsed once, not at every rendition
 textcache.install()  # the min/max-content widths of text measured once, not at every rendition
+draft.install()  # the studio's typing preview: the pages through the edited one (draft.py)
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
@@ -386,21 +387,37 @@ def complete_metadata(document: Document, options: dict[str, Any]) -> None:
 
 
 def _laid_out(composition: Composition, resolver: AssetResolver,
-              options: dict[str, Any]) -> tuple[Document, str, float, float]:
+              options: dict[str, Any], made: dict[str, Any] | None = None,
+              ) -> tuple[Document, str, float, float]:
     """The letter laid out (the address compacted if it must be, the fit applied if it saves
-    the near-empty last page): the document, its HTML, its last page's fill and the minimum."""
+    the near-empty last page): the document, its HTML, its last page's fill and the minimum.
+    MADE, when given, is told how (for the drafts that follow: channels/draft.py): the
+    layout's watch, the address compacted, the fit; MADE["first"], when given, is a
+    (html, document, watch) laid out already, taken when its HTML is the letter's."""
     compact = _address_needs_compacting(composition, resolver, options)
     html = final_html(composition, compact_address=compact)
-    document = layout(html, resolver, options)
+    watching = made is not None
+    first = (made or {}).get("first")
+    if first is not None and first[0] == html:
+        _, document, watch = first
+    else:
+        watch = draft.Watch()
+        with draft.watching(watch) if watching else contextlib.nullcontext():
+            document = layout(html, resolver, options)
     minimum = min_last_page_fill(composition)
     fill = last_page_fill(document)
+    fit = False
     # The fit saves under a tenth of the letter's height: try it only where that could
     # empty the last page (a second layout costs as much as the first).
     if len(document.pages) > 1 and fill < min(minimum, 0.1 * (len(document.pages) - 1 + fill)):
-        fitted = layout(final_html(composition, compact_address=compact, fit=True),
-                        resolver, options)
+        fitted_watch = draft.Watch()
+        with draft.watching(fitted_watch) if watching else contextlib.nullcontext():
+            fitted = layout(final_html(composition, compact_address=compact, fit=True),
+                            resolver, options)
         if len(fitted.pages) < len(document.pages):
-            document, fill = fitted, last_page_fill(fitted)
+            document, fill, watch, fit = fitted, last_page_fill(fitted), fitted_watch, True
+    if made is not None:
+        made.update(watch=watch, compact=compact, fit=fit)
     return document, html, fill, minimum
 
 
@@ -500,8 +517,15 @@ def _render(composition: Composition) -> Rendition:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     options = pdf_options(composition)
+    request = draft.current() if composition.preview else None
+    made: dict[str, Any] | None = None if request is None else {}
     try:
-        document, html, fill, minimum = _laid_out(composition, resolver, options)
+        if request is not None and request.basis is not None:
+            drafted = _draft(composition, resolver, options, request.basis, request.changed,
+                             made)
+            if drafted is not None:
+                return drafted
+        document, html, fill, minimum = _laid_out(composition, resolver, options, made)
         hidden = hidden_address_lines(document)
         address_lines = address_line_count(document)
         complete_metadata(document, options)
@@ -556,6 +580,18 @@ def _render(composition: Composition) -> Rendition:
                     "printed: {lines}", count=len(hidden), lines=" / ".join(hidden)),
             )
         )
+    facts = {
+        "pages": pages,
+        "bytes": len(pdf),
+        "last_page_fill": round(fill, 3),
+        "title": composition.title,
+        "block_pages": located,
+        "block_tops": tops,  # block -> [page, points from the page's top]
+        "block_spans": spans,  # block -> [left, right] in points on its first page
+    }
+    if request is not None and made is not None and "watch" in made:
+        request.made = draft.Basis(pdf, facts, made["watch"].final_boundaries(),
+                                   made["compact"], made["fit"])
     return Rendition(
         template=composition.template.name,
         channel="print",
@@ -563,16 +599,53 @@ def _render(composition: Composition) -> Rendition:
         content=pdf,
         media_type=CHANNELS["print"].media_type,
         extension=CHANNELS["print"].extension,
-        facts={
-            "pages": pages,
-            "bytes": len(pdf),
-            "last_page_fill": round(fill, 3),
-            "title": composition.title,
-            "block_pages": located,
-            "block_tops": tops,  # block -> [page, points from the page's top]
-            "block_spans": spans,  # block -> [left, right] in points on its first page
-        },
+        facts=facts,
         warnings=tuple(warnings),
+        used_blocks=composition.used_blocks,
+    )
+
+
+def _draft(composition: Composition, resolver: AssetResolver, options: dict[str, Any],
+           basis: draft.Basis, changed: frozenset[str],
+           made: dict[str, Any] | None) -> Rendition | None:
+    """The studio's print preview while the author types (channels/draft.py): the pages
+    through the last one an edited block was on, laid out and drawn, then the last whole
+    rendition's pages after it. None when that cannot be: the caller lays out the letter
+    (taking the layout made here when it went on to the end, in MADE["first"])."""
+    through = draft.through_page(basis, changed)
+    if through is None:
+        return None
+    compact = _address_needs_compacting(composition, resolver, options)
+    if compact != basis.compact:
+        return None
+    html = final_html(composition, compact_address=compact, fit=basis.fit)
+    watch = draft.Watch(stop_after=through, expected=basis.boundaries[through - 1],
+                        total=int(basis.facts["pages"]))
+    with draft.watching(watch):
+        document = layout(html, resolver, options)
+    if not watch.stopped:
+        if made is not None and not basis.fit:
+            made["first"] = (html, document, watch)
+        return None
+    if watch.tied():  # the edit tied its pages to the later ones (a string for a header)
+        return None
+    # Only looked at, its later pages from another PDF: not tagged (the same pixels).
+    first = document.write_pdf(**{**options, "uncompressed_pdf": True, "pdf_tags": False})
+    located, tops, spans = block_places(document)
+    pages, tops, spans = draft.joined_places(
+        {"block_pages": located, "block_tops": tops, "block_spans": spans}, basis, through)
+    pdf = draft.joined(first, basis, through)
+    return Rendition(
+        template=composition.template.name,
+        channel="print",
+        locale=composition.locale,
+        content=pdf,
+        media_type=CHANNELS["print"].media_type,
+        extension=CHANNELS["print"].extension,
+        facts={**basis.facts, "bytes": len(pdf), "title": composition.title,
+               "block_pages": pages, "block_tops": tops, "block_spans": spans,
+               "draft": True, "drafted_pages": through},
+        warnings=(),
         used_blocks=composition.used_blocks,
     )
 
