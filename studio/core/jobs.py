@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from studio.core.channels import Rendition
+from studio.core.channels import CHANNELS, Rendition
 from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project, reload
@@ -61,6 +61,9 @@ class RenderJob:
     sample: str | None = None
     record: Mapping[str, Any] | None = field(default=None, hash=False)
     generation: int = 0
+    # The author is typing: print may be a draft (the pages through the edited one laid out,
+    # the later ones from the last whole rendition: channels/draft.py).
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,51 @@ class _LastProject:
 @functools.cache
 def _last_project() -> _LastProject:
     return _LastProject()
+
+
+class _LastWholePrint:
+    """The print worker's last whole preview rendition of each letter (template, locale,
+    sample), with the unsaved buffers it was made from: what a draft starts from."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[Any, ...], tuple[ProjectState, Any]] = {}
+
+    @staticmethod
+    def _key(job: RenderJob) -> tuple[Any, ...] | None:
+        if not CHANNELS[job.channel].paged or job.record is not None:
+            return None
+        return (job.state.root, job.template, job.locale, job.sample)
+
+    def request(self, job: RenderJob, project: Project) -> Any:
+        """The draft request for JOB: the basis and the blocks edited since it, when JOB may
+        be a draft; a request for a whole letter (which leaves a basis) otherwise."""
+        from studio.core.channels import draft
+
+        key = self._key(job)
+        if key is None:
+            return None
+        kept = self._kept.get(key)
+        if not job.draft or kept is None:
+            return draft.Request()
+        state, basis = kept
+        if state.disk_version != job.state.disk_version:
+            return draft.Request()
+        old, new = state.overlay_map, job.state.overlay_map
+        changed = {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+        blocks = {project.block_of(p) for p in changed}
+        if None in blocks:  # a template, a style, studio.yaml: the whole letter
+            return draft.Request()
+        return draft.Request(basis, frozenset(b for b in blocks if b))
+
+    def keep(self, job: RenderJob, request: Any) -> None:
+        key = self._key(job)
+        if key is not None and request is not None and request.made is not None:
+            self._kept = {key: (job.state, request.made)}  # one letter: the one on screen
+
+
+@functools.cache
+def _last_whole_print() -> _LastWholePrint:
+    return _LastWholePrint()
 
 
 class IdleCollector:
@@ -156,6 +204,14 @@ def run_render(job: RenderJob) -> RenderOutcome:
         return _render_job(job, started)
 
 
+def _drafting(request: Any) -> contextlib.AbstractContextManager[Any]:
+    if request is None:
+        return contextlib.nullcontext()
+    from studio.core.channels import draft
+
+    return draft.requested(request)
+
+
 def _render_job(job: RenderJob, started: float) -> RenderOutcome:
     from studio.core.records import record_from_value, sample_record
     from studio.core.render import render
@@ -166,8 +222,12 @@ def _render_job(job: RenderJob, started: float) -> RenderOutcome:
                   else record_from_value(project.schema, job.record))
         # The email attaching its print PDF would lay the letter out again on every keystroke
         # (5.8 s a keystroke under load): the print pane shows that PDF already.
-        rendition = render(project, job.template, job.channel, record, job.locale,
-                           attachments=False, preview=True)
+        wholes = _last_whole_print()
+        request = wholes.request(job, project)
+        with _drafting(request):
+            rendition = render(project, job.template, job.channel, record, job.locale,
+                               attachments=False, preview=True)
+        wholes.keep(job, request)
         if rendition.media_type.startswith("message/"):
             # The email pane shows the message's parts: taken apart here, off the GUI thread.
             from studio.core.mailview import mail_view

@@ -123,6 +123,8 @@ class LiveChecks(QObject):
     def _on_rendition(self, channel: str, rendition: Any, elapsed_ms: float) -> None:
         if os.environ.get("MISSIVA_LIVE_CHECKS") == "0":
             return
+        if rendition.facts.get("draft"):  # pages of two renditions: the whole letter follows
+            return
         timer = self._timers.get(channel)
         if timer is None:
             timer = QTimer(self, singleShot=True, interval=CHECK_PAUSE_MS)

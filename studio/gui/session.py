@@ -36,6 +36,11 @@ from studio.gui.render_service import RenderService
 # workers and the newest edit wins (a channel has one job running, one waiting), so a short
 # pause costs no lost work; it was 60 ms, a fixed 45 ms more on every keystroke's preview.
 EDIT_PAUSE_MS = 15
+# While the author types, print is a draft (its pages through the edited one laid out, the
+# later ones from the last whole letter: core/channels/draft.py); after this pause in typing
+# the whole letter follows. Longer than the gap between two keys of someone typing, so a
+# whole letter does not take the print worker between them.
+WHOLE_PAUSE_MS = 500
 VALIDATE_PAUSE_MS = 600  # longer: validation is the whole project
 
 
@@ -94,6 +99,8 @@ class Session(QObject):
         self._generation = 0
         self._validation_generation = 0
         self._pending: set[str] = set()  # channels waiting for the edit pause
+        self._typing = False  # the pending renders follow the author's typing: drafts allowed
+        self._drafted: set[str] = set()  # channels whose last rendition is a draft
         self._last_used: dict[str, frozenset[str]] = {}  # channel -> blocks its rendition read
         self._render_problems: dict[str, Problem] = {}
         # What the last rendition of a channel that validation does not render on every
@@ -105,6 +112,8 @@ class Session(QObject):
         self._closed = False
         self._render_timer = QTimer(self, singleShot=True, interval=EDIT_PAUSE_MS)
         self._render_timer.timeout.connect(self._render_pending)
+        self._whole_timer = QTimer(self, singleShot=True, interval=WHOLE_PAUSE_MS)
+        self._whole_timer.timeout.connect(self._render_whole)
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_PAUSE_MS)
         self._validate_timer.timeout.connect(self._validate_now)
 
@@ -196,14 +205,30 @@ class Session(QObject):
                 continue
             self.renderStarted.emit(channel)
             self.service.submit(RenderJob(state, self.template, channel, self.locale,
-                                          sample=self.sample, generation=self._generation))
+                                          sample=self.sample, generation=self._generation,
+                                          draft=self._typing))
+            if not self._typing:
+                self._drafted.discard(channel)
         self._pending.clear()
+        self._typing = False
+
+    def _render_whole(self) -> None:
+        """The typing paused: the whole letter where the preview shows a draft."""
+        if self._drafted and self.project is not None:
+            self._pending.update(self._drafted)
+            self._render_timer.stop()
+            self._render_pending()
 
     def _on_outcome(self, outcome: RenderOutcome) -> None:
         if outcome.rendition is not None:
             self._last_used[outcome.channel] = outcome.rendition.used_blocks
             self._render_problems.pop(outcome.channel, None)
-            self._render_warnings[outcome.channel] = self._shown_warnings(outcome)
+            if outcome.rendition.facts.get("draft"):
+                # A draft has no warnings of its own: the whole letter's come after the pause.
+                self._drafted.add(outcome.channel)
+                self._whole_timer.start()
+            else:
+                self._render_warnings[outcome.channel] = self._shown_warnings(outcome)
             self.renditionReady.emit(outcome.channel, outcome.rendition, outcome.elapsed_ms)
         elif outcome.problem is not None:
             self._render_problems[outcome.channel] = outcome.problem
@@ -269,6 +294,8 @@ class Session(QObject):
         if not was_dirty:
             self.buffersChanged.emit()
         self._pending.update(self.affected_channels([rel], before))
+        self._typing = True
+        self._whole_timer.stop()
         self._render_timer.start()
         self._validate_timer.start()
 
@@ -282,6 +309,8 @@ class Session(QObject):
         self.projectChanged.emit(self.project)
         self.buffersChanged.emit()
         self._pending.update(self.affected_channels([rel], before))
+        self._typing = True  # typed back to the saved text, or saved: a draft as well
+        self._whole_timer.stop()
         self._render_timer.start()
         self._validate_timer.start()
 
@@ -436,5 +465,6 @@ class Session(QObject):
     def close(self) -> None:
         self._closed = True
         self._render_timer.stop()
+        self._whole_timer.stop()
         self._validate_timer.stop()
         self.service.shutdown()

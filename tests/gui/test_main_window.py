@@ -430,3 +430,54 @@ def test_undo_back_to_the_saved_text_is_not_modified(studio, project, qtbot):
     assert "Grazie" not in tab.editor.text()
     assert not title().startswith("●")
     assert "blocks/common/closing.md" not in studio.session.buffers
+
+
+def test_typing_shows_a_draft_of_the_edited_page_then_the_whole_letter(studio, project, qtbot):
+    """While the author types, the bill's print pane shows page 1 laid out anew and page 2
+    from the last whole letter (core/channels/draft.py); when the typing pauses, the whole
+    letter follows, and only it reaches the live checks."""
+    before = snapshot(studio)
+    studio.session.select(template="bill")
+    wait_for_previews(studio, qtbot, ("print", "email"), after=before)
+    whole = studio.previews["print"].rendition
+    assert "draft" not in whole.facts
+    shown = []
+
+    def printed(channel, rendition, _ms):
+        if channel == "print":
+            shown.append(rendition)
+
+    studio.session.renditionReady.connect(printed)
+    try:
+        rel = "blocks/billing/summary.md"
+        text = studio.session.read(rel)
+        studio.session.set_buffer(rel, text.replace("periodo di fatturazione",
+                                                    "periodo ZETA di fatturazione"))
+        qtbot.waitUntil(lambda: len(shown) == 1, timeout=WAIT)
+        drafted = shown[0]
+        assert drafted.facts["draft"] is True and drafted.facts["drafted_pages"] == 1
+        assert studio.checks._renditions.get("print") is not drafted
+        document = studio.previews["print"].document()
+        qtbot.waitUntil(lambda: "ZETA" in document.getAllText(0).text(), timeout=WAIT)
+        assert document.pageCount() == 2
+        # The whole letter after the pause: the same pages.
+        qtbot.waitUntil(lambda: len(shown) == 2, timeout=WAIT)
+        final = shown[1]
+        assert "draft" not in final.facts
+        assert studio.previews["print"].rendition is final
+        assert studio.checks._renditions.get("print") is final
+        assert _page_texts(drafted.content) == _page_texts(final.content)
+        assert _page_texts(final.content)[1] == _page_texts(whole.content)[1]
+    finally:
+        studio.session.renditionReady.disconnect(printed)
+        studio.session.drop_buffer(rel)
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
