@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from studio.core.channels import CHANNELS, Rendition
+from studio.core.channels import CHANNELS, Rendition, Superseded
 from studio.core.messages import msg
 from studio.core.problems import Problem, ProblemError, error
 from studio.core.project import Project, load_project, reload
@@ -62,8 +62,10 @@ class RenderJob:
     record: Mapping[str, Any] | None = field(default=None, hash=False)
     generation: int = 0
     # The author is typing: print may be a draft (the pages through the edited one laid out,
-    # the later ones from the last whole rendition: channels/draft.py).
+    # the later ones from the last whole rendition: channels/draft.py), from BASIS: what a
+    # whole rendition left (RenderOutcome.basis), used only if it was this letter's.
     draft: bool = False
+    basis: Any = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class RenderOutcome:
     rendition: Rendition | None
     problem: Problem | None
     elapsed_ms: float
+    # A whole print preview's (its job's ProjectState, (template, locale, sample), the
+    # draft.Basis): what the drafts of that letter start from.
+    basis: Any = field(default=None, compare=False, repr=False)
 
 
 class _LastProject:
@@ -100,49 +105,26 @@ def _last_project() -> _LastProject:
     return _LastProject()
 
 
-class _LastWholePrint:
-    """The print worker's last whole preview rendition of each letter (template, locale,
-    sample), with the unsaved buffers it was made from: what a draft starts from."""
+def _draft_request(job: RenderJob, project: Project) -> Any:
+    """The draft request for JOB (channels/draft.py): from its basis, with the blocks edited
+    since, where JOB may be a draft; for a whole letter that leaves a basis otherwise; None
+    for a channel without pages or a record that is not a sample."""
+    if not CHANNELS[job.channel].paged or job.record is not None:
+        return None
+    from studio.core.channels import draft
 
-    def __init__(self) -> None:
-        self._kept: dict[tuple[Any, ...], tuple[ProjectState, Any]] = {}
-
-    @staticmethod
-    def _key(job: RenderJob) -> tuple[Any, ...] | None:
-        if not CHANNELS[job.channel].paged or job.record is not None:
-            return None
-        return (job.state.root, job.template, job.locale, job.sample)
-
-    def request(self, job: RenderJob, project: Project) -> Any:
-        """The draft request for JOB: the basis and the blocks edited since it, when JOB may
-        be a draft; a request for a whole letter (which leaves a basis) otherwise."""
-        from studio.core.channels import draft
-
-        key = self._key(job)
-        if key is None:
-            return None
-        kept = self._kept.get(key)
-        if not job.draft or kept is None:
-            return draft.Request()
-        state, basis = kept
-        if state.disk_version != job.state.disk_version:
-            return draft.Request()
-        old, new = state.overlay_map, job.state.overlay_map
-        changed = {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
-        blocks = {project.block_of(p) for p in changed}
-        if None in blocks:  # a template, a style, studio.yaml: the whole letter
-            return draft.Request()
-        return draft.Request(basis, frozenset(b for b in blocks if b))
-
-    def keep(self, job: RenderJob, request: Any) -> None:
-        key = self._key(job)
-        if key is not None and request is not None and request.made is not None:
-            self._kept = {key: (job.state, request.made)}  # one letter: the one on screen
-
-
-@functools.cache
-def _last_whole_print() -> _LastWholePrint:
-    return _LastWholePrint()
+    if not job.draft or job.basis is None:
+        return draft.Request()
+    state, letter, basis = job.basis
+    if (letter != (job.template, job.locale, job.sample) or state.root != job.state.root
+            or state.disk_version != job.state.disk_version):
+        return draft.Request()
+    old, new = state.overlay_map, job.state.overlay_map
+    changed = {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+    blocks = {project.block_of(p) for p in changed}
+    if None in blocks:  # a template, a style, studio.yaml: the whole letter
+        return draft.Request()
+    return draft.Request(basis, frozenset(b for b in blocks if b))
 
 
 class IdleCollector:
@@ -216,18 +198,21 @@ def _render_job(job: RenderJob, started: float) -> RenderOutcome:
     from studio.core.records import record_from_value, sample_record
     from studio.core.render import render
 
+    basis = None
     try:
         project = _last_project().get(job.state)
         record = (sample_record(project, job.sample or "") if job.record is None
                   else record_from_value(project.schema, job.record))
         # The email attaching its print PDF would lay the letter out again on every keystroke
         # (5.8 s a keystroke under load): the print pane shows that PDF already.
-        wholes = _last_whole_print()
-        request = wholes.request(job, project)
+        request = _draft_request(job, project)
+        if request is not None and _SUPERSEDED is not None:
+            request.superseded = _SUPERSEDED.is_set
         with _drafting(request):
             rendition = render(project, job.template, job.channel, record, job.locale,
                                attachments=False, preview=True)
-        wholes.keep(job, request)
+        if request is not None and request.made is not None:
+            basis = (job.state, (job.template, job.locale, job.sample), request.made)
         if rendition.media_type.startswith("message/"):
             # The email pane shows the message's parts: taken apart here, off the GUI thread.
             from studio.core.mailview import mail_view
@@ -236,10 +221,12 @@ def _render_job(job: RenderJob, started: float) -> RenderOutcome:
         problem = None
     except ProblemError as exc:
         rendition, problem = None, exc.problem
+    except Superseded:  # a later edit's letter is wanted: this one says nothing
+        rendition, problem = None, None
     except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker
         rendition, problem = None, internal_error(exc)
     return RenderOutcome(job.channel, job.generation, rendition, problem,
-                         (time.perf_counter() - started) * 1000)
+                         (time.perf_counter() - started) * 1000, basis)
 
 
 # Where the validation worker says how far it got: a multiprocessing queue the studio hands
@@ -341,6 +328,21 @@ def prepare_print_worker() -> None:
     """The print preview worker: a preview worker that lets the light channels go first."""
     prepare_preview_worker()
     lower_priority(PRINT_NICENESS)
+
+
+# The whole-letter worker's flag, set by the studio when a key is pressed while it lays a
+# letter out: the layout is given up at the next page (channels/draft.py, Superseded).
+_SUPERSEDED: Any = None
+
+
+def prepare_whole_worker(superseded: Any = None) -> None:
+    """The worker of the whole letter after a pause in typing (the print preview shows
+    drafts meanwhile): a preview worker that lets the next keystroke's previews go first,
+    and gives a letter up when the studio sets SUPERSEDED (a multiprocessing Event)."""
+    global _SUPERSEDED
+    prepare_preview_worker()
+    lower_priority()
+    _SUPERSEDED = superseded
 
 
 # Starting workers ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from studio.core.jobs import (
     prepare_checker_worker,
     prepare_preview_worker,
     prepare_print_worker,
+    prepare_whole_worker,
     run_render,
     run_validation,
     worker_context,
@@ -46,7 +47,7 @@ class _Lane:
     running: Future[RenderOutcome] | None = None
     waiting: RenderJob | None = None
     latest: int = field(default=-1)
-    pool: str = "light"  # the pool its jobs run in: "print" or "light"
+    pool: str = "light"  # the pool its jobs run in: "print", "light" or "whole"
 
 
 class RenderService(QObject):
@@ -57,6 +58,12 @@ class RenderService(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._print = _pool(1, prepare_print_worker)
+        # The whole letter after a pause in typing (print drafts meanwhile: core/channels/
+        # draft.py), in a worker of its own at a lower priority: a key pressed while it is laid
+        # out does not wait for it, and the letter it lays out is given up at its next page
+        # (SUPERSEDED set: jobs.prepare_whole_worker). Started at its first job.
+        self._superseded = worker_context().Event()
+        self._whole = _pool(1, prepare_whole_worker, (self._superseded,))
         # Two workers for the light channels, so an SMS does not wait behind an email.
         self._light = _pool(2)
         # the validation worker reports how far it got on this queue, read while it runs
@@ -130,18 +137,30 @@ class RenderService(QObject):
             self._validation_waiting, waiting = None, self._validation_waiting
             self.validate(*waiting)
 
-    def submit(self, job: RenderJob) -> None:
+    def submit(self, job: RenderJob, background: bool = False) -> None:
+        """Render JOB in its channel's lane; BACKGROUND: in the channel's background lane
+        (the whole letter after typing), whose worker yields to the previews'."""
         if self._closed:
             return
-        lane = self._lanes.setdefault(job.channel, _Lane())
+        lane = self._lanes.setdefault(job.channel + ("/whole" if background else ""),
+                                      _Lane(pool="whole") if background else _Lane())
         lane.latest = job.generation
+        whole = self._lanes.get(job.channel + "/whole")
+        if not background and whole is not None:
+            # A key pressed: the whole letter of an earlier text is not wanted any more.
+            whole.waiting = None
+            if whole.running is not None:
+                self._superseded.set()
         if lane.running is None and not self._starting:
             self._start(lane, job)
         else:
             lane.waiting = job  # replaces any older waiting job: the newest edit wins
 
     def _start(self, lane: _Lane, job: RenderJob) -> None:
-        which = "print" if CHANNELS[job.channel].heavy else "light"
+        which = ("whole" if lane.pool == "whole" else
+                 "print" if CHANNELS[job.channel].heavy else "light")
+        if which == "whole":
+            self._superseded.clear()  # the one before is done: this one is wanted
         try:
             future = getattr(self, f"_{which}").submit(run_render, job)
         except BrokenExecutor:
@@ -153,24 +172,25 @@ class RenderService(QObject):
     def _on_done(self, future: Future[RenderOutcome]) -> None:
         if self._closed:
             return
-        channel = next((c for c, lane in self._lanes.items() if lane.running is future), None)
+        # the lane: a channel's, or its background lane ("print/whole")
+        key = next((k for k, lane in self._lanes.items() if lane.running is future), None)
         try:
             outcome: RenderOutcome | None = future.result()
         except BrokenExecutor:
             # The worker ended itself (stuck past its budget, or out of memory) or was killed:
             # a fresh pool for the next job, and the author is told why the preview is stale.
-            if channel is not None:
-                self._replace_pool(self._lanes[channel].pool)
+            if key is not None:
+                self._replace_pool(self._lanes[key].pool)
             problem = error("(studio)", 0, 0, PREVIEW_WORKER_STOPPED)
-            outcome = None if channel is None else RenderOutcome(
-                channel, self._lanes[channel].latest, None, problem, 0.0)
+            outcome = None if key is None else RenderOutcome(
+                key.split("/")[0], self._lanes[key].latest, None, problem, 0.0)
         except Exception:  # noqa: BLE001 - a failed job: the next one runs as usual
             outcome = None
-        if channel is None and outcome is not None:
-            channel = outcome.channel
-        if channel is None:
+        if key is None and outcome is not None:
+            key = outcome.channel
+        if key is None:
             return
-        lane = self._lanes[channel]
+        lane = self._lanes[key]
         lane.running = None
         if lane.waiting is not None:
             job, lane.waiting = lane.waiting, None
@@ -229,6 +249,7 @@ class RenderService(QObject):
             return
         fresh = {"checker": lambda: _checker_pool(self._progress),
                  "print": lambda: _pool(1, prepare_print_worker),
+                 "whole": lambda: _pool(1, prepare_whole_worker, (self._superseded,)),
                  "light": lambda: _pool(old._max_workers)}
         setattr(self, f"_{which}", fresh[which]())
         old.shutdown(wait=False, cancel_futures=True)
@@ -240,7 +261,7 @@ class RenderService(QObject):
     def shutdown(self) -> None:
         self._closed = True
         self._progress_timer.stop()
-        for pool in (self._print, self._light, self._checker):
+        for pool in (self._print, self._whole, self._light, self._checker):
             pool.shutdown(wait=False, cancel_futures=True)
         self._progress.cancel_join_thread()  # never wait at exit for progress nobody reads
         self._progress.close()
@@ -252,9 +273,10 @@ def _checker_pool(progress: Any) -> ProcessPoolExecutor:
     return worker_pool(1, prepare_checker_worker, (progress,))
 
 
-def _pool(workers: int, initializer: Any = prepare_preview_worker) -> ProcessPoolExecutor:
+def _pool(workers: int, initializer: Any = prepare_preview_worker,
+          initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
     # forks of the fork server where there is one, never of this Qt process (jobs.worker_context)
-    return worker_pool(workers, initializer)
+    return worker_pool(workers, initializer, initargs)
 
 
 def _problems_of(future: Future[list]) -> list:

@@ -101,6 +101,12 @@ class Session(QObject):
         self._pending: set[str] = set()  # channels waiting for the edit pause
         self._typing = False  # the pending renders follow the author's typing: drafts allowed
         self._drafted: set[str] = set()  # channels whose last rendition is a draft
+        # The last whole print letter's basis for drafts (RenderOutcome.basis: the worker
+        # drafts from it only for the letter it was made for), and the newest job asked for
+        # in each channel (a whole letter laid out in the background may come back after a
+        # draft of a later edit: it is not shown then).
+        self._basis: object = None
+        self._asked: dict[str, int] = {}
         self._last_used: dict[str, frozenset[str]] = {}  # channel -> blocks its rendition read
         self._render_problems: dict[str, Problem] = {}
         # What the last rendition of a channel that validation does not render on every
@@ -204,22 +210,36 @@ class Session(QObject):
                 self._render_warnings.pop(channel, None)
                 continue
             self.renderStarted.emit(channel)
-            self.service.submit(RenderJob(state, self.template, channel, self.locale,
-                                          sample=self.sample, generation=self._generation,
-                                          draft=self._typing))
+            self._asked[channel] = self._generation
+            self.service.submit(RenderJob(
+                state, self.template, channel, self.locale, sample=self.sample,
+                generation=self._generation, draft=self._typing,
+                basis=self._basis if self._typing else None))
             if not self._typing:
                 self._drafted.discard(channel)
         self._pending.clear()
         self._typing = False
 
     def _render_whole(self) -> None:
-        """The typing paused: the whole letter where the preview shows a draft."""
-        if self._drafted and self.project is not None:
-            self._pending.update(self._drafted)
-            self._render_timer.stop()
-            self._render_pending()
+        """The typing paused: the whole letter where the preview shows a draft, laid out in
+        the background (a key pressed meanwhile is drafted beside it, not after it)."""
+        if not self._drafted or self.project is None or self.template is None \
+                or self.locale is None:
+            return
+        self._generation += 1
+        state = self.state()
+        for channel in sorted(self._drafted & set(self.channels())):
+            self._asked[channel] = self._generation
+            self.service.submit(RenderJob(state, self.template, channel, self.locale,
+                                          sample=self.sample, generation=self._generation),
+                                background=True)
+        self._drafted.clear()
 
     def _on_outcome(self, outcome: RenderOutcome) -> None:
+        if outcome.basis is not None:
+            self._basis = outcome.basis
+        if outcome.generation < self._asked.get(outcome.channel, -1):
+            return  # a later edit's rendition was asked for (and may be shown already)
         if outcome.rendition is not None:
             self._last_used[outcome.channel] = outcome.rendition.used_blocks
             self._render_problems.pop(outcome.channel, None)

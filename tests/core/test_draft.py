@@ -110,3 +110,29 @@ def test_only_the_studios_preview_drafts():
     with draft.requested(request):
         render(project, "bill", "print", project.samples["typical"].record)  # archival
     assert request.made is None
+
+
+def test_a_preview_job_drafts_only_from_its_own_letters_basis():
+    from studio.core.jobs import ProjectState, RenderJob, run_render
+
+    root = str(SAMPLE)
+
+    def job(overlay, draft_=False, basis=None, sample="typical"):
+        return RenderJob(ProjectState(root, tuple(overlay.items()), 0), "bill", "print", "it",
+                         sample, draft=draft_, basis=basis)
+
+    whole = run_render(job({}))
+    assert whole.basis is not None and "draft" not in whole.rendition.facts
+    edited = _edited(" Grazie per aver scelto Lumen.")
+    drafted = run_render(job(edited, True, whole.basis))
+    assert drafted.rendition.facts.get("draft") is True
+    assert drafted.basis is None
+    # The basis of another letter (here: another sample), or a job not typed: a whole letter.
+    other = run_render(job({}, sample="gold-customer"))
+    assert "draft" not in run_render(job(edited, True, other.basis)).rendition.facts
+    assert "draft" not in run_render(job(edited, False, whole.basis)).rendition.facts
+    # The saved files changed under the basis: a whole letter.
+    moved = job(edited, True, whole.basis)
+    moved = RenderJob(ProjectState(root, moved.state.overlay, 1), "bill", "print", "it",
+                      "typical", draft=True, basis=whole.basis)
+    assert "draft" not in run_render(moved).rendition.facts

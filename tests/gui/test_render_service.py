@@ -120,6 +120,35 @@ def test_print_lets_the_light_previews_go_first(service) -> None:
     assert service._print.submit(os.nice, 0).result(timeout=120) == ours + PRINT_NICENESS
 
 
+def test_the_whole_letter_after_typing_gives_way_to_the_next_key(qtbot, service) -> None:
+    """The whole letter after a pause in typing is laid out in a worker of its own, below the
+    previews' priority; a key pressed meanwhile is rendered beside it, not after it, and the
+    whole letter of the earlier text is given up."""
+    from tests.conftest import SAMPLE
+
+    ours = os.nice(0)
+    assert service._whole.submit(os.nice, 0).result(timeout=120) == ours + 10
+    state = ProjectState(str(SAMPLE))
+    came: list[RenderOutcome] = []
+    service.finished.connect(came.append)
+    service.submit(RenderJob(state, "bill", "print", "it", "typical", generation=1),
+                   background=True)
+    service.submit(RenderJob(state, "bill", "print", "it", "typical", generation=2,
+                             draft=True))
+    # both running at once, each in its own lane (the key's does not wait in the whole's)
+    assert service._lanes["print/whole"].running is not None
+    assert service._lanes["print"].running is not None
+    qtbot.waitUntil(lambda: len(came) == 2, timeout=120_000)
+    given_up = next(outcome for outcome in came if outcome.generation == 1)
+    assert given_up.rendition is None and given_up.problem is None
+    assert next(o for o in came if o.generation == 2).rendition is not None
+    # the next pause's whole letter is laid out to the end
+    with qtbot.waitSignal(service.finished, timeout=120_000) as signal_:
+        service.submit(RenderJob(state, "bill", "print", "it", "typical", generation=3),
+                       background=True)
+    assert signal_.args[0].rendition is not None and signal_.args[0].basis is not None
+
+
 def test_a_preview_worker_collects_its_garbage_between_renders_not_during_them(
     qtbot, service: RenderService, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:

@@ -103,6 +103,11 @@ class Rendition:
         }
 
 
+class Superseded(Exception):  # noqa: N818 - what happened, not an error
+    """A rendition given up before it was done: a later edit's is wanted instead (the studio's
+    whole print letter after a pause in typing, when a key is pressed: channels/draft.py)."""
+
+
 def renderer(channel: str) -> Callable[[Any], Rendition]:
     """The channel's render(composition) (a studio.core.compose.Composition, which is not
     named here: compose needs this registry); imported on first use (print pulls in

@@ -27,14 +27,18 @@ import contextlib
 import contextvars
 import copy
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import weasyprint.layout as _layout
+import weasyprint.layout.block as _block
+
+from studio.core.channels import Superseded
 
 _make_all_pages = _layout.make_all_pages
 _make_margin_boxes = _layout.make_margin_boxes
+_block_level_layout = _block.block_level_layout
 
 
 @dataclass
@@ -104,10 +108,13 @@ def _watched_pages(context: Any, root_box: Any, html: Any, pages: Any) -> Iterat
     if watch is None:
         yield from _make_all_pages(context, root_box, html, pages)
         return
+    request = _request.get()
     watch.boundaries = []
     watch.context = context
     for index, page in enumerate(_make_all_pages(context, root_box, html, pages)):
         watch.fixed = watch.fixed or bool(page.fixed_boxes)  # repeated on every page
+        if request is not None:
+            request.check()
         yield page
         if context.page_maker[index + 1][0] is None:
             continue  # the last page: WeasyPrint ends the pagination itself
@@ -123,6 +130,15 @@ def _watched_pages(context: Any, root_box: Any, html: Any, pages: Any) -> Iterat
             context.page_maker = context.page_maker[:index + 1] + [
                 (None, next_page, right_page, page_state, remake)]
             return
+
+
+def _block_level(*args: Any, **kwargs: Any) -> Any:
+    """WeasyPrint's layout of a block's children, which asks first whether the letter is
+    still wanted (a given-up letter stops within a block, not at the end of its page)."""
+    request = _request.get()
+    if request is not None:
+        request.check()
+    return _block_level_layout(*args, **kwargs)
 
 
 def _margin_boxes(context: Any, page: Any, state: Any) -> Any:
@@ -205,6 +221,13 @@ class Request:
     basis: Basis | None = None
     changed: frozenset[str] = frozenset()
     made: Basis | None = None
+    # Whether the letter is no longer wanted (a key was pressed after it was asked for):
+    # asked between pages and before drawing, and the layout given up (Superseded).
+    superseded: Callable[[], bool] | None = field(default=None, repr=False)
+
+    def check(self) -> None:
+        if self.superseded is not None and self.superseded():
+            raise Superseded
 
 
 _request: contextvars.ContextVar[Request | None] = contextvars.ContextVar("print_draft_request",
@@ -230,6 +253,7 @@ def install() -> None:
     WeasyPrint's own)."""
     _layout.make_all_pages = _watched_pages
     _layout.make_margin_boxes = _margin_boxes
+    _block.block_level_layout = _block_level
 
 
 __all__ = ["Basis", "Request", "Watch", "current", "install", "joined", "joined_places",

@@ -526,6 +526,8 @@ def _render(composition: Composition) -> Rendition:
             if drafted is not None:
                 return drafted
         document, html, fill, minimum = _laid_out(composition, resolver, options, made)
+        if request is not None:
+            request.check()  # given up while it was laid out: not drawn
         hidden = hidden_address_lines(document)
         address_lines = address_line_count(document)
         complete_metadata(document, options)
