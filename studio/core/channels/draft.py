@@ -149,13 +149,17 @@ def _margin_boxes(context: Any, page: Any, state: Any) -> Any:
 
 
 @contextlib.contextmanager
-def watching(watch: Watch) -> Iterator[Watch]:
-    """Lay out under WATCH (this thread, this context): boundaries recorded, a draft stopped."""
-    token = _watch.set(watch)
+def _set(variable: contextvars.ContextVar[Any], value: Any) -> Iterator[Any]:
+    token = variable.set(value)
     try:
-        yield watch
+        yield value
     finally:
-        _watch.reset(token)
+        variable.reset(token)
+
+
+def watching(watch: Watch) -> contextlib.AbstractContextManager[Watch]:
+    """Lay out under WATCH (this thread, this context): boundaries recorded, a draft stopped."""
+    return _set(_watch, watch)
 
 
 def last_pages(pages: list[int]) -> int:
@@ -234,14 +238,9 @@ _request: contextvars.ContextVar[Request | None] = contextvars.ContextVar("print
                                                                           default=None)
 
 
-@contextlib.contextmanager
-def requested(request: Request) -> Iterator[Request]:
+def requested(request: Request) -> contextlib.AbstractContextManager[Request]:
     """Print renditions made under REQUEST (this thread) are drafts where they can be."""
-    token = _request.set(request)
-    try:
-        yield request
-    finally:
-        _request.reset(token)
+    return _set(_request, request)
 
 
 def current() -> Request | None:

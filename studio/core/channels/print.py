@@ -594,6 +594,11 @@ def _render(composition: Composition) -> Rendition:
     if request is not None and made is not None and "watch" in made:
         request.made = draft.Basis(pdf, facts, made["watch"].final_boundaries(),
                                    made["compact"], made["fit"])
+    return _rendition(composition, pdf, facts, tuple(warnings))
+
+
+def _rendition(composition: Composition, pdf: bytes, facts: dict[str, Any],
+               warnings: tuple[Problem, ...]) -> Rendition:
     return Rendition(
         template=composition.template.name,
         channel="print",
@@ -602,7 +607,7 @@ def _render(composition: Composition) -> Rendition:
         media_type=CHANNELS["print"].media_type,
         extension=CHANNELS["print"].extension,
         facts=facts,
-        warnings=tuple(warnings),
+        warnings=warnings,
         used_blocks=composition.used_blocks,
     )
 
@@ -637,19 +642,10 @@ def _draft(composition: Composition, resolver: AssetResolver, options: dict[str,
     pages, tops, spans = draft.joined_places(
         {"block_pages": located, "block_tops": tops, "block_spans": spans}, basis, through)
     pdf = draft.joined(first, basis, through)
-    return Rendition(
-        template=composition.template.name,
-        channel="print",
-        locale=composition.locale,
-        content=pdf,
-        media_type=CHANNELS["print"].media_type,
-        extension=CHANNELS["print"].extension,
-        facts={**basis.facts, "bytes": len(pdf), "title": composition.title,
-               "block_pages": pages, "block_tops": tops, "block_spans": spans,
-               "draft": True, "drafted_pages": through},
-        warnings=(),
-        used_blocks=composition.used_blocks,
-    )
+    return _rendition(composition, pdf, {
+        **basis.facts, "bytes": len(pdf), "title": composition.title, "block_pages": pages,
+        "block_tops": tops, "block_spans": spans, "draft": True, "drafted_pages": through,
+    }, ())
 
 
 __all__ = ["render", "final_html", "write_pdf", "font_config", "FetchRefused"]
