@@ -331,7 +331,7 @@ def prepare_print_worker() -> None:
 
 
 # The whole-letter worker's flag, set by the studio when a key is pressed while it lays a
-# letter out: the layout is given up at the next page (channels/draft.py, Superseded).
+# letter out: the layout is given up at its next block (channels/draft.py, Superseded).
 _SUPERSEDED: Any = None
 
 

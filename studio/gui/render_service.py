@@ -60,7 +60,7 @@ class RenderService(QObject):
         self._print = _pool(1, prepare_print_worker)
         # The whole letter after a pause in typing (print drafts meanwhile: core/channels/
         # draft.py), in a worker of its own at a lower priority: a key pressed while it is laid
-        # out does not wait for it, and the letter it lays out is given up at its next page
+        # out does not wait for it, and the letter it lays out is given up at its next block
         # (SUPERSEDED set: jobs.prepare_whole_worker). Started at its first job.
         self._superseded = worker_context().Event()
         self._whole = _pool(1, prepare_whole_worker, (self._superseded,))

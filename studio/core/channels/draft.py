@@ -162,7 +162,7 @@ def watching(watch: Watch) -> contextlib.AbstractContextManager[Watch]:
     return _set(_watch, watch)
 
 
-def last_pages(pages: list[int]) -> int:
+def _last_page(pages: list[int]) -> int:
     return max(pages) if pages else 0
 
 
@@ -173,7 +173,7 @@ def through_page(basis: Basis, changed_blocks: frozenset[str]) -> int | None:
     total = int(basis.facts.get("pages") or 0)
     if not changed_blocks or any(block not in located for block in changed_blocks):
         return None
-    through = max(last_pages(located[block]) for block in changed_blocks)
+    through = max(_last_page(located[block]) for block in changed_blocks)
     if not 0 < through < total or len(basis.boundaries) < through:
         return None
     if basis.boundaries[through - 1] is None:
